@@ -1,0 +1,3 @@
+import type { BenchSection } from './timing.ts';
+
+export const sections: BenchSection[] = [];

@@ -1,0 +1,202 @@
+/**
+ * The only reader of process.env and of the config file. Parsed once at start-up and passed in.
+ * Precedence: defaults < ita.config.yaml (or $ITA_CONFIG) < environment variables.
+ * A bad value stops start-up with a message naming the key, where it came from and the allowed values.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './engine/errors.ts';
+
+const idList = z.array(z.coerce.number().int());
+
+const llmProviderSchema = z.object({
+  name: z.string().min(1),
+  kind: z.enum(['openai', 'ollama']),
+  baseUrl: z.string().url(),
+  model: z.string().min(1),
+  /** Name of the environment variable that holds the key; the key itself never lives in the file. */
+  apiKeyEnv: z.string().optional(),
+  apiKey: z.string().optional(),
+  timeoutMs: z.coerce.number().int().positive().default(20_000),
+  /** USD per 1M tokens, for cost accounting. */
+  inputPricePerMTok: z.coerce.number().nonnegative().default(0),
+  outputPricePerMTok: z.coerce.number().nonnegative().default(0),
+});
+
+export const configSchema = z.object({
+  /** Every runtime file (database, indexes, uploads, reports) lives under this directory. */
+  dataDir: z.string().min(1).default('data'),
+  /** SQLite file; relative paths are resolved against dataDir. */
+  dbFile: z.string().min(1).default('ita.sqlite'),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  mode: z.enum(['paper', 'live']).default('paper'),
+  timezone: z.string().min(1).default('UTC'),
+  telegram: z
+    .object({
+      token: z.string().min(1).optional(),
+      allowedUserIds: idList.default([]),
+      allowedChatIds: idList.default([]),
+      webhookUrl: z.string().url().optional(),
+      webChatPort: z.coerce.number().int().min(0).max(65535).default(8080),
+    })
+    .prefault({}),
+  exchange: z
+    .object({
+      id: z.string().min(1).default('binance'),
+      apiKey: z.string().optional(),
+      secret: z.string().optional(),
+      sandbox: z.boolean().default(false),
+    })
+    .prefault({}),
+  signals: z
+    .object({
+      minScore: z.coerce.number().min(0).max(10).default(7),
+    })
+    .prefault({}),
+  knowledge: z
+    .object({
+      embedding: z.enum(['local', 'openai', 'ollama']).default('local'),
+      embeddingModel: z.string().optional(),
+      embeddingBaseUrl: z.string().url().optional(),
+      maxUploadBytes: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+    })
+    .prefault({}),
+  llm: z
+    .object({
+      mode: z.enum(['single', 'ensemble', 'sequential', 'specialized']).default('single'),
+      providers: z.array(llmProviderSchema).default([]),
+      dailyBudgetUsd: z.coerce.number().nonnegative().default(1),
+      commentBudgetMs: z.coerce.number().int().positive().default(4000),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type LlmProviderConfig = z.infer<typeof llmProviderSchema>;
+
+/** Environment variable → config key. Documented in the README; keep the two in step. */
+export const ENV_KEYS: Record<string, string> = {
+  ITA_DATA_DIR: 'dataDir',
+  ITA_DB_FILE: 'dbFile',
+  ITA_LOG_LEVEL: 'logLevel',
+  ITA_MODE: 'mode',
+  ITA_TIMEZONE: 'timezone',
+  TELEGRAM_BOT_TOKEN: 'telegram.token',
+  ITA_ALLOWED_USERS: 'telegram.allowedUserIds',
+  ITA_ALLOWED_CHATS: 'telegram.allowedChatIds',
+  ITA_WEBHOOK_URL: 'telegram.webhookUrl',
+  ITA_WEBCHAT_PORT: 'telegram.webChatPort',
+  ITA_EXCHANGE: 'exchange.id',
+  ITA_EXCHANGE_API_KEY: 'exchange.apiKey',
+  ITA_EXCHANGE_SECRET: 'exchange.secret',
+  ITA_EXCHANGE_SANDBOX: 'exchange.sandbox',
+  ITA_MIN_SCORE: 'signals.minScore',
+  ITA_EMBEDDING: 'knowledge.embedding',
+  ITA_LLM_MODE: 'llm.mode',
+  ITA_LLM_DAILY_BUDGET_USD: 'llm.dailyBudgetUsd',
+};
+
+const LIST_KEYS = new Set(['telegram.allowedUserIds', 'telegram.allowedChatIds']);
+
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>;
+  /** Explicit config file; defaults to $ITA_CONFIG or ./ita.config.yaml when it exists. */
+  file?: string;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? env.ITA_CONFIG ?? defaultConfigFile(cwd);
+  const raw: Record<string, unknown> = file ? readConfigFile(path.resolve(cwd, file)) : {};
+  const sources = new Map<string, string>();
+
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, key, LIST_KEYS.has(key) ? splitList(value) : parseEnvValue(value));
+    sources.set(key, `environment variable ${name}`);
+  }
+  if (env.ITA_LLM_BASE_URL && env.ITA_LLM_MODEL) {
+    // A one-provider shortcut for the common case: an OpenAI-compatible endpoint set from the environment.
+    setPath(raw, 'llm.providers', [
+      { name: 'env', kind: 'openai', baseUrl: env.ITA_LLM_BASE_URL, model: env.ITA_LLM_MODEL, apiKeyEnv: 'ITA_LLM_API_KEY' },
+    ]);
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      const source = sources.get(key) ?? (file ? `config file ${file}` : 'defaults');
+      return `  ${key || '(root)'}: ${issue.message} (from ${source})`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { file });
+  }
+  const config = parsed.data;
+  for (const provider of config.llm.providers) {
+    if (!provider.apiKey && provider.apiKeyEnv) provider.apiKey = env[provider.apiKeyEnv];
+  }
+  config.dataDir = path.resolve(cwd, config.dataDir);
+  config.dbFile = config.dbFile === ':memory:' ? config.dbFile : path.resolve(config.dataDir, config.dbFile);
+  return config;
+}
+
+/** Values that must never reach a log line or a chat message. */
+export function secretsOf(config: Config): string[] {
+  const secrets = [config.telegram.token, config.exchange.apiKey, config.exchange.secret];
+  for (const provider of config.llm.providers) secrets.push(provider.apiKey);
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+function defaultConfigFile(cwd: string): string | undefined {
+  const candidate = path.join(cwd, 'ita.config.yaml');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`cannot read config file ${file}`, { file }, { cause });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (cause) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(cause as Error).message}`, { file }, { cause });
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(`config file ${file} must hold a mapping of keys to values`, { file });
+  }
+  return doc as Record<string, unknown>;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function parseEnvValue(value: string): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts.at(-1)!] = value;
+}

@@ -1,0 +1,58 @@
+/**
+ * Opens the SQLite database (WAL) through Kysely and runs pending migrations.
+ * The engine's migrations live in ./migrations, one timestamped file each, listed in ./migrations/index.ts.
+ * Other modules (knowledge) keep their own migration list and table and migrate the same file.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import { ItaError } from '../errors.ts';
+import type { Database } from './schema.ts';
+import { engineMigrations } from './migrations/index.ts';
+
+export interface OpenDatabaseOptions {
+  /** Extra migration sets (name of their bookkeeping table → migrations), e.g. the knowledge base's. */
+  extraMigrations?: Record<string, Record<string, Migration>>;
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  /** The raw connection, for bulk paths that need prepared statements (candle import). */
+  sqlite: SQLite.Database;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    await migrate(db, 'kysely_migration', engineMigrations);
+    for (const [table, migrations] of Object.entries(options.extraMigrations ?? {})) {
+      await migrate(db, table, migrations);
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { db, sqlite, close: () => db.destroy() };
+}
+
+async function migrate(db: Kysely<Database>, table: string, migrations: Record<string, Migration>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: table,
+    migrationLockTableName: `${table}_lock`,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new ItaError(`database migration ${failed ?? '(unknown)'} failed: ${(error as Error).message}`, {}, { cause: error });
+  }
+}

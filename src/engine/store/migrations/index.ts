@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m20261121_0001_candles from './20261121_0001_candles.ts';
+
+/** Every engine migration, in order. Never edit a migration once it has landed; add a new one. */
+export const engineMigrations: Record<string, Migration> = {
+  '20261121_0001_candles': m20261121_0001_candles,
+};

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Native addons (better-sqlite3, canvas, hnswlib) are safest in forked workers.
+    pool: 'forks',
+  },
+});
