@@ -19,3 +19,10 @@ export interface Passage {
 export interface Retriever {
   retrieve(query: string, k: number): Promise<Passage[]>;
 }
+
+/** Turns texts into vectors. `id` names the model so an index can tell it was built by another one. */
+export interface Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
