@@ -24,3 +24,43 @@ export interface MarketKey {
 }
 
 export type Side = 'long' | 'short';
+
+export interface SignalTarget {
+  price: number;
+  /** Distance from entry in multiples of the initial risk (entry − stop). */
+  r: number;
+  /** Fraction of the position closed at this target (0–1]. */
+  closeFraction: number;
+}
+
+/**
+ * A setup's advice at one closed candle. Deterministic id: the same rule on the same data gives the same signal.
+ * Every signal records its setup id AND version, so statistics stay per version when the trader edits a setup.
+ */
+export interface Signal {
+  id: string;
+  setupId: string;
+  setupVersion: string;
+  setupName: string;
+  exchange: string;
+  symbol: string;
+  timeframe: Timeframe;
+  side: Side;
+  /** Open time of the candle the signal was detected on; it is known at `ts + timeframe`. */
+  ts: number;
+  entryType: 'market' | 'limit';
+  entry: number;
+  stop: number;
+  targets: SignalTarget[];
+  /** Reward-to-risk of the furthest target. */
+  rr: number;
+  /** 0–10; see signals/scoring. */
+  score: number;
+  /** Order among signals of the same candle close, 1 = best. */
+  rank: number;
+  reasons: { strengths: string[]; weaknesses: string[] };
+  /** Values the decision was based on (indicator readings, zone, session), for the journal and for "Similar". */
+  context: Record<string, number | string | boolean>;
+  /** Epoch ms after which the signal must not be acted upon. */
+  validUntil: number;
+}

@@ -1,0 +1,25 @@
+/** Parses operand strings of the setup DSL: `close`, `ema200`, `bb.upper`, `atr[1]`, `htf.ema200`, `$adx_min`. */
+
+export const PRICE_SERIES = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'] as const;
+
+export type ParsedOperand =
+  | { kind: 'number'; value: number }
+  | { kind: 'param'; name: string }
+  | { kind: 'series'; htf: boolean; name: string; output?: string; offset: number };
+
+const SERIES_RE = /^(htf\.)?([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?(?:\[(\d{1,3})\])?$/;
+const PARAM_RE = /^\$([a-z][a-z0-9_]*)$/;
+
+export function parseOperand(operand: number | string): ParsedOperand | undefined {
+  if (typeof operand === 'number') return { kind: 'number', value: operand };
+  const param = PARAM_RE.exec(operand);
+  if (param) return { kind: 'param', name: param[1] };
+  const series = SERIES_RE.exec(operand);
+  if (!series) return undefined;
+  return { kind: 'series', htf: Boolean(series[1]), name: series[2], output: series[3], offset: series[4] ? Number(series[4]) : 0 };
+}
+
+/** Replaces `$param` tokens in an indicator spec (`ema:$fast` → `ema:10`). */
+export function substituteParams(spec: string, params: Record<string, number>): string {
+  return spec.replace(/\$([a-z][a-z0-9_]*)/g, (token, name: string) => (name in params ? String(params[name]) : token));
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { planTrade, type PlanInputs } from '../../../src/engine/signals/plan.ts';
+
+const value = (o: number | string) => (typeof o === 'number' ? o : NaN);
+const base: PlanInputs = { side: 'long', close: 100, atr: 2, value };
+
+describe('trade planning', () => {
+  it('ATR stop and R targets for a long at market', () => {
+    const result = planTrade({ entry: { type: 'market' }, stop: { type: 'atr', atr: 'atr', mult: 1.5 }, targets: [{ r: 1, close: 0.5 }, { r: 2, close: 0.5 }] }, base);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    // risk = 1.5 * 2 = 3 → stop 97, targets 103 and 106
+    expect(result.plan.stop).toBe(97);
+    expect(result.plan.targets.map((t) => t.price)).toEqual([103, 106]);
+    expect(result.plan.rr).toBe(2);
+  });
+
+  it('mirrors for a short with a percent stop', () => {
+    const result = planTrade({ entry: { type: 'market' }, stop: { type: 'percent', pct: 2 }, targets: [{ r: 3, close: 1 }] }, { ...base, side: 'short' });
+    if (!result.ok) throw new Error(result.reason);
+    // stop = 100 * 1.02 = 102, risk 2 → target 100 - 6 = 94
+    expect(result.plan.stop).toBeCloseTo(102, 12);
+    expect(result.plan.targets[0].price).toBeCloseTo(94, 12);
+  });
+
+  it('limit entry at a bullish zone edge with the stop under the zone', () => {
+    const result = planTrade(
+      { entry: { type: 'limit', zone: 'fvg', at: 'edge' }, stop: { type: 'zone_edge', zone: 'fvg', atr: 'atr', buffer_atr: 0.5 }, targets: [{ r: 2, close: 1 }] },
+      { ...base, zone: { top: 99, bottom: 97 } },
+    );
+    if (!result.ok) throw new Error(result.reason);
+    // entry 99 (top), stop 97 - 0.5*2 = 96, risk 3, target 105
+    expect([result.plan.entryType, result.plan.entry, result.plan.stop, result.plan.targets[0].price]).toEqual(['limit', 99, 96, 105]);
+  });
+
+  it('liquidity target picks the nearest level at least min_r away', () => {
+    const result = planTrade(
+      { entry: { type: 'market' }, stop: { type: 'swing', atr: 'atr', buffer_atr: 0 }, targets: [{ liquidity: true, close: 1, min_r: 1.5 }] },
+      { ...base, swingLow: 98, liquidityAbove: [101, 104, 110] },
+    );
+    if (!result.ok) throw new Error(result.reason);
+    // risk 2; 101 is 0.5R (too close), 104 is 2R → chosen
+    expect(result.plan.targets).toEqual([{ price: 104, r: 2, closeFraction: 1 }]);
+  });
+
+  it('refuses a stop on the wrong side of entry, naming both prices', () => {
+    const result = planTrade({ entry: { type: 'market' }, stop: { type: 'swing', atr: 'atr', buffer_atr: 0 }, targets: [{ r: 1, close: 1 }] }, { ...base, swingLow: 101 });
+    expect(result).toEqual({ ok: false, reason: 'stop 101 is on the wrong side of entry 100 for a long' });
+  });
+
+  it('refuses while the ATR is still warming up', () => {
+    const result = planTrade({ entry: { type: 'market' }, stop: { type: 'atr', atr: 'atr', mult: 1 }, targets: [{ r: 1, close: 1 }] }, { ...base, atr: NaN });
+    expect(result.ok).toBe(false);
+  });
+});
