@@ -1,13 +1,37 @@
-/** Parses operand strings of the setup DSL: `close`, `ema200`, `bb.upper`, `atr[1]`, `htf.ema200`, `$adx_min`. */
+/**
+ * Parses operand strings of the setup DSL: `close`, `ema200`, `bb.upper`, `atr@1` (one bar ago), `htf.ema200`, `$adx_min`.
+ * `@N` rather than `[N]` because brackets would end a YAML flow sequence like `[close, ema200@5]`.
+ */
 
 export const PRICE_SERIES = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'] as const;
+
+/**
+ * Levels maintained by the pattern engine, usable as operands: the last confirmed swing levels, the previous day's
+ * and week's range, and the range of the latest (running or last finished) session.
+ */
+export const LEVEL_SERIES = [
+  'swing_high',
+  'swing_low',
+  'prev_day_high',
+  'prev_day_low',
+  'prev_week_high',
+  'prev_week_low',
+  'asia_high',
+  'asia_low',
+  'london_high',
+  'london_low',
+  'new_york_high',
+  'new_york_low',
+] as const;
+
+export const BUILT_IN_SERIES: readonly string[] = [...PRICE_SERIES, ...LEVEL_SERIES];
 
 export type ParsedOperand =
   | { kind: 'number'; value: number }
   | { kind: 'param'; name: string }
   | { kind: 'series'; htf: boolean; name: string; output?: string; offset: number };
 
-const SERIES_RE = /^(htf\.)?([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?(?:\[(\d{1,3})\])?$/;
+const SERIES_RE = /^(htf\.)?([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?(?:@(\d{1,3}))?$/;
 const PARAM_RE = /^\$([a-z][a-z0-9_]*)$/;
 
 export function parseOperand(operand: number | string): ParsedOperand | undefined {

@@ -3,7 +3,7 @@
  * indicator specs are valid, `htf.` references need a `context:` block.
  */
 import type { Condition, Operand, SetupDefinition } from './schema.ts';
-import { parseOperand, PRICE_SERIES, substituteParams } from './operand.ts';
+import { BUILT_IN_SERIES, parseOperand, substituteParams } from './operand.ts';
 
 /** Returns the output names of an indicator spec (one name for single-output indicators); throws on a bad spec. */
 export type OutputsOf = (spec: string) => string[];
@@ -23,7 +23,7 @@ export function checkReferences(setup: SetupDefinition, outputsOf?: OutputsOf): 
   }
   const declare = (block: Record<string, string>, into: Map<string, string[]>, base: (string | number)[]) => {
     for (const [alias, rawSpec] of Object.entries(block)) {
-      if ((PRICE_SERIES as readonly string[]).includes(alias)) return { path: [...base, alias], message: `"${alias}" is a built-in series; choose another name` };
+      if (BUILT_IN_SERIES.includes(alias)) return { path: [...base, alias], message: `"${alias}" is a built-in series; choose another name` };
       const spec = substituteParams(rawSpec, params);
       if (spec.includes('$')) return { path: [...base, alias], message: `spec "${rawSpec}" uses a $param that is not declared under params` };
       try {
@@ -39,17 +39,17 @@ export function checkReferences(setup: SetupDefinition, outputsOf?: OutputsOf): 
 
   const checkOperand = (operand: Operand, at: (string | number)[]): ReferenceProblem | undefined => {
     const parsed = parseOperand(operand);
-    if (!parsed) return { path: at, message: `"${operand}" is not a number, a $param or a series name like close, ema200, bb.upper, atr[1]` };
+    if (!parsed) return { path: at, message: `"${operand}" is not a number, a $param or a series name like close, ema200, bb.upper, atr@1` };
     if (parsed.kind === 'param') return parsed.name in params ? undefined : { path: at, message: `unknown parameter "$${parsed.name}"; declare it under params` };
     if (parsed.kind !== 'series') return undefined;
     if (parsed.htf && !setup.context) return { path: at, message: `"${operand}" needs a context: block with the higher timeframe` };
     const table = parsed.htf ? htfOutputs : outputs;
-    if ((PRICE_SERIES as readonly string[]).includes(parsed.name)) {
+    if (BUILT_IN_SERIES.includes(parsed.name)) {
       return parsed.output ? { path: at, message: `"${parsed.name}" has no outputs` } : undefined;
     }
     const known = table.get(parsed.name);
     if (!known) {
-      const names = [...PRICE_SERIES, ...table.keys()].join(', ');
+      const names = [...BUILT_IN_SERIES, ...table.keys()].join(', ');
       return { path: at, message: `unknown series "${parsed.name}"; known: ${names}` };
     }
     if (outputsOf && known.length > 1 && !parsed.output) return { path: at, message: `"${parsed.name}" has several outputs; pick one: ${known.map((o) => `${parsed.name}.${o}`).join(', ')}` };

@@ -8,7 +8,7 @@ import { TIMEFRAMES } from '../types.ts';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case: letters, digits and _ , starting with a letter');
 
-/** A number, a `$param`, or a series reference like `close`, `ema200`, `bb.upper`, `atr[1]`, `htf.ema200`. */
+/** A number, a `$param`, or a series reference like `close`, `ema200`, `bb.upper`, `atr@1`, `htf.ema200`. */
 export const operandSchema = z.union([z.number(), z.string().min(1)]);
 export type Operand = z.infer<typeof operandSchema>;
 
