@@ -1,0 +1,248 @@
+/**
+ * The exchange gateway: the ONLY module that talks to ccxt (house style rule 1). Everything past it sees plain,
+ * sorted, closed Candles and ITA's own error classes.
+ *
+ * ccxt costs ~0.5 s and ~130 MB to import, so it is loaded inside `createGateway`, never at module load.
+ */
+import type { Exchange } from 'ccxt';
+import type { Candle, Timeframe } from '../types.ts';
+import { ConfigError, ExchangeUnavailableError, InputError } from '../errors.ts';
+import { silentLogger, type Logger } from '../../logger.ts';
+import { timeframeMs } from './timeframes.ts';
+import { closedOnly, sortUnique, toCandles } from './gateway/candles.ts';
+import { BadExchangeDataError } from './gateway/bad-data.ts';
+import { mapCcxtError, parseRetryAfter, where, type CallContext, type CcxtModule } from './gateway/errors.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './gateway/retry.ts';
+import { listUrls, overrideUrls } from './gateway/urls.ts';
+import { backfillPages, type BackfillProgress } from './gateway/backfill.ts';
+
+export type { BackfillProgress } from './gateway/backfill.ts';
+export type { RetryPolicy } from './gateway/retry.ts';
+
+export interface GatewayOptions {
+  /** A ccxt exchange id, e.g. "binance". */
+  exchangeId: string;
+  apiKey?: string;
+  secret?: string;
+  /** Use the exchange's testnet (ccxt setSandboxMode). Not paper trading: orders there are real testnet orders. */
+  sandbox?: boolean;
+  /** Send every REST request to this base URL instead (e.g. a local fake); any other host is refused. */
+  urlsOverride?: string;
+  /** The clock that decides which candle is still forming. */
+  now?: () => number;
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  /** ccxt request timeout. */
+  timeoutMs?: number;
+  /** ccxt's client-side throttle; keep it on against real exchanges. */
+  enableRateLimit?: boolean;
+  /** Candles per request when backfilling; default: what ccxt says the exchange allows, else 500. */
+  pageLimit?: number;
+}
+
+export interface MarketInfo {
+  symbol: string;
+  id: string;
+  base: string;
+  quote: string;
+  type: string;
+  active: boolean;
+  precision: { price?: number; amount?: number };
+  limits: {
+    amount: { min?: number; max?: number };
+    price: { min?: number; max?: number };
+    cost: { min?: number; max?: number };
+  };
+}
+
+export interface TickerQuote {
+  symbol: string;
+  ts: number;
+  bid?: number;
+  ask?: number;
+  last?: number;
+}
+
+export interface ExchangeGateway {
+  readonly exchangeId: string;
+  /** Distinct scheme://host of every REST base the gateway may call (shows testnet vs live vs override). */
+  readonly apiOrigins: string[];
+  loadMarkets(): Promise<MarketInfo[]>;
+  /** The latest `limit` CLOSED candles, ascending. */
+  fetchClosedCandles(symbol: string, tf: Timeframe, limit: number): Promise<Candle[]>;
+  /** Closed candles with since <= ts < until (default: now), page by page, ascending and de-duplicated. */
+  backfill(symbol: string, tf: Timeframe, since: number, until?: number, onPage?: (progress: BackfillProgress) => void): Promise<Candle[]>;
+  fetchTicker(symbol: string): Promise<TickerQuote>;
+  close(): Promise<void>;
+}
+
+/** Per-exchange settings ITA needs (Freqtrade-style capability table). */
+const EXCHANGE_DEFAULTS: Record<string, Record<string, unknown>> = {
+  // ITA trades spot; without `types` binance also loads futures/delivery markets from other hosts. With API keys
+  // ccxt would also call private wallet and margin endpoints on every market load; spot precision and limits
+  // come from exchangeInfo, so those calls only add latency and permission failures.
+  binance: { options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false } },
+};
+
+const FALLBACK_PAGE_LIMIT = 500;
+
+export async function createGateway(options: GatewayOptions): Promise<ExchangeGateway> {
+  const ccxt = (await import('ccxt')).default as unknown as CcxtModule & Record<string, unknown>;
+  const exchangeId = options.exchangeId;
+  const ExchangeClass = (ccxt as unknown as { exchanges: string[] }).exchanges.includes(exchangeId)
+    ? (ccxt[exchangeId] as new (config: Record<string, unknown>) => Exchange)
+    : undefined;
+  if (!ExchangeClass) throw new ConfigError(`unknown exchange "${exchangeId}" (not a ccxt exchange id)`, { field: 'exchangeId', value: exchangeId });
+
+  const exchange = new ExchangeClass({
+    ...EXCHANGE_DEFAULTS[exchangeId],
+    apiKey: options.apiKey,
+    secret: options.secret,
+    enableRateLimit: options.enableRateLimit ?? true,
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+  });
+  if (options.sandbox) enableSandbox(exchange);
+  if (options.urlsOverride) overrideUrls(exchange as unknown as Parameters<typeof overrideUrls>[0], options.urlsOverride);
+
+  const now = options.now ?? Date.now;
+  const logger = (options.logger ?? silentLogger).child({ exchange: exchangeId });
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const secrets = [options.apiKey, options.secret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const pageLimit = options.pageLimit ?? featureLimit(exchange) ?? FALLBACK_PAGE_LIMIT;
+  let markets: Promise<MarketInfo[]> | undefined;
+  let closed = false;
+
+  const call = <T>(method: string, symbol: string | undefined, tf: Timeframe | undefined, op: () => Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new ConfigError(`${exchangeId} ${method}: the gateway is closed`));
+    const context: CallContext = { exchangeId, method, symbol, timeframe: tf, secrets };
+    const classify = (raw: unknown): unknown => {
+      if (raw instanceof BadExchangeDataError) {
+        return new ExchangeUnavailableError(`${where(context)}: exchange sent malformed data (${raw.message})`,
+          { exchange: exchangeId, method, symbol }, { cause: raw });
+      }
+      const rateLimited = raw instanceof ccxt.RateLimitExceeded || raw instanceof ccxt.DDoSProtection;
+      const retryAfter = rateLimited ? parseRetryAfter(exchange.last_response_headers?.['Retry-After'], now()) : undefined;
+      return mapCcxtError(ccxt, raw, context, retryAfter) ?? raw;
+    };
+    return withRetry(op, classify, policy, ({ attempt, delayMs, error }) =>
+      logger.warn('exchange call failed, retrying', { method, symbol, attempt, delayMs, error: error.message }));
+  };
+
+  const requireLimit = (limit: number, field: string): void => {
+    if (!Number.isInteger(limit) || limit < 1) throw new InputError(`${field} must be a positive integer, got ${limit}`, { field, value: limit });
+  };
+
+  // Markets go through our own retrying load first; otherwise ccxt would load them implicitly and, on failure,
+  // keep failing every later call (see loadMarkets).
+  const fetchPage = async (symbol: string, tf: Timeframe, since: number | undefined, limit: number, method: string): Promise<Candle[]> => {
+    await gateway.loadMarkets();
+    return call(method, symbol, tf, async () => toCandles(await exchange.fetchOHLCV(symbol, tf, since, limit)));
+  };
+
+  const gateway: ExchangeGateway = {
+    exchangeId,
+    apiOrigins: [...new Set(listUrls(exchange.urls.api).map((url) => url.replace(/^([a-z]+:\/\/[^/]+).*$/i, '$1')))],
+
+    loadMarkets() {
+      if (markets) return markets;
+      // reload=true on every try: ccxt caches a FAILED load promise too, so a plain retry would replay the failure.
+      const loading = call('loadMarkets', undefined, undefined, async () => compactMarkets(await exchange.loadMarkets(true)));
+      markets = loading;
+      // A failed load must not poison the cache for the next caller.
+      loading.catch(() => {
+        if (markets === loading) markets = undefined;
+      });
+      return loading;
+    },
+
+    async fetchClosedCandles(symbol, tf, limit) {
+      requireLimit(limit, 'limit');
+      if (limit + 1 > pageLimit) {
+        // More than one page: walk forward from far enough back, then keep the newest `limit`.
+        const since = now() - (limit + 1) * timeframeMs(tf);
+        return (await gateway.backfill(symbol, tf, since)).slice(-limit);
+      }
+      // One extra, because the newest row is usually the forming candle that gets dropped.
+      const page = await fetchPage(symbol, tf, undefined, limit + 1, 'fetchClosedCandles');
+      return closedOnly(sortUnique(page), tf, now()).slice(-limit);
+    },
+
+    async backfill(symbol, tf, since, until, onPage) {
+      if (!Number.isFinite(since)) throw new InputError(`backfill start must be a time in epoch ms, got ${since}`, { field: 'since', value: since });
+      return backfillPages({
+        since,
+        until: Math.min(until ?? Infinity, now()),
+        tf,
+        pageLimit,
+        now,
+        fetchPage: (cursor) => fetchPage(symbol, tf, cursor, pageLimit, 'backfill'),
+        onPage,
+      });
+    },
+
+    async fetchTicker(symbol) {
+      await gateway.loadMarkets();
+      return call('fetchTicker', symbol, undefined, async () => {
+        const t = await exchange.fetchTicker(symbol);
+        return { symbol: t.symbol ?? symbol, ts: t.timestamp ?? now(), bid: num(t.bid), ask: num(t.ask), last: num(t.last) };
+      });
+    },
+
+    async close() {
+      closed = true;
+      await exchange.close();
+    },
+  };
+  return gateway;
+}
+
+function enableSandbox(exchange: Exchange): void {
+  try {
+    exchange.setSandboxMode(true);
+  } catch (error) {
+    throw new ConfigError(`${exchange.id} has no testnet in ccxt; remove the sandbox option`, { field: 'sandbox', value: true }, { cause: error });
+  }
+  // Some exchanges "support" sandbox by emptying their URLs; a gateway with nowhere to go must fail now, not later.
+  if (!listUrls(exchange.urls.api).some((url) => /^https?:\/\//.test(url))) {
+    throw new ConfigError(`${exchange.id} testnet has no REST URL in ccxt; remove the sandbox option`, { field: 'sandbox', value: true });
+  }
+}
+
+function featureLimit(exchange: Exchange): number | undefined {
+  const limit = (exchange.features as { spot?: { fetchOHLCV?: { limit?: unknown } } } | undefined)?.spot?.fetchOHLCV?.limit;
+  return typeof limit === 'number' && limit > 0 ? limit : undefined;
+}
+
+function compactMarkets(markets: Record<string, unknown>): MarketInfo[] {
+  return Object.values(markets).map((raw) => {
+    const m = raw as {
+      symbol: string; id: string; base: string; quote: string; type: string; active?: boolean;
+      precision?: { price?: number; amount?: number };
+      limits?: { amount?: MinMax; price?: MinMax; cost?: MinMax };
+    };
+    return {
+      symbol: m.symbol,
+      id: m.id,
+      base: m.base,
+      quote: m.quote,
+      type: m.type,
+      // ccxt leaves `active` undefined when the exchange does not say; such markets are tradable in practice.
+      active: m.active !== false,
+      precision: { price: num(m.precision?.price), amount: num(m.precision?.amount) },
+      limits: { amount: minMax(m.limits?.amount), price: minMax(m.limits?.price), cost: minMax(m.limits?.cost) },
+    };
+  });
+}
+
+interface MinMax {
+  min?: number;
+  max?: number;
+}
+
+function minMax(value: MinMax | undefined): MinMax {
+  return { min: num(value?.min), max: num(value?.max) };
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
