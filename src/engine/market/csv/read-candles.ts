@@ -1,28 +1,27 @@
 /**
- * Reads a candle CSV file into Candles. Minimal canonical reader (`ts,open,high,low,close,volume`);
- * format detection and full validation are layered on by the importer.
+ * Reads a candle CSV file into Candles, in any supported format (see formats.ts), refusing the whole file
+ * on any problem. The importer (import-csv.ts) adds timeframe checks and the store.
  */
 import { readFileSync } from 'node:fs';
-import type { Candle } from '../../types.ts';
+import type { Candle, Timeframe } from '../../types.ts';
 import { InputError } from '../../errors.ts';
+import { parseCandleCsv, problemsError, type ParsedCsv } from './parse-csv.ts';
 
-export function readCandlesFromCsv(file: string): Candle[] {
-  let text: string;
+export function readCsvText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (cause) {
     throw new InputError(`cannot read ${file}: ${(cause as Error).message}`, { file }, { cause });
   }
-  const lines = text.split(/\r?\n/);
-  const candles: Candle[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    const cells = lines[i].split(',');
-    const [ts, open, high, low, close, volume] = cells.map(Number);
-    if (cells.length < 6 || [ts, open, high, low, close, volume].some((x) => !Number.isFinite(x))) {
-      throw new InputError(`expected ts,open,high,low,close,volume numbers, got "${lines[i]}"`, { file, line: i + 1 });
-    }
-    candles.push({ ts, open, high, low, close, volume });
-  }
-  return candles;
+}
+
+/** Parses and validates; throws InputError listing every problem (with line numbers) when there is any. */
+export function readCandleFile(file: string, timeframe?: Timeframe): ParsedCsv {
+  const parsed = parseCandleCsv(readCsvText(file), { file, timeframe });
+  if (parsed.problems.length > 0) throw problemsError(file, parsed.problems);
+  return parsed;
+}
+
+export function readCandlesFromCsv(file: string, timeframe?: Timeframe): Candle[] {
+  return readCandleFile(file, timeframe).candles;
 }

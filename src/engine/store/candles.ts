@@ -1,0 +1,157 @@
+/**
+ * Candle repository. Reads go through Kysely (`db`); the bulk upsert takes the raw better-sqlite3 connection
+ * (`OpenedDatabase.sqlite`) because a million rows through Kysely's async path costs minutes, while prepared
+ * multi-row statements inside one transaction take seconds.
+ */
+import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Candle, MarketKey } from '../types.ts';
+import type { Database } from './schema.ts';
+
+/** Rows per INSERT: 9 parameters each stays far below SQLite's 32766-variable limit. */
+const CHUNK_ROWS = 500;
+const COLUMNS = 9;
+
+export interface UpsertResult {
+  inserted: number;
+  /** Rows that existed with different values and were overwritten. */
+  updated: number;
+  /** Rows that existed with identical values. */
+  unchanged: number;
+}
+
+const statementCache = new WeakMap<SQLite.Database, Map<number, SQLite.Statement>>();
+
+function upsertStatement(sqlite: SQLite.Database, rows: number): SQLite.Statement {
+  let byRows = statementCache.get(sqlite);
+  if (!byRows) statementCache.set(sqlite, (byRows = new Map()));
+  let statement = byRows.get(rows);
+  if (!statement) {
+    const values = Array.from({ length: rows }, () => '(?,?,?,?,?,?,?,?,?)').join(',');
+    // The WHERE clause makes identical re-imports no-ops, so changes() counts only real inserts and updates.
+    statement = sqlite.prepare(
+      `INSERT INTO candles (exchange, symbol, timeframe, ts, open, high, low, close, volume) VALUES ${values}
+       ON CONFLICT (exchange, symbol, timeframe, ts) DO UPDATE SET
+         open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume
+       WHERE candles.open <> excluded.open OR candles.high <> excluded.high OR candles.low <> excluded.low
+          OR candles.close <> excluded.close OR candles.volume <> excluded.volume`,
+    );
+    byRows.set(rows, statement);
+  }
+  return statement;
+}
+
+function countRows(sqlite: SQLite.Database, market: MarketKey): number {
+  const row = sqlite
+    .prepare('SELECT count(*) AS n FROM candles WHERE exchange = ? AND symbol = ? AND timeframe = ?')
+    .get(market.exchange, market.symbol, market.timeframe) as { n: number };
+  return row.n;
+}
+
+/**
+ * Inserts or updates candles of one market, all or nothing (one transaction): importing the same data twice
+ * leaves one copy; a candle whose values changed is overwritten. Candles must be unique by ts.
+ */
+export function upsertCandles(sqlite: SQLite.Database, market: MarketKey, candles: readonly Candle[]): UpsertResult {
+  const run = sqlite.transaction((): UpsertResult => {
+    const before = countRows(sqlite, market);
+    let changes = 0;
+    const params: unknown[] = new Array(CHUNK_ROWS * COLUMNS);
+    for (let start = 0; start < candles.length; start += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, candles.length - start);
+      const args = rows === CHUNK_ROWS ? params : new Array(rows * COLUMNS);
+      for (let r = 0; r < rows; r++) {
+        const c = candles[start + r];
+        const o = r * COLUMNS;
+        args[o] = market.exchange;
+        args[o + 1] = market.symbol;
+        args[o + 2] = market.timeframe;
+        args[o + 3] = c.ts;
+        args[o + 4] = c.open;
+        args[o + 5] = c.high;
+        args[o + 6] = c.low;
+        args[o + 7] = c.close;
+        args[o + 8] = c.volume;
+      }
+      changes += upsertStatement(sqlite, rows).run(args).changes;
+    }
+    const inserted = countRows(sqlite, market) - before;
+    const updated = changes - inserted;
+    return { inserted, updated, unchanged: candles.length - inserted - updated };
+  });
+  return run.immediate();
+}
+
+export interface CandleRange {
+  /** Inclusive lower bound on ts. */
+  from?: number;
+  /** Inclusive upper bound on ts. */
+  to?: number;
+  /** At most this many candles, the earliest first. */
+  limit?: number;
+}
+
+function forMarket(db: Kysely<Database>, market: MarketKey) {
+  return db
+    .selectFrom('candles')
+    .where('exchange', '=', market.exchange)
+    .where('symbol', '=', market.symbol)
+    .where('timeframe', '=', market.timeframe);
+}
+
+/** Candles of one market in ascending ts. */
+export async function getCandles(db: Kysely<Database>, market: MarketKey, range: CandleRange = {}): Promise<Candle[]> {
+  let query = forMarket(db, market).select(['ts', 'open', 'high', 'low', 'close', 'volume']).orderBy('ts', 'asc');
+  if (range.from !== undefined) query = query.where('ts', '>=', range.from);
+  if (range.to !== undefined) query = query.where('ts', '<=', range.to);
+  if (range.limit !== undefined) query = query.limit(range.limit);
+  return query.execute();
+}
+
+/** The newest `count` candles, returned in ascending ts (what indicators and charts want). */
+export async function getLatestCandles(db: Kysely<Database>, market: MarketKey, count: number): Promise<Candle[]> {
+  const rows = await forMarket(db, market)
+    .select(['ts', 'open', 'high', 'low', 'close', 'volume'])
+    .orderBy('ts', 'desc')
+    .limit(count)
+    .execute();
+  return rows.reverse();
+}
+
+export interface StoredMarket {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  count: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+export async function listMarkets(db: Kysely<Database>): Promise<StoredMarket[]> {
+  return db
+    .selectFrom('candles')
+    .select((eb) => [
+      'exchange',
+      'symbol',
+      'timeframe',
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.min<number>('ts').as('firstTs'),
+      eb.fn.max<number>('ts').as('lastTs'),
+    ])
+    .groupBy(['exchange', 'symbol', 'timeframe'])
+    .orderBy('exchange')
+    .orderBy('symbol')
+    .orderBy('timeframe')
+    .execute();
+}
+
+/** Removes every candle of one market; returns how many were deleted. */
+export async function deleteMarket(db: Kysely<Database>, market: MarketKey): Promise<number> {
+  const result = await db
+    .deleteFrom('candles')
+    .where('exchange', '=', market.exchange)
+    .where('symbol', '=', market.symbol)
+    .where('timeframe', '=', market.timeframe)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
