@@ -1,0 +1,73 @@
+/**
+ * Causal fair value gaps. Three candles a, b, c: bullish when b closes up and high(a) < low(c), zone
+ * [high(a), low(c)]; bearish mirrored. Labelled on b (as the reference) but emitted on c's close. A gap is
+ * mitigated by the first later candle that trades into it (bullish: low <= top; bearish: high >= bottom).
+ * With joinConsecutive, a gap whose middle candle directly follows a still-active same-direction gap absorbs
+ * it: the new event carries the union zone and `ref` to the absorbed gap, which leaves the active set.
+ */
+import type { CandleHistory } from './history.ts';
+import type { PatternEvent, Step } from './events.ts';
+
+export interface FvgOptions {
+  joinConsecutive: boolean;
+  /** Oldest unmitigated gaps are forgotten beyond this many, so a months-long run keeps O(1) work per candle. */
+  maxActive: number;
+}
+
+export class FvgDetector {
+  private active: PatternEvent[] = [];
+
+  constructor(readonly options: FvgOptions) {}
+
+  get activeGaps(): readonly PatternEvent[] {
+    return this.active;
+  }
+
+  update(step: Step, history: CandleHistory): void {
+    const { candle: c, index } = step;
+    if (this.active.length > 0) {
+      this.active = this.active.filter((gap) => {
+        const touched = gap.direction === 'bullish' ? c.low <= gap.top! : c.high >= gap.bottom!;
+        if (touched) {
+          step.emit({
+            kind: 'fvg-mitigated',
+            direction: gap.direction,
+            index: gap.index,
+            ts: gap.ts,
+            top: gap.top,
+            bottom: gap.bottom,
+          });
+        }
+        return !touched;
+      });
+    }
+    if (index < 2) return;
+    const a = history.at(index - 2);
+    const b = history.at(index - 1);
+    let direction: 'bullish' | 'bearish';
+    let top: number;
+    let bottom: number;
+    if (b.close > b.open && a.high < c.low) {
+      direction = 'bullish';
+      top = c.low;
+      bottom = a.high;
+    } else if (b.close < b.open && a.low > c.high) {
+      direction = 'bearish';
+      top = a.low;
+      bottom = c.high;
+    } else {
+      return;
+    }
+    let ref: PatternEvent['ref'];
+    const previous = this.active[this.active.length - 1];
+    if (this.options.joinConsecutive && previous && previous.index === index - 2 && previous.direction === direction) {
+      top = Math.max(top, previous.top!);
+      bottom = Math.min(bottom, previous.bottom!);
+      ref = { index: previous.index, ts: previous.ts };
+      this.active.pop();
+    }
+    const gap = step.emit({ kind: 'fvg', direction, index: index - 1, ts: b.ts, top, bottom, ...(ref ? { ref } : {}) });
+    this.active.push(gap);
+    if (this.active.length > this.options.maxActive) this.active.shift();
+  }
+}

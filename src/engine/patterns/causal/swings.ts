@@ -1,0 +1,48 @@
+/**
+ * Causal fractal swings. Candle p is a swing high when its high is strictly above the `left` candles before it
+ * and at least as high as the `right` candles after it (so of two equal highs the first one is the swing);
+ * lows mirror this. Known only on the close of candle p + right, which is when the event is emitted.
+ * Unlike the reference, consecutive same-type swings are all kept: dropping the weaker one would rewrite history.
+ */
+import type { CandleHistory } from './history.ts';
+import type { PatternEvent, Step } from './events.ts';
+
+export interface SwingOptions {
+  left: number;
+  right: number;
+}
+
+export class SwingDetector {
+  lastHigh: PatternEvent | undefined;
+  lastLow: PatternEvent | undefined;
+
+  constructor(readonly options: SwingOptions) {
+    if (!(options.left >= 1 && options.right >= 1)) throw new RangeError('swing left/right lengths must be >= 1');
+  }
+
+  /** Returns the swings confirmed on this candle (high first). */
+  update(step: Step, history: CandleHistory): PatternEvent[] {
+    const { left, right } = this.options;
+    const p = step.index - right;
+    if (p - left < 0) return [];
+    const pivot = history.at(p);
+    let isHigh = true;
+    let isLow = true;
+    for (let k = p - left; k <= p + right && (isHigh || isLow); k++) {
+      if (k === p) continue;
+      const c = history.at(k);
+      if (k < p ? c.high >= pivot.high : c.high > pivot.high) isHigh = false;
+      if (k < p ? c.low <= pivot.low : c.low < pivot.low) isLow = false;
+    }
+    const found: PatternEvent[] = [];
+    if (isHigh) {
+      this.lastHigh = step.emit({ kind: 'swing-high', index: p, ts: pivot.ts, level: pivot.high });
+      found.push(this.lastHigh);
+    }
+    if (isLow) {
+      this.lastLow = step.emit({ kind: 'swing-low', index: p, ts: pivot.ts, level: pivot.low });
+      found.push(this.lastLow);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Minutes since local midnight in an IANA time zone, DST-correct via Intl. Intl is slow (microseconds per call),
+ * so offsets are cached per UTC day: when the offset is the same at both ends of the day it holds all day (a
+ * zone changes offset at most a few times a year); on a transition day it is resolved per quarter-hour, the
+ * finest step real zones use.
+ */
+const QUARTER_HOUR = 900_000;
+const DAY = 86_400_000;
+
+interface ZoneCache {
+  format: Intl.DateTimeFormat;
+  day: number;
+  dayOffset: number | undefined;
+  quarter: number;
+  quarterOffset: number;
+}
+
+const zones = new Map<string, ZoneCache>();
+
+function zone(timeZone: string): ZoneCache {
+  let cache = zones.get(timeZone);
+  if (!cache) {
+    // Throws RangeError for an unknown zone name, which callers turn into an input error.
+    const format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    cache = { format, day: NaN, dayOffset: undefined, quarter: NaN, quarterOffset: 0 };
+    zones.set(timeZone, cache);
+  }
+  return cache;
+}
+
+export function assertTimeZone(timeZone: string): void {
+  zone(timeZone);
+}
+
+function intlOffset(cache: ZoneCache, at: number): number {
+  const parts: Record<string, number> = {};
+  for (const part of cache.format.formatToParts(at)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
+  return Math.round((asUtc - at) / 60_000);
+}
+
+/** Local wall-clock offset from UTC in minutes at instant ts. */
+export function offsetMinutes(timeZone: string, ts: number): number {
+  const cache = zone(timeZone);
+  const day = Math.floor(ts / DAY);
+  if (day !== cache.day) {
+    const atStart = intlOffset(cache, day * DAY);
+    const atEnd = intlOffset(cache, (day + 1) * DAY - QUARTER_HOUR);
+    cache.day = day;
+    cache.dayOffset = atStart === atEnd ? atStart : undefined;
+  }
+  if (cache.dayOffset !== undefined) return cache.dayOffset;
+  const quarter = Math.floor(ts / QUARTER_HOUR);
+  if (quarter !== cache.quarter) {
+    cache.quarter = quarter;
+    cache.quarterOffset = intlOffset(cache, quarter * QUARTER_HOUR);
+  }
+  return cache.quarterOffset;
+}
+
+export function localMinuteOfDay(timeZone: string, ts: number): number {
+  const local = Math.floor(ts / 60_000) + offsetMinutes(timeZone, ts);
+  return ((local % 1440) + 1440) % 1440;
+}
+
+/** "HH:MM" → minutes, or NaN when malformed. */
+export function parseClock(value: string): number {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+}
