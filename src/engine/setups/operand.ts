@@ -3,26 +3,24 @@
  * `@N` rather than `[N]` because brackets would end a YAML flow sequence like `[close, ema200@5]`.
  */
 
+import { SESSIONS } from './schema.ts';
+
 export const PRICE_SERIES = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'] as const;
 
 /**
  * Levels maintained by the pattern engine, usable as operands: the last confirmed swing levels, the previous day's
- * and week's range, and the range of the latest (running or last finished) session.
+ * and week's range, and each session's range (the running session's, including the current candle, or the last
+ * finished one's: compare with `@1` to use the range before the current candle).
  */
-export const LEVEL_SERIES = [
+export const LEVEL_SERIES: readonly string[] = [
   'swing_high',
   'swing_low',
   'prev_day_high',
   'prev_day_low',
   'prev_week_high',
   'prev_week_low',
-  'asia_high',
-  'asia_low',
-  'london_high',
-  'london_low',
-  'new_york_high',
-  'new_york_low',
-] as const;
+  ...SESSIONS.flatMap((name) => [`${name}_high`, `${name}_low`]),
+];
 
 export const BUILT_IN_SERIES: readonly string[] = [...PRICE_SERIES, ...LEVEL_SERIES];
 
@@ -34,8 +32,18 @@ export type ParsedOperand =
 const SERIES_RE = /^(htf\.)?([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?(?:@(\d{1,3}))?$/;
 const PARAM_RE = /^\$([a-z][a-z0-9_]*)$/;
 
+const parsedCache = new Map<string, ParsedOperand | undefined>();
+
+/** Parses an operand; results are cached because the detector evaluates the same few operands on every candle. */
 export function parseOperand(operand: number | string): ParsedOperand | undefined {
   if (typeof operand === 'number') return { kind: 'number', value: operand };
+  if (parsedCache.has(operand)) return parsedCache.get(operand);
+  const parsed = parseOperandText(operand);
+  parsedCache.set(operand, parsed);
+  return parsed;
+}
+
+function parseOperandText(operand: string): ParsedOperand | undefined {
   const param = PARAM_RE.exec(operand);
   if (param) return { kind: 'param', name: param[1] };
   const series = SERIES_RE.exec(operand);

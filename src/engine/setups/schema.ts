@@ -27,8 +27,6 @@ export const PATTERN_EVENTS = [
   'prev_day_low_break',
   'prev_week_high_break',
   'prev_week_low_break',
-  'session_high_break',
-  'session_low_break',
 ] as const;
 export const ZONE_KINDS = ['fvg', 'ob'] as const;
 export const CANDLE_PATTERNS = ['doji', 'hammer', 'shooting_star', 'engulfing', 'pin_bar', 'inside_bar'] as const;

@@ -1,0 +1,303 @@
+/**
+ * The live detector for one market (exchange, symbol, timeframe). On each closed candle it updates indicators and
+ * pattern state once, then evaluates every setup for both sides and emits scored Signals. The backtester and the
+ * replay feed drive this same class, so a rule gives the same signal everywhere. Causal by construction: it only
+ * ever sees candles up to the one that just closed, and higher-timeframe values only once their candle has closed.
+ */
+import type { Candle, MarketKey, Side, Signal, Timeframe } from '../types.ts';
+import { InputError } from '../errors.ts';
+import { timeframeMs } from '../market/timeframes.ts';
+import { CandleResampler } from '../market/resample.ts';
+import { PatternEngine, type PatternEvent, type PatternState } from '../patterns/index.ts';
+import type { Setup } from '../setups/loader.ts';
+import { evaluate, type Direction, type EvalContext } from '../setups/evaluate.ts';
+import { columnIndexOf, compileMarket, type CompiledMarket, type CompiledSetup } from './compile.ts';
+import { SnapshotRing } from './snapshots.ts';
+import { candlePatternMatches, describeEvent, eventMatches, inSession, levelReader, zoneTouched, type LevelReader } from './pattern-view.ts';
+import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
+import { planTrade, type Zone } from './plan.ts';
+import { scoreSignal, type SetupHistory } from './scoring.ts';
+
+export interface DetectorOptions {
+  market: MarketKey;
+  setups: Setup[];
+  /** Measured history of a setup version (journal + backtests), for scoring. */
+  history?: (setupId: string, version: string) => SetupHistory | undefined;
+}
+
+interface HigherTimeframe {
+  timeframe: Timeframe;
+  resampler: CandleResampler;
+  patterns: PatternEngine;
+  values: Map<string, number>;
+  /** Structure direction as of the last CLOSED higher-timeframe candle. */
+  trend: 'bullish' | 'bearish' | undefined;
+}
+
+const SIDE_DIRECTION: Record<Side, Direction> = { long: 'bull', short: 'bear' };
+
+interface SideContext {
+  ctx: EvalContext;
+  value(operand: string): number;
+}
+
+export class MarketDetector {
+  readonly market: MarketKey;
+  private readonly compiled: CompiledMarket;
+  private readonly ring: SnapshotRing;
+  private readonly patterns = new Map<string, PatternEngine>();
+  private readonly states = new Map<string, PatternState>();
+  private readonly previousStates = new Map<string, PatternState | undefined>();
+  private readonly recentEvents = new Map<string, PatternEvent[]>();
+  private readonly htf = new Map<Timeframe, HigherTimeframe>();
+  private readonly lastSignalIndex = new Map<string, number>();
+  private readonly history?: DetectorOptions['history'];
+  private readonly tfMs: number;
+  private readonly contexts = new Map<string, SideContext>();
+  private readonly levelColumns: { index: number; read: LevelReader }[];
+  private readonly indicatorColumns: { index: number; indicator: { value(output?: string): number }; output: string }[] = [];
+  private readonly priceColumns: number[];
+  private index = -1;
+  private lastTs = -Infinity;
+  private candle!: Candle;
+
+  constructor(options: DetectorOptions) {
+    this.market = options.market;
+    this.history = options.history;
+    this.tfMs = timeframeMs(options.market.timeframe);
+    const applicable = options.setups.filter((s) => s.enabled && s.timeframe === options.market.timeframe && appliesTo(s, options.market.symbol));
+    this.compiled = compileMarket(applicable);
+    this.ring = new SnapshotRing(this.compiled.columns, this.compiled.depth);
+    for (const [key, config] of this.compiled.patternConfigs) {
+      this.patterns.set(key, newPatternEngine(config.swingLength, config.toleranceAtr));
+      this.recentEvents.set(key, []);
+    }
+    const columns = this.compiled.columns;
+    this.priceColumns = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'].map((name) => columns.get(name)!);
+    this.levelColumns = LEVEL_SERIES.map((name) => ({ index: columns.get(name)!, read: levelReader(name) }));
+    for (const indicator of this.compiled.indicators.values()) {
+      for (const output of indicator.outputs) this.indicatorColumns.push({ index: columns.get(output)!, indicator, output });
+    }
+    for (const compiled of this.compiled.setups) {
+      for (const side of ['long', 'short'] as const) this.contexts.set(`${compiled.setup.id}:${side}`, this.buildContext(compiled, side));
+    }
+    for (const { setup } of this.compiled.setups) {
+      const tf = setup.context?.timeframe;
+      if (!tf || this.htf.has(tf)) continue;
+      this.htf.set(tf, { timeframe: tf, resampler: new CandleResampler(options.market.timeframe, tf), patterns: newPatternEngine(5, 0.1), values: new Map(), trend: undefined });
+    }
+  }
+
+  /** Setups this detector evaluates (enabled, same timeframe, market matches). */
+  get setupIds(): string[] {
+    return this.compiled.setups.map((c) => c.setup.id);
+  }
+
+  /** Feeds one closed candle; returns the signals it triggers (unranked; see rankSignals). */
+  update(candle: Candle): Signal[] {
+    if (!(candle.ts > this.lastTs)) {
+      throw new InputError(`candle ${new Date(candle.ts).toISOString()} is not after ${new Date(this.lastTs).toISOString()}`, { field: 'ts', value: candle.ts });
+    }
+    this.lastTs = candle.ts;
+    this.index++;
+    this.candle = candle;
+    for (const [key, engine] of this.patterns) {
+      this.previousStates.set(key, this.states.get(key));
+      const events = this.recentEvents.get(key)!;
+      events.push(...engine.update(candle));
+      const horizon = this.index - this.compiled.maxWithin;
+      while (events.length > 0 && events[0].confirmedIndex < horizon) events.shift();
+      this.states.set(key, engine.state());
+    }
+    for (const indicator of this.compiled.indicators.values()) indicator.update(candle);
+    this.updateHigherTimeframes(candle);
+    this.writeSnapshot(candle);
+
+    const signals: Signal[] = [];
+    for (const compiled of this.compiled.setups) {
+      for (const side of ['long', 'short'] as const) {
+        const signal = this.evaluateSide(compiled, side);
+        if (signal) signals.push(signal);
+      }
+    }
+    return signals;
+  }
+
+  private updateHigherTimeframes(candle: Candle): void {
+    for (const htf of this.htf.values()) {
+      for (const closed of htf.resampler.push(candle)) {
+        htf.patterns.update(closed);
+        htf.trend = htf.patterns.state().trend;
+        for (const indicator of this.compiled.htfIndicators.values()) {
+          indicator.update(closed);
+          for (const output of indicator.outputs) htf.values.set(output, indicator.value(output));
+        }
+      }
+    }
+  }
+
+  private writeSnapshot(c: Candle): void {
+    const row = this.ring.next();
+    const [open, high, low, close, volume, hl2, hlc3, ohlc4] = this.priceColumns;
+    row[open] = c.open;
+    row[high] = c.high;
+    row[low] = c.low;
+    row[close] = c.close;
+    row[volume] = c.volume;
+    row[hl2] = (c.high + c.low) / 2;
+    row[hlc3] = (c.high + c.low + c.close) / 3;
+    row[ohlc4] = (c.open + c.high + c.low + c.close) / 4;
+    // Levels come from the default pattern configuration (the first); they do not depend on swing settings much.
+    const state = this.states.values().next().value;
+    if (state) for (const level of this.levelColumns) row[level.index] = level.read(state);
+    for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
+    for (const htf of this.htf.values()) {
+      for (const [output, value] of htf.values) {
+        const index = this.compiled.columns.get(`htf:${output}`);
+        if (index !== undefined) row[index] = value;
+      }
+    }
+  }
+
+  private evaluateSide(compiled: CompiledSetup, side: Side): Signal | undefined {
+    const { setup } = compiled;
+    const rule = setup.rules[side];
+    if (!rule) return undefined;
+    const key = `${setup.id}:${side}`;
+    const last = this.lastSignalIndex.get(key);
+    // One signal per setup and side while the previous one is still valid: a rule that stays true is one idea.
+    if (last !== undefined && this.index - last <= setup.validity.bars) return undefined;
+
+    const context = this.contexts.get(key)!;
+    const matched = evaluate(rule, context.ctx);
+    if (!matched.ok) return undefined;
+    for (const filter of setup.filters) if (!evaluate(filter.when, context.ctx).ok) return undefined;
+
+    const state = this.states.get(compiled.patternKey)!;
+    const atrAlias = setup.stop.type === 'percent' ? 'atr' : setup.stop.atr;
+    const atr = this.ring.at(columnIndexOf(compiled, this.compiled, atrAlias, undefined, false), 0);
+    const zoneKind = setup.entry.type === 'limit' ? setup.entry.zone : setup.stop.type === 'zone_edge' ? setup.stop.zone : undefined;
+    const zoneEvent = zoneKind ? zoneTouched(this.previousStates.get(compiled.patternKey), zoneKind, SIDE_DIRECTION[side], this.candle) : undefined;
+    const zone: Zone | undefined = zoneEvent ? { top: Math.max(zoneEvent.top!, zoneEvent.bottom!), bottom: Math.min(zoneEvent.top!, zoneEvent.bottom!) } : undefined;
+    const planned = planTrade(setup, {
+      side,
+      close: this.candle.close,
+      atr,
+      swingLow: state.lastSwingLow?.level,
+      swingHigh: state.lastSwingHigh?.level,
+      zone,
+      liquidityAbove: liquidityLevels(state, 'above', this.candle.close),
+      liquidityBelow: liquidityLevels(state, 'below', this.candle.close),
+      value: (operand) => (typeof operand === 'number' ? operand : context.value(operand)),
+    });
+    if (!planned.ok) return undefined;
+
+    const criteria = setup.score.criteria.map((c) => ({ name: c.name, weight: c.weight, passed: evaluate(c.when, context.ctx).ok, pass: c.pass, fail: c.fail }));
+    const score = scoreSignal(criteria, this.history?.(setup.id, setup.version));
+    this.lastSignalIndex.set(key, this.index);
+    const plan = planned.plan;
+    return {
+      id: `${setup.id}@${setup.version}:${this.market.exchange}:${this.market.symbol}:${this.market.timeframe}:${this.candle.ts}:${side}`,
+      setupId: setup.id,
+      setupVersion: setup.version,
+      setupName: setup.name,
+      exchange: this.market.exchange,
+      symbol: this.market.symbol,
+      timeframe: this.market.timeframe,
+      side,
+      ts: this.candle.ts,
+      entryType: plan.entryType,
+      entry: plan.entry,
+      stop: plan.stop,
+      targets: plan.targets,
+      rr: plan.rr,
+      score: score.score,
+      rank: 0,
+      reasons: { strengths: [...matched.notes, ...score.strengths], weaknesses: [...plan.notes, ...score.weaknesses] },
+      context: this.contextSnapshot(compiled, state, atr, zone),
+      // Known at the close (ts + tf); actionable for `validity.bars` more candles.
+      validUntil: this.candle.ts + this.tfMs * (1 + setup.validity.bars),
+    };
+  }
+
+  /** Built once per setup and side; reads the detector's current candle and state when called. */
+  private buildContext(compiled: CompiledSetup, side: Side): SideContext {
+    const key = compiled.patternKey;
+    const sideDirection = SIDE_DIRECTION[side];
+    const series = (name: string, output: string | undefined, htf: boolean, offset: number) =>
+      this.ring.at(columnIndexOf(compiled, this.compiled, name, output, htf), offset);
+    const ctx: EvalContext = {
+      series: (ref) => series(ref.name, ref.output, ref.htf, ref.offset),
+      param: (name) => compiled.params[name] ?? NaN,
+      patternWithin: (kind, direction, within) => {
+        const events = this.recentEvents.get(key)!;
+        const wanted = direction ?? defaultDirection(kind, sideDirection);
+        for (let i = events.length - 1; i >= 0 && events[i].confirmedIndex >= this.index - within; i--) {
+          if (eventMatches(events[i], kind, wanted)) return describeEvent(events[i]);
+        }
+        return undefined;
+      },
+      inZone: (kind, direction) => {
+        const zone = zoneTouched(this.previousStates.get(key), kind as 'fvg' | 'ob', direction ?? sideDirection, this.candle);
+        return zone ? `retrace into a ${describeEvent(zone)}` : undefined;
+      },
+      candlePattern: (kind, direction) => candlePatternMatches(this.states.get(key)!, kind, direction ?? sideDirection),
+      inSession: (names) => inSession(this.states.get(key)!, names),
+      structure: (direction, higher) => {
+        const trend = higher ? this.htf.get(compiled.setup.context!.timeframe)?.trend : this.states.get(key)!.trend;
+        return trend === (direction === 'bull' ? 'bullish' : 'bearish');
+      },
+    };
+    const value = (operand: string) => {
+      const parsed = parseOperand(operand);
+      if (!parsed) return NaN;
+      if (parsed.kind === 'number') return parsed.value;
+      if (parsed.kind === 'param') return compiled.params[parsed.name] ?? NaN;
+      return series(parsed.name, parsed.output, parsed.htf, parsed.offset);
+    };
+    return { ctx, value };
+  }
+
+  private contextSnapshot(compiled: CompiledSetup, state: PatternState, atr: number, zone: Zone | undefined): Signal['context'] {
+    const snapshot: Signal['context'] = { close: this.candle.close, atr };
+    for (const [alias, spec] of compiled.aliases) {
+      const indicator = this.compiled.indicators.get(spec)!;
+      for (const output of indicator.outputs) snapshot[output === spec ? alias : `${alias}.${output.slice(spec.length + 1)}`] = indicator.value(output);
+    }
+    if (state.trend) snapshot.structure = state.trend;
+    const sessions = state.sessions.filter((s) => s.active).map((s) => s.name);
+    if (sessions.length) snapshot.sessions = sessions.join(', ');
+    if (zone) {
+      snapshot.zoneTop = zone.top;
+      snapshot.zoneBottom = zone.bottom;
+    }
+    return snapshot;
+  }
+}
+
+/** Structure-like patterns follow the side; swings and level breaks have no side of their own. */
+function defaultDirection(kind: string, side: Direction): Direction | undefined {
+  return ['fvg', 'ob', 'bos', 'choch'].includes(kind) ? side : undefined;
+}
+
+function appliesTo(setup: Setup, symbol: string): boolean {
+  return setup.markets.includes('*') || setup.markets.includes(symbol);
+}
+
+function newPatternEngine(swingLength: number, toleranceAtr: number): PatternEngine {
+  return new PatternEngine({ swings: { left: swingLength, right: swingLength }, liquidity: { tolerance: { mode: 'atr', multiple: toleranceAtr } } });
+}
+
+/** Liquidity a target can aim at: pools of equal highs above (for longs), equal lows below, and the previous day/week extremes. */
+function liquidityLevels(state: PatternState, where: 'above' | 'below', price: number): number[] {
+  const levels: number[] = [];
+  for (const pool of state.liquidityPools) {
+    if (where === 'above' && pool.direction === 'bullish' && pool.level > price) levels.push(pool.level);
+    if (where === 'below' && pool.direction === 'bearish' && pool.level < price) levels.push(pool.level);
+  }
+  for (const range of state.previousRanges) {
+    if (where === 'above' && range.high > price) levels.push(range.high);
+    if (where === 'below' && range.low < price) levels.push(range.low);
+  }
+  return levels;
+}

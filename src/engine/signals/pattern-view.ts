@@ -1,0 +1,129 @@
+/**
+ * Answers the setup DSL's pattern questions (events within N bars, zones, candle patterns, sessions, structure,
+ * levels) from PatternEngine events and state. Names in the DSL are snake_case; the engine's are its own.
+ */
+import type { Candle } from '../types.ts';
+import type { PatternEvent, PatternState } from '../patterns/index.ts';
+import type { Direction } from '../setups/evaluate.ts';
+
+const ENGINE_DIRECTION = { bull: 'bullish', bear: 'bearish' } as const;
+
+/** DSL session name → the pattern engine's built-in session name. */
+export const SESSION_NAMES: Record<string, string> = {
+  asia: 'Asia',
+  london: 'London',
+  new_york: 'New York',
+  asia_kill_zone: 'Asian kill zone',
+  london_kill_zone: 'London open kill zone',
+  new_york_kill_zone: 'New York open kill zone',
+  london_close_kill_zone: 'London close kill zone',
+};
+
+/** Does an engine event count as the DSL's pattern `kind` in `direction`? */
+export function eventMatches(event: PatternEvent, kind: string, direction: Direction | undefined): boolean {
+  const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
+  const dirOk = !wanted || wanted === event.direction;
+  switch (kind) {
+    case 'fvg':
+      return event.kind === 'fvg' && dirOk;
+    case 'ob':
+      return event.kind === 'order-block' && dirOk;
+    case 'bos':
+    case 'choch':
+      return event.kind === kind && dirOk;
+    case 'swing_high':
+      return event.kind === 'swing-high';
+    case 'swing_low':
+      return event.kind === 'swing-low';
+    // A pool of equal highs is the engine's "bullish" pool; a sweep takes it and closes back inside.
+    case 'sweep_high':
+      return event.kind === 'liquidity-sweep' && event.direction === 'bullish' && event.label === 'sweep';
+    case 'sweep_low':
+      return event.kind === 'liquidity-sweep' && event.direction === 'bearish' && event.label === 'sweep';
+    case 'prev_day_high_break':
+      return event.kind === 'previous-high-broken' && event.label === '1d';
+    case 'prev_day_low_break':
+      return event.kind === 'previous-low-broken' && event.label === '1d';
+    case 'prev_week_high_break':
+      return event.kind === 'previous-high-broken' && event.label === '1w';
+    case 'prev_week_low_break':
+      return event.kind === 'previous-low-broken' && event.label === '1w';
+    default:
+      return false;
+  }
+}
+
+export function describeEvent(event: PatternEvent): string {
+  const dir = event.direction ? `${event.direction} ` : '';
+  const names: Partial<Record<PatternEvent['kind'], string>> = {
+    fvg: 'fair value gap',
+    'order-block': 'order block',
+    bos: 'break of structure',
+    choch: 'change of character',
+    'swing-high': 'swing high',
+    'swing-low': 'swing low',
+    'liquidity-sweep': event.direction === 'bullish' ? 'sweep of equal highs' : 'sweep of equal lows',
+    'previous-high-broken': `break of the previous ${event.label} high`,
+    'previous-low-broken': `break of the previous ${event.label} low`,
+  };
+  const name = names[event.kind] ?? event.kind;
+  return event.kind === 'liquidity-sweep' || event.kind.startsWith('previous') ? name : `${dir}${name}`;
+}
+
+/**
+ * Zones the candle trades into. Zones come from the state BEFORE this candle: the candle that retraces into a gap
+ * is often the one that mitigates it, and that first touch is exactly the entry the trader wants.
+ */
+export function zoneTouched(before: PatternState | undefined, kind: 'fvg' | 'ob', direction: Direction | undefined, candle: Candle): PatternEvent | undefined {
+  if (!before) return undefined;
+  const zones = kind === 'fvg' ? before.activeFvgs : before.activeOrderBlocks;
+  const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
+  // Newest first: the most recent imbalance is the one price is reacting to.
+  for (let i = zones.length - 1; i >= 0; i--) {
+    const zone = zones[i];
+    if (wanted && zone.direction !== wanted) continue;
+    const top = Math.max(zone.top!, zone.bottom!);
+    const bottom = Math.min(zone.top!, zone.bottom!);
+    if (candle.low <= top && candle.high >= bottom) return zone;
+  }
+  return undefined;
+}
+
+export function candlePatternMatches(state: PatternState, kind: string, direction: Direction | undefined): boolean {
+  const label = kind.replace(/_/g, '-');
+  const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
+  // Doji and inside bar have no direction of their own: they match either side.
+  return state.candlePatterns.some((p) => p.label === label && (!p.direction || !wanted || p.direction === wanted));
+}
+
+export function inSession(state: PatternState, names: string[]): boolean {
+  return names.some((name) => state.sessions.some((s) => s.name === SESSION_NAMES[name] && s.active));
+}
+
+/** Reads one level series (swing_high, prev_day_low, london_high, ...) from the engine state; NaN when not known yet. */
+export type LevelReader = (state: PatternState) => number;
+
+/** Compiles a level name into a reader once, so the per-candle path does no string work. */
+export function levelReader(name: string): LevelReader {
+  if (name === 'swing_high') return (state) => state.lastSwingHigh?.level ?? NaN;
+  if (name === 'swing_low') return (state) => state.lastSwingLow?.level ?? NaN;
+  const previous = /^prev_(day|week)_(high|low)$/.exec(name);
+  if (previous) {
+    const timeframe = previous[1] === 'day' ? '1d' : '1w';
+    const side = previous[2] as 'high' | 'low';
+    return (state) => {
+      const range = state.previousRanges.find((r) => r.timeframe === timeframe);
+      return range ? range[side] : NaN;
+    };
+  }
+  const session = /^(.*)_(high|low)$/.exec(name);
+  if (session && SESSION_NAMES[session[1]]) {
+    const engineName = SESSION_NAMES[session[1]];
+    const side = session[2] as 'high' | 'low';
+    return (state) => {
+      const s = state.sessions.find((x) => x.name === engineName);
+      return s && s.startTs > 0 ? s[side] : NaN;
+    };
+  }
+  return () => NaN;
+}
