@@ -1,3 +1,165 @@
-import type { BenchSection } from './timing.ts';
+/**
+ * Knowledge-base benchmarks: ingesting the shared theory corpus, a generated 100-page PDF, and hybrid query latency
+ * (vector + BM25 + RRF, local embedding) over 10k and 100k synthetic chunks cut from the corpus text.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { KnowledgeDatabase } from '../knowledge/store/schema.ts';
+import type { BenchLine, BenchSection } from './timing.ts';
+import { percentile } from './timing.ts';
 
-export const sections: BenchSection[] = [];
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CORPUS = path.resolve(ROOT, '../shared/data/theory');
+const FALLBACK_TEXTS = path.join(ROOT, 'test/fixtures/knowledge');
+
+export const sections: BenchSection[] = [
+  {
+    title: 'knowledge: ingest, 100-page PDF, hybrid query latency',
+    async run({ quick, log }) {
+      const lines: BenchLine[] = [];
+      const work = mkdtempSync(path.join(os.tmpdir(), 'ita-bench-kb-'));
+      try {
+        lines.push(...(await benchCorpusIngest(work, log)));
+        lines.push(await benchPdf(work, quick ? 20 : 100, log));
+        for (const size of quick ? [2_000, 10_000] : [10_000, 100_000]) lines.push(...(await benchQueries(work, size, log)));
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+      return lines;
+    },
+  },
+];
+
+async function benchCorpusIngest(work: string, log: (m: string) => void): Promise<BenchLine[]> {
+  if (!existsSync(CORPUS)) {
+    return [{ name: 'ingest shared theory corpus', value: NaN, unit: 's', note: `skipped: ${CORPUS} is absent` }];
+  }
+  const { openKnowledgeBase } = await import('../knowledge/index.ts');
+  const { corpusFiles } = await import('../knowledge/eval/rag-eval.ts');
+  const dir = path.join(work, 'corpus');
+  const kb = await openKnowledgeBase({ dataDir: dir, dbFile: path.join(dir, 'kb.sqlite') });
+  const files = corpusFiles(CORPUS);
+  const start = performance.now();
+  for (const file of files) await kb.ingestFile(file);
+  const seconds = (performance.now() - start) / 1000;
+  const stats = await kb.stats();
+  await kb.close();
+  log(`corpus: ${files.length} files, ${stats.chunks} chunks`);
+  return [
+    { name: `ingest shared theory corpus (${files.length} files, ${stats.chunks} chunks)`, value: seconds, unit: 's' },
+    { name: 'vector index size on disk (corpus)', value: stats.indexBytes / 1024, unit: 'KiB' },
+  ];
+}
+
+async function benchPdf(work: string, pages: number, log: (m: string) => void): Promise<BenchLine> {
+  const { PDFDocument, StandardFonts } = await import('pdf-lib');
+  const words = corpusWords().filter((w) => /^[\x20-\x7e]+$/.test(w));
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const random = mulberry32(7);
+  for (let p = 0; p < pages; p++) {
+    const page = pdf.addPage([595, 842]);
+    for (let line = 0; line < 45; line++) {
+      const text = Array.from({ length: 12 }, () => words[Math.floor(random() * words.length)]).join(' ');
+      page.drawText(text, { x: 40, y: 800 - line * 17, size: 10, font });
+    }
+  }
+  const bytes = await pdf.save();
+  const { openKnowledgeBase } = await import('../knowledge/index.ts');
+  const dir = path.join(work, 'pdf');
+  const kb = await openKnowledgeBase({ dataDir: dir, dbFile: path.join(dir, 'kb.sqlite') });
+  const start = performance.now();
+  const result = await kb.ingestBuffer(`generated-${pages}-pages.pdf`, bytes);
+  const seconds = (performance.now() - start) / 1000;
+  await kb.close();
+  log(`pdf: ${pages} pages, ${(bytes.length / 1024).toFixed(0)} KiB, ${result.chunks} chunks`);
+  return { name: `ingest a generated ${pages}-page PDF (${result.chunks} chunks)`, value: seconds, unit: 's', target: pages === 100 ? '< 15 s' : undefined };
+}
+
+async function benchQueries(work: string, size: number, log: (m: string) => void): Promise<BenchLine[]> {
+  const { openDatabase } = await import('../engine/store/database.ts');
+  const { knowledgeMigrations, openKnowledgeBase } = await import('../knowledge/index.ts');
+  const { insertDocumentWithChunks } = await import('../knowledge/store/repository.ts');
+  const { loadQuestions, DEFAULT_QUESTIONS_FILE } = await import('../knowledge/eval/rag-eval.ts');
+  const dir = path.join(work, `q${size}`);
+  const dbFile = path.join(dir, 'kb.sqlite');
+  const opened = await openDatabase(dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
+  const sentences = corpusSentences();
+  const random = mulberry32(size);
+  const perDocument = 1000;
+  for (let d = 0; d * perDocument < size; d++) {
+    const chunks = Array.from({ length: Math.min(perDocument, size - d * perDocument) }, (_, i) => ({
+      ordinal: i,
+      heading: `Synthetic ${d} > Part ${i % 17}`,
+      text: Array.from({ length: 6 + Math.floor(random() * 5) }, () => sentences[Math.floor(random() * sentences.length)]).join(' '),
+    }));
+    await insertDocumentWithChunks(opened.db as unknown as Kysely<KnowledgeDatabase>, { name: `synthetic-${d}.txt`, format: 'txt', contentHash: `synthetic-${size}-${d}`, sizeBytes: 0, createdAt: Date.now() }, chunks);
+  }
+  await opened.close();
+  log(`${size} chunks stored; building the vector index (local embedding)…`);
+  let start = performance.now();
+  const kb = await openKnowledgeBase({ dataDir: dir, dbFile });
+  const buildSeconds = (performance.now() - start) / 1000;
+  const questions = loadQuestions(DEFAULT_QUESTIONS_FILE).map((q) => q.question);
+  start = performance.now();
+  await kb.retrieve(questions[0], 5); // builds the in-memory BM25 index
+  const bm25Seconds = (performance.now() - start) / 1000;
+  const times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const q of questions) {
+      const t = performance.now();
+      await kb.retrieve(q, 5);
+      times.push(performance.now() - t);
+    }
+  }
+  const stats = await kb.stats();
+  await kb.close();
+  const k = `${size / 1000}k`;
+  return [
+    { name: `build vector index, ${k} chunks (embed + hnsw)`, value: buildSeconds, unit: 's' },
+    { name: `build BM25 on first query, ${k} chunks`, value: bm25Seconds, unit: 's' },
+    { name: `query p50, ${k} chunks (hybrid, k=5)`, value: percentile(times, 50), unit: 'ms' },
+    { name: `query p95, ${k} chunks (hybrid, k=5)`, value: percentile(times, 95), unit: 'ms', target: size >= 100_000 ? '< 100 ms' : undefined },
+    { name: `vector index size on disk, ${k} chunks`, value: stats.indexBytes / 1024 / 1024, unit: 'MiB' },
+  ];
+}
+
+function corpusTexts(): string[] {
+  const dir = existsSync(CORPUS) ? CORPUS : FALLBACK_TEXTS;
+  return readdirSafe(dir)
+    .filter((n) => /\.(md|txt|html)$/i.test(n) && n.toLowerCase() !== 'readme.md')
+    .map((n) => readFileSync(path.join(dir, n), 'utf8'));
+}
+
+function corpusSentences(): string[] {
+  return corpusTexts()
+    .flatMap((t) => t.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/))
+    .filter((s) => s.length > 30 && s.length < 400);
+}
+
+function corpusWords(): string[] {
+  return corpusTexts().flatMap((t) => t.split(/\s+/)).filter((w) => w.length > 1 && w.length < 20);
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** A small seeded PRNG so every run benchmarks the same synthetic chunks. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -90,6 +90,31 @@ export interface IngestProgress {
   total: number;
 }
 
+export interface BacktestRequest {
+  setupId: string;
+  symbol: string;
+  timeframe: Timeframe;
+  exchange?: string;
+  /** Epoch ms; undefined = all stored history. */
+  from?: number;
+  to?: number;
+  walkForward?: boolean;
+  monteCarlo?: number;
+}
+
+export interface BacktestProgress {
+  done: number;
+  total: number;
+  stage: string;
+}
+
+export interface BacktestResult {
+  /** Plain-text summary lines (trades, win rate, expectancy, profit factor, drawdown, Sharpe, ...). */
+  summary: string[];
+  equityPng: Buffer;
+  tradesCsv: Buffer;
+}
+
 export interface BotServices {
   status(): Promise<StatusReport>;
   watchlist: {
@@ -119,6 +144,11 @@ export interface BotServices {
   settings: {
     get(userId: number): Promise<UserSettings>;
     update(userId: number, patch: Partial<UserSettings>): Promise<UserSettings>;
+  };
+  backtest?: {
+    /** Markets with stored candles that a backtest can run on. */
+    markets(): Promise<MarketKey[]>;
+    run(request: BacktestRequest, onProgress: (p: BacktestProgress) => void, signal: AbortSignal): Promise<BacktestResult>;
   };
   knowledge?: {
     ingest(name: string, bytes: Buffer, onProgress: (p: IngestProgress) => void): Promise<{ document: KnowledgeDocument; duplicate: boolean }>;

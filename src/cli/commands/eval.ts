@@ -1,4 +1,38 @@
+/**
+ * `ita eval rag`: retrieval quality on a labelled question set over a real corpus (recall@1, recall@5, MRR, and how
+ * often out-of-scope questions are recognised as "not covered").
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { InputError } from '../../engine/errors.ts';
 
-/** Placeholder until this command lands; registers nothing so `ita --help` never lists a dead command. */
-export function register(_program: Command): void {}
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate a subsystem on labelled data; "rag" = knowledge-base retrieval')
+    .argument('<suite>', 'what to evaluate: rag')
+    .option('--corpus <dir>', 'directory of documents to ingest (read in place)', path.join(PROJECT_ROOT, '../shared/data/theory'))
+    .option('--questions <file>', 'labelled question set (default: src/knowledge/eval/questions.json)')
+    .option('--json', 'print the full report (every question) as JSON', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ita eval rag
+  ita eval rag --corpus ~/trading-books --json > rag-report.json`,
+    )
+    .action(async (suite: string, opts: { corpus: string; questions?: string; json: boolean }) => {
+      if (suite !== 'rag') throw new InputError(`unknown evaluation "${suite}"; available: rag`, { field: 'suite', value: suite });
+      const { runRagEval } = await import('../../knowledge/eval/rag-eval.ts');
+      const { formatRagReport } = await import('../../knowledge/eval/format.ts');
+      const report = await runRagEval({
+        corpusDir: path.resolve(opts.corpus),
+        questionsFile: opts.questions,
+        log: opts.json ? undefined : (m) => process.stderr.write(`  … ${m}\n`),
+      });
+      process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatRagReport(report));
+    });
+}
