@@ -8,6 +8,7 @@ import { register as registerImport } from './cli/commands/import.ts';
 import { register as registerCandles } from './cli/commands/candles.ts';
 import { register as registerIndicators } from './cli/commands/indicators.ts';
 import { register as registerPatterns } from './cli/commands/patterns.ts';
+import { register as registerDetect } from './cli/commands/detect.ts';
 import { register as registerIngest } from './cli/commands/ingest.ts';
 import { register as registerAsk } from './cli/commands/ask.ts';
 import { register as registerEval } from './cli/commands/eval.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     registerCandles,
     registerIndicators,
     registerPatterns,
+    registerDetect,
     registerIngest,
     registerAsk,
     registerEval,

@@ -35,3 +35,16 @@ export function periodStart(ts: number, tf: Timeframe): number {
 export function isAligned(ts: number, tf: Timeframe): boolean {
   return periodStart(ts, tf) === ts;
 }
+
+/** The timeframe whose length is the most common step between consecutive candles (gaps do not fool it). */
+export function inferTimeframe(candles: readonly { ts: number }[]): Timeframe | undefined {
+  const counts = new Map<number, number>();
+  for (let i = 1; i < Math.min(candles.length, 2000); i++) {
+    const step = candles[i].ts - candles[i - 1].ts;
+    counts.set(step, (counts.get(step) ?? 0) + 1);
+  }
+  let best = 0;
+  let bestCount = 0;
+  for (const [step, count] of counts) if (count > bestCount) [best, bestCount] = [step, count];
+  return TIMEFRAMES.find((tf) => timeframeMs(tf) === best);
+}
