@@ -41,3 +41,20 @@ describe('ita command line', () => {
     expect(stderr).toMatch(/unknown command/);
   });
 });
+
+describe('ita detect', () => {
+  it('prints the signals of a setup over a sample file as JSON', () => {
+    const { code, stdout } = ita(['detect', '--csv', 'data/samples/nasdaq_GOOG_1d.csv', '--setup', 'sma_cross', '--symbol', 'GOOG', '--exchange', 'nasdaq', '--json']);
+    expect(code).toBe(0);
+    const signals = JSON.parse(stdout) as { setupId: string; side: string; ts: number }[];
+    // backtesting.py's SmaCross makes 66 trades on this file: one per crossover.
+    expect(signals).toHaveLength(66);
+    expect(new Set(signals.map((s) => s.setupId))).toEqual(new Set(['sma_cross']));
+  });
+
+  it('names an unknown setup and where it looked', () => {
+    const { code, stderr } = ita(['detect', '--csv', 'data/samples/nasdaq_GOOG_1d.csv', '--setup', 'nope']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no setup "nope" (looked for setups/nope.yaml)');
+  });
+});

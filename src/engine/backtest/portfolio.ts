@@ -1,0 +1,207 @@
+/**
+ * Portfolio state of one backtest: cash, open positions per market, pending orders, the equity curve, closed
+ * trades and refused signals. Cash follows a margin model (leverage 1): opening a position pays only its fee;
+ * equity = cash + open positions marked to the latest price, which is what backtesting.py reports too.
+ */
+import type { Signal } from '../types.ts';
+import { direction } from '../exec/sim/fill-model.ts';
+import { exitAtMarket, type PlannedTarget, type SimPosition } from '../exec/sim/position.ts';
+import { costsFor, planFor, type ResolvedSettings } from './settings.ts';
+import type { BacktestOptions, EquityCurve, SkippedSignal, TradeRecord } from './types.ts';
+
+export interface MarketBook {
+  positions: SimPosition[];
+  /** Market entries decided at the last close, filled at the next open. */
+  marketEntries: Signal[];
+  /** Limit entries resting until filled or expired. */
+  limits: Signal[];
+}
+
+export class Portfolio {
+  cash: number;
+  readonly books: MarketBook[];
+  readonly lastClose: Float64Array;
+  /** When each market's lastClose became known (close time); until then decisions see `lastOpen` instead. */
+  readonly closeKnownAt: Float64Array;
+  readonly lastOpen: Float64Array;
+  readonly closed: TradeRecord[] = [];
+  readonly skipped: SkippedSignal[] = [];
+  openSnapshots: TradeRecord[] = [];
+  stepCount = 0;
+  private readonly open: SimPosition[] = [];
+  private readonly ts: Float64Array;
+  private readonly eq: Float64Array;
+  private nextId = 1;
+
+  constructor(
+    private readonly opts: BacktestOptions,
+    private readonly s: ResolvedSettings,
+  ) {
+    this.cash = opts.initialCash;
+    this.books = opts.markets.map(() => ({ positions: [], marketEntries: [], limits: [] }));
+    this.lastClose = new Float64Array(opts.markets.length).fill(NaN);
+    this.closeKnownAt = new Float64Array(opts.markets.length);
+    this.lastOpen = new Float64Array(opts.markets.length).fill(NaN);
+    const capacity = opts.markets.reduce((sum, m) => sum + m.candles.length, 0);
+    this.ts = new Float64Array(capacity);
+    this.eq = new Float64Array(capacity);
+  }
+
+  skip(sig: Signal, rule: string): void {
+    this.skipped.push({ signalId: sig.id, setupId: sig.setupId, symbol: sig.symbol, ts: sig.ts, rule });
+  }
+
+  /** Price of market m as known at `now` (no `now`: the latest close, for the equity curve). */
+  private mark(m: number, now: number): number {
+    return this.closeKnownAt[m] <= now ? this.lastClose[m] : this.lastOpen[m];
+  }
+
+  /** Equity as known at `now`: a candle of another timeframe that has not closed yet is marked at its open. */
+  equityNow(now = Infinity): number {
+    let equity = this.cash;
+    for (let i = 0; i < this.open.length; i++) {
+      const p = this.open[i];
+      equity += p.dir * p.remaining * (this.mark(p.marketIndex, now) - p.entryPrice);
+    }
+    return equity;
+  }
+
+  marginUsed(now = Infinity): number {
+    let used = 0;
+    for (const p of this.open) used += p.remaining * this.mark(p.marketIndex, now);
+    return used;
+  }
+
+  markEquity(ts: number): void {
+    this.ts[this.stepCount] = ts;
+    this.eq[this.stepCount] = this.open.length === 0 ? this.cash : this.equityNow();
+    this.stepCount++;
+  }
+
+  equityCurve(): EquityCurve {
+    return { ts: this.ts.slice(0, this.stepCount), equity: this.eq.slice(0, this.stepCount) };
+  }
+
+  openPosition(m: number, sig: Signal, price: number, units: number, feeRate: number, bar: number, step: number, ts: number): SimPosition {
+    const plan = planFor(sig, this.s);
+    const dir = direction(sig.side);
+    const risk = Number.isFinite(sig.stop) ? Math.abs(price - sig.stop) : NaN;
+    let targets: PlannedTarget[] = sig.targets.map((t) => ({ price: t.price, closeFraction: t.closeFraction }));
+    if (targets.length === 0 && risk > 0) {
+      targets = this.s.management.defaultTargets.map((t) => ({ price: price + dir * t.r * risk, closeFraction: t.closeFraction }));
+    }
+    targets = targets.filter((t) => dir * (t.price - price) > 0).sort((a, b) => dir * (a.price - b.price));
+    const entryFee = units * price * feeRate;
+    this.cash -= entryFee;
+    const pos: SimPosition = {
+      id: this.nextId++,
+      marketIndex: m,
+      signal: sig,
+      side: sig.side,
+      dir,
+      entryTs: ts,
+      entryBar: bar,
+      entryStep: step,
+      entryPrice: price,
+      size: units,
+      remaining: units,
+      initialStop: sig.stop,
+      stop: sig.stop,
+      stopReason: 'stop',
+      riskPerUnit: risk,
+      targets,
+      targetsTaken: 0,
+      breakEvenAtR: plan.breakEvenAtR,
+      trailAtrMultiple: plan.trailAtrMultiple,
+      timeStopBars: plan.timeStopBars,
+      atr: plan.atr,
+      best: price,
+      barsHeld: 0,
+      entryFee,
+      exits: [],
+      costs: costsFor(plan.atr, this.s),
+      pendingExit: null,
+    };
+    this.books[m].positions.push(pos);
+    this.open.push(pos);
+    return pos;
+  }
+
+  /** Moves a fully closed position into the trade list. */
+  settle(pos: SimPosition, step: number): void {
+    if (pos.remaining > 0) return;
+    const book = this.books[pos.marketIndex].positions;
+    book.splice(book.indexOf(pos), 1);
+    this.open.splice(this.open.indexOf(pos), 1);
+    this.closed.push(this.toRecord(pos, step, NaN));
+  }
+
+  private toRecord(pos: SimPosition, exitStep: number, markPrice: number): TradeRecord {
+    let exitValue = 0;
+    let exitSize = 0;
+    let fees = pos.entryFee;
+    let gross = 0;
+    for (const e of pos.exits) {
+      exitValue += e.price * e.size;
+      exitSize += e.size;
+      fees += e.fee;
+      gross += pos.dir * e.size * (e.price - pos.entryPrice);
+    }
+    if (pos.remaining > 0) {
+      exitValue += markPrice * pos.remaining;
+      exitSize += pos.remaining;
+      gross += pos.dir * pos.remaining * (markPrice - pos.entryPrice);
+    }
+    const pnl = gross - fees;
+    const last = pos.exits[pos.exits.length - 1];
+    const market = this.opts.markets[pos.marketIndex];
+    const lastBar = market.candles.length - 1;
+    return {
+      id: pos.id,
+      marketIndex: pos.marketIndex,
+      symbol: market.key.symbol,
+      setupId: pos.signal.setupId,
+      setupVersion: pos.signal.setupVersion,
+      signalId: pos.signal.id,
+      side: pos.side,
+      size: pos.size,
+      entryTs: pos.entryTs,
+      entryBar: pos.entryBar,
+      entryStep: pos.entryStep,
+      entryPrice: pos.entryPrice,
+      exitTs: last && pos.remaining <= 0 ? last.ts : market.candles[lastBar].ts,
+      exitBar: last && pos.remaining <= 0 ? last.bar : lastBar,
+      exitStep,
+      exitPrice: exitValue / exitSize,
+      exits: pos.exits,
+      initialStop: pos.initialStop,
+      fees,
+      pnl,
+      returnPct: pnl / (pos.size * pos.entryPrice),
+      rMultiple: pos.riskPerUnit > 0 ? pnl / (pos.size * pos.riskPerUnit) : NaN,
+      exitReason: last?.reason ?? 'end-of-data',
+    };
+  }
+
+  /** End of data: close (or snapshot) what is still open and drop orders that never got a candle. */
+  finish(): void {
+    const lastStep = this.stepCount - 1;
+    for (const book of this.books) {
+      for (const sig of [...book.marketEntries, ...book.limits]) this.skip(sig, 'no candle left to fill');
+      book.marketEntries = [];
+      book.limits = [];
+    }
+    if (this.s.finalize === 'leave-open') {
+      this.openSnapshots = this.open.map((p) => this.toRecord(p, lastStep, this.lastClose[p.marketIndex]));
+      return;
+    }
+    for (const pos of [...this.open]) {
+      const candles = this.opts.markets[pos.marketIndex].candles;
+      const c = candles[candles.length - 1];
+      const price = this.s.finalize === 'last-open' ? c.open : c.close;
+      this.cash += exitAtMarket(pos, price, 'end-of-data', c.ts, candles.length - 1);
+      this.settle(pos, lastStep);
+    }
+    if (lastStep >= 0) this.eq[lastStep] = this.equityNow();
+  }
+}
