@@ -1,0 +1,1 @@
+export { sections } from '../engine/risk/bench.ts';
