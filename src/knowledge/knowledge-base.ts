@@ -1,0 +1,174 @@
+/**
+ * The knowledge base service: ingest (detect → extract → chunk → embed → store → index), documents for `/docs`
+ * and `/forget`, and hybrid retrieval (vector + BM25 fused by RRF). SQLite is the source of truth; the vector index
+ * is derived and rebuilt from it. Writes are serialized so two uploads at once cannot interleave.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Kysely, Migrator } from 'kysely';
+import { InputError, ItaError } from '../engine/errors.ts';
+import { openDatabase } from '../engine/store/database.ts';
+import { chunkSections } from './chunking.ts';
+import { createEmbedder } from './embedding/create.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES, detectFormat } from './ingest/detect.ts';
+import { extractDocument } from './ingest/extract.ts';
+import type {
+  DocumentFormat,
+  IngestOptions,
+  IngestResult,
+  KnowledgeBase,
+  KnowledgeDocument,
+  KnowledgeStats,
+  OpenKnowledgeBaseOptions,
+  RetrievedPassage,
+} from './index.ts';
+import { isRelevant } from './retrieval/relevance.ts';
+import { retrievePassages } from './retrieval/retrieve.ts';
+import { SearchIndex } from './retrieval/search-index.ts';
+import { knowledgeMigrations } from './store/migrations.ts';
+import * as repo from './store/repository.ts';
+import type { KnowledgeDatabase } from './store/schema.ts';
+
+export async function openKnowledgeBaseImpl(options: OpenKnowledgeBaseOptions): Promise<KnowledgeBase> {
+  let db: Kysely<KnowledgeDatabase>;
+  let closeDb: () => Promise<void> = async () => undefined;
+  if (options.db) {
+    db = options.db as Kysely<KnowledgeDatabase>;
+    await migrateKnowledge(db);
+  } else {
+    const opened = await openDatabase(options.dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
+    db = opened.db as unknown as Kysely<KnowledgeDatabase>;
+    closeDb = opened.close;
+  }
+  try {
+    const embedder = await createEmbedder(options.embedding);
+    const index = await SearchIndex.open(db, embedder, options.dataDir);
+    return new KnowledgeBaseService(db, index, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, closeDb);
+  } catch (error) {
+    await closeDb();
+    throw error;
+  }
+}
+
+class KnowledgeBaseService implements KnowledgeBase {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<KnowledgeDatabase>,
+    private readonly index: SearchIndex,
+    private readonly maxUploadBytes: number,
+    private readonly closeDb: () => Promise<void>,
+  ) {}
+
+  async ingestFile(file: string, options: IngestOptions = {}): Promise<IngestResult> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch (cause) {
+      throw new InputError(`${file}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { file }, { cause });
+    }
+    return this.ingestBuffer(path.basename(file), bytes, options);
+  }
+
+  ingestBuffer(name: string, bytes: Uint8Array, options: IngestOptions = {}): Promise<IngestResult> {
+    return this.serialized(() => this.ingest(path.basename(name), bytes, options));
+  }
+
+  private async ingest(name: string, bytes: Uint8Array, { onProgress }: IngestOptions): Promise<IngestResult> {
+    const format = detectFormat(name, bytes, this.maxUploadBytes);
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    const existing = await repo.findDocumentByHash(this.db, contentHash);
+    if (existing) return { document: toDocument(existing), chunks: existing.chunk_count, duplicate: true };
+
+    await onProgress?.({ stage: 'extracting', done: 0, total: 1 });
+    const extracted = await extractDocument(name, format, bytes, (done, total) => onProgress?.({ stage: 'extracting', done, total }));
+    const chunks = chunkSections(extracted.sections);
+    if (chunks.length === 0) throw new InputError(`${name}: no readable text in the document`, { file: name });
+    await onProgress?.({ stage: 'chunking', done: chunks.length, total: chunks.length });
+    const vectors = await this.index.embedChunks(chunks, (done, total) => onProgress?.({ stage: 'embedding', done, total }));
+
+    await onProgress?.({ stage: 'indexing', done: 0, total: chunks.length });
+    const { document, chunkIds } = await repo.insertDocumentWithChunks(
+      this.db,
+      { name, format, contentHash, sizeBytes: bytes.length, pages: extracted.pages, createdAt: Date.now() },
+      chunks,
+    );
+    this.index.addChunks(chunkIds, vectors, chunks);
+    await onProgress?.({ stage: 'done', done: chunks.length, total: chunks.length });
+    return { document: toDocument(document), chunks: chunks.length, duplicate: false };
+  }
+
+  async listDocuments(): Promise<KnowledgeDocument[]> {
+    return (await repo.listDocuments(this.db)).map(toDocument);
+  }
+
+  async getDocument(id: number): Promise<KnowledgeDocument | undefined> {
+    const row = await repo.findDocument(this.db, id);
+    return row && toDocument(row);
+  }
+
+  removeDocument(id: number): Promise<boolean> {
+    return this.serialized(async () => {
+      const chunkIds = await repo.deleteDocument(this.db, id);
+      if (chunkIds === undefined) return false;
+      this.index.removeChunks(chunkIds);
+      return true;
+    });
+  }
+
+  async retrieve(query: string, k: number): Promise<RetrievedPassage[]> {
+    await this.queue.catch(() => undefined);
+    return retrievePassages(this.db, this.index, query, k);
+  }
+
+  isRelevant(passages: RetrievedPassage[]): boolean {
+    return isRelevant(passages);
+  }
+
+  async stats(): Promise<KnowledgeStats> {
+    const documents = (await repo.listDocuments(this.db)).length;
+    return {
+      documents,
+      chunks: await repo.countChunks(this.db),
+      embeddingId: this.index.embedder.id,
+      dimensions: this.index.embedder.dimensions,
+      indexBytes: this.index.indexBytes,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.closeDb();
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.catch(() => undefined).then(work);
+    this.queue = next;
+    return next;
+  }
+}
+
+function toDocument(row: repo.DocumentRow): KnowledgeDocument {
+  return {
+    id: row.id,
+    name: row.name,
+    format: row.format as DocumentFormat,
+    contentHash: row.content_hash,
+    sizeBytes: row.size_bytes,
+    pages: row.pages ?? undefined,
+    chunkCount: row.chunk_count,
+    createdAt: row.created_at,
+  };
+}
+
+async function migrateKnowledge(db: Kysely<KnowledgeDatabase>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => knowledgeMigrations },
+    migrationTableName: 'knowledge_migration',
+    migrationLockTableName: 'knowledge_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw new ItaError(`knowledge database migration failed: ${(error as Error).message}`, {}, { cause: error });
+}

@@ -1,0 +1,23 @@
+/**
+ * "Nothing relevant" decision. The fused RRF score only orders passages, so it cannot tell a good top hit from the
+ * least bad one; the decision uses absolute signals of the best passages instead: how many of the question's content
+ * words the passage contains (coverage) and the local-embedding cosine similarity. Thresholds were calibrated with
+ * `ita eval rag` on the shared theory corpus (answerable vs. out-of-scope questions).
+ */
+import type { Passage } from '../types.ts';
+
+// Calibration (58 questions): answerable questions reach coverage ≥ 0.6 or similarity ≥ 0.39 in their top 3;
+// out-of-scope ones stayed at coverage ≤ 0.5 and similarity ≤ 0.36. Margins are thin: re-run the eval after changes.
+export const RELEVANCE_MIN_COVERAGE = 0.6;
+export const RELEVANCE_MIN_SIMILARITY = 0.38;
+
+export interface RelevanceSignals {
+  similarity?: number;
+  coverage?: number;
+}
+
+export function isRelevant(passages: Array<Passage & RelevanceSignals>): boolean {
+  return passages.slice(0, 3).some(
+    (p) => (p.coverage ?? 0) >= RELEVANCE_MIN_COVERAGE || (p.similarity ?? 0) >= RELEVANCE_MIN_SIMILARITY,
+  );
+}

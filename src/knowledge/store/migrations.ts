@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m20261121_0101_knowledge from './20261121_0101_knowledge.ts';
+
+/** The knowledge base's migrations, run with their own bookkeeping table (`knowledge_migration`). Never edit a landed one. */
+export const knowledgeMigrations: Record<string, Migration> = {
+  '20261121_0101_knowledge': m20261121_0101_knowledge,
+};

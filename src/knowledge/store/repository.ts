@@ -1,0 +1,115 @@
+/** Repository functions over the knowledge tables; each takes the database (or a transaction). */
+import type { Kysely, Selectable } from 'kysely';
+import type { KnowledgeChunkTable, KnowledgeDatabase, KnowledgeDocumentTable } from './schema.ts';
+
+export type DocumentRow = Selectable<KnowledgeDocumentTable>;
+export type ChunkRow = Selectable<KnowledgeChunkTable>;
+
+export interface NewChunk {
+  ordinal: number;
+  page?: number;
+  heading?: string;
+  text: string;
+}
+
+export interface NewDocument {
+  name: string;
+  format: string;
+  contentHash: string;
+  sizeBytes: number;
+  pages?: number;
+  createdAt: number;
+}
+
+/** Inserts a document and its chunks in one transaction; returns the document row and the new chunk ids in order. */
+export async function insertDocumentWithChunks(
+  db: Kysely<KnowledgeDatabase>,
+  doc: NewDocument,
+  chunks: NewChunk[],
+): Promise<{ document: DocumentRow; chunkIds: number[] }> {
+  return db.transaction().execute(async (trx) => {
+    const document = await trx
+      .insertInto('knowledge_documents')
+      .values({
+        name: doc.name,
+        format: doc.format,
+        content_hash: doc.contentHash,
+        size_bytes: doc.sizeBytes,
+        pages: doc.pages ?? null,
+        chunk_count: chunks.length,
+        created_at: doc.createdAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const chunkIds: number[] = [];
+    // SQLite caps bound parameters per statement; 6 columns × 100 rows stays well under it.
+    for (let i = 0; i < chunks.length; i += 100) {
+      const rows = await trx
+        .insertInto('knowledge_chunks')
+        .values(
+          chunks.slice(i, i + 100).map((c) => ({
+            document_id: document.id,
+            ordinal: c.ordinal,
+            page: c.page ?? null,
+            heading: c.heading ?? null,
+            text: c.text,
+          })),
+        )
+        .returning('id')
+        .execute();
+      for (const row of rows) chunkIds.push(row.id);
+    }
+    return { document, chunkIds };
+  });
+}
+
+export async function findDocumentByHash(db: Kysely<KnowledgeDatabase>, hash: string): Promise<DocumentRow | undefined> {
+  return db.selectFrom('knowledge_documents').selectAll().where('content_hash', '=', hash).executeTakeFirst();
+}
+
+export async function findDocument(db: Kysely<KnowledgeDatabase>, id: number): Promise<DocumentRow | undefined> {
+  return db.selectFrom('knowledge_documents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listDocuments(db: Kysely<KnowledgeDatabase>): Promise<DocumentRow[]> {
+  return db.selectFrom('knowledge_documents').selectAll().orderBy('id').execute();
+}
+
+/** Deletes the document (chunks cascade); returns the ids of the chunks that went with it. */
+export async function deleteDocument(db: Kysely<KnowledgeDatabase>, id: number): Promise<number[] | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const doc = await trx.selectFrom('knowledge_documents').select('id').where('id', '=', id).executeTakeFirst();
+    if (!doc) return undefined;
+    const chunks = await trx.selectFrom('knowledge_chunks').select('id').where('document_id', '=', id).execute();
+    await trx.deleteFrom('knowledge_chunks').where('document_id', '=', id).execute();
+    await trx.deleteFrom('knowledge_documents').where('id', '=', id).execute();
+    return chunks.map((c) => c.id);
+  });
+}
+
+export async function chunksByIds(db: Kysely<KnowledgeDatabase>, ids: number[]): Promise<Array<ChunkRow & { document_name: string }>> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('knowledge_chunks as c')
+    .innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
+    .selectAll('c')
+    .select('d.name as document_name')
+    .where('c.id', 'in', ids)
+    .execute();
+}
+
+/** Every chunk in id order, in pages of `pageSize`, so a rebuild over 100k chunks never holds two copies. */
+export async function* allChunks(db: Kysely<KnowledgeDatabase>, pageSize = 5000): AsyncGenerator<ChunkRow[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await db.selectFrom('knowledge_chunks').selectAll().where('id', '>', after).orderBy('id').limit(pageSize).execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1].id;
+  }
+}
+
+export async function countChunks(db: Kysely<KnowledgeDatabase>): Promise<number> {
+  const row = await db.selectFrom('knowledge_chunks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
