@@ -60,6 +60,9 @@ export const configSchema = z.object({
       embedding: z.enum(['local', 'openai', 'ollama']).default('local'),
       embeddingModel: z.string().optional(),
       embeddingBaseUrl: z.string().url().optional(),
+      /** Name of the environment variable holding the embeddings API key (OpenAI-compatible endpoints). */
+      embeddingApiKeyEnv: z.string().optional(),
+      embeddingApiKey: z.string().optional(),
       maxUploadBytes: z.coerce.number().int().positive().default(20 * 1024 * 1024),
     })
     .prefault({}),
@@ -94,6 +97,8 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EXCHANGE_SANDBOX: 'exchange.sandbox',
   ITA_MIN_SCORE: 'signals.minScore',
   ITA_EMBEDDING: 'knowledge.embedding',
+  ITA_EMBEDDING_MODEL: 'knowledge.embeddingModel',
+  ITA_EMBEDDING_BASE_URL: 'knowledge.embeddingBaseUrl',
   ITA_LLM_MODE: 'llm.mode',
   ITA_LLM_DAILY_BUDGET_USD: 'llm.dailyBudgetUsd',
 };
@@ -140,6 +145,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const provider of config.llm.providers) {
     if (!provider.apiKey && provider.apiKeyEnv) provider.apiKey = env[provider.apiKeyEnv];
   }
+  if (!config.knowledge.embeddingApiKey) config.knowledge.embeddingApiKey = env[config.knowledge.embeddingApiKeyEnv ?? 'ITA_EMBEDDING_API_KEY'];
   config.dataDir = path.resolve(cwd, config.dataDir);
   config.dbFile = config.dbFile === ':memory:' ? config.dbFile : path.resolve(config.dataDir, config.dbFile);
   return config;
@@ -147,7 +153,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** Values that must never reach a log line or a chat message. */
 export function secretsOf(config: Config): string[] {
-  const secrets = [config.telegram.token, config.exchange.apiKey, config.exchange.secret];
+  const secrets = [config.telegram.token, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey];
   for (const provider of config.llm.providers) secrets.push(provider.apiKey);
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

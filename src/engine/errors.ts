@@ -58,7 +58,8 @@ export function describeError(error: unknown): string {
     const where = [error.details.file, error.details.line !== undefined ? `line ${error.details.line}` : undefined]
       .filter(Boolean)
       .join(':');
-    return where ? `${where}: ${error.message}` : error.message;
+    // Some messages already lead with their file; do not say it twice.
+    return where && !error.message.startsWith(error.details.file ?? '\0') ? `${where}: ${error.message}` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }

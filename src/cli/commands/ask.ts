@@ -34,8 +34,9 @@ export function register(program: Command): void {
       }
       if (question.trim() === '') throw new InputError('the question is empty', { field: 'question', value: question });
 
-      const [{ loadConfig }, { openDatabase }, kb, llmLayer, answering] = await Promise.all([
+      const [{ loadConfig }, { embeddingFromConfig }, { openDatabase }, kb, llmLayer, answering] = await Promise.all([
         import('../../config.ts'),
+        import('../../knowledge/embedding/create.ts'),
         import('../../engine/store/database.ts'),
         import('../../knowledge/index.ts'),
         import('../../knowledge/llm/index.ts'),
@@ -44,7 +45,7 @@ export function register(program: Command): void {
       const config = loadConfig();
       const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations } });
       try {
-        const base = await kb.openKnowledgeBase({ dataDir: config.dataDir, dbFile: config.dbFile, db: opened.db, embedding: embeddingOf(config.knowledge) });
+        const base = await kb.openKnowledgeBase({ dataDir: config.dataDir, dbFile: config.dbFile, db: opened.db, embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey) });
         try {
           const llm = opts.llm ? llmLayer.createLlmLayer(config.llm, { db: opened.db }) : null;
           const result = await answering.answerQuestion(question, {
@@ -77,20 +78,6 @@ function parseMinScore(value: string): number {
   const x = Number(value);
   if (!Number.isFinite(x)) throw new InputError(`--min-score must be a number, got "${value}"`, { field: '--min-score', value });
   return x;
-}
-
-type KnowledgeSettings = { embedding: 'local' | 'openai' | 'ollama'; embeddingModel?: string; embeddingBaseUrl?: string };
-
-/** The same mapping ingest uses: a remote embedding needs both its base URL and model. */
-function embeddingOf(knowledge: KnowledgeSettings) {
-  if (knowledge.embedding === 'local') return { kind: 'local' as const };
-  if (!knowledge.embeddingBaseUrl || !knowledge.embeddingModel) {
-    throw new InputError(`knowledge.embedding is "${knowledge.embedding}" but knowledge.embeddingBaseUrl and knowledge.embeddingModel are not both set`, {
-      field: 'knowledge.embeddingBaseUrl',
-      value: knowledge.embeddingBaseUrl,
-    });
-  }
-  return { kind: knowledge.embedding, baseUrl: knowledge.embeddingBaseUrl, model: knowledge.embeddingModel };
 }
 
 type Result = Awaited<ReturnType<typeof import('../../knowledge/answer/index.ts').answerQuestion>>;

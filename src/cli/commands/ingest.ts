@@ -44,7 +44,7 @@ Examples:
       const kb = await openKnowledgeBase({
         dbFile: opts.db ?? config.dbFile,
         dataDir: opts.dataDir ?? config.dataDir,
-        embedding: embeddingFromConfig(config.knowledge),
+        embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey),
         maxUploadBytes: config.knowledge.maxUploadBytes,
       });
       try {
