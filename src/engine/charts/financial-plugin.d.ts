@@ -1,0 +1,1 @@
+declare module 'chartjs-chart-financial/dist/chartjs-chart-financial.esm.js';
