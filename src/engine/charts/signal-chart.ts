@@ -70,7 +70,8 @@ function subtitle(view: SignalWindow): Segment[] {
   ];
   if (signal.targets.length) {
     segments.push({ text: '   TP ', color: COLORS.mutedText }, { text: signal.targets.map(price).join(' / '), color: COLORS.target, bold: true });
-    const reward = Math.abs(signal.targets[0] - signal.entry);
+    // Reward-to-risk of the furthest target: what the whole plan aims for (the partials are listed beside it).
+    const reward = Math.max(...signal.targets.map((t) => Math.abs(t - signal.entry)));
     segments.push({ text: `   R:R ${(reward / risk).toFixed(1)}`, color: COLORS.text });
   }
   segments.push({ text: `   ${formatTimestamp(view.candles[signal.index].ts)}`, color: COLORS.mutedText });

@@ -50,12 +50,15 @@ export class RollingQuantileKernel {
       if (x > old) {
         // Values strictly between old and x slide one place left; x lands just before the first value ≥ x.
         const to = lowerBound(sorted, x, w) - 1;
-        if (to > from) sorted.copyWithin(from, from + 1, to + 1);
-        sorted[to > from ? to : from] = x;
+        // A plain loop: the shifts are short, and copyWithin's call overhead dominated at this size.
+        let j = from;
+        for (; j < to; j++) sorted[j] = sorted[j + 1];
+        sorted[j] = x;
       } else {
         const to = upperBound(sorted, x, w);
-        if (to < from) sorted.copyWithin(to + 1, to, from);
-        sorted[to < from ? to : from] = x;
+        let j = from;
+        for (; j > to; j--) sorted[j] = sorted[j - 1];
+        sorted[j] = x;
       }
     }
     const lo = this.lowerRank;
