@@ -1,0 +1,65 @@
+/**
+ * /start, /help, /status and /signals: read-only views over the services.
+ */
+import { html, type FeatureDeps } from '../feature.ts';
+import { escapeHtml } from '../format/html.ts';
+import { formatPrice, formatScore } from '../format/numbers.ts';
+import { formatDateTime } from '../format/time.ts';
+import { marketLabel } from './args.ts';
+
+const RECENT_SIGNALS = 10;
+
+export function installCoreCommands(deps: FeatureDeps): void {
+  const { registry, services } = deps;
+
+  registry.register({
+    name: 'start',
+    description: { en: 'Greeting and a short guide', ru: 'Приветствие и краткая инструкция' },
+    handler: (ctx) => ctx.reply(ctx.t('start.greeting', { name: escapeHtml(ctx.from?.first_name ?? '') }), html),
+  });
+
+  registry.register({
+    name: 'help',
+    description: { en: 'All commands', ru: 'Все команды' },
+    handler: (ctx) => ctx.reply(registry.helpText(ctx.lang), html),
+  });
+
+  registry.register({
+    name: 'status',
+    description: { en: 'Feeds, last candles, mode, pending deliveries', ru: 'Потоки, последние свечи, режим, очередь доставки' },
+    async handler(ctx) {
+      const [report, settings] = await Promise.all([services.status(), deps.settingsOf(ctx)]);
+      const tz = settings.timezone;
+      const lines = [
+        ctx.t('status.title'),
+        ctx.t('status.mode', { mode: report.mode, paused: report.paused ? ctx.t('status.paused') : '' }),
+        ctx.t('status.since', { time: formatDateTime(report.startedAt, tz) }),
+        ctx.t('status.counts', { setups: report.setupsEnabled, signals: report.signalsToday, pending: report.pendingDeliveries }),
+        '',
+        ctx.t('status.feeds'),
+      ];
+      if (report.feeds.length === 0) lines.push(ctx.t('status.noFeeds'));
+      for (const feed of report.feeds) {
+        const candle = feed.lastCandleTs === undefined ? ctx.t('status.noCandle') : ctx.t('status.lastCandle', { time: formatDateTime(feed.lastCandleTs, tz) });
+        lines.push(`${feed.stale ? '🟠' : '🟢'} ${escapeHtml(marketLabel(feed))} — ${candle} — ${escapeHtml(feed.health)}`);
+      }
+      if (report.extra.length) lines.push('', ...report.extra.map(escapeHtml));
+      await ctx.reply(lines.join('\n'), html);
+    },
+  });
+
+  registry.register({
+    name: 'signals',
+    description: { en: 'Recent signals, ranked', ru: 'Последние сигналы по рангу' },
+    async handler(ctx) {
+      const [signals, settings] = await Promise.all([services.signals.recent(RECENT_SIGNALS), deps.settingsOf(ctx)]);
+      if (signals.length === 0) return ctx.reply(ctx.t('signals.empty'));
+      const ordered = [...signals].sort((a, b) => b.ts - a.ts || a.rank - b.rank);
+      const lines = ordered.map((s) => {
+        const side = ctx.t(s.side === 'long' ? 'side.long' : 'side.short');
+        return `#${s.rank} <b>${formatScore(s.score)}</b> ${side} ${escapeHtml(s.symbol)} ${s.timeframe} @ ${formatPrice(s.entry)} · ${escapeHtml(s.setupName)} · ${formatDateTime(s.ts, settings.timezone)}`;
+      });
+      await ctx.reply([ctx.t('signals.title'), ...lines].join('\n'), html);
+    },
+  });
+}

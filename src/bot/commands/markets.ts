@@ -1,0 +1,61 @@
+/**
+ * /watch, /unwatch, /watchlist and /chart: markets in and out of the live pipeline.
+ */
+import { InputFile } from 'grammy';
+import { html, type FeatureDeps } from '../feature.ts';
+import { escapeHtml } from '../format/html.ts';
+import { formatDateTime } from '../format/time.ts';
+import { marketLabel, parseMarket } from './args.ts';
+
+export function installMarketCommands(deps: FeatureDeps): void {
+  const { registry, services, defaultExchange } = deps;
+
+  registry.register({
+    name: 'watch',
+    description: { en: 'Watch a market: /watch BTC/USDT 1h [exchange]', ru: 'Следить за рынком: /watch BTC/USDT 1h [биржа]' },
+    async handler(ctx, args) {
+      const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('watch.usage'));
+      if (!market.ok) return ctx.reply(market.error, html);
+      const result = await services.watchlist.add(market.value);
+      await ctx.reply(`${result.added ? '✅' : 'ℹ️'} ${escapeHtml(result.message)}`, html);
+    },
+  });
+
+  registry.register({
+    name: 'unwatch',
+    description: { en: 'Stop watching: /unwatch BTC/USDT 1h', ru: 'Перестать следить: /unwatch BTC/USDT 1h' },
+    async handler(ctx, args) {
+      const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('unwatch.usage'));
+      if (!market.ok) return ctx.reply(market.error, html);
+      const removed = await services.watchlist.remove(market.value);
+      await ctx.reply(ctx.t(removed ? 'unwatch.done' : 'unwatch.missing', { market: escapeHtml(marketLabel(market.value)) }), html);
+    },
+  });
+
+  registry.register({
+    name: 'watchlist',
+    description: { en: 'Watched markets', ru: 'Рынки под наблюдением' },
+    async handler(ctx) {
+      const [entries, settings] = await Promise.all([services.watchlist.list(), deps.settingsOf(ctx)]);
+      if (entries.length === 0) return ctx.reply(ctx.t('watchlist.empty'));
+      const lines = entries.map((entry) => {
+        const candle = entry.lastCandleTs === undefined ? ctx.t('status.noCandle') : ctx.t('status.lastCandle', { time: formatDateTime(entry.lastCandleTs, settings.timezone) });
+        return `• ${escapeHtml(marketLabel(entry))} — ${candle}`;
+      });
+      await ctx.reply([ctx.t('watchlist.title'), ...lines].join('\n'), html);
+    },
+  });
+
+  registry.register({
+    name: 'chart',
+    description: { en: 'Chart of a market now: /chart BTC/USDT 4h', ru: 'График рынка сейчас: /chart BTC/USDT 4h' },
+    async handler(ctx, args) {
+      const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('chart.usage'));
+      if (!market.ok) return ctx.reply(market.error, html);
+      await ctx.replyWithChatAction('upload_photo');
+      const png = await services.charts.market(market.value);
+      const name = `${market.value.symbol.replace('/', '')}-${market.value.timeframe}.png`;
+      await ctx.replyWithPhoto(new InputFile(png, name), { caption: escapeHtml(marketLabel(market.value)), parse_mode: 'HTML' });
+    },
+  });
+}

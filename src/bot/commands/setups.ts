@@ -1,0 +1,93 @@
+/**
+ * /setups and /setup: list, show, enable/disable, and change a parameter (a new version, confirmed first because it
+ * changes what the bot will advise).
+ */
+import { InlineKeyboard } from 'grammy';
+import type { BotContext } from '../context.ts';
+import { html, type FeatureDeps } from '../feature.ts';
+import type { SetupSummary } from '../services.ts';
+import { escapeHtml, truncate } from '../format/html.ts';
+import { formatPercent, formatR } from '../format/numbers.ts';
+import { splitArgs } from './args.ts';
+
+/** A confirmation older than this is refused: the setup may have changed meanwhile. */
+const CONFIRM_TTL_MS = 10 * 60_000;
+const ID = /^[A-Za-z0-9_.-]{1,48}$/;
+
+export function installSetupCommands(deps: FeatureDeps): void {
+  const { registry, services, handlers } = deps;
+
+  const statsLine = (ctx: BotContext, setup: SetupSummary) =>
+    setup.stats && setup.stats.trades > 0
+      ? ctx.t('setups.stats', { trades: setup.stats.trades, winRate: formatPercent(setup.stats.winRate), expectancy: formatR(setup.stats.expectancyR) })
+      : ctx.t('setups.noStats');
+
+  const toggleKeyboard = (ctx: BotContext, setup: SetupSummary) =>
+    new InlineKeyboard().text(setup.enabled ? ctx.t('setup.disable') : ctx.t('setup.enable'), `su:${setup.enabled ? 'off' : 'on'}:${setup.id}`);
+
+  registry.register({
+    name: 'setups',
+    description: { en: 'Your setups: enabled, version, statistics', ru: 'Ваши сетапы: статус, версия, статистика' },
+    async handler(ctx) {
+      const setups = await services.setups.list();
+      if (setups.length === 0) return ctx.reply(ctx.t('setups.empty'));
+      const lines = setups.map((s) =>
+        `${s.enabled ? '✅' : '⏸'} <b>${escapeHtml(s.id)}</b> ${escapeHtml(s.name)} · ${s.timeframe} · <code>${escapeHtml(s.version.slice(0, 8))}</code>\n   ${statsLine(ctx, s)}`);
+      await ctx.reply([ctx.t('setups.title'), ...lines, '', ctx.t('setups.footer')].join('\n'), html);
+    },
+  });
+
+  registry.register({
+    name: 'setup',
+    description: { en: 'Show a setup; /setup ID set PARAM VALUE', ru: 'Показать сетап; /setup ID set ПАРАМЕТР ЗНАЧЕНИЕ' },
+    async handler(ctx, args) {
+      const words = splitArgs(args);
+      if (words.length === 0 || (words.length > 1 && (words[1] !== 'set' || words.length !== 4))) return ctx.reply(ctx.t('setup.usage'));
+      const setup = ID.test(words[0]) ? await services.setups.get(words[0]) : undefined;
+      if (!setup) return ctx.reply(ctx.t('setup.unknown', { id: escapeHtml(words[0]) }), html);
+      if (words.length === 1) {
+        const params = Object.entries(setup.params).map(([name, p]) =>
+          `• ${escapeHtml(name)} = <b>${p.value}</b>${p.min !== undefined || p.max !== undefined ? ` [${p.min ?? '…'}; ${p.max ?? '…'}]` : ''}`);
+        const text = [
+          `<b>${escapeHtml(setup.name)}</b> (${escapeHtml(setup.id)}) · ${setup.timeframe} · <code>${escapeHtml(setup.version.slice(0, 8))}</code>`,
+          ctx.t(setup.enabled ? 'setup.enabled' : 'setup.disabled') + ' · ' + statsLine(ctx, setup),
+          '',
+          escapeHtml(truncate(setup.description, 1200)),
+          setup.rationale ? `<i>${escapeHtml(truncate(setup.rationale, 800))}</i>` : '',
+          ...(params.length ? ['', ctx.t('setup.params'), ...params] : []),
+        ].filter((line, i, all) => line !== '' || all[i - 1] !== '');
+        return ctx.reply(text.join('\n'), { ...html, reply_markup: toggleKeyboard(ctx, setup) });
+      }
+      const [, , name, raw] = words;
+      const param = setup.params[name];
+      if (!param) return ctx.reply(ctx.t('setup.unknownParam', { id: escapeHtml(setup.id), name: escapeHtml(name), list: escapeHtml(Object.keys(setup.params).join(', ') || '—') }), html);
+      const value = Number(raw.replace(',', '.'));
+      if (!Number.isFinite(value) || raw.trim() === '') return ctx.reply(ctx.t('setup.badValue', { value: escapeHtml(raw) }), html);
+      if ((param.min !== undefined && value < param.min) || (param.max !== undefined && value > param.max)) {
+        return ctx.reply(ctx.t('setup.outOfRange', { name: escapeHtml(name), min: param.min ?? '−∞', max: param.max ?? '∞', value }), html);
+      }
+      ctx.session.pendingParam = { setupId: setup.id, name, value, at: Date.now() };
+      const keyboard = new InlineKeyboard().text(ctx.t('common.confirm'), 'su:ok').text(ctx.t('common.cancel'), 'su:no');
+      await ctx.reply(ctx.t('setup.confirmParam', { id: escapeHtml(setup.id), name: escapeHtml(name), old: param.value, value }), { ...html, reply_markup: keyboard });
+    },
+  });
+
+  handlers.callbackQuery(/^su:(on|off):([A-Za-z0-9_.-]{1,48})$/, async (ctx) => {
+    const updated = await services.setups.setEnabled(ctx.match[2], ctx.match[1] === 'on');
+    const state = ctx.t(updated.enabled ? 'setup.enabled' : 'setup.disabled');
+    await ctx.answerCallbackQuery({ text: ctx.t('setup.toggled', { id: updated.id, state }) });
+    await ctx.editMessageReplyMarkup({ reply_markup: toggleKeyboard(ctx, updated) });
+  });
+
+  handlers.callbackQuery(/^su:(ok|no)$/, async (ctx) => {
+    const pending = ctx.session.pendingParam;
+    ctx.session.pendingParam = undefined;
+    await ctx.answerCallbackQuery();
+    if (ctx.match[1] === 'no') return ctx.editMessageText(ctx.t('common.cancelled'));
+    if (!pending || Date.now() - pending.at > CONFIRM_TTL_MS) return ctx.editMessageText(ctx.t('setup.changeExpired'));
+    const updated = await services.setups.setParam(pending.setupId, pending.name, pending.value);
+    await ctx.editMessageText(ctx.t('setup.paramChanged', {
+      id: escapeHtml(updated.id), name: escapeHtml(pending.name), value: pending.value, version: `<code>${escapeHtml(updated.version.slice(0, 8))}</code>`,
+    }), html);
+  });
+}

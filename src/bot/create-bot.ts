@@ -1,0 +1,179 @@
+/**
+ * createBot: the grammY bot with ITA's plugins, the authorization filter, one command registry, one error boundary,
+ * and the outward API the engine's notifier uses (sendSignal, notifyText).
+ * Order matters: authorization first (strangers reach nothing), then per-chat sequencing, session, language,
+ * conversations, button handlers, commands, and last the catch-alls (documents, plain-text questions).
+ */
+import { Bot, Composer, InputFile, session, type Context } from 'grammy';
+import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import type { Signal } from '../engine/types.ts';
+import type { Logger } from '../logger.ts';
+import { authorizationFilter } from './auth.ts';
+import { CommandRegistry, type CommandSpec } from './commands/registry.ts';
+import type { BotContext, BotSession } from './context.ts';
+import { errorBoundary, runDetached } from './error-boundary.ts';
+import type { FeatureDeps } from './feature.ts';
+import { languageFromCode, translator } from './i18n/index.ts';
+import type { BotServices, Language, UserSettings } from './services.ts';
+import type { BotSessionStore } from './session/sqlite-storage.ts';
+import { SignalRefs } from './signals/refs.ts';
+import { installSignalCallbacks } from './signals/callbacks.ts';
+import { signalCaption, signalKeyboard } from './signals/signal-message.ts';
+import { installCoreCommands } from './commands/core.ts';
+import { installMarketCommands } from './commands/markets.ts';
+import { installSetupCommands } from './commands/setups.ts';
+import { installSettings } from './settings/settings.ts';
+import { installKnowledge } from './knowledge/knowledge.ts';
+import { BACKTEST_CONVERSATION, backtestConversation, installBacktest } from './backtest/backtest.ts';
+import { BacktestJobs } from './backtest/jobs.ts';
+
+export interface CreateBotOptions {
+  token: string;
+  /** Bot API server; the local emulator in tests and offline mode. */
+  apiRoot?: string;
+  services: BotServices;
+  allowedUserIds: number[];
+  allowedChatIds: number[];
+  defaultSettings: UserSettings;
+  logger: Logger;
+  sessionStore: BotSessionStore;
+  /** Exchange assumed when /watch or /chart names none. */
+  defaultExchange?: string;
+  /** Commands of other modules; more can be added later with `ita.commands.register(...)`. */
+  extraCommands?: CommandSpec[];
+  /** Outgoing rate limits; defaults are the plugin's (Telegram's published limits). */
+  throttle?: APIThrottlerOptions;
+  autoRetry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
+  progressIntervalMs?: number;
+}
+
+export interface ItaBot {
+  bot: Bot<BotContext>;
+  commands: CommandRegistry;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  sendSignal(chatId: number, signal: Signal, png: Buffer, comment?: string): Promise<{ messageId: number }>;
+  notifyText(chatId: number, html: string): Promise<{ messageId: number }>;
+}
+
+export function createBot(options: CreateBotOptions): ItaBot {
+  const logger = options.logger.child({ module: 'bot' });
+  const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
+  // Installed in this order, auto-retry is the outer transformer: a 429 waits outside the throttle queue.
+  const throttler = apiThrottler(options.throttle);
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, ...options.autoRetry });
+  bot.api.config.use(throttler);
+  bot.api.config.use(retry);
+
+  const registry = new CommandRegistry(() => (bot.isInited() ? bot.botInfo.username : undefined));
+  for (const spec of options.extraCommands ?? []) registry.register(spec);
+  const sessionStorage = options.sessionStore.adapter<BotSession>('session');
+  const refs = new SignalRefs(options.sessionStore.adapter<string>('signal-ref'));
+  const tracked = new Set<Promise<void>>();
+  const jobs = new BacktestJobs();
+
+  if (options.allowedUserIds.length === 0) {
+    logger.warn('TELEGRAM ALLOWLIST IS EMPTY: the bot will answer NOBODY. Set telegram.allowedUserIds to your user id.');
+  }
+  bot.use(authorizationFilter(options, logger));
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(session({ initial: (): BotSession => ({}), storage: sessionStorage, getSessionKey: (ctx) => ctx.from?.id.toString() }));
+  bot.use(async (ctx, next) => {
+    const clientLanguage = languageFromCode(ctx.from?.language_code);
+    if (ctx.from && ctx.session.clientLanguage !== clientLanguage) ctx.session.clientLanguage = clientLanguage;
+    ctx.lang = ctx.session.language ?? clientLanguage;
+    ctx.t = translator(ctx.lang);
+    await next();
+  });
+  bot.use(
+    conversations<BotContext, Context>({
+      // Conversations build their own Api without our transformers; the backtest dialog therefore makes its Telegram
+      // calls through conversation.external with bot.api (see backtest/backtest.ts).
+      storage: { type: 'key', adapter: options.sessionStore.adapter<VersionedState<ConversationData>>('conversation') },
+    }),
+  );
+
+  const settingsCache = new WeakMap<BotContext, Promise<UserSettings>>();
+  const deps: FeatureDeps = {
+    services: options.services,
+    logger,
+    registry,
+    handlers: new Composer<BotContext>(),
+    refs,
+    defaultExchange: options.defaultExchange ?? 'binance',
+    progressIntervalMs: options.progressIntervalMs ?? 1000,
+    settingsOf(ctx) {
+      let found = settingsCache.get(ctx);
+      if (!found) {
+        found = ctx.from ? options.services.settings.get(ctx.from.id) : Promise.resolve(options.defaultSettings);
+        settingsCache.set(ctx, found);
+      }
+      return found;
+    },
+    detached(target, what, work) {
+      runDetached(work, { api: bot.api, ...target, logger, what }, tracked);
+    },
+    api: () => bot.api,
+    async download(filePath) {
+      const root = options.apiRoot ?? 'https://api.telegram.org';
+      const response = await fetch(`${root}/file/bot${options.token}/${filePath}`);
+      if (!response.ok) throw new Error(`file download failed with HTTP ${response.status}`);
+      return Buffer.from(await response.arrayBuffer());
+    },
+  };
+
+  bot.use(createConversation(backtestConversation(deps, jobs), BACKTEST_CONVERSATION));
+  installSignalCallbacks(deps);
+  installCoreCommands(deps);
+  installMarketCommands(deps);
+  installSetupCommands(deps);
+  installSettings(deps);
+  installBacktest(deps, jobs);
+  bot.use(deps.handlers);
+  bot.use(registry.middleware());
+  installKnowledge(deps, bot);
+  bot.catch(errorBoundary(logger));
+
+  let runner: RunnerHandle | undefined;
+
+  const languageOfChat = async (chatId: number): Promise<{ language: Language; timeZone: string }> => {
+    const [stored, settings] = await Promise.all([sessionStorage.read(String(chatId)), options.services.settings.get(chatId)]);
+    return { language: stored?.language ?? stored?.clientLanguage ?? settings.language, timeZone: settings.timezone };
+  };
+
+  return {
+    bot,
+    commands: registry,
+    async start() {
+      await bot.init();
+      await registry.publish(bot.api);
+      runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+      logger.info('telegram bot started', { username: bot.botInfo.username, allowedUsers: options.allowedUserIds.length });
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+      runner = undefined;
+      jobs.cancelAll();
+      await Promise.allSettled([...tracked]);
+    },
+    async sendSignal(chatId, signal, png, comment) {
+      const { language, timeZone } = await languageOfChat(chatId);
+      const [ref, setup] = await Promise.all([refs.remember(signal.id), options.services.setups.get(signal.setupId)]);
+      const stats = setup && setup.version === signal.setupVersion ? setup.stats : undefined;
+      const caption = signalCaption({ signal, language, timeZone, stats, comment });
+      const sent = await bot.api.sendPhoto(chatId, new InputFile(png, `${signal.symbol.replace('/', '')}-${signal.timeframe}.png`), {
+        caption,
+        parse_mode: 'HTML',
+        reply_markup: signalKeyboard(ref, language),
+      });
+      return { messageId: sent.message_id };
+    },
+    async notifyText(chatId, html) {
+      const sent = await bot.api.sendMessage(chatId, html, { parse_mode: 'HTML' });
+      return { messageId: sent.message_id };
+    },
+  };
+}

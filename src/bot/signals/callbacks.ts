@@ -1,0 +1,91 @@
+/**
+ * Approve / Reject / Details / Similar presses on a signal message. Callback data is validated again on return
+ * (format, then the reference, then that the signal still exists). The service guarantees exactly one decision per
+ * signal; presses are sequential per chat, so a double tap gets one decision and one polite "already decided".
+ */
+import { GrammyError } from 'grammy';
+import type { BotContext } from '../context.ts';
+import { html, type FeatureDeps } from '../feature.ts';
+import type { DecisionKind } from '../services.ts';
+import { escapeHtml, truncate } from '../format/html.ts';
+import { formatDateTime } from '../format/time.ts';
+import { REF_PATTERN } from './refs.ts';
+import { REJECT_REASONS, decidedKeyboard, rejectReasonKeyboard, signalCaption, signalHeadline, type RejectReason } from './signal-message.ts';
+import { formatPrice, formatScore } from '../format/numbers.ts';
+
+const ACTION = new RegExp(`^sg:([ardsn]):(${REF_PATTERN})$`);
+const REASON = new RegExp(`^sg:rr:(${REF_PATTERN}):(${[...REJECT_REASONS, 'skip'].join('|')})$`);
+
+export function installSignalCallbacks(deps: FeatureDeps): void {
+  const { handlers, services, refs } = deps;
+
+  const resolveSignal = async (ctx: BotContext, ref: string) => {
+    const id = await refs.resolve(ref);
+    const signal = id ? await services.signals.get(id) : undefined;
+    if (!signal) {
+      await ctx.answerCallbackQuery({ text: ctx.t('signal.unknown') });
+      await setKeyboard(ctx, undefined);
+    }
+    return signal;
+  };
+
+  const decide = async (ctx: BotContext, ref: string, decision: DecisionKind, reason?: RejectReason) => {
+    const signal = await resolveSignal(ctx, ref);
+    if (!signal) return;
+    const result = await services.signals.decide(signal.id, decision, ctx.from!.id, reason);
+    if (!result.ok) {
+      await ctx.answerCallbackQuery({ text: truncate(result.message, 200), show_alert: result.reason !== 'already-decided' });
+      await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(`⛔ ${result.message}`, 60)));
+      return;
+    }
+    const label = result.decision === 'approve'
+      ? ctx.t('signal.approved', { outcome: result.outcome })
+      : ctx.t('signal.rejected', { reason: reason ? ` · ${ctx.t(`reason.${reason}`)}` : '' });
+    await ctx.answerCallbackQuery({ text: truncate(label, 200) });
+    await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(label, 60)));
+  };
+
+  handlers.callbackQuery(REASON, async (ctx) => {
+    await decide(ctx, ctx.match[1], 'reject', ctx.match[2] === 'skip' ? undefined : (ctx.match[2] as RejectReason));
+  });
+
+  handlers.callbackQuery(ACTION, async (ctx) => {
+    const [, action, ref] = ctx.match;
+    if (action === 'n') return void (await ctx.answerCallbackQuery());
+    if (action === 'a') return decide(ctx, ref, 'approve');
+    if (action === 'r') {
+      const signal = await resolveSignal(ctx, ref);
+      if (!signal) return;
+      await ctx.answerCallbackQuery({ text: ctx.t('signal.whyReject') });
+      await setKeyboard(ctx, rejectReasonKeyboard(ref, ctx.lang));
+      return;
+    }
+    const signal = await resolveSignal(ctx, ref);
+    if (!signal) return;
+    await ctx.answerCallbackQuery();
+    const settings = await deps.settingsOf(ctx);
+    if (action === 'd') {
+      const caption = signalCaption({ signal, language: ctx.lang, timeZone: settings.timezone });
+      const context = Object.entries(signal.context).map(([key, value]) => `${escapeHtml(key)}: <code>${escapeHtml(String(value))}</code>`);
+      const detected = formatDateTime(signal.ts, settings.timezone);
+      await ctx.reply([caption, '', ctx.t('signal.context'), `candle ${detected}`, ...context].join('\n'), html);
+      return;
+    }
+    const similar = await services.signals.similar(signal.id, 5);
+    if (similar.length === 0) return void (await ctx.reply(ctx.t('signal.noSimilar')));
+    const lines = similar.map(({ signal: s, outcome, similarity }) =>
+      `${signalHeadline(s, ctx.lang)} · ${formatDateTime(s.ts, settings.timezone)}\n   ${formatPrice(s.entry)} · ${formatScore(s.score)}/10 · ${escapeHtml(outcome)} · ${Math.round(similarity * 100)}%`);
+    await ctx.reply([ctx.t('signal.similarTitle'), ...lines].join('\n'), html);
+  });
+
+  handlers.callbackQuery(/^sg:/, (ctx) => ctx.answerCallbackQuery({ text: ctx.t('signal.badButton') }));
+}
+
+async function setKeyboard(ctx: BotContext, keyboard: ReturnType<typeof decidedKeyboard> | undefined): Promise<void> {
+  try {
+    await ctx.editMessageReplyMarkup({ reply_markup: keyboard });
+  } catch (error) {
+    // The same keyboard again (a repeated press) is not an error worth reporting.
+    if (!(error instanceof GrammyError && /not modified/.test(error.description))) throw error;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * In-memory BotServices for the bot's e2e tests: just enough behaviour to check the transport (one decision per
+ * signal, expiry, settings persistence, progress callbacks, abort), plus a record of every call.
+ */
+import type { MarketKey, Signal } from '../../src/engine/types.ts';
+import type {
+  BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, UserSettings,
+} from '../../src/bot/services.ts';
+import { solidPng } from '../helpers/bot-api-client.ts';
+
+export const DEFAULT_SETTINGS: UserSettings = { language: 'en', minScore: 5, timezone: 'UTC', askOnPlainText: false };
+
+export function sampleSignal(overrides: Partial<Signal> = {}): Signal {
+  return {
+    id: 'ob-retest@3f9a2c1d7e:binance:BTC/USDT:1h:1719792000000:long',
+    setupId: 'ob-retest',
+    setupVersion: '3f9a2c1d7e',
+    setupName: 'Order block retest',
+    exchange: 'binance',
+    symbol: 'BTC/USDT',
+    timeframe: '1h',
+    side: 'long',
+    ts: Date.UTC(2024, 6, 1, 0, 0),
+    entryType: 'limit',
+    entry: 62850.5,
+    stop: 62100,
+    targets: [{ price: 64351.5, r: 2, closeFraction: 0.5 }, { price: 65102, r: 3, closeFraction: 0.5 }],
+    rr: 3,
+    score: 7.5,
+    rank: 1,
+    reasons: { strengths: ['Bullish BOS on 4h', 'Sweep of the Asian low'], weaknesses: ['Funding is high <0.05%>'] },
+    context: { rsi: 41.2, session: 'london' },
+    validUntil: Date.UTC(2099, 0, 1),
+    ...overrides,
+  };
+}
+
+export const SETUP: SetupDetail = {
+  id: 'ob-retest', name: 'Order block retest', version: '3f9a2c1d7e', timeframe: '1h', enabled: true,
+  stats: { trades: 40, winRate: 0.55, expectancyR: 0.42 },
+  description: 'Retest of a bullish order block after a break of structure.', rationale: 'Institutions defend their zones.',
+  params: { rsiMax: { value: 45, min: 20, max: 60, step: 1 } }, yaml: 'id: ob-retest\n',
+};
+
+export interface FakeControls {
+  services: BotServices;
+  calls: string[];
+  decisions: Array<{ id: string; decision: DecisionKind; by: number; reason?: string }>;
+  ingested: Array<{ name: string; bytes: Buffer }>;
+  backtests: BacktestRequest[];
+  settings: Map<number, UserSettings>;
+  signals: Map<string, Signal>;
+  /** Resolves the running backtest's wait between progress steps (tests release it when ready). */
+  backtestGate: { release(): void };
+  failStatus: boolean;
+}
+
+export function createFakeServices(options: { knowledge?: boolean; backtest?: boolean } = {}): FakeControls {
+  const calls: string[] = [];
+  const decisions: FakeControls['decisions'] = [];
+  const ingested: FakeControls['ingested'] = [];
+  const backtests: BacktestRequest[] = [];
+  const settings = new Map<number, UserSettings>();
+  const signals = new Map<string, Signal>([[sampleSignal().id, sampleSignal()]]);
+  const watched: MarketKey[] = [];
+  let gateOpen: (() => void) | undefined;
+  const controls: FakeControls = {
+    calls, decisions, ingested, backtests, settings, signals, failStatus: false,
+    backtestGate: { release: () => gateOpen?.() },
+    services: undefined as unknown as BotServices,
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  const services: BotServices = {
+    async status() {
+      calls.push('status');
+      if (controls.failStatus) throw new Error('status store is locked');
+      return {
+        mode: 'paper', paused: false, startedAt: Date.UTC(2024, 6, 1, 8, 0), setupsEnabled: 1, signalsToday: 2, pendingDeliveries: 3,
+        feeds: [{ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', addedAt: 0, lastCandleTs: Date.UTC(2024, 6, 1, 11, 0), stale: false, health: 'ok' }],
+        extra: ['LLM usage today: 12 calls'],
+      };
+    },
+    watchlist: {
+      async add(market) {
+        calls.push(`watch ${market.exchange} ${market.symbol} ${market.timeframe}`);
+        watched.push(market);
+        return { added: true, message: `Watching ${market.symbol} ${market.timeframe} on ${market.exchange}` };
+      },
+      async remove(market) {
+        calls.push(`unwatch ${market.symbol}`);
+        const index = watched.findIndex((m) => m.symbol === market.symbol && m.timeframe === market.timeframe);
+        if (index >= 0) watched.splice(index, 1);
+        return index >= 0;
+      },
+      async list() {
+        return watched.map((m) => ({ ...m, addedAt: 0 }));
+      },
+    },
+    setups: {
+      async list() { return [SETUP]; },
+      async get(id) { return id === SETUP.id ? SETUP : undefined; },
+      async setEnabled(id, enabled) {
+        calls.push(`setEnabled ${id} ${enabled}`);
+        return { ...SETUP, enabled };
+      },
+      async setParam(id, name, value) {
+        calls.push(`setParam ${id} ${name} ${value}`);
+        return { ...SETUP, version: 'a1b2c3d4e5' };
+      },
+    },
+    signals: {
+      async recent() { return [...signals.values()]; },
+      async get(id) { return signals.get(id); },
+      async decide(id, decision, by, reason): Promise<DecisionResult> {
+        calls.push(`decide ${decision}`);
+        await sleep(20); // a real journal write takes a moment: a double tap arrives while the first is in flight
+        const signal = signals.get(id);
+        if (!signal) return { ok: false, reason: 'unknown', message: 'Unknown signal' };
+        const previous = decisions.find((d) => d.id === id);
+        if (previous) return { ok: false, reason: 'already-decided', message: `Already decided: ${previous.decision}` };
+        if (signal.validUntil < Date.now()) return { ok: false, reason: 'expired', message: 'Signal expired' };
+        decisions.push({ id, decision, by, reason });
+        return { ok: true, decision, latencyMs: 1200, outcome: decision === 'approve' ? 'paper order placed' : 'recorded' };
+      },
+      async similar() {
+        return [{ signal: sampleSignal({ id: 'older', ts: Date.UTC(2024, 5, 20) }), outcome: '+2.00R', similarity: 0.91 }];
+      },
+    },
+    charts: {
+      async signal() { return solidPng(4, 3, [0, 128, 0]); },
+      async market(market) {
+        calls.push(`chart ${market.symbol} ${market.timeframe}`);
+        return solidPng(4, 3, [0, 0, 200]);
+      },
+    },
+    settings: {
+      async get(userId) { return settings.get(userId) ?? { ...DEFAULT_SETTINGS }; },
+      async update(userId, patch) {
+        const next = { ...(settings.get(userId) ?? DEFAULT_SETTINGS), ...patch };
+        settings.set(userId, next);
+        return next;
+      },
+    },
+  };
+  if (options.backtest !== false) {
+    services.backtest = {
+      async markets() {
+        return [
+          { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' },
+          { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '4h' },
+          { exchange: 'binance', symbol: 'ETH/USDT', timeframe: '1h' },
+        ];
+      },
+      async run(request, onProgress: (p: BacktestProgress) => void, signal) {
+        backtests.push(request);
+        for (let done = 0; done <= 4; done += 1) {
+          if (signal.aborted) throw signal.reason;
+          onProgress({ done: done * 250, total: 1000, stage: 'replay' });
+          if (done === 2) {
+            await new Promise<void>((resolve) => {
+              gateOpen = resolve;
+              signal.addEventListener('abort', () => resolve(), { once: true });
+            });
+          }
+        }
+        if (signal.aborted) throw signal.reason;
+        return { summary: ['Trades: 12', 'Win rate: 58.3%', 'Expectancy: +0.41R'], equityPng: solidPng(5, 5, [10, 10, 10]), tradesCsv: Buffer.from('entry_ts,exit_ts,r\n1,2,1.5\n') };
+      },
+    };
+  }
+  if (options.knowledge !== false) {
+    services.knowledge = {
+      async ingest(name, bytes, onProgress: (p: IngestProgress) => void) {
+        ingested.push({ name, bytes });
+        for (let done = 1; done <= 3; done += 1) {
+          onProgress({ stage: 'embedding', done, total: 3 });
+          await sleep(150); // long enough that the 300 ms progress throttle lets a frame through
+        }
+        return { document: { id: 7, name, chunks: 3, addedAt: Date.UTC(2024, 6, 1) }, duplicate: false };
+      },
+      async list() { return [{ id: 7, name: 'smc.pdf', pages: 12, chunks: 40, addedAt: Date.UTC(2024, 6, 1) }]; },
+      async remove(id) { calls.push(`forget ${id}`); return id === 7; },
+      async ask(question, language) {
+        calls.push(`ask ${language} ${question}`);
+        return `<b>Answer</b> to ${question.replace(/</g, '&lt;')} [1]`;
+      },
+    };
+  }
+  controls.services = services;
+  return controls;
+}
