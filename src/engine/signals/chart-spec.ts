@@ -3,7 +3,7 @@
  * indicator lines, the fair value gaps and order blocks still open, the swing / liquidity / previous-day levels and
  * the main sessions — what the detector saw when it fired, and nothing from after.
  */
-import type { Candle, Signal } from '../types.ts';
+import type { Candle, MarketKey, Signal } from '../types.ts';
 import type { ChartLevel, ChartLine, ChartSession, ChartZone, SignalChartSpec } from '../charts/spec.ts';
 import { PatternEngine, type PatternEvent } from '../patterns/index.ts';
 import { computeIndicator } from '../indicators/index.ts';
@@ -24,6 +24,23 @@ const MAX_ZONES = 6;
 const MAX_SESSION_TF_MS = 3_600_000;
 
 export function buildSignalChartSpec(signal: Signal, candles: readonly Candle[], setup?: Setup): SignalChartSpec {
+  const spec = annotate(candles, signal.ts, signal.entry, timeframeMs(signal.timeframe), setup);
+  return {
+    ...spec,
+    title: { symbol: signal.symbol, timeframe: signal.timeframe, setup: signal.setupName, score: signal.score },
+    signal: { ts: signal.ts, side: signal.side, entry: signal.entry, stop: signal.stop, targets: signal.targets.map((t) => t.price) },
+  };
+}
+
+/** A market "now": the latest candles with zones, levels and sessions, and no trade plan. */
+export function buildMarketChartSpec(market: MarketKey, candles: readonly Candle[]): SignalChartSpec {
+  const last = candles[candles.length - 1];
+  const spec = annotate(candles, last.ts, last.close, timeframeMs(market.timeframe));
+  return { ...spec, title: { symbol: market.symbol, timeframe: market.timeframe, setup: 'market now' } };
+}
+
+function annotate(candles: readonly Candle[], atTs: number, price: number, tfMs: number, setup?: Setup): Omit<SignalChartSpec, 'title'> {
+  const signal = { ts: atTs, entry: price };
   const end = upperBound(candles, signal.ts);
   const start = Math.max(0, end - VISIBLE - LEAD_IN);
   const window = candles.slice(start, end);
@@ -70,13 +87,11 @@ export function buildSignalChartSpec(signal: Signal, candles: readonly Candle[],
   }
 
   return {
-    title: { symbol: signal.symbol, timeframe: signal.timeframe, setup: signal.setupName, score: signal.score },
     candles: visible,
     lines: setup ? indicatorLines(setup, window).map((line) => ({ ...line, values: line.values.slice(-visible.length) })) : [],
     zones,
     levels: levels.filter((l) => Number.isFinite(l.price)),
-    sessions: timeframeMs(signal.timeframe) > MAX_SESSION_TF_MS ? [] : sessions.filter((s) => s.to > firstVisibleTs).map((s) => ({ ...s, from: Math.max(s.from, firstVisibleTs) })),
-    signal: { ts: signal.ts, side: signal.side, entry: signal.entry, stop: signal.stop, targets: signal.targets.map((t) => t.price) },
+    sessions: tfMs > MAX_SESSION_TF_MS ? [] : sessions.filter((s) => s.to > firstVisibleTs).map((s) => ({ ...s, from: Math.max(s.from, firstVisibleTs) })),
   };
 }
 
