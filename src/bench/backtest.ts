@@ -5,7 +5,8 @@ export const sections: BenchSection[] = [
     title: 'backtest',
     async run({ quick }) {
       const { benchBacktest } = await import('../engine/backtest/bench.ts');
-      return benchBacktest(quick);
+      const { benchDetectorBacktest } = await import('../engine/backtest/service/bench.ts');
+      return [...(await benchBacktest(quick)), ...(await benchDetectorBacktest(quick))];
     },
   },
 ];

@@ -1,0 +1,75 @@
+/**
+ * Optimizes a setup's parameters (the `params` ranges of its YAML) on the training part of the data only, on every
+ * core through the worker pool, then re-runs the winner once on the held-out part so over-fitting shows.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError } from '../../errors.ts';
+import type { Setup } from '../../setups/index.ts';
+import { optimize, type OptimizeResult } from '../optimizer.ts';
+import { WorkerPool } from '../worker-pool.ts';
+import { paramRanges, withParams } from '../detector-source.ts';
+import { runSetupBacktest, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
+import { JOB_FILE, type OptimizeJob } from './optimize-job.ts';
+
+export type ObjectiveName = 'sharpe' | 'expectancy' | 'profit_factor' | 'calmar';
+
+export interface OptimizeSetupOptions {
+  setup: Setup;
+  /** Searched on. */
+  train: MarketSeries;
+  /** Held out: only the winner runs here. */
+  test: MarketSeries;
+  settings: SimulationSettings;
+  method: 'grid' | 'genetic';
+  objective: ObjectiveName;
+  workers?: number;
+  population?: number;
+  generations?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The first `fraction` of the candles for training, the rest out of sample (warm-up carries over). */
+export function splitSeries(market: MarketSeries, fraction: number): { train: MarketSeries; test: MarketSeries; cut: number } {
+  if (!(fraction > 0 && fraction < 1)) throw new InputError(`--train-split must be between 0 and 1, got ${fraction}`, { field: 'train-split', value: fraction });
+  const candles = market.candles;
+  const cut = candles[Math.min(candles.length - 1, Math.max(1, Math.floor(candles.length * fraction)))].ts;
+  return { train: sliceSeries(market, -Infinity, cut), test: sliceSeries(market, cut, Infinity), cut };
+}
+
+const JOB_MODULE = new URL('./optimize-job.ts', import.meta.url).href;
+
+/** "fast" and "slow" averages only make sense with fast < slow; other parameters are free. */
+function sensible(params: Record<string, number>): boolean {
+  return !('fast' in params && 'slow' in params) || params.fast < params.slow;
+}
+
+export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeResult> {
+  const ranges = paramRanges(o.setup);
+  if (Object.keys(ranges).length === 0) {
+    throw new InputError(`setup ${o.setup.id} has no parameter with min, max and step to optimize`, { field: 'params', value: o.setup.id });
+  }
+  const { train, test } = o;
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ita-optimize-'));
+  const job: OptimizeJob = { setup: o.setup, market: train, settings: o.settings };
+  await writeFile(path.join(dir, JOB_FILE), JSON.stringify(job));
+  const pool = new WorkerPool<object>(`${JOB_MODULE}?job=${encodeURIComponent(dir)}`, 'evaluateParams', o.workers);
+  try {
+    return await optimize({
+      method: o.method,
+      ranges,
+      objective: o.objective,
+      constraint: sensible,
+      population: o.population,
+      generations: o.generations,
+      onProgress: o.onProgress,
+      evaluate: (params) => pool.evaluate(params),
+      evaluateTest: (params) => runSetupBacktest({ setup: withParams(o.setup, params), market: test, settings: o.settings }).stats,
+    });
+  } finally {
+    await pool.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

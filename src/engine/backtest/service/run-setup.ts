@@ -1,0 +1,109 @@
+/**
+ * One setup over one market's candles through the detector source and the runner: the single path shared by
+ * `ita backtest`, the bot's backtest service, walk-forward windows and the optimizer's workers.
+ */
+import type { Candle, MarketKey, Signal, Timeframe } from '../../types.ts';
+import { InputError } from '../../errors.ts';
+import { timeframeMs } from '../../market/timeframes.ts';
+import { resampleCandles } from '../../market/resample.ts';
+import type { Setup } from '../../setups/index.ts';
+import type { DetectorOptions } from '../../signals/detector.ts';
+import { backtestingPyMode } from '../compat.ts';
+import { runBacktest } from '../runner.ts';
+import type { BacktestOptions, BacktestReport, SizingOptions } from '../types.ts';
+import { detectorSource } from '../detector-source.ts';
+
+/** Plain data (it crosses into optimizer worker threads as JSON). */
+export interface SimulationSettings {
+  initialCash: number;
+  sizing: SizingOptions;
+  /** Fractions of notional (0.001 = 0.1 %). */
+  fees: { maker: number; taker: number };
+  slippageBps: number;
+  /** Run with backtesting.py's order semantics (all-in, no stops/targets, no expiry). */
+  compat?: 'backtesting.py';
+}
+
+export const DEFAULT_SIMULATION: SimulationSettings = {
+  initialCash: 10_000,
+  sizing: { kind: 'risk', riskFraction: 0.008 },
+  fees: { maker: 0.001, taker: 0.001 },
+  slippageBps: 0,
+};
+
+export interface MarketSeries {
+  key: MarketKey;
+  /** The backtested candles. */
+  candles: Candle[];
+  /** Earlier candles that only warm the detector up. */
+  warmup: Candle[];
+}
+
+export interface SetupRun {
+  setup: Setup;
+  market: MarketSeries;
+  settings: SimulationSettings;
+  /** Lower-timeframe candles of the same period, to order stop and target inside a candle. */
+  detail?: Candle[];
+  history?: DetectorOptions['history'];
+  onSignal?: (signal: Signal) => void;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export function runSetupBacktest(run: SetupRun): BacktestReport {
+  const { setup, market, settings } = run;
+  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal });
+  const base: Omit<BacktestOptions, 'markets' | 'signalSource'> =
+    settings.compat === 'backtesting.py'
+      ? backtestingPyMode({ cash: settings.initialCash, commission: settings.fees.taker, finalizeTrades: true })
+      : {
+          initialCash: settings.initialCash,
+          sizing: settings.sizing,
+          fees: settings.fees,
+          slippage: { bps: settings.slippageBps },
+        };
+  return runBacktest({
+    ...base,
+    management: { ...base.management, ...source.management },
+    markets: [{ key: market.key, candles: market.candles, detail: run.detail }],
+    signalSource: source,
+    warmupBars: source.warmupBars,
+    onProgress: run.onProgress,
+    signal: run.signal,
+  });
+}
+
+/**
+ * Candles of the setup's timeframe for [from, to): resampled from a lower timeframe when needed (as `ita detect`
+ * does); candles before `from` are kept as detector warm-up.
+ */
+export function seriesForSetup(
+  candles: readonly Candle[],
+  fileTimeframe: Timeframe,
+  setup: Setup,
+  key: Omit<MarketKey, 'timeframe'>,
+  range: { from?: number; to?: number } = {},
+): MarketSeries {
+  const tf = setup.timeframe;
+  if (timeframeMs(tf) % timeframeMs(fileTimeframe) !== 0) {
+    throw new InputError(`setup ${setup.id} runs on ${tf}, which cannot be built from ${fileTimeframe} candles`, { field: 'tf', value: fileTimeframe });
+  }
+  const series = tf === fileTimeframe ? [...candles] : resampleCandles(candles, fileTimeframe, tf);
+  const from = range.from ?? -Infinity;
+  const to = range.to ?? Infinity;
+  const warmup = series.filter((c) => c.ts < from);
+  const inRange = series.filter((c) => c.ts >= from && c.ts < to);
+  if (inRange.length < 2) {
+    const span = `${range.from === undefined ? 'start' : new Date(from).toISOString()} .. ${range.to === undefined ? 'end' : new Date(to).toISOString()}`;
+    throw new InputError(`only ${inRange.length} ${tf} candle(s) in ${span}; a backtest needs at least 2`, { field: 'from', value: range.from });
+  }
+  return { key: { ...key, timeframe: tf }, candles: inRange, warmup };
+}
+
+/** The sub-range [start, end) of a series; the candles before it (at most `maxWarmup` of them) become warm-up. */
+export function sliceSeries(series: MarketSeries, start: number, end: number, maxWarmup = Infinity): MarketSeries {
+  const all = [...series.warmup, ...series.candles];
+  const before = all.filter((c) => c.ts < start);
+  return { key: series.key, warmup: before.slice(Math.max(0, before.length - maxWarmup)), candles: all.filter((c) => c.ts >= start && c.ts < end) };
+}
