@@ -2,6 +2,7 @@
  * The typed Kysely view of the engine's tables. Epoch-ms integers for times, 0/1 for booleans.
  * Each migration that adds a table adds its interface here.
  */
+import type { Generated } from 'kysely';
 
 export interface CandleTable {
   exchange: string;
@@ -15,6 +16,105 @@ export interface CandleTable {
   volume: number;
 }
 
+export interface SetupVersionTable {
+  id: string;
+  version: string;
+  name: string;
+  /** The normalized definition as JSON. */
+  definition: string;
+  /** The YAML text of this version (with chat overrides applied). */
+  source: string;
+  first_seen: number;
+}
+
+export interface SetupOverrideTable {
+  setup_id: string;
+  param: string;
+  value: number;
+  updated_at: number;
+}
+
+export interface SetupSwitchTable {
+  setup_id: string;
+  enabled: number;
+  updated_at: number;
+}
+
+export interface SignalTable {
+  id: string;
+  setup_id: string;
+  setup_version: string;
+  setup_name: string;
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  side: string;
+  ts: number;
+  entry_type: string;
+  entry: number;
+  stop: number;
+  /** JSON SignalTarget[]. */
+  targets: string;
+  rr: number;
+  score: number;
+  rank: number;
+  /** JSON { strengths, weaknesses }. */
+  reasons: string;
+  /** JSON context snapshot. */
+  context: string;
+  valid_until: number;
+  pushed: Generated<number>;
+  pushed_at: number | null;
+  created_at: number;
+}
+
+export interface DecisionTable {
+  id: Generated<number>;
+  signal_id: string;
+  kind: string;
+  by_user: number;
+  reason: string | null;
+  decided_at: number;
+  latency_ms: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  signal_id: string;
+  chat_id: number;
+  kind: string;
+  payload: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  message_id: number | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface WatchlistTable {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  added_at: number;
+}
+
+export interface UserSettingsTable {
+  user_id: number;
+  /** JSON Partial<UserSettings>: only what the user changed; defaults come from config. */
+  settings: string;
+  updated_at: number;
+}
+
 export interface Database {
   candles: CandleTable;
+  setup_versions: SetupVersionTable;
+  setup_overrides: SetupOverrideTable;
+  setup_switches: SetupSwitchTable;
+  signals: SignalTable;
+  decisions: DecisionTable;
+  outbox: OutboxTable;
+  watchlist: WatchlistTable;
+  user_settings: UserSettingsTable;
 }

@@ -1,0 +1,46 @@
+/**
+ * The engine's half of the bot services (status, watchlist, setups, signals, settings). main.ts adds `charts` and
+ * `knowledge` from their modules and hands the whole set to createBot.
+ */
+import type { MarketKey, Signal } from '../types.ts';
+import type { JournalDb } from '../journal/signals.ts';
+import type { SetupRegistry } from '../journal/setup-registry.ts';
+import { createSettingsService, type SettingsDefaults } from './settings.ts';
+import { createSetupsService, type SetupsServiceOptions } from './setups.ts';
+import { createSignalsService } from './signals.ts';
+import { createStatusService, type LiveRuntime } from './status.ts';
+import { createWatchlistService } from './watchlist.ts';
+import type { EngineServices } from './types.ts';
+
+export type * from './types.ts';
+export type { LiveRuntime } from './status.ts';
+export type { SettingsDefaults } from './settings.ts';
+export { loadUserSettings, defaultSettings } from './settings.ts';
+
+export interface EngineServicesOptions {
+  db: JournalDb;
+  registry: SetupRegistry;
+  settings: SettingsDefaults;
+  mode?: 'paper' | 'live';
+  now?: () => number;
+  startedAt?: number;
+  runtime?: LiveRuntime;
+  onApprove?: (signal: Signal) => Promise<string>;
+  outcomeOf?: (signalId: string) => Promise<string | undefined>;
+  stats?: SetupsServiceOptions['stats'];
+  validateMarket?: (market: MarketKey) => Promise<string | undefined>;
+  onWatchlistChange?: () => void;
+  extraStatus?: () => Promise<string[]>;
+}
+
+export function createEngineServices(options: EngineServicesOptions): EngineServices {
+  const now = options.now ?? Date.now;
+  const { db, registry } = options;
+  return {
+    status: createStatusService({ db, registry, mode: options.mode ?? 'paper', startedAt: options.startedAt ?? now(), now, runtime: options.runtime, extra: options.extraStatus }),
+    watchlist: createWatchlistService({ db, now, validate: options.validateMarket, onChange: options.onWatchlistChange }),
+    setups: createSetupsService({ registry, stats: options.stats }),
+    signals: createSignalsService({ db, now, onApprove: options.onApprove, outcomeOf: options.outcomeOf }),
+    settings: createSettingsService(db, options.settings, now),
+  };
+}

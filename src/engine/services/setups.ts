@@ -1,0 +1,32 @@
+/** Setups for the bot: list with per-version statistics, detail with YAML, switch on/off, change a parameter. */
+import type { RegisteredSetup, SetupRegistry } from '../journal/setup-registry.ts';
+import type { EngineServices, SetupStats, SetupSummary } from './types.ts';
+
+export interface SetupsServiceOptions {
+  registry: SetupRegistry;
+  /** Statistics of a setup version from the journal and backtests; undefined until the executor records outcomes. */
+  stats?: (setupId: string, version: string) => Promise<SetupStats | undefined>;
+}
+
+export function createSetupsService(options: SetupsServiceOptions): EngineServices['setups'] {
+  const { registry } = options;
+  const summary = async ({ setup }: RegisteredSetup): Promise<SetupSummary> => ({
+    id: setup.id,
+    name: setup.name,
+    version: setup.version,
+    timeframe: setup.timeframe,
+    enabled: setup.enabled,
+    stats: await options.stats?.(setup.id, setup.version),
+  });
+  return {
+    list: () => Promise.all(registry.all().map(summary)),
+    async get(id) {
+      const entry = registry.get(id);
+      if (!entry) return undefined;
+      const { setup } = entry;
+      return { ...(await summary(entry)), description: setup.description.trim(), rationale: setup.rationale.trim(), params: setup.params, yaml: entry.yaml };
+    },
+    setEnabled: async (id, enabled) => summary(await registry.setEnabled(id, enabled)),
+    setParam: async (id, name, value) => summary(await registry.setParam(id, name, value)),
+  };
+}

@@ -1,0 +1,68 @@
+/** Signals for the bot: recent, one, decide (exactly once), similar. */
+import type { Signal } from '../types.ts';
+import { decisionsFor, getDecision, recordDecision } from '../journal/decisions.ts';
+import { getSignalRecord, recentSignals, signalsOfSetup, type JournalDb } from '../journal/signals.ts';
+import { nearestSignals } from './similar.ts';
+import type { DecisionResult, EngineServices } from './types.ts';
+
+export interface SignalsServiceOptions {
+  db: JournalDb;
+  now: () => number;
+  /**
+   * The executor hook: runs after an approval is recorded and says what happened next ("paper order placed").
+   * Without an executor the outcome is "recorded".
+   */
+  onApprove?: (signal: Signal) => Promise<string>;
+  /** Outcome of a decided signal in words (R multiple when the executor knows it). */
+  outcomeOf?: (signalId: string) => Promise<string | undefined>;
+}
+
+export function createSignalsService(options: SignalsServiceOptions): EngineServices['signals'] {
+  const { db, now } = options;
+  return {
+    recent: (limit) => recentSignals(db, Math.max(0, Math.floor(limit))),
+    get: async (id) => (await getSignalRecord(db, id))?.signal,
+
+    async decide(id, decision, by, reason): Promise<DecisionResult> {
+      const record = await getSignalRecord(db, id);
+      if (!record) return { ok: false, reason: 'unknown', message: `no signal with id ${id}` };
+      const existing = await getDecision(db, id);
+      if (existing) return alreadyDecided(existing.kind);
+      const at = now();
+      if (at > record.signal.validUntil) {
+        return { ok: false, reason: 'expired', message: `the signal expired at ${new Date(record.signal.validUntil).toISOString()}` };
+      }
+      const latencyMs = Math.max(0, at - (record.pushedAt ?? record.createdAt));
+      // Two taps racing past the read above still make one row: the UNIQUE constraint decides who won.
+      const recorded = await recordDecision(db, { signalId: id, kind: decision, byUser: by, reason, decidedAt: at, latencyMs });
+      if (!recorded) return alreadyDecided((await getDecision(db, id))?.kind ?? decision);
+      let outcome = 'recorded';
+      if (decision === 'approve' && options.onApprove) {
+        try {
+          outcome = await options.onApprove(record.signal);
+        } catch (error) {
+          outcome = `approval recorded, but the executor failed: ${(error as Error).message}`;
+        }
+      }
+      return { ok: true, decision, latencyMs, outcome };
+    },
+
+    async similar(id, limit) {
+      const record = await getSignalRecord(db, id);
+      if (!record) return [];
+      const nearest = nearestSignals(record.signal, await signalsOfSetup(db, record.signal.setupId), limit);
+      const decisions = await decisionsFor(db, nearest.map((n) => n.signal.id));
+      return Promise.all(
+        nearest.map(async ({ signal, similarity }) => {
+          const known = await options.outcomeOf?.(signal.id);
+          const outcome = known ?? (decisions.get(signal.id) === 'approve' ? 'open' : 'no trade');
+          return { signal, similarity, outcome };
+        }),
+      );
+    },
+  };
+}
+
+function alreadyDecided(kind: string): DecisionResult {
+  return { ok: false, reason: 'already-decided', message: `already ${kind === 'approve' ? 'approved' : 'rejected'}` };
+}
