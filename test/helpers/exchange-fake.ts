@@ -18,6 +18,8 @@ import {
 
 export type { FaultSpec } from './exchange-fake/faults.ts';
 export type { FakeMarket, SeriesTable } from './exchange-fake/market-data.ts';
+// The order endpoints (order, openOrders, account, myTrades) mount onto a running fake: mountOrderEndpoints(fake).
+export { mountOrderEndpoints, type FakeOrders, type FakeOrderOptions } from './exchange-fake/orders.ts';
 
 export interface FakeRequest {
   method: string;
@@ -31,6 +33,8 @@ export interface FakeResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** The handler did its work (e.g. stored an order) but the answer never comes: the client times out. */
+  hang?: boolean;
 }
 
 export type RouteHandler = (request: FakeRequest, fake: ExchangeFake) => FakeResponse;
@@ -119,6 +123,10 @@ export async function startExchangeFake(options: ExchangeFakeOptions = {}): Prom
       return;
     }
     const answer = handler({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body }, fake);
+    if (answer.hang) {
+      entry.status = 'hang';
+      return;
+    }
     entry.status = answer.status;
     send(res, answer.status, JSON.stringify(answer.body), answer.headers ?? {});
   };

@@ -15,9 +15,20 @@ import { mapCcxtError, parseRetryAfter, where, type CallContext, type CcxtModule
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './gateway/retry.ts';
 import { listUrls, overrideUrls } from './gateway/urls.ts';
 import { backfillPages, type BackfillProgress } from './gateway/backfill.ts';
+import {
+  checkOrderRequest, lookupOrder, sendOrder, toExchangeOrder, toExchangeTrade,
+  type ExchangeOrder, type ExchangeTrade, type OrderRequest,
+} from './gateway/orders.ts';
 
 export type { BackfillProgress } from './gateway/backfill.ts';
 export type { RetryPolicy } from './gateway/retry.ts';
+export type { ExchangeOrder, ExchangeOrderStatus, ExchangeTrade, OrderRequest } from './gateway/orders.ts';
+
+export interface BalanceEntry {
+  free: number;
+  used: number;
+  total: number;
+}
 
 export interface GatewayOptions {
   /** A ccxt exchange id, e.g. "binance". */
@@ -73,6 +84,21 @@ export interface ExchangeGateway {
   /** Closed candles with since <= ts < until (default: now), page by page, ascending and de-duplicated. */
   backfill(symbol: string, tf: Timeframe, since: number, until?: number, onPage?: (progress: BackfillProgress) => void): Promise<Candle[]>;
   fetchTicker(symbol: string): Promise<TickerQuote>;
+  /**
+   * Places an order idempotently by `request.clientOrderId`: after an ambiguous failure (timeout, 5xx) the retry
+   * looks the order up first and re-sends only if the exchange does not have it (see gateway/orders.ts).
+   */
+  createOrder(request: OrderRequest): Promise<ExchangeOrder>;
+  /** The order with this clientOrderId, or undefined if the exchange does not know it. */
+  fetchOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder | undefined>;
+  /** Cancels by clientOrderId; an order that already filled or was cancelled comes back as it is. */
+  cancelOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder>;
+  /** Open orders of one symbol, or of the whole account. */
+  fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>;
+  /** Non-zero balances by asset. */
+  fetchBalances(): Promise<Record<string, BalanceEntry>>;
+  /** The account's trades on `symbol` (those of one order with `orderId`), with their fees. */
+  fetchMyTrades(symbol: string, options?: { orderId?: string; since?: number }): Promise<ExchangeTrade[]>;
   close(): Promise<void>;
 }
 
@@ -81,7 +107,13 @@ const EXCHANGE_DEFAULTS: Record<string, Record<string, unknown>> = {
   // ITA trades spot; without `types` binance also loads futures/delivery markets from other hosts. With API keys
   // ccxt would also call private wallet and margin endpoints on every market load; spot precision and limits
   // come from exchangeInfo, so those calls only add latency and permission failures.
-  binance: { options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false } },
+  // Reconciliation asks for the whole account's open orders, which ccxt's binance refuses unless told it is meant.
+  binance: {
+    options: {
+      defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false,
+      warnOnFetchOpenOrdersWithoutSymbol: false,
+    },
+  },
 };
 
 const FALLBACK_PAGE_LIMIT = 500;
@@ -186,6 +218,71 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
         const t = await exchange.fetchTicker(symbol);
         return { symbol: t.symbol ?? symbol, ts: t.timestamp ?? now(), bid: num(t.bid), ask: num(t.ask), last: num(t.last) };
       });
+    },
+
+    async createOrder(request) {
+      checkOrderRequest(request);
+      await gateway.loadMarkets();
+      let sent = false;
+      return call('createOrder', request.symbol, undefined, async () => {
+        if (sent) {
+          const existing = await lookupOrder(ccxt, exchange, request.symbol, request.clientOrderId);
+          if (existing) {
+            logger.info('order found after an ambiguous failure; not sending it again', { clientOrderId: request.clientOrderId });
+            return existing;
+          }
+        }
+        sent = true;
+        return sendOrder(exchange, request);
+      });
+    },
+
+    async fetchOrder(symbol, clientOrderId) {
+      await gateway.loadMarkets();
+      return call('fetchOrder', symbol, undefined, () => lookupOrder(ccxt, exchange, symbol, clientOrderId));
+    },
+
+    async cancelOrder(symbol, clientOrderId) {
+      await gateway.loadMarkets();
+      return call('cancelOrder', symbol, undefined, async () => {
+        try {
+          return toExchangeOrder(await exchange.cancelOrder(undefined as unknown as string, symbol, { clientOrderId }), { clientOrderId, symbol });
+        } catch (error) {
+          if (!(error instanceof ccxt.BaseError) || error instanceof ccxt.NetworkError) throw error;
+          // Binance answers -2011 "Unknown order sent." for an order that already filled or was cancelled.
+          const current = await lookupOrder(ccxt, exchange, symbol, clientOrderId);
+          if (current && current.status !== 'open') return current;
+          throw error;
+        }
+      });
+    },
+
+    async fetchOpenOrders(symbol) {
+      await gateway.loadMarkets();
+      return call('fetchOpenOrders', symbol, undefined, async () =>
+        (await exchange.fetchOpenOrders(symbol)).map((order) => toExchangeOrder(order)));
+    },
+
+    async fetchBalances() {
+      await gateway.loadMarkets();
+      return call('fetchBalances', undefined, undefined, async () => {
+        const balance = (await exchange.fetchBalance()) as unknown as { total?: Record<string, number>; free?: Record<string, number>; used?: Record<string, number> };
+        const out: Record<string, BalanceEntry> = {};
+        for (const [asset, total] of Object.entries(balance.total ?? {})) {
+          const free = num(balance.free?.[asset]) ?? 0;
+          const used = num(balance.used?.[asset]) ?? 0;
+          const sum = num(total) ?? free + used;
+          if (sum !== 0) out[asset] = { free, used, total: sum };
+        }
+        return out;
+      });
+    },
+
+    async fetchMyTrades(symbol, options = {}) {
+      await gateway.loadMarkets();
+      const params = options.orderId !== undefined ? { orderId: options.orderId } : {};
+      return call('fetchMyTrades', symbol, undefined, async () =>
+        (await exchange.fetchMyTrades(symbol, options.since, undefined, params)).map(toExchangeTrade));
     },
 
     async close() {

@@ -1,0 +1,54 @@
+/**
+ * Live execution over ccxt: `createLiveBroker` wires the gateway venue, the SQLite books and the shared broker
+ * logic, then reconciles with the exchange before anything else happens. For the exchange's testnet, create the
+ * gateway with `sandbox: true`; orders there are real testnet orders (ccxt has no paper trading; ITA's paper
+ * broker is ../paper).
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from '../../../logger.ts';
+import type { ExchangeGateway } from '../../market/gateway.ts';
+import { TemporaryError } from '../../errors.ts';
+import type { Difference } from '../broker.ts';
+import { openBooks } from '../store/books.ts';
+import { migrateExecStore } from '../store/migrations.ts';
+import { createLiveVenue } from './live-venue.ts';
+import { VenueBroker } from './venue-broker.ts';
+
+export { VenueBroker } from './venue-broker.ts';
+
+export interface LiveBrokerOptions {
+  gateway: ExchangeGateway;
+  db: Kysely<any>;
+  /** Books key; default "live:<exchange id>". */
+  account?: string;
+  /** Limit of the exchange stop-limit below its trigger, as a fraction (default 0.005). */
+  stopLimitBuffer?: number;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface LiveBroker extends VenueBroker {
+  /** What reconciliation found at start-up (also logged); empty when books and exchange agree. */
+  readonly startupDifferences: Difference[];
+}
+
+export async function createLiveBroker(options: LiveBrokerOptions): Promise<LiveBroker> {
+  await migrateExecStore(options.db);
+  const books = openBooks(options.db, options.account ?? `live:${options.gateway.exchangeId}`);
+  const broker = new VenueBroker(createLiveVenue(options.gateway), books, options) as VenueBroker & { startupDifferences: Difference[] };
+  // Report first (what changed while ITA was down: a stop that filled, an order placed by hand), then apply the
+  // venue's progress on ITA's OWN orders, found by clientOrderId. Anything else stays as reported.
+  broker.startupDifferences = await broker.reconcile();
+  for (const difference of broker.startupDifferences) broker.logger.warn('reconcile: ' + difference.message, { kind: difference.kind });
+  try {
+    await broker.sync();
+  } catch (error) {
+    // A venue outage at start-up is retried by the next candle; a refusal (e.g. a stop that cannot be re-placed
+    // because the coins are gone) needs the human, so it joins the report instead of preventing the start.
+    if (error instanceof TemporaryError) throw error;
+    const message = `bringing orders up to date failed: ${error instanceof Error ? error.message : String(error)}`;
+    broker.startupDifferences.push({ kind: 'sync-failed', subject: 'sync', message });
+    broker.logger.error('reconcile: ' + message);
+  }
+  return broker;
+}

@@ -1,0 +1,103 @@
+/**
+ * Protective orders of a position: one exchange-side stop covering exactly what is held and not already offered by a
+ * resting take-profit, re-placed (cancel, then place) whenever the amount or the price changes.
+ *
+ * Why cancel-then-place: on spot, an open sell order locks its base amount, so a second stop (or a take-profit next
+ * to the stop) would be refused for insufficient balance. The same lock is why take-profits are NOT resting on the
+ * exchange: the broker watches them (onCandle / onTicker) and, when price reaches one, frees the base from the stop
+ * and sends a limit sell at the take-profit price, then re-places the stop for what is left. Binance's OCO would
+ * rest both, but pairs one target with one stop only; several targets would need several OCOs and a stop per leg.
+ */
+import type { BrokerOrder } from '../broker.ts';
+import type { StoredPosition } from '../store/books.ts';
+import { clientOrderId, floorToStep, roundToTick } from './venue.ts';
+import type { VenueBroker } from './venue-broker.ts';
+
+const OPEN: BrokerOrder['status'][] = ['pending', 'open'];
+
+export class Protection {
+  constructor(private readonly broker: VenueBroker, private readonly stopLimitBuffer: number) {}
+
+  /** Makes the position's protective orders match its state. */
+  async protect(positionId: string): Promise<void> {
+    const { books } = this.broker;
+    let p = (await books.getPosition(positionId))!;
+    const open = await books.listOrders({ positionId, statuses: OPEN });
+    const stops = open.filter((o) => o.role === 'stop');
+    if (p.status !== 'open') {
+      for (const order of [...stops, ...open.filter((o) => o.role === 'take-profit')]) await this.cancel(order);
+      return;
+    }
+    const rules = await this.broker.rules(p.symbol);
+    const wanted = (position: StoredPosition, resting: BrokerOrder[]) =>
+      floorToStep(position.remaining - resting.filter((o) => o.role === 'take-profit').reduce((s, o) => s + o.amount - o.filled, 0), rules.amountStep);
+    const desired = wanted(p, open);
+    const [stop] = stops;
+    if (stops.length === 1 && stop.stopPrice === p.stop && Math.abs(stop.amount - stop.filled - desired) < 1e-12) return;
+    for (const order of stops) await this.cancel(order);
+
+    p = (await books.getPosition(positionId))!;
+    if (p.status !== 'open') return;
+    const amount = wanted(p, await books.listOrders({ positionId, statuses: OPEN }));
+    if (!(amount > 0) || (rules.minAmount !== undefined && amount < rules.minAmount)
+      || (rules.minNotional !== undefined && amount * p.stop < rules.minNotional)) {
+      if (amount > 0) this.broker.logger.warn('held amount is below the market minimum; no exchange stop for it', { positionId, amount });
+      return;
+    }
+    const limit = roundToTick(p.stop * (1 - this.stopLimitBuffer), rules.priceTick, 'down');
+    await this.place(p, 's', { role: 'stop', type: 'stop-limit', amount, price: limit, stopPrice: p.stop });
+  }
+
+  /** Take-profit legs reached by `high`: free the base from the stop, send the leg as a limit sell, re-protect. */
+  async takeProfits(symbol: string, high: number): Promise<void> {
+    const { books } = this.broker;
+    for (const candidate of await books.listPositions(['open'])) {
+      if (candidate.symbol !== symbol || !candidate.takeProfits.some((tp) => tp.price <= high)) continue;
+      const rules = await this.broker.rules(symbol);
+      for (const order of await books.listOrders({ positionId: candidate.id, statuses: OPEN })) {
+        if (order.role === 'stop') await this.cancel(order);
+      }
+      let p = (await books.getPosition(candidate.id))!;
+      const reached = p.takeProfits.filter((tp) => tp.price <= high);
+      await books.savePosition({ ...p, takeProfits: p.takeProfits.filter((tp) => tp.price > high) });
+      for (const leg of reached) {
+        p = (await books.getPosition(candidate.id))!;
+        if (p.status !== 'open') break;
+        const resting = (await books.listOrders({ positionId: p.id, statuses: OPEN }))
+          .filter((o) => o.role === 'take-profit').reduce((s, o) => s + o.amount - o.filled, 0);
+        const amount = floorToStep(Math.min(leg.amount, p.remaining - resting), rules.amountStep);
+        if (!(amount > 0) || (rules.minNotional !== undefined && amount * leg.price < rules.minNotional)) continue;
+        await this.place(p, 't', { role: 'take-profit', type: 'limit', amount, price: leg.price });
+      }
+      await this.protect(candidate.id);
+    }
+  }
+
+  /** Market-sells what the position holds (rounded down to the lot step). */
+  async sellRemaining(positionId: string, role: 'exit', reason: string): Promise<void> {
+    const p = (await this.broker.books.getPosition(positionId))!;
+    const rules = await this.broker.rules(p.symbol);
+    const amount = floorToStep(p.remaining, rules.amountStep);
+    if (!(amount > 0) || (rules.minAmount !== undefined && amount < rules.minAmount)) return;
+    await this.broker.books.savePosition({ ...p, closeReason: reason });
+    await this.place((await this.broker.books.getPosition(positionId))!, 'x', { role, type: 'market', amount });
+  }
+
+  private async place(p: StoredPosition, prefix: string, spec: Pick<BrokerOrder, 'role' | 'type' | 'amount' | 'price' | 'stopPrice'>): Promise<void> {
+    const legSeq = p.legSeq + 1;
+    await this.broker.books.savePosition({ ...p, legSeq });
+    const ts = this.broker.now();
+    const order: BrokerOrder = {
+      id: clientOrderId(p.id, `${prefix}${legSeq}`), positionId: p.id, symbol: p.symbol, side: 'sell', role: spec.role,
+      type: spec.type, amount: spec.amount, ...(spec.price !== undefined ? { price: spec.price } : {}),
+      ...(spec.stopPrice !== undefined ? { stopPrice: spec.stopPrice } : {}),
+      filled: 0, cost: 0, fees: { base: 0, quote: 0 }, status: 'pending', createdAt: ts, updatedAt: ts,
+    };
+    await this.broker.books.saveOrder(order);
+    await this.broker.submit(order);
+  }
+
+  private async cancel(order: BrokerOrder): Promise<void> {
+    await this.broker.cancelAtVenue(order);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Reconciliation: ITA's books against the venue's open orders and balances. Every mismatch is REPORTED as a
+ * Difference for a human to judge; nothing is overwritten, because either side may be the one that is wrong
+ * (a manual trade on the exchange, a crash between two writes here).
+ */
+import type { Difference } from '../broker.ts';
+import type { Books } from '../store/books.ts';
+import type { Venue } from './venue.ts';
+
+export async function reconcileBooks(venue: Venue, books: Books): Promise<Difference[]> {
+  const differences: Difference[] = [];
+  const local = await books.listOrders({ statuses: ['pending', 'open'] });
+  const remote = await venue.openOrders();
+  const remoteById = new Map(remote.map((o) => [o.clientOrderId, o]));
+  const localIds = new Set(local.map((o) => o.id));
+
+  for (const order of local) {
+    const seen = remoteById.get(order.id) ?? (await venue.fetch(order.symbol, order.id));
+    if (!seen) {
+      differences.push({ kind: 'order-missing-on-venue', subject: order.id, local: order,
+        message: `order ${order.id} (${order.role} ${order.side} ${order.amount} ${order.symbol}) is ${order.status} here but the venue does not know it` });
+      continue;
+    }
+    if (seen.status !== 'open' || Math.abs(seen.filled - order.filled) > 1e-12 || Math.abs(seen.amount - order.amount) > 1e-12) {
+      differences.push({ kind: 'order-state', subject: order.id, local: order, venue: seen,
+        message: `order ${order.id}: here ${order.status} with ${order.filled}/${order.amount} filled, on the venue ${seen.status} with ${seen.filled}/${seen.amount} filled` });
+    }
+  }
+  for (const order of remote) {
+    if (!localIds.has(order.clientOrderId)) {
+      differences.push({ kind: 'order-unknown-locally', subject: order.clientOrderId, venue: order,
+        message: `the venue has an open order ${order.clientOrderId} on ${order.symbol} (${order.amount}) that ITA did not place` });
+    }
+  }
+
+  // Every open position's remaining amount must be in the account (free or locked by its stop).
+  const needed = new Map<string, number>();
+  for (const p of await books.listPositions(['open'])) {
+    const { base } = await venue.rules(p.symbol);
+    needed.set(base, (needed.get(base) ?? 0) + p.remaining);
+  }
+  const balances = await venue.balances();
+  for (const [asset, amount] of needed) {
+    const held = balances[asset]?.total ?? 0;
+    if (held + 1e-9 < amount) {
+      differences.push({ kind: 'balance-short', subject: asset, local: amount, venue: held,
+        message: `open positions hold ${amount} ${asset} but the account has ${held} ${asset}` });
+    }
+  }
+  return differences;
+}
