@@ -3,78 +3,10 @@
  * main.ts builds these services from the engine and the knowledge base and hands them to createBot. Tests pass fakes
  * or the real services over temporary SQLite files.
  */
-import type { MarketKey, Signal, Timeframe } from '../engine/types.ts';
+import type { MarketKey, Signal } from '../engine/types.ts';
+import type { BacktestProgress, BacktestRequest, BacktestResult, EngineServices, Language } from '../engine/services/types.ts';
 
-export type Language = 'en' | 'ru';
-
-/** The trader's preferences, persisted per user. */
-export interface UserSettings {
-  language: Language;
-  /** Signals scoring below this are journaled but not pushed. */
-  minScore: number;
-  /** IANA time zone for displaying times and quiet hours. */
-  timezone: string;
-  /** Local "HH:MM-HH:MM" during which signals are held in the outbox and delivered afterwards; undefined = none. */
-  quietHours?: string;
-  /** Plain text that is not a command is answered as a question to the knowledge base. */
-  askOnPlainText: boolean;
-}
-
-export interface WatchEntry extends MarketKey {
-  addedAt: number;
-  /** Open time of the last closed candle processed, if any. */
-  lastCandleTs?: number;
-}
-
-export interface FeedStatus extends WatchEntry {
-  stale: boolean;
-  /** Human description of the feed's health, e.g. "ok", "stale since 12:00 UTC", "backfilling". */
-  health: string;
-}
-
-export interface StatusReport {
-  mode: 'paper' | 'live';
-  paused: boolean;
-  startedAt: number;
-  feeds: FeedStatus[];
-  setupsEnabled: number;
-  signalsToday: number;
-  /** Outbox messages waiting for delivery. */
-  pendingDeliveries: number;
-  /** Extra lines from other modules (LLM usage today, risk state, ...). */
-  extra: string[];
-}
-
-export interface SetupSummary {
-  id: string;
-  name: string;
-  version: string;
-  timeframe: Timeframe;
-  enabled: boolean;
-  /** Journal + backtest statistics of this version, when any. */
-  stats?: { trades: number; winRate: number; expectancyR: number };
-}
-
-export interface SetupDetail extends SetupSummary {
-  description: string;
-  rationale: string;
-  params: Record<string, { value: number; min?: number; max?: number; step?: number }>;
-  /** The YAML source as loaded. */
-  yaml: string;
-}
-
-export type DecisionKind = 'approve' | 'reject';
-
-export type DecisionResult =
-  | { ok: true; decision: DecisionKind; latencyMs: number; /** What happened next, e.g. "paper order placed" or "recorded". */ outcome: string }
-  | { ok: false; reason: 'unknown' | 'expired' | 'already-decided'; message: string };
-
-export interface SimilarSignal {
-  signal: Signal;
-  /** Outcome in R when known ("open" / "no trade" otherwise). */
-  outcome: string;
-  similarity: number;
-}
+export type * from '../engine/services/types.ts';
 
 export interface KnowledgeDocument {
   id: number;
@@ -90,60 +22,11 @@ export interface IngestProgress {
   total: number;
 }
 
-export interface BacktestRequest {
-  setupId: string;
-  symbol: string;
-  timeframe: Timeframe;
-  exchange?: string;
-  /** Epoch ms; undefined = all stored history. */
-  from?: number;
-  to?: number;
-  walkForward?: boolean;
-  monteCarlo?: number;
-}
-
-export interface BacktestProgress {
-  done: number;
-  total: number;
-  stage: string;
-}
-
-export interface BacktestResult {
-  /** Plain-text summary lines (trades, win rate, expectancy, profit factor, drawdown, Sharpe, ...). */
-  summary: string[];
-  equityPng: Buffer;
-  tradesCsv: Buffer;
-}
-
-export interface BotServices {
-  status(): Promise<StatusReport>;
-  watchlist: {
-    add(market: MarketKey): Promise<{ added: boolean; message: string }>;
-    remove(market: MarketKey): Promise<boolean>;
-    list(): Promise<WatchEntry[]>;
-  };
-  setups: {
-    list(): Promise<SetupSummary[]>;
-    get(id: string): Promise<SetupDetail | undefined>;
-    setEnabled(id: string, enabled: boolean): Promise<SetupSummary>;
-    /** Changing a parameter makes a new version; old versions keep their statistics. */
-    setParam(id: string, name: string, value: number): Promise<SetupSummary>;
-  };
-  signals: {
-    recent(limit: number): Promise<Signal[]>;
-    get(id: string): Promise<Signal | undefined>;
-    /** Exactly one decision per signal, however often the button is pressed. */
-    decide(id: string, decision: DecisionKind, by: number, reason?: string): Promise<DecisionResult>;
-    similar(id: string, limit: number): Promise<SimilarSignal[]>;
-  };
+export interface BotServices extends EngineServices {
   charts: {
     signal(signal: Signal): Promise<Buffer>;
     /** Annotated chart of a market now (last candles, patterns, no signal). */
     market(market: MarketKey): Promise<Buffer>;
-  };
-  settings: {
-    get(userId: number): Promise<UserSettings>;
-    update(userId: number, patch: Partial<UserSettings>): Promise<UserSettings>;
   };
   backtest?: {
     /** Markets with stored candles that a backtest can run on. */

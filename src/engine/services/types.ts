@@ -1,26 +1,33 @@
 /**
- * The engine side of the bot's service contract (src/bot/services.ts). The engine must not import the bot, so the
- * shapes are declared here; test/engine/services checks at compile time that they stay assignable to BotServices.
+ * The service contract between the engine and its front ends (the Telegram bot, the CLI). Declared in the engine so
+ * the engine never imports the bot; src/bot/services.ts re-exports these and adds what only the bot needs.
  */
 import type { MarketKey, Signal, Timeframe } from '../types.ts';
 
 export type Language = 'en' | 'ru';
 
+/** The trader's preferences, persisted per user. */
 export interface UserSettings {
   language: Language;
+  /** Signals scoring below this are journaled but not pushed. */
   minScore: number;
+  /** IANA time zone for displaying times and quiet hours. */
   timezone: string;
+  /** Local "HH:MM-HH:MM" during which signals are held in the outbox and delivered afterwards; undefined = none. */
   quietHours?: string;
+  /** Plain text that is not a command is answered as a question to the knowledge base. */
   askOnPlainText: boolean;
 }
 
 export interface WatchEntry extends MarketKey {
   addedAt: number;
+  /** Open time of the last closed candle processed, if any. */
   lastCandleTs?: number;
 }
 
 export interface FeedStatus extends WatchEntry {
   stale: boolean;
+  /** Human description of the feed's health, e.g. "ok", "stale since 12:00 UTC", "backfilling". */
   health: string;
 }
 
@@ -31,7 +38,9 @@ export interface StatusReport {
   feeds: FeedStatus[];
   setupsEnabled: number;
   signalsToday: number;
+  /** Outbox messages waiting for delivery. */
   pendingDeliveries: number;
+  /** Extra lines from other modules (LLM usage today, risk state, ...). */
   extra: string[];
 }
 
@@ -47,6 +56,7 @@ export interface SetupSummary {
   version: string;
   timeframe: Timeframe;
   enabled: boolean;
+  /** Journal + backtest statistics of this version, when any. */
   stats?: SetupStats;
 }
 
@@ -54,19 +64,46 @@ export interface SetupDetail extends SetupSummary {
   description: string;
   rationale: string;
   params: Record<string, { value: number; min?: number; max?: number; step?: number }>;
+  /** The YAML source as loaded. */
   yaml: string;
 }
 
 export type DecisionKind = 'approve' | 'reject';
 
 export type DecisionResult =
-  | { ok: true; decision: DecisionKind; latencyMs: number; outcome: string }
+  | { ok: true; decision: DecisionKind; latencyMs: number; /** What happened next, e.g. "paper order placed" or "recorded". */ outcome: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'already-decided'; message: string };
 
 export interface SimilarSignal {
   signal: Signal;
+  /** Outcome in R when known ("open" / "no trade" otherwise). */
   outcome: string;
   similarity: number;
+}
+
+export interface BacktestRequest {
+  setupId: string;
+  symbol: string;
+  timeframe: Timeframe;
+  exchange?: string;
+  /** Epoch ms; undefined = all stored history. */
+  from?: number;
+  to?: number;
+  walkForward?: boolean;
+  monteCarlo?: number;
+}
+
+export interface BacktestProgress {
+  done: number;
+  total: number;
+  stage: string;
+}
+
+export interface BacktestResult {
+  /** Plain-text summary lines (trades, win rate, expectancy, profit factor, drawdown, Sharpe, ...). */
+  summary: string[];
+  equityPng: Buffer;
+  tradesCsv: Buffer;
 }
 
 export interface EngineServices {

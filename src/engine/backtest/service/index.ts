@@ -23,28 +23,8 @@ import { countRuns, historyKey, insertRun, loadHistories, type BacktestTables } 
 
 export { backtestMigrations } from './store.ts';
 
-export interface BacktestRequest {
-  setupId: string;
-  symbol: string;
-  timeframe: Timeframe;
-  exchange?: string;
-  from?: number;
-  to?: number;
-  walkForward?: boolean;
-  monteCarlo?: number;
-}
-
-export interface BacktestProgress {
-  done: number;
-  total: number;
-  stage: string;
-}
-
-export interface BacktestResult {
-  summary: string[];
-  equityPng: Buffer;
-  tradesCsv: Buffer;
-}
+export type { BacktestRequest, BacktestProgress, BacktestResult } from '../../services/types.ts';
+import type { BacktestRequest, BacktestProgress, BacktestResult } from '../../services/types.ts';
 
 export interface BacktestServiceDeps {
   /** Opened with `extraMigrations: { backtest_migration: backtestMigrations }`. */
