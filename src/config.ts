@@ -31,6 +31,10 @@ export const configSchema = z.object({
   /** SQLite file; relative paths are resolved against dataDir. */
   dbFile: z.string().min(1).default('ita.sqlite'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The trader's setups (one YAML file each). Relative to the working directory. */
+  setupsDir: z.string().min(1).default('setups'),
+  /** Locked risk limits, read once at start-up. Relative to the working directory. */
+  governanceFile: z.string().min(1).default('governance.yaml'),
   mode: z.enum(['paper', 'live']).default('paper'),
   timezone: z.string().min(1).default('UTC'),
   telegram: z
@@ -48,6 +52,18 @@ export const configSchema = z.object({
       apiKey: z.string().optional(),
       secret: z.string().optional(),
       sandbox: z.boolean().default(false),
+    })
+    .prefault({}),
+  offline: z
+    .object({
+      /** Market data source: `auto` replays the bundled samples when no Telegram token is set, else uses the exchange. */
+      market: z.enum(['auto', 'sample', 'exchange']).default('auto'),
+      /** Candle closes per second when the bundled sample market is replayed (no exchange configured). */
+      replaySpeed: z.coerce.number().positive().max(1000).default(0.5),
+      /** How many days before the end of the sample data the replay starts. */
+      replayDays: z.coerce.number().positive().default(14),
+      /** Seconds the replay waits for your decision on a pushed signal before moving on. */
+      decisionWaitSeconds: z.coerce.number().min(0).default(120),
     })
     .prefault({}),
   signals: z
@@ -84,6 +100,12 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_DATA_DIR: 'dataDir',
   ITA_DB_FILE: 'dbFile',
   ITA_LOG_LEVEL: 'logLevel',
+  ITA_SETUPS_DIR: 'setupsDir',
+  ITA_GOVERNANCE: 'governanceFile',
+  ITA_MARKET: 'offline.market',
+  ITA_REPLAY_SPEED: 'offline.replaySpeed',
+  ITA_REPLAY_DAYS: 'offline.replayDays',
+  ITA_REPLAY_DECISION_WAIT: 'offline.decisionWaitSeconds',
   ITA_MODE: 'mode',
   ITA_TIMEZONE: 'timezone',
   TELEGRAM_BOT_TOKEN: 'telegram.token',
@@ -147,6 +169,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   if (!config.knowledge.embeddingApiKey) config.knowledge.embeddingApiKey = env[config.knowledge.embeddingApiKeyEnv ?? 'ITA_EMBEDDING_API_KEY'];
   config.dataDir = path.resolve(cwd, config.dataDir);
+  config.setupsDir = path.resolve(cwd, config.setupsDir);
+  config.governanceFile = path.resolve(cwd, config.governanceFile);
   config.dbFile = config.dbFile === ':memory:' ? config.dbFile : path.resolve(config.dataDir, config.dbFile);
   return config;
 }

@@ -1,28 +1,247 @@
 /**
- * Composition root: config → logger → database (+ migrations) → services. The only place that wires them.
+ * Composition root: config → logger → governance → database (+ migrations) → setups, knowledge, LLM, backtests →
+ * Telegram (real, or the local emulator + web chat when no token is set) → live pipeline (exchange feed, or the
+ * bundled sample market replayed) → bot. The only place that wires services together; graceful shutdown on signals.
  */
-import { loadConfig, secretsOf } from './config.ts';
-import { createLogger } from './logger.ts';
-import { openDatabase } from './engine/store/database.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, secretsOf, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { describeError } from './engine/errors.ts';
+import { openDatabase } from './engine/store/database.ts';
+import { loadGovernance } from './engine/risk/governance.ts';
+import { loadSetupsDir } from './engine/setups/index.ts';
+import { createSetupRegistry } from './engine/journal/setup-registry.ts';
+import { addWatched, listWatched } from './engine/journal/watchlist.ts';
+import { createEngineServices, type LiveRuntime } from './engine/services/index.ts';
+import { DeliveryWorker, LiveEvents, LivePipeline, startLive, type Deliver } from './engine/live/index.ts';
+import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
+import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
+import { embeddingFromConfig } from './knowledge/embedding/create.ts';
+import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
+import { commentOnSignal } from './knowledge/answer/index.ts';
+import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
+import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
+import { createKnowledgeService } from './app/knowledge-service.ts';
+import { createChartService } from './app/chart-service.ts';
+import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
+import { createGateway } from './engine/market/gateway.ts';
+import type { Signal } from './engine/types.ts';
+
+/** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
+const OFFLINE_OWNER_ID = 100001;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface RunningIta {
+  stop(): Promise<void>;
+  /** The web chat address in offline mode. */
+  webChatUrl?: string;
+  /** The local Bot API emulator in offline mode (tests drive the bot through it). */
+  emulator?: BotApiEmulator;
+}
+
+export async function startIta(config: Config, logger: Logger): Promise<RunningIta> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => logger.error('shutdown step failed', { error: describeError(error) }));
+  };
+  try {
+    const governance = loadGovernance(config.governanceFile);
+    logger.info('governance loaded', { file: config.governanceFile, riskPerTradePct: governance.risk.basePct });
+    const store = await openDatabase(config.dbFile, {
+      extraMigrations: {
+        knowledge_migration: knowledgeMigrations,
+        llm_migration: llmMigrations,
+        bot_migration: botMigrations,
+        backtest_migration: backtestMigrations,
+      },
+    });
+    stops.push(() => store.close());
+    logger.info('database ready', { file: config.dbFile });
+
+    const offline = !config.telegram.token;
+    // No exchange unless asked for: without a token the whole system runs on this machine only.
+    const sampleMarket = config.offline.market === 'sample' || (config.offline.market === 'auto' && offline);
+    const allowedUserIds = config.telegram.allowedUserIds.length > 0 ? config.telegram.allowedUserIds : offline ? [OFFLINE_OWNER_ID] : [];
+
+    const loaded = loadSetupsDir(config.setupsDir);
+    for (const e of loaded.errors) logger.warn(`setup refused: ${e.file}${e.line ? ':' + e.line : ''}: ${e.message}`);
+    const registry = await createSetupRegistry({ db: store.db, setups: loaded.setups });
+    logger.info('setups loaded', { setups: loaded.setups.map((s) => `${s.id}@${s.version}`).join(', ') });
+
+    const kb = await openKnowledgeBase({
+      dataDir: config.dataDir,
+      dbFile: config.dbFile,
+      db: store.db,
+      embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey),
+      maxUploadBytes: config.knowledge.maxUploadBytes,
+    });
+    stops.push(() => kb.close());
+    const llm = createLlmLayer(config.llm, { db: store.db });
+    const backtest = await createBacktestService({ db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir });
+    const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
+
+    const settings = { minScore: config.signals.minScore, timezone: config.timezone };
+    const recipients = allowedUserIds.map((id) => ({ userId: id, chatId: id }));
+    let bot: ItaBot | undefined;
+    let clock: () => number = Date.now;
+    let runtime: LiveRuntime | undefined;
+    let watchlistChanged: () => Promise<void> = async () => {};
+    let decided: (signalId: string) => void = () => {};
+
+    // A pushed signal: its chart, a comment from the trader's theory within the time budget, then the message.
+    const deliver: Deliver = async (signal: Signal, chatId: number) => {
+      if (!bot) throw new Error('the bot is not running yet');
+      const [png, userSettings] = await Promise.all([charts.signal(signal), engine.settings.get(chatId)]);
+      const comment = await commentOnSignal(
+        { ...signal, targets: signal.targets.map((t) => t.price) },
+        { retriever: kb, llm, language: userSettings.language, budgetMs: config.llm.commentBudgetMs },
+      );
+      return bot.sendSignal(chatId, signal, png, comment.text);
+    };
+
+    const engine = createEngineServices({
+      db: store.db,
+      registry,
+      settings,
+      mode: config.mode,
+      now: () => clock(),
+      // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
+      runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market) },
+      onWatchlistChange: () => void watchlistChanged().catch((error) => logger.error('watchlist change failed', { error: describeError(error) })),
+      validateMarket: sampleMarket
+        ? async (market) =>
+            SAMPLE_MARKETS.some((s) => s.market.symbol === market.symbol && s.market.timeframe === market.timeframe)
+              ? undefined
+              : `offline mode replays only the bundled markets: ${SAMPLE_MARKETS.map((s) => `${s.market.symbol} ${s.market.timeframe}`).join(', ')}`
+        : undefined,
+      extraStatus: async () => {
+        const usage = llm ? await llm.usageToday() : undefined;
+        return [
+          sampleMarket ? 'market: bundled sample candles replayed (no exchange)' : `exchange: ${config.exchange.id}${config.exchange.sandbox ? ' (testnet)' : ''}`,
+          usage ? `LLM today: ${usage.calls} calls, $${usage.costUsd.toFixed(4)} of $${config.llm.dailyBudgetUsd}` : 'LLM: not configured (answers quote your documents)',
+        ];
+      },
+    });
+
+    const telegram = offline
+      ? await startOfflineTelegram({ webChatPort: config.telegram.webChatPort, ownerId: allowedUserIds[0], dataDir: config.dataDir, logger })
+      : undefined;
+    if (telegram) stops.push(() => telegram.stop());
+    bot = createBot({
+      token: config.telegram.token ?? telegram!.token,
+      apiRoot: telegram?.apiRoot,
+      services: {
+        ...engine,
+        signals: {
+          ...engine.signals,
+          decide: async (id, kind, by, reason) => {
+            const result = await engine.signals.decide(id, kind, by, reason);
+            decided(id);
+            return result;
+          },
+        },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest },
+      allowedUserIds,
+      allowedChatIds: config.telegram.allowedChatIds,
+      defaultSettings: { language: 'en', minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },
+      logger,
+      sessionStore: createSqliteSessionStore(store.db),
+      defaultExchange: config.exchange.id,
+    });
+    await bot.start();
+    stops.push(() => bot!.stop());
+
+    if (sampleMarket) {
+      await seedSampleCandles(store.db, store.sqlite, path.join(ROOT, 'data/samples'), logger);
+      if ((await listWatched(store.db)).length === 0) {
+        for (const { market } of SAMPLE_MARKETS.filter((s) => s.market.symbol === 'BTC/USDT')) await addWatched(store.db, market, Date.now());
+      }
+      const events = new LiveEvents();
+      const worker = new DeliveryWorker({ db: store.db, deliver, events, now: () => clock() });
+      const pipeline = new LivePipeline({
+        db: store.db,
+        sqlite: store.sqlite,
+        setups: () => registry.enabled(),
+        recipients,
+        settings,
+        history: (id, version) => backtest.setupHistory(id, version),
+        events,
+        onQueued: () => worker.kick(),
+      });
+      events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
+      runtime = { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market) };
+      worker.start();
+      stops.push(() => worker.stop());
+      const startReplay = () =>
+        startSampleReplay({
+          db: store.db,
+          pipeline,
+          markets: async () => listWatched(store.db),
+          speed: config.offline.replaySpeed,
+          days: config.offline.replayDays,
+          positionFile: path.join(config.dataDir, 'replay-position.json'),
+          decisionWaitMs: config.offline.decisionWaitSeconds * 1000,
+          logger,
+        });
+      let replay = await startReplay();
+      clock = () => replay.now();
+      events.on((event) => event.type === 'signal' && event.queued && replay.hold(event.signal.id));
+      decided = (id) => replay.release(id);
+      // A newly watched sample market joins the replay from where it is now (the position is saved per close).
+      watchlistChanged = async () => {
+        await replay.stop();
+        replay = await startReplay();
+      };
+      stops.push(() => replay.stop());
+    } else {
+      const source = await createGateway({
+        exchangeId: config.exchange.id,
+        apiKey: config.exchange.apiKey,
+        secret: config.exchange.secret,
+        sandbox: config.exchange.sandbox,
+        logger,
+      });
+      stops.push(() => source.close());
+      const live = await startLive({
+        db: store.db,
+        sqlite: store.sqlite,
+        registry,
+        recipients,
+        settings,
+        sourceFor: (exchange) => (exchange === config.exchange.id ? source : undefined),
+        deliver,
+        history: (id, version) => backtest.setupHistory(id, version),
+      });
+      live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
+      runtime = live.runtime;
+      watchlistChanged = () => live.watchlistChanged();
+      stops.push(() => live.stop());
+    }
+
+    if (telegram) logger.info(`offline web chat: ${telegram.webChatUrl} (no TELEGRAM_BOT_TOKEN set; nothing leaves this machine)`);
+    logger.info('ITA started', { mode: config.mode, dataDir: config.dataDir, telegram: offline ? 'emulator' : 'telegram' });
+    return { stop: stopAll, webChatUrl: telegram?.webChatUrl, emulator: telegram?.emulator };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
 
 export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const store = await openDatabase(config.dbFile);
-  logger.info('database ready', { file: config.dbFile });
-
+  const ita = await startIta(config, logger);
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    await store.close();
+    await ita.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  logger.info('ITA started', { mode: config.mode, dataDir: config.dataDir });
 }
 
 const invokedDirectly = process.argv[1] && /main\.ts$/.test(process.argv[1]);

@@ -1,0 +1,80 @@
+/**
+ * The whole product offline, as `npm start` runs it without a token: the bundled sample market replayed through the
+ * live pipeline, the real grammY bot on the local Bot API emulator, and the web chat in headless Chromium.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { startIta, type RunningIta } from '../../src/main.ts';
+import { ROOT } from '../helpers/candles.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OWNER = 100001;
+const STRANGER = 200002;
+
+let ita: RunningIta;
+let config: Config;
+let browser: Browser;
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-e2e-'));
+  config = loadConfig({
+    cwd: ROOT,
+    env: { ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_REPLAY_SPEED: '40', ITA_REPLAY_DAYS: '3', ITA_REPLAY_DECISION_WAIT: '60', ITA_MIN_SCORE: '5' },
+  });
+  ita = await startIta(config, silentLogger);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ita?.stop();
+});
+
+const botMessages = (chatId: number) => ita.emulator!.messages(chatId).filter((m) => m.from?.is_bot);
+
+describe('ITA offline', () => {
+  it('answers its owner and nobody else', async () => {
+    const emulator = ita.emulator!;
+    emulator.userSendText(emulator.stranger, '/status');
+    emulator.userSendText(emulator.owner, '/status');
+    const reply = await emulator.waitFor(() => botMessages(OWNER).find((m) => /paper/.test(m.text ?? '')), 20_000);
+    expect(reply.text).toMatch(/BTC\/USDT/);
+    expect(botMessages(STRANGER)).toEqual([]);
+  });
+
+  it('pushes a chart signal to the web chat; Approve, tapped twice, records one decision', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(ita.webChatUrl!);
+    await page.waitForSelector('body[data-live="1"]');
+    await page.fill('#input', '/watch BTC/USDT 15m');
+    await page.press('#input', 'Enter');
+    const photo = page.locator('.row.bot img').first();
+    await photo.waitFor({ timeout: 60_000 });
+    await page.waitForFunction("document.querySelector('.row.bot img')?.naturalWidth === 1280");
+    const approve = page.getByRole('button', { name: /Approve|Принять/ }).first();
+    await Promise.all([approve.click(), approve.click().catch(() => undefined)]);
+    await page.locator('.row.bot', { hasText: /Approved|Принят/ }).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(os.tmpdir(), 'ita-e2e-web-chat.png') });
+    await page.close();
+
+    const db = new Database(config.dbFile, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT signal_id, kind, COUNT(*) AS n FROM decisions GROUP BY signal_id').all() as { kind: string; n: number }[];
+      expect(rows.length).toBeGreaterThanOrEqual(1);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+      expect(rows[0].kind).toBe('approve');
+    } finally {
+      db.close();
+    }
+  });
+});
