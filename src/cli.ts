@@ -10,6 +10,7 @@ import { register as registerIndicators } from './cli/commands/indicators.ts';
 import { register as registerPatterns } from './cli/commands/patterns.ts';
 import { register as registerDetect } from './cli/commands/detect.ts';
 import { register as registerBacktest } from './cli/commands/backtest.ts';
+import { register as registerReplay } from './cli/commands/replay.ts';
 import { register as registerIngest } from './cli/commands/ingest.ts';
 import { register as registerAsk } from './cli/commands/ask.ts';
 import { register as registerEval } from './cli/commands/eval.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     registerPatterns,
     registerDetect,
     registerBacktest,
+    registerReplay,
     registerIngest,
     registerAsk,
     registerEval,

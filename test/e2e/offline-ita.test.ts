@@ -63,7 +63,8 @@ describe('ITA offline', () => {
     await page.waitForFunction("document.querySelector('.row.bot img')?.naturalWidth === 1280");
     const approve = page.getByRole('button', { name: /Approve|Принять/ }).first();
     await Promise.all([approve.click(), approve.click().catch(() => undefined)]);
-    await page.locator('.row.bot', { hasText: /Approved|Принят/ }).first().waitFor({ timeout: 20_000 });
+    // The keyboard's label turns into the decision ("✅ Approved: …"); the button itself reads "Approve".
+    await page.getByRole('button', { name: /Approved:|Принят:/ }).first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(os.tmpdir(), 'ita-e2e-web-chat.png') });
     await page.close();
 

@@ -1,0 +1,1 @@
+export { sections } from '../engine/exec/executor/bench.ts';

@@ -1,0 +1,134 @@
+/**
+ * Approve: signal → OrderIntent → risk governor (with the current PortfolioState and MarketState) → broker. Every
+ * answer is journaled, accepted with its size or refused with the rule and the reason; executor gates (expired,
+ * paused, exchange unreachable) come first and are journaled the same way.
+ */
+import { ItaError } from '../../errors.ts';
+import { evaluateIntent, onPositionOpened, roundDownToStep, type OrderIntent, type RiskVerdict } from '../../risk/index.ts';
+import { dayPnl } from '../../risk/metrics.ts';
+import type { BrokerPosition } from '../broker.ts';
+import { toOpenPosition, type ExecutorCore } from './core.ts';
+import { planOf, takeProfitLegs } from './management.ts';
+import { acceptedOutcome, adoptedOutcome, num, refusedOutcome, verdictResult } from './outcome.ts';
+import { getVerdict, saveManagedPosition, saveVerdict, type ManagedPositionRow, type VerdictRow } from './store.ts';
+import type { ApprovableSignal, ApprovalResult } from './types.ts';
+
+export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal, by: string): Promise<ApprovalResult> {
+  const previous = await getVerdict(core.db, signal.id);
+  if (previous) return { ...verdictResult(previous), duplicate: true };
+  const now = core.now();
+  const account = core.flags.mode;
+  const broker = core.brokerFor(account);
+  const record = (result: Omit<ApprovalResult, 'duplicate'>, units?: number) => recordVerdict(core, signal, by, now, account, { ...result, duplicate: false }, units);
+  const refuse = (rule: string, reason: string, status: 'refused' | 'failed' = 'refused', verdict?: RiskVerdict) =>
+    record({ status, rule, reason, outcome: refusedOutcome(signal, rule, reason), ...(verdict ? { verdict } : {}) });
+
+  // Placed before a crash that lost the verdict: take it back under management rather than asking again.
+  const orphan = (await broker.positions().catch(() => [])).find((p) => p.id === signal.id);
+  if (orphan) {
+    await manage(core, signal, account, orphan, orphan.entryPrice || signal.entry, orphan.requested, now);
+    return record({ status: 'accepted', outcome: adoptedOutcome(signal, orphan) }, orphan.requested);
+  }
+  if (Number.isFinite(signal.validUntil) && signal.validUntil > 0 && now > signal.validUntil) {
+    return refuse('expired', `the signal expired at ${new Date(signal.validUntil).toISOString()}`);
+  }
+  const f = core.flags;
+  if (f.paused) return refuse('paused', `trading is paused${f.pausedBy ? ` by ${f.pausedBy}` : ''}; /resume to continue`);
+  if (f.exchangeDown) {
+    return refuse('exchange-unavailable', `the exchange is unreachable since ${new Date(f.exchangeDown.since).toISOString()} (${f.exchangeDown.message}); no new entries until it recovers`);
+  }
+
+  const last = core.stats.lastPrice(signal.symbol) ?? signal.entry;
+  const entry = signal.entryType === 'limit' ? signal.entry : last;
+  const intent: OrderIntent = {
+    symbol: signal.symbol, side: signal.side, entry, stop: signal.stop, setupId: signal.setupId, setupVersion: signal.setupVersion, signalId: signal.id,
+  };
+  const spec = core.instrument(signal.symbol);
+  const others = core.portfolio.openPositions.map((p) => p.symbol);
+  const market = core.stats.marketState(signal.symbol, signal.timeframe, others, core.g, spec, last, core.options.quote?.(signal.symbol));
+  const governed = evaluateIntent(intent, core.portfolio, market, now, core.g);
+  if (governed.status === 'refused') return refuse(governed.rule, governed.reason, 'refused', governed);
+  const verdict = await fitSpotBalance(core, signal, governed, entry, spec.amountStep);
+  if (verdict.status === 'refused') return refuse(verdict.rule, verdict.reason, 'refused', verdict);
+
+  const plan = planOf(signal, core.plan, core.stats.atr(signal.symbol, signal.timeframe));
+  const units = verdict.size.units;
+  let position: BrokerPosition;
+  try {
+    ({ position } = await broker.placeEntry({
+      id: signal.id, symbol: signal.symbol, side: signal.side, type: signal.entryType, amount: units, price: entry, stop: signal.stop,
+      takeProfits: takeProfitLegs(signal, entry, units, spec.amountStep, core.plan, plan.trailAtrMultiple),
+    }));
+    await core.exchangeOk();
+  } catch (error) {
+    if (await core.exchangeFailed(error)) return refuse('exchange-unavailable', `the exchange is unreachable (${(error as Error).message}); nothing was placed`, 'failed', verdict);
+    if (!(error instanceof ItaError)) throw error;
+    return refuse('broker', `the broker refused the entry: ${error.message}`, 'failed', verdict);
+  }
+  await manage(core, signal, account, position, entry, units, now);
+  return record({ status: 'accepted', verdict, outcome: acceptedOutcome(signal, verdict, broker.mode, position) });
+}
+
+/** Room left for fees and slippage when a spot buy is sized to the free balance. */
+const SPOT_BALANCE_BUFFER = 0.01;
+
+/**
+ * The governor allows account leverage up to its cap, but a spot account can only buy what its free quote balance
+ * pays for. A smaller size is always safe, so the executor shrinks the order (and says so) instead of letting the
+ * exchange refuse it; below the market minimum it refuses with the numbers.
+ */
+async function fitSpotBalance(
+  core: ExecutorCore, signal: ApprovableSignal, verdict: Extract<RiskVerdict, { status: 'accepted' }>, entry: number, step: number,
+): Promise<RiskVerdict> {
+  if (signal.side !== 'long') return verdict;
+  const quote = signal.symbol.split('/')[1]?.split(':')[0];
+  const free = (await core.brokerFor(core.flags.mode).balances().catch(() => ({}) as Record<string, { free: number }>))[quote ?? '']?.free;
+  if (free === undefined) return verdict;
+  const affordable = roundDownToStep(free / (entry * (1 + SPOT_BALANCE_BUFFER)), step);
+  if (affordable >= verdict.size.units) return verdict;
+  const spec = core.instrument(signal.symbol);
+  const reason = `spot account: the free ${num(free)} ${quote} buys at most ${num(affordable)} units at ${num(entry)} (fees and slippage kept aside)`;
+  if (!(affordable > 0) || affordable < spec.minAmount || affordable * entry < spec.minNotional) {
+    return { status: 'refused', intent: verdict.intent, rule: 'min-size', reason: `${reason}, below the market minimum`, adjustments: verdict.adjustments };
+  }
+  const riskQuote = affordable * Math.abs(entry - signal.stop);
+  return {
+    ...verdict,
+    size: { ...verdict.size, units: affordable, notional: affordable * entry, riskQuote, riskPct: (riskQuote / core.portfolio.equity) * 100 },
+    adjustments: [...verdict.adjustments, { rule: 'leverage-cap', reason: `size reduced to ${num(affordable)} units: ${reason}` }],
+  };
+}
+
+/** Starts managing a placed position with the signal's plan (the same per-signal overrides the backtester reads). */
+async function manage(core: ExecutorCore, signal: ApprovableSignal, account: string, position: BrokerPosition, entry: number, units: number, now: number) {
+  const plan = planOf(signal, core.plan, core.stats.atr(signal.symbol, signal.timeframe));
+  const row: ManagedPositionRow = {
+    id: position.id, account, signal_id: signal.id, setup_id: signal.setupId, setup_version: signal.setupVersion, symbol: signal.symbol,
+    timeframe: signal.timeframe, side: signal.side, status: 'pending', opened_at: now, entry_price: entry, initial_stop: signal.stop,
+    stop: position.stop, size: units, risk_per_unit: Math.abs(entry - signal.stop), take_profit_count: position.takeProfits.length,
+    targets_taken: 0, best: entry, bars_held: 0, atr: plan.atr, break_even_at_r: plan.breakEvenAtR, trail_atr: plan.trailAtrMultiple,
+    time_stop_bars: plan.timeStopBars, last_bar_ts: signal.ts, closed_at: null, pnl: null, r_multiple: null, fees: null, exit_price: null,
+    close_reason: null,
+  };
+  const last = core.stats.lastPrice(signal.symbol) ?? entry;
+  await saveManagedPosition(core.db, row);
+  await core.setPortfolio(onPositionOpened(core.portfolio, toOpenPosition(row, position, last)));
+  await core.syncPosition(row, position, last);
+}
+
+async function recordVerdict(
+  core: ExecutorCore, signal: ApprovableSignal, by: string, now: number, account: string, result: ApprovalResult, adoptedUnits?: number,
+): Promise<ApprovalResult> {
+  const accepted = result.verdict?.status === 'accepted' ? result.verdict : undefined;
+  const row: VerdictRow = {
+    signal_id: signal.id, setup_id: signal.setupId, setup_version: signal.setupVersion, symbol: signal.symbol, timeframe: signal.timeframe,
+    side: signal.side, signal_ts: signal.ts, entry: signal.entry, stop: signal.stop, decided_by: by, decided_at: now, status: result.status,
+    rule: result.rule ?? null, reason: result.reason ?? null, units: accepted?.size.units ?? adoptedUnits ?? null,
+    risk_pct: accepted?.size.riskPct ?? null, risk_quote: accepted?.size.riskQuote ?? null, effective_risk_pct: accepted?.effectiveRiskPct ?? null,
+    equity: core.portfolio.equity, day_pnl: dayPnl(core.portfolio), adjustments: JSON.stringify(result.verdict?.adjustments ?? []),
+    outcome: result.outcome, account,
+  };
+  await saveVerdict(core.db, row);
+  core.emit({ type: 'verdict', signalId: signal.id, result });
+  return result;
+}

@@ -1,0 +1,206 @@
+/**
+ * The executor's shared state and the bookkeeping every operation goes through: the governor's PortfolioState
+ * (persisted on every change so a restart continues with the same locks, streaks and bonus), the flags (paused,
+ * mode, exchange outage), events, and syncing a managed position with what the broker reports.
+ */
+import type { Kysely } from 'kysely';
+import { ExchangeUnavailableError } from '../../errors.ts';
+import { silentLogger, type Logger } from '../../../logger.ts';
+import type { Side, Timeframe } from '../../types.ts';
+import { timeframeMs } from '../../market/timeframes.ts';
+import {
+  createPortfolioState, onPositionOpened, onTradeClosed, type Governance, type OpenPosition, type PortfolioState,
+} from '../../risk/index.ts';
+import type { Broker, BrokerPosition } from '../broker.ts';
+import { DEFAULT_INSTRUMENT, MarketStats, type InstrumentSpec } from './market-stats.ts';
+import { DEFAULT_PLAN } from './management.ts';
+import { executorDb, listManagedPositions, readState, saveManagedPosition, writeState, type ExecutorDb, type ManagedPositionRow } from './store.ts';
+import type { ExecutionMode, ExecutorEvent, ExecutorOptions, ManagementPlan } from './types.ts';
+
+export interface ExecutorFlags {
+  paused: boolean;
+  pausedBy?: string;
+  mode: ExecutionMode;
+  /** Set on the first ExchangeUnavailableError, cleared by the next successful broker call: one notice per outage. */
+  exchangeDown?: { since: number; message: string };
+  liveCode?: { code: string; expiresAt: number };
+}
+
+const PORTFOLIO_KEY = 'portfolio';
+const FLAGS_KEY = 'flags';
+
+export class ExecutorCore {
+  readonly db: ExecutorDb;
+  readonly g: Governance;
+  readonly logger: Logger;
+  readonly plan: ManagementPlan;
+  readonly instrument: (symbol: string) => InstrumentSpec;
+  readonly stats = new MarketStats();
+  readonly listeners = new Set<(event: ExecutorEvent) => void>();
+  portfolio!: PortfolioState;
+  flags!: ExecutorFlags;
+  /** Realized PnL of every closed trade (quote); equity = equity0 + this + open positions. */
+  realizedTotal = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly options: ExecutorOptions) {
+    this.db = executorDb(options.db as Kysely<any>);
+    this.g = options.governance;
+    this.logger = (options.logger ?? silentLogger).child({ component: 'executor' });
+    this.plan = { ...DEFAULT_PLAN, ...options.management };
+    this.instrument = options.instrument ?? (() => DEFAULT_INSTRUMENT);
+  }
+
+  static async load(options: ExecutorOptions): Promise<ExecutorCore> {
+    const core = new ExecutorCore(options);
+    core.portfolio = (await readState<PortfolioState>(core.db, PORTFOLIO_KEY)) ?? createPortfolioState(options.equity0, options.clock(), core.g);
+    core.flags = (await readState<ExecutorFlags>(core.db, FLAGS_KEY)) ?? { paused: false, mode: 'paper' };
+    // Live mode never survives a restart into a configuration that no longer allows it.
+    if (core.flags.mode === 'live' && (options.configuredMode !== 'live' || !options.liveBroker)) core.flags = { ...core.flags, mode: 'paper' };
+    core.realizedTotal = (await listManagedPositions(core.db, { status: 'closed' })).reduce((sum, r) => sum + (r.pnl ?? 0), 0);
+    return core;
+  }
+
+  now(): number {
+    return this.options.clock();
+  }
+
+  /** One operation at a time: a candle arriving during an approval never sees half-updated state. */
+  serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  emit(event: ExecutorEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.warn('executor listener failed', { error: (error as Error).message });
+      }
+    }
+  }
+
+  brokerFor(account: string): Broker {
+    return account === 'live' && this.options.liveBroker ? this.options.liveBroker : this.options.broker;
+  }
+
+  accounts(): ExecutionMode[] {
+    return this.options.liveBroker ? ['paper', 'live'] : ['paper'];
+  }
+
+  async saveFlags(next: ExecutorFlags): Promise<void> {
+    this.flags = next;
+    await writeState(this.db, FLAGS_KEY, next);
+  }
+
+  /** Every portfolio change goes through here: persisted at once, lock and kill-switch trips announced once. */
+  async setPortfolio(next: PortfolioState): Promise<void> {
+    const before = this.portfolio;
+    this.portfolio = next;
+    await writeState(this.db, PORTFOLIO_KEY, next);
+    if (!before.dailyLock && next.dailyLock) {
+      this.emit({ type: 'daily-lock', at: next.dailyLock.at, text: `daily loss limit reached (${next.dailyLock.dayPnlPct.toFixed(2)} %): no new entries until ${new Date(next.dailyLock.until).toISOString()}` });
+    }
+    if (before.killSwitch.status === 'armed' && next.killSwitch.status === 'tripped') {
+      this.emit({ type: 'kill-switch', at: next.killSwitch.at, text: `kill switch tripped: ${next.killSwitch.drawdownPct.toFixed(2)} % below the peak; /resume to lift it` });
+    }
+  }
+
+  /** True (and the trader told once per outage) when `error` means the exchange cannot be reached. */
+  async exchangeFailed(error: unknown): Promise<boolean> {
+    if (!(error instanceof ExchangeUnavailableError)) return false;
+    if (!this.flags.exchangeDown) {
+      await this.saveFlags({ ...this.flags, exchangeDown: { since: this.now(), message: error.message } });
+      this.emit({ type: 'exchange-unavailable', at: this.now(), message: error.message });
+      this.logger.warn('exchange unavailable: no new entries; open positions keep their exchange-side stops', { error: error.message });
+    }
+    return true;
+  }
+
+  async exchangeOk(): Promise<void> {
+    if (!this.flags.exchangeDown) return;
+    const since = this.flags.exchangeDown.since;
+    await this.saveFlags({ ...this.flags, exchangeDown: undefined });
+    this.emit({ type: 'exchange-recovered', at: this.now(), downSince: since });
+  }
+
+  openRows(): Promise<ManagedPositionRow[]> {
+    return Promise.all([listManagedPositions(this.db, { status: 'pending' }), listManagedPositions(this.db, { status: 'open' })]).then(([a, b]) => [...a, ...b]);
+  }
+
+  async brokerPosition(row: ManagedPositionRow): Promise<BrokerPosition | undefined> {
+    return (await this.brokerFor(row.account).positions()).find((p) => p.id === row.id);
+  }
+
+  /** Brings the managed row and the portfolio in line with the broker's position (fills, partial exits, close). */
+  async syncPosition(row: ManagedPositionRow, bp: BrokerPosition, lastPrice: number): Promise<ManagedPositionRow> {
+    let next = row;
+    if (bp.status === 'canceled') {
+      next = { ...row, status: 'canceled', closed_at: bp.closedAt ?? this.now(), close_reason: bp.closeReason ?? 'canceled', pnl: 0, r_multiple: 0, fees: bp.fees };
+      await saveManagedPosition(this.db, next);
+      await this.setPortfolio({ ...this.portfolio, openPositions: this.portfolio.openPositions.filter((p) => p.id !== row.id) });
+      return next;
+    }
+    if (row.status === 'pending' && bp.filled > 0) {
+      // 1R is measured from the actual fill, as the backtester does.
+      next = { ...next, status: 'open', entry_price: bp.entryPrice, size: bp.filled, risk_per_unit: Math.abs(bp.entryPrice - row.initial_stop), best: bp.entryPrice };
+      this.emit({ type: 'position-opened', positionId: row.id, symbol: row.symbol, entryPrice: bp.entryPrice, size: bp.filled });
+    }
+    next = { ...next, targets_taken: Math.max(next.targets_taken, next.take_profit_count - bp.takeProfits.length), stop: bp.stop };
+    if (bp.status !== 'closed') {
+      await saveManagedPosition(this.db, next);
+      await this.setPortfolio(onPositionOpened(this.portfolio, toOpenPosition(next, bp, lastPrice)));
+      return next;
+    }
+    const initialRisk = next.risk_per_unit * next.size;
+    const dir = next.side === 'long' ? 1 : -1;
+    const gross = bp.realizedPnl + bp.fees;
+    const closedAt = bp.closedAt ?? this.now();
+    next = {
+      ...next, status: 'closed', closed_at: closedAt, pnl: bp.realizedPnl, fees: bp.fees, close_reason: bp.closeReason ?? 'closed',
+      r_multiple: initialRisk > 0 ? bp.realizedPnl / initialRisk : 0, exit_price: next.entry_price + (next.size > 0 ? gross / (dir * next.size) : 0),
+    };
+    await saveManagedPosition(this.db, next);
+    this.realizedTotal += bp.realizedPnl;
+    // The bar the trade closed in: a close stamped at a candle's close time belongs to that candle.
+    const barIndex = Math.floor((closedAt - 1) / timeframeMs(row.timeframe as Timeframe));
+    await this.setPortfolio(onTradeClosed(this.portfolio, { positionId: row.id, setupId: row.setup_id, pnl: bp.realizedPnl, barIndex, closedAt }, this.g));
+    this.emit({ type: 'trade-closed', positionId: row.id, symbol: row.symbol, setupId: row.setup_id, pnl: bp.realizedPnl, r: next.r_multiple!, reason: next.close_reason! });
+    return next;
+  }
+
+  /** Open positions with the broker's numbers and the last price. */
+  async openViews(): Promise<{ row: ManagedPositionRow; bp?: BrokerPosition; last: number }[]> {
+    const out: { row: ManagedPositionRow; bp?: BrokerPosition; last: number }[] = [];
+    const cache = new Map<string, BrokerPosition[]>();
+    for (const row of await this.openRows()) {
+      if (!cache.has(row.account)) cache.set(row.account, await this.brokerFor(row.account).positions({ status: ['pending', 'open'] }).catch(() => []));
+      const bp = cache.get(row.account)!.find((p) => p.id === row.id);
+      out.push({ row, bp, last: this.stats.lastPrice(row.symbol) ?? row.entry_price });
+    }
+    return out;
+  }
+
+  /** Mark-to-market equity: start + closed trades + open positions (their partial exits and the rest at the last price). */
+  async markToMarket(): Promise<number> {
+    let equity = this.options.equity0 + this.realizedTotal;
+    for (const v of await this.openViews()) {
+      if (!v.bp) continue;
+      const dir = v.row.side === 'long' ? 1 : -1;
+      equity += v.bp.realizedPnl + dir * v.bp.remaining * (v.last - v.bp.entryPrice);
+    }
+    return equity;
+  }
+}
+
+export function toOpenPosition(row: ManagedPositionRow, bp: BrokerPosition, last: number): OpenPosition {
+  const dir = row.side === 'long' ? 1 : -1;
+  const filled = bp.filled > 0;
+  const entry = filled ? bp.entryPrice : row.entry_price;
+  return {
+    id: row.id, symbol: row.symbol, side: row.side as Side, entry, stop: bp.stop, initialStop: row.initial_stop,
+    size: filled ? bp.remaining : row.size, unrealized: filled ? dir * bp.remaining * (last - entry) : 0, setupId: row.setup_id,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * A closed candle for the executor: the broker sees it first (paper fills, exchange-side stops and take-profits),
+ * then every open position of that market gets the backtester's end-of-bar management, then equity is marked.
+ */
+import { ItaError } from '../../errors.ts';
+import type { Candle, MarketKey } from '../../types.ts';
+import { onEquity } from '../../risk/index.ts';
+import type { BrokerPosition } from '../broker.ts';
+import type { ExecutorCore } from './core.ts';
+import { manageBar } from './management.ts';
+import { num } from './outcome.ts';
+import { markEquity, saveManagedPosition, type ManagedPositionRow } from './store.ts';
+
+export async function handleCandle(core: ExecutorCore, market: MarketKey, candle: Candle): Promise<void> {
+  core.stats.observe(market, candle);
+  const now = core.now();
+  const byAccount = new Map<string, BrokerPosition[]>();
+  for (const account of core.accounts()) {
+    const broker = core.brokerFor(account);
+    try {
+      await broker.onCandle(market.symbol, candle);
+      byAccount.set(account, await broker.positions());
+      await core.exchangeOk();
+    } catch (error) {
+      if (!(await core.exchangeFailed(error))) throw error;
+    }
+  }
+  for (const row of await core.openRows()) {
+    const bp = byAccount.get(row.account)?.find((p) => p.id === row.id);
+    if (!bp || row.symbol !== market.symbol) continue;
+    const synced = await core.syncPosition(row, bp, candle.close);
+    if (synced.status !== 'open' || synced.timeframe !== market.timeframe || candle.ts <= synced.last_bar_ts) continue;
+    await manageOne(core, synced, bp, candle);
+  }
+  const equity = await core.markToMarket();
+  await core.setPortfolio(onEquity(core.portfolio, equity, now, core.g));
+  await markEquity(core.db, now, equity);
+}
+
+async function manageOne(core: ExecutorCore, row: ManagedPositionRow, bp: BrokerPosition, candle: Candle): Promise<void> {
+  const broker = core.brokerFor(row.account);
+  const dir = row.side === 'long' ? 1 : -1;
+  let next = row;
+  try {
+    if (dir * (candle.close - bp.stop) <= 0) {
+      // The candle CLOSED beyond the stop and the position still holds units: some part was not covered by the
+      // exchange stop (e.g. a resting take-profit held it). Never leave it naked: exit the rest at market.
+      await core.syncPosition(next, await broker.closePosition(row.id, 'stop (closed beyond the stop; remainder exited at market)'), candle.close);
+      return;
+    }
+    const step = manageBar(row, bp.stop, candle);
+    next = step.row;
+    // A stop tightened beyond the close cannot rest on the exchange (it would trigger at once); the simulator would
+    // fill it at the next open, so exit now at market, the closest a live account can do.
+    const crossed = step.newStop !== undefined && dir * (candle.close - step.newStop.price) <= 0;
+    if (step.timeStop || crossed) {
+      await saveManagedPosition(core.db, next);
+      const reason = step.timeStop ? 'time-stop' : `${step.newStop!.reason} (price already beyond the new stop ${num(step.newStop!.price)})`;
+      await core.syncPosition(next, await broker.closePosition(row.id, reason), candle.close);
+      return;
+    }
+    if (step.newStop) {
+      const moved = await broker.moveStop(row.id, step.newStop.price);
+      core.emit({ type: 'stop-moved', positionId: row.id, from: bp.stop, to: moved.stop, reason: step.newStop.reason });
+      next = { ...next, stop: moved.stop };
+    }
+    await saveManagedPosition(core.db, next);
+    await core.syncPosition(next, (await core.brokerPosition(next)) ?? bp, candle.close);
+  } catch (error) {
+    if (!(await core.exchangeFailed(error))) {
+      if (!(error instanceof ItaError)) throw error;
+      // A refused step leaves the previous (wider, still protective) stop in place; log it and go on.
+      core.logger.warn('position management step refused by the broker', { positionId: row.id, error: error.message });
+    }
+    await saveManagedPosition(core.db, { ...next, stop: bp.stop });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * What the risk governor needs to know about a market (MarketState), kept up to date from the closed candles the
+ * executor is fed: ATR(14) of the signal's timeframe and its high-volatility percentile, 24 h quote volume, daily
+ * closes for the correlation rule, the last price. Pure bookkeeping over candles, so a restart that re-feeds the
+ * same candles rebuilds exactly the same numbers.
+ */
+import type { Candle, MarketKey, Timeframe } from '../../types.ts';
+import { timeframeMs } from '../../market/timeframes.ts';
+import { AtrKernel } from '../../indicators/index.ts';
+import { atrPercentile, type Governance, type MarketState } from '../../risk/index.ts';
+
+/** Lot rules of a market; the governor rounds units down to the step and refuses orders below the minimums. */
+export interface InstrumentSpec {
+  amountStep: number;
+  minAmount: number;
+  minNotional: number;
+}
+
+/** Binance spot BTC/USDT-like defaults, used when the caller does not know the market's real rules. */
+export const DEFAULT_INSTRUMENT: InstrumentSpec = { amountStep: 0.00001, minAmount: 0.00001, minNotional: 5 };
+
+/** A live quote, when the caller has one; replay and paper use the last close with no spread. */
+export interface Quote {
+  bid: number;
+  ask: number;
+  quoteVolume24h?: number;
+}
+
+const DAY_MS = 86_400_000;
+/** ATR values kept for the percentile: about a month of 1h bars. */
+const ATR_HISTORY = 720;
+const DAILY_CLOSES_KEPT = 400;
+
+class SeriesStats {
+  readonly tfMs: number;
+  readonly atr = new AtrKernel(14);
+  lastAtr = NaN;
+  readonly atrHistory: number[] = [];
+  readonly day: { ts: number; quote: number }[] = [];
+  dayQuote = 0;
+  lastCandle?: Candle;
+
+  constructor(readonly timeframe: Timeframe) {
+    this.tfMs = timeframeMs(timeframe);
+  }
+
+  push(c: Candle): void {
+    if (this.lastCandle && c.ts <= this.lastCandle.ts) return; // a candle already seen (restart, duplicate feed)
+    this.lastCandle = c;
+    this.lastAtr = this.atr.push(c.high, c.low, c.close);
+    if (Number.isFinite(this.lastAtr)) {
+      this.atrHistory.push(this.lastAtr);
+      if (this.atrHistory.length > ATR_HISTORY) this.atrHistory.shift();
+    }
+    const quote = c.close * c.volume;
+    this.day.push({ ts: c.ts, quote });
+    this.dayQuote += quote;
+    const closeTs = c.ts + this.tfMs;
+    while (this.day.length > 0 && this.day[0].ts + this.tfMs <= closeTs - DAY_MS) this.dayQuote -= this.day.shift()!.quote;
+  }
+}
+
+export class MarketStats {
+  private readonly series = new Map<string, SeriesStats>();
+  private readonly dailyCloses = new Map<string, { day: number; close: number }[]>();
+  private readonly lastPrices = new Map<string, { price: number; ts: number }>();
+
+  observe(market: MarketKey, candle: Candle): void {
+    const key = `${market.symbol}|${market.timeframe}`;
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = new SeriesStats(market.timeframe)));
+    const before = s.lastCandle?.ts;
+    s.push(candle);
+    if (before !== undefined && candle.ts <= before) return;
+    const closeTs = candle.ts + s.tfMs;
+    const last = this.lastPrices.get(market.symbol);
+    if (!last || closeTs >= last.ts) this.lastPrices.set(market.symbol, { price: candle.close, ts: closeTs });
+    // The daily close is the close of the day's last candle: overwrite while the same UTC day goes on.
+    const day = Math.floor(candle.ts / DAY_MS);
+    const closes = this.dailyCloses.get(market.symbol) ?? [];
+    if (closes.length > 0 && closes[closes.length - 1].day === day) closes[closes.length - 1].close = candle.close;
+    else if (closes.length === 0 || closes[closes.length - 1].day < day) closes.push({ day, close: candle.close });
+    if (closes.length > DAILY_CLOSES_KEPT) closes.shift();
+    this.dailyCloses.set(market.symbol, closes);
+  }
+
+  lastPrice(symbol: string): number | undefined {
+    return this.lastPrices.get(symbol)?.price;
+  }
+
+  atr(symbol: string, timeframe: Timeframe): number {
+    return this.series.get(`${symbol}|${timeframe}`)?.lastAtr ?? NaN;
+  }
+
+  /**
+   * MarketState for an intent on `symbol` at `timeframe`; `others` are the symbols of open positions. `fallbackPrice`
+   * (the signal's entry) stands in for the last price before any candle of the symbol was seen (just after a restart).
+   */
+  marketState(symbol: string, timeframe: Timeframe, others: readonly string[], g: Governance, spec: InstrumentSpec, fallbackPrice: number, quote?: Quote): MarketState {
+    const s = this.series.get(`${symbol}|${timeframe}`);
+    const price = this.lastPrice(symbol) ?? fallbackPrice;
+    const dailyCloses: Record<string, number[]> = {};
+    const lastDay = Math.max(...[symbol, ...others].map((sym) => this.dailyCloses.get(sym)?.at(-1)?.day ?? -Infinity));
+    // The correlation rule wants series ending on the same day; a symbol that stopped updating is cut, not shifted.
+    for (const sym of new Set([symbol, ...others])) {
+      const closes = this.dailyCloses.get(sym) ?? [];
+      dailyCloses[sym] = closes.at(-1)?.day === lastDay ? closes.map((d) => d.close) : [];
+    }
+    return {
+      symbol,
+      lastPrice: price,
+      bid: quote?.bid ?? price,
+      ask: quote?.ask ?? price,
+      quoteVolume24h: quote?.quoteVolume24h ?? s?.dayQuote ?? 0,
+      dailyCloses,
+      atr: s?.lastAtr ?? NaN,
+      atrThreshold: s ? atrPercentile(s.atrHistory, g.risk.atrPercentile) : Infinity,
+      barIndex: s?.lastCandle ? Math.floor(s.lastCandle.ts / s.tfMs) : 0,
+      amountStep: spec.amountStep,
+      minAmount: spec.minAmount,
+      minNotional: spec.minNotional,
+    };
+  }
+}

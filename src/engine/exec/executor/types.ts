@@ -1,0 +1,143 @@
+/** The executor's public surface: what the bot and the CLI call, and the events the notifier subscribes to. */
+import type { Kysely } from 'kysely';
+import type { Candle, MarketKey, Side, SignalTarget, Timeframe } from '../../types.ts';
+import type { Logger } from '../../../logger.ts';
+import type { Governance, RiskVerdict } from '../../risk/index.ts';
+import type { Broker } from '../broker.ts';
+import type { InstrumentSpec, Quote } from './market-stats.ts';
+
+export type ExecutionMode = 'paper' | 'live';
+
+export interface ExecutorOptions {
+  /** Any Kysely handle on the ITA database; the executor's and the broker's migrations must have run. */
+  db: Kysely<any>;
+  /** The paper broker: every entry goes here unless live mode was confirmed. */
+  broker: Broker;
+  /** The live broker, when configured; used only after requestLive() + confirmLive(code). */
+  liveBroker?: Broker;
+  governance: Governance;
+  /** Epoch ms now: wall clock live, candle close time in a replay. */
+  clock: () => number;
+  logger?: Logger;
+  /** Account equity at the very first start (quote currency); later starts continue from the stored state. */
+  equity0: number;
+  /** config `mode`: live trading can only be requested when this is 'live'. */
+  configuredMode?: ExecutionMode;
+  instrument?: (symbol: string) => InstrumentSpec;
+  quote?: (symbol: string) => Quote | undefined;
+  /** Position management plan when a signal does not carry its own (defaults: the backtester's). */
+  management?: Partial<ManagementPlan>;
+  /** One-time live confirmation codes; injected by tests. */
+  randomCode?: () => string;
+}
+
+export interface ManagementPlan {
+  /** Used when a signal has no targets: fraction of the position closed at each R multiple. */
+  defaultTargets: { r: number; closeFraction: number }[];
+  breakEvenAtR: number;
+  trailAtrMultiple: number;
+  timeStopBars: number;
+}
+
+/** The subset of a Signal the executor needs (the full Signal satisfies it). */
+export interface ApprovableSignal {
+  id: string;
+  setupId: string;
+  setupVersion: string;
+  symbol: string;
+  timeframe: Timeframe;
+  side: Side;
+  ts: number;
+  entryType: 'market' | 'limit';
+  entry: number;
+  stop: number;
+  targets: SignalTarget[];
+  context: Record<string, number | string | boolean>;
+  validUntil: number;
+}
+
+export type VerdictStatus = 'accepted' | 'refused' | 'failed';
+
+export interface ApprovalResult {
+  status: VerdictStatus;
+  /** The governor's verdict, when it was asked (not for executor gates such as paused or exchange down). */
+  verdict?: RiskVerdict;
+  rule?: string;
+  reason?: string;
+  /** What the trader reads: sized and placed, or refused and why. */
+  outcome: string;
+  /** True when this signal had already been decided: nothing new was done. */
+  duplicate: boolean;
+}
+
+export interface PositionView {
+  id: string;
+  account: ExecutionMode;
+  symbol: string;
+  timeframe: Timeframe;
+  side: Side;
+  setupId: string;
+  setupVersion: string;
+  status: 'pending' | 'open';
+  entryPrice: number;
+  size: number;
+  remaining: number;
+  stop: number;
+  initialStop: number;
+  lastPrice: number;
+  realized: number;
+  unrealized: number;
+  /** (realized + unrealized) / initial risk of the whole position. */
+  r: number;
+  openedAt: number;
+}
+
+export type Period = 'day' | 'week' | 'month';
+
+export interface PnlSummary {
+  period: Period;
+  from: number;
+  to: number;
+  realized: number;
+  unrealized: number;
+  total: number;
+  realizedR: number;
+  unrealizedR: number;
+  trades: number;
+  wins: number;
+  bySetup: { setupId: string; trades: number; realized: number; realizedR: number; unrealized: number }[];
+}
+
+export type ExecutorEvent =
+  | { type: 'exchange-unavailable'; at: number; message: string }
+  | { type: 'exchange-recovered'; at: number; downSince: number }
+  | { type: 'verdict'; signalId: string; result: ApprovalResult }
+  | { type: 'position-opened'; positionId: string; symbol: string; entryPrice: number; size: number }
+  | { type: 'stop-moved'; positionId: string; from: number; to: number; reason: string }
+  | { type: 'trade-closed'; positionId: string; symbol: string; setupId: string; pnl: number; r: number; reason: string }
+  | { type: 'daily-lock'; at: number; text: string }
+  | { type: 'kill-switch'; at: number; text: string }
+  | { type: 'mode'; mode: ExecutionMode };
+
+export interface Executor {
+  approve(signal: ApprovableSignal, by: string): Promise<ApprovalResult>;
+  /** Rebuilds market statistics only (restart warm-up): no fills, no management. */
+  observe(market: MarketKey, candle: Candle): void;
+  onCandle(market: MarketKey, candle: Candle): Promise<void>;
+  positions(): Promise<PositionView[]>;
+  close(positionId: string, by: string): Promise<string>;
+  closeAll(by: string): Promise<string[]>;
+  moveStopToBreakEven(positionId: string): Promise<string>;
+  pnl(period: Period): Promise<PnlSummary>;
+  risk(): Promise<string[]>;
+  pause(by: string): Promise<string>;
+  resume(by: string): Promise<string>;
+  mode(): ExecutionMode;
+  requestLive(): Promise<{ ok: true; code: string; expiresAt: number } | { ok: false; reason: string }>;
+  confirmLive(code: string): Promise<{ ok: boolean; text: string }>;
+  report(period: Period): Promise<{ text: string; equityPng?: Buffer }>;
+  journalCsv(): Promise<string>;
+  on(listener: (event: ExecutorEvent) => void): () => void;
+  /** Current equity (quote) as the governor sees it. */
+  equity(): number;
+}
