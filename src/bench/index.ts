@@ -6,10 +6,11 @@ import { sections as signals } from './signals.ts';
 import { sections as backtest } from './backtest.ts';
 import { sections as risk } from './risk.ts';
 import { sections as executor } from './executor.ts';
+import { sections as live } from './live.ts';
 import { sections as charts } from './charts.ts';
 import { sections as knowledge } from './knowledge.ts';
 
-export const allSections: BenchSection[] = [...market, ...indicators, ...patterns, ...signals, ...backtest, ...risk, ...executor, ...charts, ...knowledge];
+export const allSections: BenchSection[] = [...market, ...indicators, ...patterns, ...signals, ...backtest, ...risk, ...executor, ...live, ...charts, ...knowledge];
 
 export function formatLine(line: BenchLine): string {
   const value = Math.abs(line.value) >= 100 ? Math.round(line.value).toLocaleString('en-US') : line.value.toPrecision(3);
