@@ -66,6 +66,14 @@ export const configSchema = z.object({
       decisionWaitSeconds: z.coerce.number().min(0).default(120),
     })
     .prefault({}),
+  paper: z
+    .object({
+      /** Starting paper equity in the quote currency (USDT). */
+      equity: z.coerce.number().positive().default(10_000),
+      /** Fee per fill, percent of notional (maker and taker). */
+      feePct: z.coerce.number().min(0).max(5).default(0.1),
+    })
+    .prefault({}),
   signals: z
     .object({
       minScore: z.coerce.number().min(0).max(10).default(7),
@@ -118,6 +126,8 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EXCHANGE_SECRET: 'exchange.secret',
   ITA_EXCHANGE_SANDBOX: 'exchange.sandbox',
   ITA_MIN_SCORE: 'signals.minScore',
+  ITA_PAPER_EQUITY: 'paper.equity',
+  ITA_PAPER_FEE_PCT: 'paper.feePct',
   ITA_EMBEDDING: 'knowledge.embedding',
   ITA_EMBEDDING_MODEL: 'knowledge.embeddingModel',
   ITA_EMBEDDING_BASE_URL: 'knowledge.embeddingBaseUrl',

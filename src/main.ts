@@ -14,7 +14,7 @@ import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
 import { addWatched, listWatched } from './engine/journal/watchlist.ts';
 import { createEngineServices, type LiveRuntime } from './engine/services/index.ts';
-import { DeliveryWorker, LiveEvents, LivePipeline, startLive, type Deliver } from './engine/live/index.ts';
+import { DeliveryWorker, LiveEvents, LivePipeline, startLive, type Deliver, type LiveEvent } from './engine/live/index.ts';
 import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
 import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
@@ -26,7 +26,12 @@ import { createKnowledgeService } from './app/knowledge-service.ts';
 import { createChartService } from './app/chart-service.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
 import { createGateway } from './engine/market/gateway.ts';
-import type { Signal } from './engine/types.ts';
+import type { MarketKey, Signal } from './engine/types.ts';
+import { createPaperBroker } from './engine/exec/paper/index.ts';
+import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
+import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
+import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
+import { getLatestCandles } from './engine/store/candles.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
 const OFFLINE_OWNER_ID = 100001;
@@ -54,6 +59,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         llm_migration: llmMigrations,
         bot_migration: botMigrations,
         backtest_migration: backtestMigrations,
+        [EXEC_MIGRATION_TABLE]: execMigrations,
+        [EXECUTOR_MIGRATION_TABLE]: executorMigrations,
       },
     });
     stops.push(() => store.close());
@@ -81,13 +88,46 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     const backtest = await createBacktestService({ db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir });
     const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
 
-    const settings = { minScore: config.signals.minScore, timezone: config.timezone };
-    const recipients = allowedUserIds.map((id) => ({ userId: id, chatId: id }));
+    // Late-bound: the bot and the market side start after the services that refer to them.
     let bot: ItaBot | undefined;
     let clock: () => number = Date.now;
     let runtime: LiveRuntime | undefined;
     let watchlistChanged: () => Promise<void> = async () => {};
     let decided: (signalId: string) => void = () => {};
+
+    // Money moves only through the executor: approved signals → risk governor → paper broker (live needs /mode live).
+    const fee = config.paper.feePct / 100;
+    const broker = await createPaperBroker({
+      db: store.db,
+      costs: { ...NO_COSTS, makerFee: fee, takerFee: fee },
+      initialBalances: { USDT: config.paper.equity },
+      now: () => clock(),
+      logger,
+    });
+    const executor: Executor = await createExecutor({
+      db: store.db,
+      broker,
+      governance,
+      clock: () => clock(),
+      logger,
+      equity0: config.paper.equity,
+      configuredMode: config.mode,
+    });
+    // Candles reach the executor in order (fills, stops, trailing), one at a time.
+    let executorQueue: Promise<void> = Promise.resolve();
+    const feedExecutor = (event: LiveEvent) => {
+      if (event.type !== 'candle') return;
+      executorQueue = executorQueue
+        .then(() => executor.onCandle(event.market, event.candle))
+        .catch((error) => logger.error('executor failed on a candle', { error: describeError(error) }));
+    };
+    const warmExecutor = async (markets: MarketKey[]) => {
+      // Liquidity and volatility rules need recent history; the executor keeps it in memory only.
+      for (const market of markets) for (const candle of await getLatestCandles(store.db, market, 200)) executor.observe(market, candle);
+    };
+
+    const settings = { minScore: config.signals.minScore, timezone: config.timezone };
+    const recipients = allowedUserIds.map((id) => ({ userId: id, chatId: id }));
 
     // A pushed signal: its chart, a comment from the trader's theory within the time budget, then the message.
     const deliver: Deliver = async (signal: Signal, chatId: number) => {
@@ -106,6 +146,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       settings,
       mode: config.mode,
       now: () => clock(),
+      onApprove: async (signal) => (await executor.approve(signal, 'telegram')).outcome,
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
       runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market) },
       onWatchlistChange: () => void watchlistChanged().catch((error) => logger.error('watchlist change failed', { error: describeError(error) })),
@@ -170,9 +211,11 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         onQueued: () => worker.kick(),
       });
       events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
+      events.on(feedExecutor);
       runtime = { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market) };
       worker.start();
       stops.push(() => worker.stop());
+      await warmExecutor(await listWatched(store.db));
       const startReplay = () =>
         startSampleReplay({
           db: store.db,
@@ -214,6 +257,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         history: (id, version) => backtest.setupHistory(id, version),
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
+      live.events.on(feedExecutor);
+      await warmExecutor(await listWatched(store.db));
       runtime = live.runtime;
       watchlistChanged = () => live.watchlistChanged();
       stops.push(() => live.stop());

@@ -74,6 +74,9 @@ describe('ITA offline', () => {
       expect(rows.length).toBeGreaterThanOrEqual(1);
       expect(rows.every((r) => r.n === 1)).toBe(true);
       expect(rows[0].kind).toBe('approve');
+      // Approve handed the signal to the executor: the risk governor's verdict is journaled for it.
+      const verdicts = db.prepare('SELECT signal_id, status FROM executor_verdicts').all() as { signal_id: string; status: string }[];
+      expect(verdicts.map((v) => v.signal_id)).toContain((rows[0] as unknown as { signal_id: string }).signal_id);
     } finally {
       db.close();
     }
