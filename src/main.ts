@@ -215,7 +215,6 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       runtime = { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market) };
       worker.start();
       stops.push(() => worker.stop());
-      await warmExecutor(await listWatched(store.db));
       const startReplay = () =>
         startSampleReplay({
           db: store.db,
@@ -225,6 +224,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
           days: config.offline.replayDays,
           positionFile: path.join(config.dataDir, 'replay-position.json'),
           decisionWaitMs: config.offline.decisionWaitSeconds * 1000,
+          // The executor must know prices as of the replay's present, not the end of the sample data.
+          warm: (market, history) => history.forEach((candle) => executor.observe(market, candle)),
           logger,
         });
       let replay = await startReplay();

@@ -48,6 +48,8 @@ export interface SampleReplayOptions {
   positionFile: string;
   /** How long the replay waits for the trader's decision on a pushed signal before moving on (ms). */
   decisionWaitMs: number;
+  /** Called per market with the stored candles before the replay's start (e.g. to warm the executor's statistics). */
+  warm?: (market: MarketKey, history: readonly Candle[]) => void | Promise<void>;
   logger: Logger;
 }
 
@@ -79,7 +81,11 @@ export async function startSampleReplay(options: SampleReplayOptions): Promise<S
     }
   }
   const closes = [...timeline.keys()].sort((a, b) => a - b);
-  for (const market of markets) await options.pipeline.warmUp(market, start);
+  for (const market of markets) {
+    await options.pipeline.warmUp(market, start);
+    const history = series.get(market)!.filter((c) => c.ts + timeframeMs(market.timeframe) <= start);
+    await options.warm?.(market, history.slice(-200));
+  }
 
   let clock = start;
   let stopped = false;
