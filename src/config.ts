@@ -74,6 +74,14 @@ export const configSchema = z.object({
       feePct: z.coerce.number().min(0).max(5).default(0.1),
     })
     .prefault({}),
+  /** Scheduled reports: 'HH:MM' (daily), 'sun 21:00' (weekly), '1 09:00' (monthly), or 'off'; in `timezone`. */
+  reports: z
+    .object({
+      daily: z.string().default('21:00'),
+      weekly: z.string().default('sun 21:00'),
+      monthly: z.string().default('1 09:00'),
+    })
+    .prefault({}),
   signals: z
     .object({
       minScore: z.coerce.number().min(0).max(10).default(7),
@@ -126,6 +134,9 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EXCHANGE_SECRET: 'exchange.secret',
   ITA_EXCHANGE_SANDBOX: 'exchange.sandbox',
   ITA_MIN_SCORE: 'signals.minScore',
+  ITA_REPORT_DAILY: 'reports.daily',
+  ITA_REPORT_WEEKLY: 'reports.weekly',
+  ITA_REPORT_MONTHLY: 'reports.monthly',
   ITA_PAPER_EQUITY: 'paper.equity',
   ITA_PAPER_FEE_PCT: 'paper.feePct',
   ITA_EMBEDDING: 'knowledge.embedding',

@@ -22,6 +22,7 @@ import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
 import { commentOnSignal } from './knowledge/answer/index.ts';
 import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
+import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { createChartService } from './app/chart-service.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
@@ -190,8 +191,20 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       sessionStore: createSqliteSessionStore(store.db),
       defaultExchange: config.exchange.id,
     });
+    installExecutionFeature(bot, executor, { timeZoneOf: async (id) => (await engine.settings.get(id ?? allowedUserIds[0] ?? 0)).timezone, logger });
     await bot.start();
     stops.push(() => bot!.stop());
+    const ownerLanguage = allowedUserIds.length ? (await engine.settings.get(allowedUserIds[0])).language : 'en';
+    const stopEvents = notifyExecutorEvents(bot, executor, allowedUserIds, ownerLanguage, { timeZone: config.timezone, logger });
+    stops.push(async () => stopEvents());
+    const reports = scheduleReports({
+      executor,
+      send: telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage),
+      times: config.reports,
+      timezone: config.timezone,
+      logger,
+    });
+    stops.push(async () => reports());
 
     if (sampleMarket) {
       await seedSampleCandles(store.db, store.sqlite, path.join(ROOT, 'data/samples'), logger);

@@ -52,6 +52,15 @@ describe('ITA offline', () => {
     expect(botMessages(STRANGER)).toEqual([]);
   });
 
+  it('has the trading commands in the same registry: /pnl and /risk answer', async () => {
+    const emulator = ita.emulator!;
+    const before = botMessages(OWNER).length;
+    emulator.userSendText(emulator.owner, '/risk');
+    await emulator.waitFor(() => botMessages(OWNER).length > before, 20_000);
+    const commands = emulator.commandsFor(emulator.owner).map((c) => c.command);
+    for (const name of ['positions', 'pnl', 'risk', 'mode', 'pause', 'resume', 'report', 'journal', 'watch', 'backtest', 'ask']) expect(commands).toContain(name);
+  });
+
   it('pushes a chart signal to the web chat; Approve, tapped twice, records one decision', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(ita.webChatUrl!);

@@ -1,0 +1,79 @@
+/**
+ * Money, R and period texts of the execution commands. Amounts are in the market's quote currency (USDT for
+ * BTC/USDT), which the position's symbol names; the executor keeps one account currency, so totals carry none.
+ */
+import type { Period, PnlSummary, PositionView } from '../../engine/exec/executor/types.ts';
+import { escapeHtml } from '../format/html.ts';
+import { formatPrice, formatR } from '../format/numbers.ts';
+import { formatDateTime } from '../format/time.ts';
+import type { Translate } from '../i18n/index.ts';
+import { positionRef } from './refs.ts';
+
+export const PERIODS: readonly Period[] = ['day', 'week', 'month'];
+
+const PERIOD_WORDS: Record<string, Period> = {
+  day: 'day', d: 'day', today: 'day', 'день': 'day',
+  week: 'week', w: 'week', 'неделя': 'week',
+  month: 'month', m: 'month', 'месяц': 'month',
+};
+
+/** Empty → day (the default); unknown words → undefined so the command can show its usage. */
+export function parsePeriod(args: string): Period | undefined {
+  if (args === '') return 'day';
+  return PERIOD_WORDS[args.toLowerCase()];
+}
+
+export function quoteCurrency(symbol: string): string {
+  return symbol.split('/')[1]?.split(':')[0] ?? '';
+}
+
+/** +12.30 / −4.00: the sign always shown, a real minus so it is not read as a hyphen. */
+export function signedMoney(value: number, currency = ''): string {
+  const text = `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
+  return currency ? `${text} ${currency}` : text;
+}
+
+export function formatSize(size: number): string {
+  return Number(size.toPrecision(6)).toString();
+}
+
+export function positionLabel(p: PositionView, t: Translate): string {
+  return `<b>${t(p.side === 'long' ? 'side.long' : 'side.short')} ${escapeHtml(p.symbol)}</b> ${p.timeframe} (ID <code>${positionRef(p.id)}</code>)`;
+}
+
+export function positionLines(p: PositionView, n: number, t: Translate): string[] {
+  const quote = quoteCurrency(p.symbol);
+  return [
+    t('exec.positions.head', {
+      n, icon: p.side === 'long' ? '🟢' : '🔴', side: t(p.side === 'long' ? 'side.long' : 'side.short'), symbol: escapeHtml(p.symbol),
+      timeframe: p.timeframe, setup: escapeHtml(p.setupId), ref: positionRef(p.id), status: p.status === 'pending' ? t('exec.positions.pending') : '',
+    }),
+    t('exec.positions.levels', { entry: formatPrice(p.entryPrice), stop: formatPrice(p.stop), size: formatSize(p.remaining) }),
+    t('exec.positions.result', {
+      last: formatPrice(p.lastPrice), pnl: signedMoney(p.realized + p.unrealized, quote), r: formatR(p.r),
+      realized: p.realized !== 0 ? t('exec.positions.realized', { value: signedMoney(p.realized, quote) }) : '',
+    }),
+  ];
+}
+
+export function pnlText(summary: PnlSummary, t: Translate, timeZone: string): string {
+  const lines = [
+    t('exec.pnl.title', { period: t(`exec.period.${summary.period}`), from: formatDateTime(summary.from, timeZone), to: formatDateTime(summary.to, timeZone) }),
+    t('exec.pnl.realized', { value: signedMoney(summary.realized), r: formatR(summary.realizedR), trades: summary.trades, wins: summary.wins }),
+    t('exec.pnl.unrealized', { value: signedMoney(summary.unrealized), r: formatR(summary.unrealizedR) }),
+    t('exec.pnl.total', { value: signedMoney(summary.total) }),
+  ];
+  if (summary.bySetup.length) {
+    lines.push('', t('exec.pnl.bySetup'));
+    for (const s of summary.bySetup) {
+      lines.push(t('exec.pnl.setupLine', {
+        setup: escapeHtml(s.setupId), trades: s.trades, value: signedMoney(s.realized), r: formatR(s.realizedR), unrealized: signedMoney(s.unrealized),
+      }));
+    }
+  }
+  return lines.join('\n');
+}
+
+export function errorText(error: unknown): string {
+  return escapeHtml(error instanceof Error ? error.message : String(error));
+}
