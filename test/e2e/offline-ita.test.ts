@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startIta, type RunningIta } from '../../src/main.ts';
 import { ROOT } from '../helpers/candles.ts';
+import { makeDocx, makeTextPdf } from '../knowledge/helpers/documents.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OWNER = 100001;
@@ -25,7 +26,8 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-e2e-'));
   config = loadConfig({
     cwd: ROOT,
-    env: { ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_REPLAY_SPEED: '40', ITA_REPLAY_DAYS: '3', ITA_REPLAY_DECISION_WAIT: '60', ITA_MIN_SCORE: '5' },
+    // The replay runs over 2025-07-02 … 07-10 (the end of the sample), so /pnl month covers everything it trades.
+    env: { ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_REPLAY_SPEED: '40', ITA_REPLAY_DAYS: '8', ITA_REPLAY_DECISION_WAIT: '60', ITA_MIN_SCORE: '5' },
   });
   ita = await startIta(config, silentLogger);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
@@ -43,6 +45,7 @@ afterAll(async () => {
 const botMessages = (chatId: number) => ita.emulator!.messages(chatId).filter((m) => m.from?.is_bot);
 
 describe('ITA offline', () => {
+
   it('answers its owner and nobody else', async () => {
     const emulator = ita.emulator!;
     emulator.userSendText(emulator.stranger, '/status');
@@ -59,6 +62,34 @@ describe('ITA offline', () => {
     await emulator.waitFor(() => botMessages(OWNER).length > before, 20_000);
     const commands = emulator.commandsFor(emulator.owner).map((c) => c.command);
     for (const name of ['positions', 'pnl', 'risk', 'mode', 'pause', 'resume', 'report', 'journal', 'watch', 'backtest', 'ask']) expect(commands).toContain(name);
+  });
+
+  it('indexes an uploaded PDF and DOCX and answers a question from them with citations', async () => {
+    const emulator = ita.emulator!;
+    const pdf = await makeTextPdf([
+      ['Chapter 1. Order flow basics', 'Liquidity rests above equal highs and below equal lows.'],
+      ['Chapter 2. Stops', 'Place the protective stop beyond the swept extreme, never inside the imbalance.', 'Risk at most 0.8 percent of equity per trade.'],
+    ]);
+    const docx = await makeDocx([
+      { heading: 'Kill zones', level: 1, paragraphs: ['The London open kill zone runs from 02:00 to 05:00 New York time.'] },
+      { heading: 'Fair value gaps', level: 2, paragraphs: ['A fair value gap retrace in the direction of higher timeframe structure is the main entry model.'] },
+    ]);
+    const replies = () => botMessages(OWNER).map((m) => m.text ?? m.caption ?? '').join('\n');
+    emulator.userUploadDocument('theory.pdf', pdf, 'application/pdf', undefined, emulator.owner);
+    await emulator.waitFor(() => /theory\.pdf/.test(replies()) && /2/.test(replies()), 30_000);
+    emulator.userUploadDocument('notes.docx', docx, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', undefined, emulator.owner);
+    await emulator.waitFor(() => /notes\.docx/.test(replies()), 30_000);
+
+    const before = botMessages(OWNER).length;
+    emulator.userSendText(emulator.owner, '/ask Where should I place the protective stop after a sweep?');
+    const answer = await emulator.waitFor(() => botMessages(OWNER).slice(before).find((m) => /swept extreme/.test(m.text ?? '')), 30_000);
+    // Cited with the document and its page.
+    expect(answer.text).toMatch(/theory\.pdf[^\n]*2/);
+
+    const next = botMessages(OWNER).length;
+    emulator.userSendText(emulator.owner, '/ask When does the London open kill zone start?');
+    const second = await emulator.waitFor(() => botMessages(OWNER).slice(next).find((m) => /02:00/.test(m.text ?? '')), 30_000);
+    expect(second.text).toMatch(/notes\.docx/);
   });
 
   it('pushes a chart signal to the web chat; Approve, tapped twice, records one decision', async () => {
@@ -90,4 +121,27 @@ describe('ITA offline', () => {
       db.close();
     }
   });
+
+  it('turns approved signals into paper positions that close and show up in /pnl', async () => {
+    const emulator = ita.emulator!;
+    const decided = new Set<number>();
+    // Approve every pushed signal as it arrives (shorts are refused by the spot paper broker; longs open positions)
+    // until the executor reports a closed trade.
+    const closed = await emulator.waitFor(() => {
+      for (const m of botMessages(OWNER)) {
+        const approve = m.reply_markup?.inline_keyboard?.flat().find((b) => 'callback_data' in b && /Approve|Принять/.test(b.text));
+        if (m.photo && approve && !decided.has(m.message_id)) {
+          decided.add(m.message_id);
+          emulator.userPressButton(m.message_id, (approve as { callback_data: string }).callback_data);
+        }
+      }
+      return botMessages(OWNER).find((m) => /Trade closed|Сделка закрыта/.test(m.text ?? ''));
+    }, 120_000);
+    expect(closed.text).toMatch(/BTC\/USDT/);
+    const before = botMessages(OWNER).length;
+    emulator.userSendText(emulator.owner, '/pnl month');
+    const pnl = await emulator.waitFor(() => botMessages(OWNER).slice(before).find((m) => /Realized|Зафиксировано/.test(m.text ?? '')), 20_000);
+    // At least one closed trade is counted in the month's realized result.
+    expect(pnl.text, pnl.text).toMatch(/(trades|сделок) [1-9]/);
+  }, 150_000);
 });
