@@ -24,6 +24,7 @@ import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from 
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
 import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
+import { loadSetupHistory } from './app/setup-history.ts';
 import { createChartService } from './app/chart-service.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
 import { createGateway } from './engine/market/gateway.ts';
@@ -114,6 +115,13 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       equity0: config.paper.equity,
       configuredMode: config.mode,
     });
+    // Scoring reads each setup version's record: its backtests and its journaled trades, updated as trades close.
+    const history = await loadSetupHistory(store.db, (id, version) => backtest.setupHistory(id, version));
+    executor.on((event) => {
+      if (event.type !== 'trade-closed') return;
+      const row = store.sqlite.prepare('SELECT setup_version FROM executor_positions WHERE id = ?').get(event.positionId) as { setup_version: string } | undefined;
+      if (row) history.recordTrade(event.setupId, row.setup_version, event.r);
+    });
     // Candles reach the executor in order (fills, stops, trailing), one at a time.
     let executorQueue: Promise<void> = Promise.resolve();
     const feedExecutor = (event: LiveEvent) => {
@@ -148,6 +156,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       mode: config.mode,
       now: () => clock(),
       onApprove: async (signal) => (await executor.approve(signal, 'telegram')).outcome,
+      stats: async (id, version) => history.history(id, version),
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
       runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market) },
       onWatchlistChange: () => void watchlistChanged().catch((error) => logger.error('watchlist change failed', { error: describeError(error) })),
@@ -219,7 +228,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         setups: () => registry.enabled(),
         recipients,
         settings,
-        history: (id, version) => backtest.setupHistory(id, version),
+        history: (id, version) => history.history(id, version),
         events,
         onQueued: () => worker.kick(),
       });
@@ -238,7 +247,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
           positionFile: path.join(config.dataDir, 'replay-position.json'),
           decisionWaitMs: config.offline.decisionWaitSeconds * 1000,
           // The executor must know prices as of the replay's present, not the end of the sample data.
-          warm: (market, history) => history.forEach((candle) => executor.observe(market, candle)),
+          warm: (market, candles) => candles.forEach((candle) => executor.observe(market, candle)),
           logger,
         });
       let replay = await startReplay();
@@ -268,7 +277,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         settings,
         sourceFor: (exchange) => (exchange === config.exchange.id ? source : undefined),
         deliver,
-        history: (id, version) => backtest.setupHistory(id, version),
+        history: (id, version) => history.history(id, version),
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       live.events.on(feedExecutor);
