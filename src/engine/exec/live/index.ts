@@ -12,9 +12,9 @@ import type { Difference } from '../broker.ts';
 import { openBooks } from '../store/books.ts';
 import { migrateExecStore } from '../store/migrations.ts';
 import { createLiveVenue } from './live-venue.ts';
-import { VenueBroker } from './venue-broker.ts';
+import { VenueBroker } from '../core/venue-broker.ts';
 
-export { VenueBroker } from './venue-broker.ts';
+export { VenueBroker } from '../core/venue-broker.ts';
 
 export interface LiveBrokerOptions {
   gateway: ExchangeGateway;

@@ -7,7 +7,7 @@
 import { NotFoundError } from '../../errors.ts';
 import type { ExchangeGateway, ExchangeOrder, MarketInfo } from '../../market/gateway.ts';
 import type { Balances } from '../broker.ts';
-import type { MarketRules, Venue, VenueOrder, VenueOrderRequest } from './venue.ts';
+import type { MarketRules, Venue, VenueOrder, VenueOrderRequest } from '../core/venue.ts';
 
 export function createLiveVenue(gateway: ExchangeGateway): Venue {
   let markets: Map<string, MarketInfo> | undefined;

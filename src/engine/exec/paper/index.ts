@@ -8,8 +8,8 @@ import type { CostModel } from '../sim/fill-model.ts';
 import { openBooks } from '../store/books.ts';
 import { migrateExecStore } from '../store/migrations.ts';
 import type { ExecDatabase } from '../store/schema.ts';
-import type { MarketRules } from '../live/venue.ts';
-import { VenueBroker } from '../live/venue-broker.ts';
+import type { MarketRules } from '../core/venue.ts';
+import { VenueBroker } from '../core/venue-broker.ts';
 import { createPaperVenue, type PaperVenue } from './paper-venue.ts';
 
 export { createPaperVenue, type PaperVenue } from './paper-venue.ts';

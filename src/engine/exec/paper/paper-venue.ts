@@ -15,7 +15,7 @@ import { ExchangeRejectedError } from '../../errors.ts';
 import { feeFor, limitFillPrice, marketFillPrice, stopTriggerPrice, type CostModel } from '../sim/fill-model.ts';
 import type { Balances } from '../broker.ts';
 import type { ExecDatabase, PaperOrderTable } from '../store/schema.ts';
-import type { MarketRules, Venue, VenueOrder, VenueOrderRequest } from '../live/venue.ts';
+import type { MarketRules, Venue, VenueOrder, VenueOrderRequest } from '../core/venue.ts';
 
 export interface PaperVenueOptions {
   db: Kysely<any>;

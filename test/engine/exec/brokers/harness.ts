@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Candle } from '../../../../src/engine/types.ts';
 import type { Fill } from '../../../../src/engine/exec/broker.ts';
-import type { VenueBroker } from '../../../../src/engine/exec/live/venue-broker.ts';
+import type { VenueBroker } from '../../../../src/engine/exec/core/venue-broker.ts';
 import { createLiveBroker, type LiveBroker } from '../../../../src/engine/exec/live/index.ts';
 import { createPaperBroker, type PaperBroker } from '../../../../src/engine/exec/paper/index.ts';
 import { createGateway, type ExchangeGateway } from '../../../../src/engine/market/gateway.ts';
