@@ -3,37 +3,14 @@
  * row by row. NaN marks "no value" exactly as the library's pandas output does.
  */
 import type { Candle } from '../../types.ts';
+import { toSeries as toColumns, type CandleSeries } from '../../indicators/types.ts';
 
-export interface OhlcSeries {
-  ts: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
+export interface OhlcSeries extends CandleSeries {
   length: number;
 }
 
 export function toSeries(candles: readonly Candle[]): OhlcSeries {
-  const n = candles.length;
-  const series: OhlcSeries = {
-    ts: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-    length: n,
-  };
-  candles.forEach((c, i) => {
-    series.ts[i] = c.ts;
-    series.open[i] = c.open;
-    series.high[i] = c.high;
-    series.low[i] = c.low;
-    series.close[i] = c.close;
-    series.volume[i] = c.volume;
-  });
-  return series;
+  return { ...toColumns(candles), length: candles.length };
 }
 
 export function nanArray(n: number): Float64Array {
