@@ -1,6 +1,6 @@
 /** The executor's public surface: what the bot and the CLI call, and the events the notifier subscribes to. */
 import type { Kysely } from 'kysely';
-import type { Candle, MarketKey, Side, SignalTarget, Timeframe } from '../../types.ts';
+import type { Candle, MarketKey, Side, Signal, Timeframe } from '../../types.ts';
 import type { Logger } from '../../../logger.ts';
 import type { Governance, RiskVerdict } from '../../risk/index.ts';
 import type { Broker } from '../broker.ts';
@@ -40,21 +40,10 @@ export interface ManagementPlan {
 }
 
 /** The subset of a Signal the executor needs (the full Signal satisfies it). */
-export interface ApprovableSignal {
-  id: string;
-  setupId: string;
-  setupVersion: string;
-  symbol: string;
-  timeframe: Timeframe;
-  side: Side;
-  ts: number;
-  entryType: 'market' | 'limit';
-  entry: number;
-  stop: number;
-  targets: SignalTarget[];
-  context: Record<string, number | string | boolean>;
-  validUntil: number;
-}
+export type ApprovableSignal = Pick<
+  Signal,
+  'id' | 'setupId' | 'setupVersion' | 'symbol' | 'timeframe' | 'side' | 'ts' | 'entryType' | 'entry' | 'stop' | 'targets' | 'context' | 'validUntil'
+>;
 
 export type VerdictStatus = 'accepted' | 'refused' | 'failed';
 
