@@ -2,6 +2,7 @@
  * Knowledge-base benchmarks: ingesting the shared theory corpus, a generated 100-page PDF, and hybrid query latency
  * (vector + BM25 + RRF, local embedding) over 10k and 100k synthetic chunks cut from the corpus text.
  */
+import { seededRandom } from '../engine/backtest/random.ts';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,7 +60,7 @@ async function benchPdf(work: string, pages: number, log: (m: string) => void): 
   const words = corpusWords().filter((w) => /^[\x20-\x7e]+$/.test(w));
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   for (let p = 0; p < pages; p++) {
     const page = pdf.addPage([595, 842]);
     for (let line = 0; line < 45; line++) {
@@ -88,7 +89,7 @@ async function benchQueries(work: string, size: number, log: (m: string) => void
   const dbFile = path.join(dir, 'kb.sqlite');
   const opened = await openDatabase(dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
   const sentences = corpusSentences();
-  const random = mulberry32(size);
+  const random = seededRandom(size);
   const perDocument = 1000;
   for (let d = 0; d * perDocument < size; d++) {
     const chunks = Array.from({ length: Math.min(perDocument, size - d * perDocument) }, (_, i) => ({
@@ -152,14 +153,3 @@ function readdirSafe(dir: string): string[] {
   }
 }
 
-/** A small seeded PRNG so every run benchmarks the same synthetic chunks. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
