@@ -83,7 +83,11 @@ export function describeAssumptions(s: ResolvedSettings, detail: boolean): Recor
       ? `stop and target inside one candle: decided by the lower-timeframe candles; inside one of those: ${m.intrabar}`
       : `stop and target inside one candle: ${m.intrabar === 'stop-first' ? 'stop first (pessimistic)' : 'target first (optimistic)'}`,
     limitFillBar: 'after a limit fills inside a candle, only the stop is checked in that candle (pessimistic); targets from the next candle',
-    stopManagement: `stop moves to break-even after +${m.breakEvenAtR}R; remainder trailed at ${m.trailAtrMultiple} × ATR (signal.context.atr) after the first target; stop changes apply from the next candle; a stop never widens`,
+    stopManagement: [
+      Number.isFinite(m.breakEvenAtR) ? `stop moves to break-even after +${m.breakEvenAtR}R` : 'no break-even move',
+      m.trailAtrMultiple > 0 ? `remainder trailed at ${m.trailAtrMultiple} × ATR (signal.context.atr) after the first target` : 'no trailing stop',
+      'stop changes apply from the next candle; a stop never widens',
+    ].join('; '),
     timeStop: m.timeStopBars > 0 ? `exit at the next open after ${m.timeStopBars} bars` : 'none',
     oppositeSignal: m.oppositeSignal,
     positions: m.pyramiding ? 'pyramiding: several positions per market' : 'one position per market at a time',
