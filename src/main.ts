@@ -234,7 +234,15 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       });
       events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       events.on(feedExecutor);
-      runtime = { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market) };
+      runtime = {
+        paused: () => pipeline.isPaused(),
+        // Stored sample data runs ahead of the replay; say where the replay is, not where the data ends.
+        health: (market) => {
+          const problem = pipeline.healthOf(market);
+          const at = pipeline.lastTs(market);
+          return problem ?? (at === undefined ? undefined : `bar replay at ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+        },
+      };
       worker.start();
       stops.push(() => worker.stop());
       const startReplay = () =>

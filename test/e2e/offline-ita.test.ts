@@ -52,6 +52,8 @@ describe('ITA offline', () => {
     emulator.userSendText(emulator.owner, '/status');
     const reply = await emulator.waitFor(() => botMessages(OWNER).find((m) => /paper/.test(m.text ?? '')), 20_000);
     expect(reply.text).toMatch(/BTC\/USDT/);
+    // Offline, each feed reports where the bar replay is (the stored sample data runs further ahead).
+    expect(reply.text).toMatch(/bar replay at 2025-0[67]-\d\d \d\d:\d\d UTC/);
     expect(botMessages(STRANGER)).toEqual([]);
   });
 
