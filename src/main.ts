@@ -25,6 +25,7 @@ import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.
 import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
+import { positionsToExitOnOpposite } from './app/opposite-exit.ts';
 import { createChartService } from './app/chart-service.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
 import { createGateway } from './engine/market/gateway.ts';
@@ -125,10 +126,21 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     // Candles reach the executor in order (fills, stops, trailing), one at a time.
     let executorQueue: Promise<void> = Promise.resolve();
     const feedExecutor = (event: LiveEvent) => {
-      if (event.type !== 'candle') return;
-      executorQueue = executorQueue
-        .then(() => executor.onCandle(event.market, event.candle))
-        .catch((error) => logger.error('executor failed on a candle', { error: describeError(error) }));
+      if (event.type === 'candle') {
+        executorQueue = executorQueue
+          .then(() => executor.onCandle(event.market, event.candle))
+          .catch((error) => logger.error('executor failed on a candle', { error: describeError(error) }));
+      } else if (event.type === 'signal') {
+        const signal = event.signal;
+        executorQueue = executorQueue
+          .then(async () => {
+            for (const position of positionsToExitOnOpposite(signal, await executor.positions(), registry.enabled())) {
+              logger.info('closing on an opposite signal', { position: position.id, signal: signal.id });
+              await executor.close(position.id, `opposite signal ${signal.setupId} ${signal.side}`);
+            }
+          })
+          .catch((error) => logger.error('opposite-signal exit failed', { error: describeError(error) }));
+      }
     };
     const warmExecutor = async (markets: MarketKey[]) => {
       // Liquidity and volatility rules need recent history; the executor keeps it in memory only.
