@@ -1,5 +1,5 @@
 /** Generates the binary test documents (PDF, DOCX, zip bombs) in memory, so no binary fixture needs reviewing. */
-import { deflateSync, crc32 } from 'node:zlib';
+import { solidPng } from '../../../src/bot/emulator/png.ts';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import JSZip from 'jszip';
 import { PDFDocument, PDFHexString, PDFName, StandardFonts } from 'pdf-lib';
@@ -18,7 +18,7 @@ export async function makeTextPdf(pages: string[][]): Promise<Uint8Array> {
 /** A "scan": every page is an image, no text at all. */
 export async function makeScannedPdf(pageCount = 2): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  const image = await pdf.embedPng(makeGreyPng(40, 40));
+  const image = await pdf.embedPng(solidPng(40, 40, [128, 128, 128]));
   for (let i = 0; i < pageCount; i++) pdf.addPage([595, 842]).drawImage(image, { x: 50, y: 400, width: 400, height: 400 });
   return pdf.save();
 }
@@ -81,26 +81,3 @@ export async function makeZipDeclaring(declared: number, entries = 4): Promise<U
   return bytes;
 }
 
-function makeGreyPng(width: number, height: number): Uint8Array {
-  const raw = Buffer.alloc((width + 1) * height, 0x80);
-  for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0;
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 0; // greyscale
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
