@@ -6,6 +6,7 @@
 import { parseIndicatorSpec } from '../indicators/spec.ts';
 import { createIndicator } from '../indicators/index.ts';
 import type { StreamingIndicator } from '../indicators/types.ts';
+import type { Timeframe } from '../types.ts';
 import type { Condition, Operand } from '../setups/schema.ts';
 import type { Setup } from '../setups/loader.ts';
 import { BUILT_IN_SERIES, parseOperand, substituteParams } from '../setups/operand.ts';
@@ -15,6 +16,7 @@ export interface CompiledSetup {
   params: Record<string, number>;
   /** alias → normalized indicator spec. */
   aliases: Map<string, string>;
+  /** alias → key of a higher-timeframe indicator (`<timeframe>|<spec>`, see `htfKey`). */
   htfAliases: Map<string, string>;
   /** Key of the pattern engine configuration this setup reads. */
   patternKey: string;
@@ -27,8 +29,9 @@ export interface CompiledSetup {
 export interface CompiledMarket {
   setups: CompiledSetup[];
   indicators: Map<string, StreamingIndicator>;
-  htfIndicators: Map<string, StreamingIndicator>;
-  /** Snapshot columns: price and level series, then indicator outputs, then `htf:` outputs. */
+  /** Context-timeframe indicators by `htfKey`: each is fed only the closed candles of its own timeframe. */
+  htfIndicators: Map<string, { timeframe: Timeframe; indicator: StreamingIndicator }>;
+  /** Snapshot columns: price and level series, then indicator outputs, then `htf:<timeframe>|<output>` outputs. */
   columns: Map<string, number>;
   /** Candles of look-back kept (largest `@N` + 1 for crosses + 1). */
   depth: number;
@@ -38,24 +41,27 @@ export interface CompiledMarket {
 
 export function compileMarket(setups: Setup[]): CompiledMarket {
   const indicators = new Map<string, StreamingIndicator>();
-  const htfIndicators = new Map<string, StreamingIndicator>();
+  const htfIndicators: CompiledMarket['htfIndicators'] = new Map();
   const patternConfigs = new Map<string, { swingLength: number; toleranceAtr: number }>();
   let depth = 2;
   let maxWithin = 0;
 
   const compiled = setups.map((setup): CompiledSetup => {
     const params = Object.fromEntries(Object.entries(setup.params).map(([k, p]) => [k, p.value]));
-    const resolve = (block: Record<string, string>, into: Map<string, StreamingIndicator>) => {
-      const aliases = new Map<string, string>();
-      for (const [alias, raw] of Object.entries(block)) {
-        const spec = parseIndicatorSpec(substituteParams(raw, params)).text;
-        aliases.set(alias, spec);
-        if (!into.has(spec)) into.set(spec, createIndicator(spec));
-      }
-      return aliases;
-    };
-    const aliases = resolve(setup.indicators, indicators);
-    const htfAliases = setup.context ? resolve(setup.context.indicators, htfIndicators) : new Map<string, string>();
+    const specOf = (raw: string) => parseIndicatorSpec(substituteParams(raw, params)).text;
+    const aliases = new Map<string, string>();
+    for (const [alias, raw] of Object.entries(setup.indicators)) {
+      const spec = specOf(raw);
+      aliases.set(alias, spec);
+      if (!indicators.has(spec)) indicators.set(spec, createIndicator(spec));
+    }
+    const htfAliases = new Map<string, string>();
+    for (const [alias, raw] of Object.entries(setup.context?.indicators ?? {})) {
+      const timeframe = setup.context!.timeframe;
+      const key = htfKey(timeframe, specOf(raw));
+      htfAliases.set(alias, key);
+      if (!htfIndicators.has(key)) htfIndicators.set(key, { timeframe, indicator: createIndicator(specOf(raw)) });
+    }
     const patternKey = `${setup.patterns.swing_length}:${setup.patterns.liquidity_tolerance_atr}`;
     patternConfigs.set(patternKey, { swingLength: setup.patterns.swing_length, toleranceAtr: setup.patterns.liquidity_tolerance_atr });
 
@@ -82,18 +88,31 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
   const add = (name: string) => columns.has(name) || columns.set(name, columns.size);
   BUILT_IN_SERIES.forEach(add);
   for (const indicator of indicators.values()) indicator.outputs.forEach(add);
-  for (const indicator of htfIndicators.values()) indicator.outputs.forEach((o) => add(`htf:${o}`));
+  for (const { timeframe, indicator } of htfIndicators.values()) indicator.outputs.forEach((o) => add(htfColumn(timeframe, o)));
   return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs };
 }
 
 /** Snapshot column of a series operand, given the setup's aliases; undefined when it names nothing known. */
 export function columnOf(compiled: CompiledSetup, market: CompiledMarket, name: string, output: string | undefined, htf: boolean): string | undefined {
   if (!htf && BUILT_IN_SERIES.includes(name)) return name;
-  const spec = (htf ? compiled.htfAliases : compiled.aliases).get(name);
+  if (htf) {
+    const key = compiled.htfAliases.get(name);
+    if (!key) return undefined;
+    const { timeframe, indicator } = market.htfIndicators.get(key)!;
+    return htfColumn(timeframe, output ? `${indicator.spec}.${output}` : indicator.outputs[0]);
+  }
+  const spec = compiled.aliases.get(name);
   if (!spec) return undefined;
-  const indicator = (htf ? market.htfIndicators : market.indicators).get(spec)!;
-  const column = output ? `${spec}.${output}` : indicator.outputs[0];
-  return htf ? `htf:${column}` : column;
+  return output ? `${spec}.${output}` : market.indicators.get(spec)!.outputs[0];
+}
+
+/** Two setups may read the same indicator on different context timeframes: the key keeps them apart. */
+export function htfKey(timeframe: Timeframe, spec: string): string {
+  return `${timeframe}|${spec}`;
+}
+
+export function htfColumn(timeframe: Timeframe, output: string): string {
+  return `htf:${timeframe}|${output}`;
 }
 
 /** Column index of a series reference for this setup, resolved once and cached; -1 when it names nothing known. */

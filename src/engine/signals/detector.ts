@@ -11,7 +11,8 @@ import { CandleResampler } from '../market/resample.ts';
 import { PatternEngine, type PatternEvent, type PatternState } from '../patterns/index.ts';
 import type { Setup } from '../setups/loader.ts';
 import { evaluate, type Direction, type EvalContext } from '../setups/evaluate.ts';
-import { columnIndexOf, compileMarket, type CompiledMarket, type CompiledSetup } from './compile.ts';
+import { columnIndexOf, compileMarket, htfColumn, type CompiledMarket, type CompiledSetup } from './compile.ts';
+import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
 import { candlePatternMatches, describeEvent, eventMatches, inSession, levelReader, zoneTouched, type LevelReader } from './pattern-view.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
@@ -29,7 +30,10 @@ interface HigherTimeframe {
   timeframe: Timeframe;
   resampler: CandleResampler;
   patterns: PatternEngine;
-  values: Map<string, number>;
+  /** Its indicators, fed only this timeframe's closed candles. */
+  indicators: StreamingIndicator[];
+  /** Their outputs' snapshot columns (the values only move when a candle of this timeframe closes). */
+  outputs: { indicator: StreamingIndicator; output: string; index: number }[];
   /** Structure direction as of the last CLOSED higher-timeframe candle. */
   trend: 'bullish' | 'bearish' | undefined;
 }
@@ -84,7 +88,10 @@ export class MarketDetector {
     for (const { setup } of this.compiled.setups) {
       const tf = setup.context?.timeframe;
       if (!tf || this.htf.has(tf)) continue;
-      this.htf.set(tf, { timeframe: tf, resampler: new CandleResampler(options.market.timeframe, tf), patterns: newPatternEngine(5, 0.1), values: new Map(), trend: undefined });
+      const indicators = [...this.compiled.htfIndicators.values()].filter((h) => h.timeframe === tf).map((h) => h.indicator);
+      const outputs = indicators.flatMap((indicator) => indicator.outputs.map((output) => ({ indicator, output, index: columns.get(htfColumn(tf, output))! })));
+      const resampler = new CandleResampler(options.market.timeframe, tf);
+      this.htf.set(tf, { timeframe: tf, resampler, patterns: newPatternEngine(5, 0.1), indicators, outputs, trend: undefined });
     }
   }
 
@@ -128,10 +135,7 @@ export class MarketDetector {
       for (const closed of htf.resampler.push(candle)) {
         htf.patterns.update(closed);
         htf.trend = htf.patterns.state().trend;
-        for (const indicator of this.compiled.htfIndicators.values()) {
-          indicator.update(closed);
-          for (const output of indicator.outputs) htf.values.set(output, indicator.value(output));
-        }
+        for (const indicator of htf.indicators) indicator.update(closed);
       }
     }
   }
@@ -151,12 +155,7 @@ export class MarketDetector {
     const state = this.states.values().next().value;
     if (state) for (const level of this.levelColumns) row[level.index] = level.read(state);
     for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
-    for (const htf of this.htf.values()) {
-      for (const [output, value] of htf.values) {
-        const index = this.compiled.columns.get(`htf:${output}`);
-        if (index !== undefined) row[index] = value;
-      }
-    }
+    for (const htf of this.htf.values()) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
 
   private evaluateSide(compiled: CompiledSetup, side: Side): Signal | undefined {
