@@ -25,6 +25,33 @@ export interface MarketKey {
 
 export type Side = 'long' | 'short';
 
+/**
+ * The kind of account a market trades on. Spot can only buy what it pays for (long only); a USDT-margined perpetual
+ * takes both sides with leverage within the governance cap.
+ */
+export type AccountType = 'spot' | 'perp';
+
+/**
+ * What a trade costs, per side, as fractions of notional: maker fee for resting limit orders, taker fee for market
+ * and stop orders, and slippage applied adversely to market and stop fills.
+ */
+export interface CostModel {
+  makerFee: number;
+  takerFee: number;
+  slippage: number;
+}
+
+/** A signal's costs at its account's CostModel (see signals/costs.ts for the exact definitions). */
+export interface SignalCosts {
+  model: CostModel;
+  /** Fees + slippage of a trade stopped out at its stop, in units of the gross risk |entry − stop|. */
+  stopCostR: number;
+  /** Net reward-to-risk of the furthest target: (gross reward − costs at target) / (gross risk + costs at stop). */
+  netRR: number;
+  /** Net R of each target, same order as Signal.targets, in units of the net risk (gross risk + costs at stop). */
+  netTargetR: number[];
+}
+
 export interface SignalTarget {
   price: number;
   /** Distance from entry in multiples of the initial risk (entry − stop). */
@@ -63,4 +90,6 @@ export interface Signal {
   context: Record<string, number | string | boolean>;
   /** Epoch ms after which the signal must not be acted upon. */
   validUntil: number;
+  /** Costs at the account's fees and slippage; set by the detector (signals/costs.ts). */
+  costs?: SignalCosts;
 }
