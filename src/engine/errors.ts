@@ -50,6 +50,16 @@ export class ExchangeRejectedError extends ItaError {}
 
 export class AuthenticationError extends ItaError {}
 
+/**
+ * The exchange refused a signed request because this host's clock is off (Binance -1021). Retrying does not help
+ * until the clock is synced; the trader must be told, not shown "exchange unavailable".
+ */
+export class ClockSkewError extends ItaError {
+  constructor(message: string, readonly aheadMs?: number, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, details, options);
+  }
+}
+
 export class NotFoundError extends ItaError {}
 
 /** Formats an error for a human: message plus the location details, never the stack. */

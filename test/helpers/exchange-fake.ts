@@ -98,7 +98,7 @@ export async function startExchangeFake(options: ExchangeFakeOptions = {}): Prom
 
     const fault = faults.take(url.pathname);
     if (fault) {
-      entry.fault = fault.kind === 'status' ? `status ${fault.status}` : fault.kind;
+      entry.fault = fault.kind === 'status' || fault.kind === 'raw' ? `status ${fault.status}` : fault.kind;
       if (fault.kind === 'hang') {
         entry.status = 'hang';
         return; // the socket stays open until the client gives up or the fake closes
@@ -106,6 +106,11 @@ export async function startExchangeFake(options: ExchangeFakeOptions = {}): Prom
       if (fault.kind === 'malformed') {
         entry.status = 200;
         send(res, 200, '[[1720569600000,"58050.00000000","58050.0', {});
+        return;
+      }
+      if (fault.kind === 'raw') {
+        entry.status = fault.status;
+        send(res, fault.status, fault.body, { 'Content-Type': fault.contentType ?? 'text/html' });
         return;
       }
       entry.status = fault.status;

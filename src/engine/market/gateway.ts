@@ -6,7 +6,7 @@
  */
 import type { Exchange } from 'ccxt';
 import type { Candle, Timeframe } from '../types.ts';
-import { ConfigError, ExchangeUnavailableError, InputError } from '../errors.ts';
+import { ClockSkewError, ConfigError, ExchangeUnavailableError, InputError } from '../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
 import { timeframeMs } from './timeframes.ts';
 import { closedOnly, sortUnique, toCandles } from './gateway/candles.ts';
@@ -112,6 +112,9 @@ const EXCHANGE_DEFAULTS: Record<string, Record<string, unknown>> = {
     options: {
       defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false,
       warnOnFetchOpenOrdersWithoutSymbol: false,
+      // Signed requests carry this host's time; Binance refuses them (-1021) when it runs ahead. ccxt measures the
+      // offset from the exchange's clock at every market load, and a 10 s receive window absorbs network jitter.
+      adjustForTimeDifference: true, recvWindow: 10_000,
     },
   },
 };
@@ -156,8 +159,17 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
       const retryAfter = rateLimited ? parseRetryAfter(exchange.last_response_headers?.['Retry-After'], now()) : undefined;
       return mapCcxtError(ccxt, raw, context, retryAfter) ?? raw;
     };
-    return withRetry(op, classify, policy, ({ attempt, delayMs, error }) =>
+    const attempt = () => withRetry(op, classify, policy, ({ attempt, delayMs, error }) =>
       logger.warn('exchange call failed, retrying', { method, symbol, attempt, delayMs, error: error.message }));
+    // A clock-skew refusal is retried once after measuring the exchange's clock again (the host clock may have
+    // jumped since the last market load); a second refusal goes to the trader as a ClockSkewError.
+    return attempt().catch(async (error: unknown) => {
+      const resync = (exchange as unknown as { loadTimeDifference?: () => Promise<unknown> }).loadTimeDifference;
+      if (!(error instanceof ClockSkewError) || typeof resync !== 'function') throw error;
+      logger.warn('exchange refused our timestamp; re-measuring the clock offset', { method, error: error.message });
+      await resync.call(exchange).catch((e: unknown) => { throw classify(e); });
+      return attempt();
+    });
   };
 
   const requireLimit = (limit: number, field: string): void => {

@@ -5,6 +5,8 @@
 export type FaultKind =
   /** An HTTP error status with a Binance-style JSON body; 429/418 carry Retry-After. */
   | { kind: 'status'; status: number; retryAfterSec?: number; body?: unknown }
+  /** An HTTP error status with a raw (non-JSON) body, e.g. a proxy's HTML error page. */
+  | { kind: 'raw'; status: number; body: string; contentType?: string }
   /** Accept the request and never answer (the client must time out). */
   | { kind: 'hang' }
   /** 200 OK with a truncated JSON body. */

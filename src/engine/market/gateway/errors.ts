@@ -5,8 +5,11 @@
  */
 import type * as Ccxt from 'ccxt';
 import {
-  AuthenticationError, ExchangeRejectedError, ExchangeUnavailableError, NotFoundError, RateLimitError,
+  AuthenticationError, ClockSkewError, ExchangeRejectedError, ExchangeUnavailableError, NotFoundError, RateLimitError,
 } from '../../errors.ts';
+
+/** Exchange error texts reach logs, /status and Telegram alerts: keep them readable and well under Telegram's limits. */
+export const MAX_EXCHANGE_TEXT = 300;
 
 export type CcxtModule = typeof Ccxt;
 
@@ -30,13 +33,23 @@ export function mapCcxtError(
   retryAfterMs?: number,
 ): Error | undefined {
   if (!(error instanceof ccxt.BaseError)) return undefined;
-  const reason = `${error.constructor.name}: ${scrub(error.message, context.secrets)}`;
+  const text = readableText(scrub(error.message, context.secrets));
+  const reason = `${error.constructor.name}: ${text}`;
   const details = { exchange: context.exchangeId, method: context.method, symbol: context.symbol, timeframe: context.timeframe };
   const cause = { cause: error };
   const say = (what: string): string => `${where(context)}: ${what} (${reason})`;
 
   // Order matters: ccxt's rate-limit classes are NetworkError subclasses, PermissionDenied is an AuthenticationError,
   // and everything the exchange refused is an ExchangeError.
+  // Binance -1021 arrives as InvalidNonce (a NetworkError) or BadRequest depending on the endpoint; either way it is
+  // this host's clock, and no retry fixes it.
+  const skew = clockSkewOf(error.message);
+  if (skew) {
+    const what = skew.aheadMs !== undefined
+      ? `the exchange refused the request because this host's clock is ${skew.aheadMs} ms ahead of the exchange's; sync the clock (NTP)`
+      : "the exchange refused the request's timestamp (outside its receive window): this host's clock is off; sync the clock (NTP)";
+    return new ClockSkewError(say(what), skew.aheadMs, details, cause);
+  }
   if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) {
     return new RateLimitError(say('rate limited by the exchange'), retryAfterMs, details, cause);
   }
@@ -53,6 +66,30 @@ export function mapCcxtError(
     return new NotFoundError(say(`unknown symbol "${context.symbol ?? ''}"`), { ...details, field: 'symbol', value: context.symbol }, cause);
   }
   return new ExchangeRejectedError(say('the exchange rejected the request'), details, cause);
+}
+
+/** Binance's -1021: "Timestamp for this request was 1000ms ahead of the server's time." or "... outside of the recvWindow." */
+export function clockSkewOf(message: string): { aheadMs?: number } | undefined {
+  if (!/-1021\b|ahead of (?:the )?server|outside of the recvWindow/i.test(message)) return undefined;
+  const ahead = /(\d+)\s*ms ahead/i.exec(message);
+  return { aheadMs: ahead ? Number(ahead[1]) : undefined };
+}
+
+/**
+ * A proxy's HTML error page (a 502 from nginx or Cloudflare is some 17k characters) becomes its title or its text;
+ * whitespace is collapsed and the result is cut at `max` characters.
+ */
+export function readableText(text: string, max = MAX_EXCHANGE_TEXT): string {
+  let clean = text;
+  if (/<(?:!doctype|html|head|body|title|div|p|h1|center)\b/i.test(clean)) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(clean)?.[1];
+    const before = clean.slice(0, clean.search(/<(?:!doctype|html)/i) >= 0 ? clean.search(/<(?:!doctype|html)/i) : 0);
+    const body = clean.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ');
+    clean = title ? `${before} ${title} (HTML page)` : body;
+    clean = clean.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  }
+  clean = clean.replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
 /** "binance fetchClosedCandles BTC/USDT 1h" — who failed doing what, for every message. */

@@ -5,7 +5,7 @@ import { HOUR, MINUTE, startRig, stopRig, type Rig } from './setup.ts';
 const BTC_1H = loadSampleCandles('binance_BTCUSDT_1h_2024-07');
 const ETH_1H = loadSampleCandles('binance_ETHUSDT_1h_2023-04');
 const START = BTC_1H[0].ts; // 2024-07-10T00:00Z
-const PUBLIC_PATHS = ['/api/v3/exchangeInfo', '/api/v3/klines', '/api/v3/ticker/24hr'];
+const PUBLIC_PATHS = ['/api/v3/exchangeInfo', '/api/v3/time', '/api/v3/klines', '/api/v3/ticker/24hr'];
 
 describe('gateway over ccxt binance: markets, closed candles, ticker', () => {
   let rig: Rig;

@@ -155,7 +155,7 @@ describe('gateway market loading', () => {
       rig.fake.fault({ kind: 'status', status: 502, path: '/api/v3/exchangeInfo' });
       expect(await rig.gateway.fetchClosedCandles('BTC/USDT', '1h', 5)).toEqual(EXPECTED);
       expect(rig.fake.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
-        '/api/v3/exchangeInfo 502', '/api/v3/exchangeInfo 200', '/api/v3/klines 200',
+        '/api/v3/exchangeInfo 502', '/api/v3/exchangeInfo 200', '/api/v3/time 200', '/api/v3/klines 200',
       ]);
     } finally {
       await stopRig(rig);
