@@ -16,6 +16,7 @@ import { register as registerAsk } from './cli/commands/ask.ts';
 import { register as registerEval } from './cli/commands/eval.ts';
 import { register as registerBench } from './cli/commands/bench.ts';
 import { register as registerStart } from './cli/commands/start.ts';
+import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ita')
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  ownerOnlyFiles();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,6 +1,7 @@
 /**
  * A small structured logger to stderr. Known secrets are masked in every line, whatever the caller passes.
  */
+import { maskSecrets } from './secrets.ts';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -26,7 +27,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const bindings = options.bindings ?? {};
 
-  const mask = (text: string): string => secrets.reduce((acc, secret) => acc.split(secret).join('***'), text);
+  const mask = (text: string): string => maskSecrets(text, secrets);
 
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (ORDER[level] < threshold) return;

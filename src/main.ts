@@ -35,6 +35,7 @@ import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrat
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
 import { getLatestCandles } from './engine/store/candles.ts';
+import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
 const OFFLINE_OWNER_ID = 100001;
@@ -317,6 +318,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
 }
 
 export async function main(): Promise<void> {
+  ownerOnlyFiles();
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const ita = await startIta(config, logger);

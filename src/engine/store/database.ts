@@ -3,13 +3,14 @@
  * The engine's migrations live in ./migrations, one timestamped file each, listed in ./migrations/index.ts.
  * Other modules (knowledge) keep their own migration list and table and migrate the same file.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import { ItaError } from '../errors.ts';
 import type { Database } from './schema.ts';
 import { engineMigrations } from './migrations/index.ts';
+import { ensurePrivateDir, OWNER_ONLY_FILE, tightenDatabaseFiles } from './file-modes.ts';
 
 export interface OpenDatabaseOptions {
   /** Extra migration sets (name of their bookkeeping table → migrations), e.g. the knowledge base's. */
@@ -24,7 +25,12 @@ export interface OpenedDatabase {
 }
 
 export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    ensurePrivateDir(path.dirname(file));
+    // Created owner-only before SQLite opens it; SQLite gives its WAL and SHM files the database file's mode.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', OWNER_ONLY_FILE));
+    tightenDatabaseFiles(file);
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

@@ -5,6 +5,7 @@
  */
 import type { BaseMessage } from '@langchain/core/messages';
 import { LlmBudgetExceededError, LlmUnavailableError } from './errors.ts';
+import { maskSecrets } from '../../secrets.ts';
 import type { RoutedProvider } from './providers.ts';
 import type { UsageLedger, UsageSummary } from './usage-store.ts';
 
@@ -139,7 +140,8 @@ function isFree(provider: RoutedProvider): boolean {
 function classify(error: unknown, timedOut: boolean, timeoutMs: number): { reason: string; retryable: boolean; retryAfterMs?: number } {
   if (timedOut) return { reason: `timed out after ${timeoutMs} ms`, retryable: true };
   const status = typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : undefined;
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  // Error texts are stored (llm_calls.error) and shown: a server echoing the key or the Authorization header must not leak it.
+  const message = maskSecrets(error instanceof Error ? error.message.split('\n')[0] : String(error)).slice(0, 500);
   if (status === 429) return { reason: `HTTP 429 rate limited`, retryable: true, retryAfterMs: retryAfterMs(error) };
   if (status !== undefined && status >= 500) return { reason: `HTTP ${status}`, retryable: true };
   if (status !== undefined) return { reason: `HTTP ${status}: ${message}`, retryable: false };

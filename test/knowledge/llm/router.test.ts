@@ -161,3 +161,24 @@ describe('LLM router over a real OpenAI-compatible HTTP server', () => {
     });
   });
 });
+
+describe('LLM errors never store the key', () => {
+  it('a 401 whose text echoes the Authorization header is recorded masked in llm_calls', async () => {
+    const fake = await startOpenAiFake();
+    const store = await openDatabase(':memory:', { extraMigrations: { llm_migration: llmMigrations } });
+    try {
+      const key = 'sk-live-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+      const body = { error: { message: `Incorrect API key provided: Bearer ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } };
+      fake.script({ status: 401, rawBody: JSON.stringify(body) });
+      const router = createLlmLayer(llmConfig([provider('a', fake, { apiKey: key })]), { ledger: createSqliteUsageLedger(store.db) })!;
+      await expect(router.complete(messages, { purpose: 'test' })).rejects.toBeInstanceOf(LlmUnavailableError);
+      const rows = await sql<{ error: string }>`SELECT error FROM llm_calls`.execute(store.db);
+      expect(rows.rows).toHaveLength(1);
+      expect(rows.rows[0].error).toContain('401');
+      expect(rows.rows[0].error).not.toContain('9f8e7d6c5b4a');
+    } finally {
+      await store.close();
+      await fake.close();
+    }
+  });
+});
