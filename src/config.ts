@@ -31,6 +31,16 @@ export const configSchema = z.object({
   /** SQLite file; relative paths are resolved against dataDir. */
   dbFile: z.string().min(1).default('ita.sqlite'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  logs: z
+    .object({
+      /** Structured log files (JSON lines, one file a day); relative paths are resolved against dataDir. */
+      dir: z.string().min(1).default('logs'),
+      /** Days of log files kept (default about six months). */
+      retentionDays: z.coerce.number().int().min(1).max(3650).default(183),
+      /** Off: logs go to the terminal only. */
+      files: z.boolean().default(true),
+    })
+    .prefault({}),
   /** The trader's setups (one YAML file each). Relative to the working directory. */
   setupsDir: z.string().min(1).default('setups'),
   /** Locked risk limits, read once at start-up. Relative to the working directory. */
@@ -116,6 +126,9 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_DATA_DIR: 'dataDir',
   ITA_DB_FILE: 'dbFile',
   ITA_LOG_LEVEL: 'logLevel',
+  ITA_LOG_DIR: 'logs.dir',
+  ITA_LOG_RETENTION_DAYS: 'logs.retentionDays',
+  ITA_LOG_FILES: 'logs.files',
   ITA_SETUPS_DIR: 'setupsDir',
   ITA_GOVERNANCE: 'governanceFile',
   ITA_MARKET: 'offline.market',
@@ -192,6 +205,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   config.dataDir = path.resolve(cwd, config.dataDir);
   config.setupsDir = path.resolve(cwd, config.setupsDir);
   config.governanceFile = path.resolve(cwd, config.governanceFile);
+  config.logs.dir = path.resolve(config.dataDir, config.logs.dir);
   config.dbFile = config.dbFile === ':memory:' ? config.dbFile : path.resolve(config.dataDir, config.dbFile);
   return config;
 }

@@ -2,6 +2,8 @@
  * A small structured logger to stderr. Known secrets are masked in every line, whatever the caller passes.
  */
 import { maskSecrets } from './secrets.ts';
+import type { LogSink } from './log-files.ts';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -19,6 +21,8 @@ export interface LoggerOptions {
   secrets?: string[];
   write?: (line: string) => void;
   bindings?: Record<string, unknown>;
+  /** Structured copies of every line at the level (log files, see log-files.ts). */
+  sinks?: LogSink[];
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -34,6 +38,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const extra = { ...bindings, ...fields };
     const parts = Object.entries(extra).map(([k, v]) => `${k}=${formatValue(v)}`);
     write(mask(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${parts.length ? ' ' + parts.join(' ') : ''}`));
+    for (const sink of options.sinks ?? []) sink.write(level, message, extra);
   };
 
   return {

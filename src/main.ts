@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, secretsOf, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { openLogFiles } from './log-files.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
@@ -320,7 +321,11 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
 export async function main(): Promise<void> {
   ownerOnlyFiles();
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const secrets = secretsOf(config);
+  const logFiles = config.logs.files
+    ? await openLogFiles({ dir: config.logs.dir, retentionDays: config.logs.retentionDays, level: config.logLevel, secrets })
+    : undefined;
+  const logger = createLogger({ level: config.logLevel, secrets, sinks: logFiles ? [logFiles] : [] });
   const ita = await startIta(config, logger);
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -328,6 +333,7 @@ export async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     await ita.stop();
+    await logFiles?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
