@@ -17,6 +17,7 @@ import { register as registerEval } from './cli/commands/eval.ts';
 import { register as registerBench } from './cli/commands/bench.ts';
 import { register as registerStart } from './cli/commands/start.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
+import { register as registerNotion } from './cli/commands/notion.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ita')
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     registerAsk,
     registerEval,
     registerBench,
+    registerNotion,
   ]) {
     register(program);
   }

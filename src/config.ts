@@ -108,6 +108,16 @@ export const configSchema = z.object({
       maxUploadBytes: z.coerce.number().int().positive().default(20 * 1024 * 1024),
     })
     .prefault({}),
+  notion: z
+    .object({
+      /** An internal integration's token; only from the environment (NOTION_TOKEN), never the file. */
+      token: z.string().min(1).optional(),
+      /** Database ids (from the database's URL) the trader shared with the integration. */
+      backtestsDatabase: z.string().min(1).optional(),
+      journalDatabase: z.string().min(1).optional(),
+      apiUrl: z.string().url().optional(),
+    })
+    .prefault({}),
   llm: z
     .object({
       mode: z.enum(['single', 'ensemble', 'sequential', 'specialized']).default('single'),
@@ -155,6 +165,10 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EMBEDDING: 'knowledge.embedding',
   ITA_EMBEDDING_MODEL: 'knowledge.embeddingModel',
   ITA_EMBEDDING_BASE_URL: 'knowledge.embeddingBaseUrl',
+  NOTION_TOKEN: 'notion.token',
+  ITA_NOTION_BACKTESTS_DB: 'notion.backtestsDatabase',
+  ITA_NOTION_JOURNAL_DB: 'notion.journalDatabase',
+  ITA_NOTION_API_URL: 'notion.apiUrl',
   ITA_LLM_MODE: 'llm.mode',
   ITA_LLM_DAILY_BUDGET_USD: 'llm.dailyBudgetUsd',
 };
@@ -212,7 +226,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** Values that must never reach a log line or a chat message. */
 export function secretsOf(config: Config): string[] {
-  const secrets = [config.telegram.token, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey];
+  const secrets = [config.telegram.token, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
   for (const provider of config.llm.providers) secrets.push(provider.apiKey);
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

@@ -1,0 +1,57 @@
+/**
+ * `ita notion export`: backtest reports and closed journal trades into the Notion databases the trader named.
+ * Idempotent: run it as often as you like (by hand or from cron); pages are updated, never duplicated.
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../../engine/errors.ts';
+
+interface NotionOpts {
+  db?: string;
+  only?: string;
+}
+
+export function register(program: Command): void {
+  const notion = program.command('notion').description('export reports and the journal to Notion');
+  notion
+    .command('export')
+    .description('write backtest reports and closed trades into the Notion databases named in the configuration (updates, never duplicates)')
+    .option('--db <file>', 'SQLite database file (default: dbFile from the configuration)')
+    .option('--only <what>', 'backtests or journal (default: both that are configured)')
+    .addHelpText('after', [
+      '',
+      'Set NOTION_TOKEN (an internal integration token), share the databases with that integration, and name them:',
+      '  ITA_NOTION_BACKTESTS_DB=<database id from its URL>  ITA_NOTION_JOURNAL_DB=<database id>',
+      'ITA adds the columns it needs (ITA id, Setup, Win rate %, Expectancy R, ...) and keeps yours.',
+    ].join('\n'))
+    .action(async (opts: NotionOpts) => {
+      const { loadConfig } = await import('../../config.ts');
+      const { openDatabase } = await import('../../engine/store/database.ts');
+      const { createNotionExporter } = await import('../../integrations/notion/export.ts');
+      const { backtestRows, tradeRows } = await import('../../integrations/notion/rows.ts');
+      const config = loadConfig();
+      const { token, backtestsDatabase, journalDatabase, apiUrl } = config.notion;
+      if (!token) throw new ConfigError('NOTION_TOKEN is not set: create an internal integration in Notion and export its token', { field: 'notion.token' });
+      if (opts.only !== undefined && opts.only !== 'backtests' && opts.only !== 'journal') {
+        throw new ConfigError(`--only must be "backtests" or "journal", got "${opts.only}"`, { field: 'only', value: opts.only });
+      }
+      const wantBacktests = opts.only !== 'journal';
+      const wantJournal = opts.only !== 'backtests';
+      if ((wantBacktests && !backtestsDatabase && opts.only === 'backtests') || (wantJournal && !journalDatabase && opts.only === 'journal') || (!backtestsDatabase && !journalDatabase)) {
+        throw new ConfigError('no Notion database named: set ITA_NOTION_BACKTESTS_DB and/or ITA_NOTION_JOURNAL_DB', { field: 'notion' });
+      }
+      const store = await openDatabase(opts.db ?? config.dbFile);
+      try {
+        const exporter = createNotionExporter({ token, baseUrl: apiUrl });
+        if (wantBacktests && backtestsDatabase) {
+          const r = await exporter.exportBacktests(backtestsDatabase, backtestRows(store.sqlite));
+          process.stdout.write(`backtests: ${r.created} created, ${r.updated} updated\n`);
+        }
+        if (wantJournal && journalDatabase) {
+          const r = await exporter.exportTrades(journalDatabase, tradeRows(store.sqlite));
+          process.stdout.write(`journal: ${r.created} created, ${r.updated} updated\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}
