@@ -108,6 +108,14 @@ export const configSchema = z.object({
       maxUploadBytes: z.coerce.number().int().positive().default(20 * 1024 * 1024),
     })
     .prefault({}),
+  metrics: z
+    .object({
+      /** Prometheus endpoint GET /metrics on this port; unset = no endpoint. */
+      port: z.coerce.number().int().min(0).max(65535).optional(),
+      /** Loopback by default: the figures describe the trader's account. */
+      host: z.string().min(1).default('127.0.0.1'),
+    })
+    .prefault({}),
   notion: z
     .object({
       /** An internal integration's token; only from the environment (NOTION_TOKEN), never the file. */
@@ -165,6 +173,8 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EMBEDDING: 'knowledge.embedding',
   ITA_EMBEDDING_MODEL: 'knowledge.embeddingModel',
   ITA_EMBEDDING_BASE_URL: 'knowledge.embeddingBaseUrl',
+  ITA_METRICS_PORT: 'metrics.port',
+  ITA_METRICS_HOST: 'metrics.host',
   NOTION_TOKEN: 'notion.token',
   ITA_NOTION_BACKTESTS_DB: 'notion.backtestsDatabase',
   ITA_NOTION_JOURNAL_DB: 'notion.journalDatabase',

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/ops/metrics.ts';
+import { startMetricsServer, type MetricsServer } from '../../src/ops/metrics-server.ts';
+
+/** The value of one sample line, e.g. `ita_signals_total{setup="x",outcome="pushed"} 2`. */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('Prometheus endpoint', () => {
+  let server: MetricsServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('serves what the recorders wrote in the Prometheus text format over HTTP', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.delivered(420);
+    metrics.delivered(1700);
+    metrics.signal('ema_cross', 'pushed');
+    metrics.signal('ema_cross', 'pushed');
+    metrics.signal('fvg_retrace', 'filtered-cost');
+    metrics.refusal('daily-loss');
+    metrics.regime('binance:BTC/USDT:1h', 'trend_up');
+    metrics.regime('binance:BTC/USDT:1h', 'range_lowvol');
+    metrics.governor({ dailyLock: true, killSwitch: false, openRiskRatio: 0.012 });
+    let spend = 0.25;
+    metrics.onScrape(() => metrics.llmSpend(spend));
+    server = await startMetricsServer(metrics, { port: 0 });
+
+    const res = await fetch(server.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(sample(text, 'ita_signal_delivery_seconds_count')).toBe(2);
+    expect(sample(text, 'ita_signal_delivery_seconds_bucket', '{le="0.5"}')).toBe(1);
+    expect(sample(text, 'ita_signal_delivery_seconds_bucket', '{le="2.5"}')).toBe(2);
+    expect(sample(text, 'ita_signals_total', '{setup="ema_cross",outcome="pushed"}')).toBe(2);
+    expect(sample(text, 'ita_governor_refusals_total', '{rule="daily-loss"}')).toBe(1);
+    // A market has one regime at a time: the previous label's series is gone.
+    expect(sample(text, 'ita_regime', '{market="binance:BTC/USDT:1h",regime="range_lowvol"}')).toBe(1);
+    expect(text).not.toContain('regime="trend_up"');
+    expect(sample(text, 'ita_daily_loss_lock')).toBe(1);
+    expect(sample(text, 'ita_open_risk_ratio')).toBe(0.012);
+    expect(sample(text, 'ita_llm_spend_usd_today')).toBe(0.25);
+    spend = 0.5;
+    expect(sample(await (await fetch(server.url)).text(), 'ita_llm_spend_usd_today')).toBe(0.5);
+  });
+
+  it('answers 404 for anything but GET /metrics', async () => {
+    server = await startMetricsServer(createMetrics({ processMetrics: false }), { port: 0 });
+    expect((await fetch(server.url.replace('/metrics', '/'))).status).toBe(404);
+  });
+});
