@@ -54,3 +54,16 @@ describe('Prometheus endpoint', () => {
     expect((await fetch(server.url.replace('/metrics', '/'))).status).toBe(404);
   });
 });
+
+describe('the shipped Grafana dashboard', () => {
+  it('queries only series ITA exports, and shows every one of them', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ROOT } = await import('../helpers/candles.ts');
+    const dashboard = JSON.parse(readFileSync(`${ROOT}/ops/grafana-dashboard.json`, 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\bita_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, '')))));
+    const metrics = createMetrics({ processMetrics: false });
+    const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((m) => m.name));
+    expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+    expect([...exported].filter((name) => !used.has(name))).toEqual([]);
+  });
+});
