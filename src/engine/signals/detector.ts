@@ -4,7 +4,7 @@
  * replay feed drive this same class, so a rule gives the same signal everywhere. Causal by construction: it only
  * ever sees candles up to the one that just closed, and higher-timeframe values only once their candle has closed.
  */
-import type { Candle, MarketKey, Side, Signal, Timeframe } from '../types.ts';
+import type { Candle, CostModel, MarketKey, Side, Signal, Timeframe } from '../types.ts';
 import { InputError } from '../errors.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import { CandleResampler } from '../market/resample.ts';
@@ -18,12 +18,15 @@ import { candlePatternMatches, describeEvent, eventMatches, inSession, levelRead
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
 import { planTrade, type Zone } from './plan.ts';
 import { scoreSignal, type SetupHistory } from './scoring.ts';
+import { DEFAULT_COST_MODEL, signalCosts } from './costs.ts';
 
 export interface DetectorOptions {
   market: MarketKey;
   setups: Setup[];
   /** Measured history of a setup version (journal + backtests), for scoring. */
   history?: (setupId: string, version: string) => SetupHistory | undefined;
+  /** Fees and slippage of the market's account; every signal carries its costs at this model (default: paper, 0.1 %/side). */
+  costs?: CostModel;
 }
 
 interface HigherTimeframe {
@@ -56,6 +59,7 @@ export class MarketDetector {
   private readonly htf = new Map<Timeframe, HigherTimeframe>();
   private readonly lastSignalIndex = new Map<string, number>();
   private readonly history?: DetectorOptions['history'];
+  private readonly costModel: CostModel;
   private readonly tfMs: number;
   private readonly contexts = new Map<string, SideContext>();
   private readonly levelColumns: { index: number; read: LevelReader }[];
@@ -68,6 +72,7 @@ export class MarketDetector {
   constructor(options: DetectorOptions) {
     this.market = options.market;
     this.history = options.history;
+    this.costModel = options.costs ?? DEFAULT_COST_MODEL;
     this.tfMs = timeframeMs(options.market.timeframe);
     const applicable = options.setups.filter((s) => s.enabled && s.timeframe === options.market.timeframe && appliesTo(s, options.market.symbol));
     this.compiled = compileMarket(applicable);
@@ -195,7 +200,7 @@ export class MarketDetector {
     const score = scoreSignal(criteria, this.history?.(setup.id, setup.version));
     this.lastSignalIndex.set(key, this.index);
     const plan = planned.plan;
-    return {
+    const signal: Signal = {
       id: `${setup.id}@${setup.version}:${this.market.exchange}:${this.market.symbol}:${this.market.timeframe}:${this.candle.ts}:${side}`,
       setupId: setup.id,
       setupVersion: setup.version,
@@ -216,7 +221,10 @@ export class MarketDetector {
       context: this.contextSnapshot(compiled, state, atr, zone),
       // Known at the close (ts + tf); actionable for `validity.bars` more candles.
       validUntil: this.candle.ts + this.tfMs * (1 + setup.validity.bars),
+      costs: undefined,
     };
+    signal.costs = signalCosts(signal, this.costModel);
+    return signal;
   }
 
   /** Built once per setup and side; reads the detector's current candle and state when called. */
