@@ -88,10 +88,16 @@ const paramSchema = z.strictObject({
   step: z.number().positive().optional(),
 });
 
+/**
+ * The least distance a stop may have from entry, in percent of entry. A closer stop is widened to it: at 0.1 % fees
+ * per side a stop 0.8 % away costs 0.25 R when hit, one 0.2 % away a whole R, so a setup states its floor here.
+ */
+const minStopPct = z.number().positive().max(50).optional();
+
 const stopSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('atr'), atr: z.string().default('atr'), mult: operandSchema }),
-  z.strictObject({ type: z.literal('swing'), buffer_atr: operandSchema.default(0), atr: z.string().default('atr') }),
-  z.strictObject({ type: z.literal('zone_edge'), zone: z.enum(ZONE_KINDS), buffer_atr: operandSchema.default(0), atr: z.string().default('atr') }),
+  z.strictObject({ type: z.literal('atr'), atr: z.string().default('atr'), mult: operandSchema, min_pct: minStopPct }),
+  z.strictObject({ type: z.literal('swing'), buffer_atr: operandSchema.default(0), atr: z.string().default('atr'), min_pct: minStopPct }),
+  z.strictObject({ type: z.literal('zone_edge'), zone: z.enum(ZONE_KINDS), buffer_atr: operandSchema.default(0), atr: z.string().default('atr'), min_pct: minStopPct }),
   z.strictObject({ type: z.literal('percent'), pct: operandSchema }),
 ]);
 

@@ -293,7 +293,13 @@ export class MarketDetector {
       const indicator = this.compiled.indicators.get(spec)!;
       for (const output of indicator.outputs) snapshot[output === spec ? alias : `${alias}.${output.slice(spec.length + 1)}`] = indicator.value(output);
     }
+    for (const [alias, key] of compiled.htfAliases) {
+      const indicator = this.compiled.htfIndicators.get(key)!.indicator;
+      if (indicator.outputs.length === 1) snapshot[`htf.${alias}`] = indicator.value();
+    }
     if (state.trend) snapshot.structure = state.trend;
+    const htfTrend = compiled.htfPatternKey ? this.htfStructures.get(compiled.htfPatternKey)?.trend : undefined;
+    if (htfTrend) snapshot.htfStructure = htfTrend;
     const sessions = state.sessions.filter((s) => s.active).map((s) => s.name);
     if (sessions.length) snapshot.sessions = sessions.join(', ');
     if (zone) {
