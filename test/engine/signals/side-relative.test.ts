@@ -21,7 +21,8 @@ describe('side-relative score criteria', () => {
       expect(s.reasons.strengths.includes('15m structure agrees'), s.id).toBe(structureAgrees);
       expect(s.reasons.weaknesses.includes('15m structure still against'), s.id).toBe(!structureAgrees);
       const ema = s.context['htf.ema50'] as number;
-      const emaAgrees = bullish ? s.context.close > ema : s.context.close < ema;
+      const close = s.context.close as number;
+      const emaAgrees = bullish ? close > ema : close < ema;
       expect(s.reasons.strengths.includes('4h EMA 50 agrees'), s.id).toBe(emaAgrees);
       // The rule itself: the 4h structure points the signal's way.
       expect(s.context.htfStructure, s.id).toBe(bullish ? 'bullish' : 'bearish');
