@@ -78,9 +78,12 @@ describe('warmupCandles', () => {
     }, 60_000);
   }
 
-  it('the old fixed 1,000 candles do not warm up a 15m setup with a 4h EMA 50 context (fvg_retrace)', () => {
-    const fvg = setups.find((s) => s.id === 'fvg_retrace')!;
-    expect(warmupCandles([fvg], '15m')).toBeGreaterThan(1000);
-    expect(compareWarmStarts(fvg, 1000).mismatch).toBeDefined();
+  it('a 15m rule on a 4h EMA 50 matches with warmupCandles, and not with the old fixed 1,000 candles (62 4h candles)', () => {
+    const ctxEma = setup('context: { timeframe: 4h, indicators: { e: "ema:50" } }\nrules: { long: { crosses_above: [close, htf.e] }, short: { crosses_below: [close, htf.e] } }');
+    expect(warmupCandles([ctxEma], '15m')).toBe(6372);
+    const computed = compareWarmStarts(ctxEma, warmupCandles([ctxEma], '15m'));
+    expect(computed.mismatch).toBeUndefined();
+    expect(computed.compared).toBeGreaterThan(50);
+    expect(compareWarmStarts(ctxEma, 1000).mismatch).toBeDefined();
   }, 60_000);
 });
