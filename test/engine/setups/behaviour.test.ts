@@ -97,4 +97,25 @@ describe('shipped setups on real data', () => {
     expect(d.keys).toEqual(expected);
     expectStops(d, atr, 1, 1);
   }, 30_000);
+
+  it('vol_exp on BTC/USDT 15m: ATR and volume above their 96-bar 0.8 quantile, candle beyond EMA 21, London / New York hours', () => {
+    const d = detected('vol_exp', 'binance_BTCUSDT_15m', '15m');
+    const c = d.candles;
+    const [atr, atrQ, volQ, ema] = [ind('atr:14', c), ind('quantile:96:0.8:atr:14', c), ind('quantile:96:0.8:volume', c), ind('ema:21', c)];
+    // Sessions by the wall clock of each city, 08:00-17:00 local (daylight saving included), at the candle's open.
+    const hourIn = (zone: string) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const [london, newYork] = [hourIn('Europe/London'), hourIn('America/New_York')];
+    const inHours = (f: Intl.DateTimeFormat, ts: number) => {
+      const [h, m] = f.format(ts).split(':').map(Number);
+      return h * 60 + m >= 8 * 60 && h * 60 + m < 17 * 60;
+    };
+    const expected = expectedSignals(c.length, 1, (i, side) => {
+      const s = side === 'long' ? 1 : -1;
+      const session = inHours(london, c[i].ts) || inHours(newYork, c[i].ts);
+      return session && atr[i] > atrQ[i] && c[i].volume > volQ[i] && s * (c[i].close - c[i].open) > 0 && s * (c[i].close - ema[i]) > 0;
+    });
+    expect(expected.length).toBeGreaterThan(200);
+    expect(d.keys).toEqual(expected);
+    expectStops(d, atr, 1.5, 1.5);
+  }, 60_000);
 });
