@@ -95,6 +95,12 @@ export const configSchema = z.object({
   signals: z
     .object({
       minScore: z.coerce.number().min(0).max(10).default(7),
+      /** Signals whose stopped-out fees and slippage exceed this many R are journaled but not pushed. */
+      maxCostR: z.coerce
+        .number({ message: 'must be a number of R, from 0 (no cost allowed) to 10' })
+        .min(0, 'must be a number of R, from 0 (no cost allowed) to 10')
+        .max(10, 'must be a number of R, from 0 (no cost allowed) to 10')
+        .default(0.25),
     })
     .prefault({}),
   knowledge: z
@@ -165,6 +171,7 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EXCHANGE_SECRET: 'exchange.secret',
   ITA_EXCHANGE_SANDBOX: 'exchange.sandbox',
   ITA_MIN_SCORE: 'signals.minScore',
+  ITA_MAX_COST_R: 'signals.maxCostR',
   ITA_REPORT_DAILY: 'reports.daily',
   ITA_REPORT_WEEKLY: 'reports.weekly',
   ITA_REPORT_MONTHLY: 'reports.monthly',

@@ -52,6 +52,14 @@ describe('config', () => {
     expect(() => loadConfig({ env: {}, cwd })).toThrowError(/signals\.minScore.*ita\.config\.yaml/s);
   });
 
+  it('signals.maxCostR defaults to 0.25 R; a bad value names the key, its source and the allowed range', () => {
+    const cwd = tmp();
+    expect(loadConfig({ env: {}, cwd }).signals.maxCostR).toBe(0.25);
+    expect(loadConfig({ env: { ITA_MAX_COST_R: '0.4' }, cwd }).signals.maxCostR).toBe(0.4);
+    expect(() => loadConfig({ env: { ITA_MAX_COST_R: 'cheap' }, cwd })).toThrowError(/signals\.maxCostR: must be a number of R, from 0 \(no cost allowed\) to 10 \(from environment variable ITA_MAX_COST_R\)/);
+    expect(() => loadConfig({ env: { ITA_MAX_COST_R: '-1' }, cwd })).toThrowError(/signals\.maxCostR: must be a number of R/);
+  });
+
   it('a file that is not YAML is refused with its name', () => {
     const cwd = tmp();
     writeFileSync(path.join(cwd, 'broken.yaml'), 'mode: [paper\n');

@@ -70,6 +70,7 @@ function toRow(s: Signal, now: number) {
     reasons: JSON.stringify(s.reasons),
     context: JSON.stringify(s.context),
     valid_until: s.validUntil,
+    costs: s.costs ? JSON.stringify(s.costs) : null,
     pushed_at: null,
     created_at: now,
   };
@@ -96,5 +97,6 @@ export function fromRow(row: Selectable<SignalTable>): Signal {
     reasons: JSON.parse(row.reasons) as Signal['reasons'],
     context: JSON.parse(row.context) as Signal['context'],
     validUntil: row.valid_until,
+    ...(row.costs ? { costs: JSON.parse(row.costs) as Signal['costs'] } : {}),
   };
 }

@@ -31,7 +31,9 @@ export const PATTERN_EVENTS = [
 export const ZONE_KINDS = ['fvg', 'ob'] as const;
 export const CANDLE_PATTERNS = ['doji', 'hammer', 'shooting_star', 'engulfing', 'pin_bar', 'inside_bar'] as const;
 export const SESSIONS = ['asia', 'london', 'new_york', 'asia_kill_zone', 'london_kill_zone', 'new_york_kill_zone', 'london_close_kill_zone'] as const;
-const direction = z.enum(['bull', 'bear']);
+/** bull / bear are absolute; side / opposite are relative to the side evaluated (a long's side is bull). */
+const direction = z.enum(['bull', 'bear', 'side', 'opposite']);
+type DirectionWord = 'bull' | 'bear' | 'side' | 'opposite';
 
 export type Condition =
   | { all: Condition[] }
@@ -41,17 +43,21 @@ export type Condition =
   | { gte: [Operand, Operand] }
   | { lt: [Operand, Operand] }
   | { lte: [Operand, Operand] }
+  | { beyond: [Operand, Operand] }
   | { between: [Operand, Operand, Operand] }
   | { crosses_above: [Operand, Operand] }
   | { crosses_below: [Operand, Operand] }
-  | { pattern: (typeof PATTERN_EVENTS)[number]; direction?: 'bull' | 'bear'; within?: number }
-  | { in_zone: (typeof ZONE_KINDS)[number]; direction?: 'bull' | 'bear' }
-  | { candle: (typeof CANDLE_PATTERNS)[number]; direction?: 'bull' | 'bear' }
+  | { pattern: (typeof PATTERN_EVENTS)[number]; direction?: DirectionWord; within?: number }
+  | { in_zone: (typeof ZONE_KINDS)[number]; direction?: DirectionWord }
+  | { candle: (typeof CANDLE_PATTERNS)[number]; direction?: DirectionWord }
   | { session: (typeof SESSIONS)[number][] }
-  | { structure: 'bull' | 'bear'; timeframe?: 'htf' };
+  | { side: 'long' | 'short' }
+  | { structure: DirectionWord; timeframe?: 'htf' };
 
 /** Condition keywords, in the order of the union below (the loader maps a keyword to its branch for error messages). */
-export const CONDITION_KEYWORDS = ['all', 'any', 'not', 'gt', 'gte', 'lt', 'lte', 'between', 'crosses_above', 'crosses_below', 'pattern', 'in_zone', 'candle', 'session', 'structure'] as const;
+export const CONDITION_KEYWORDS = [
+  'all', 'any', 'not', 'gt', 'gte', 'lt', 'lte', 'beyond', 'between', 'crosses_above', 'crosses_below', 'pattern', 'in_zone', 'candle', 'session', 'side', 'structure',
+] as const;
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -62,6 +68,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ gte: pair }),
     z.strictObject({ lt: pair }),
     z.strictObject({ lte: pair }),
+    z.strictObject({ beyond: pair }),
     z.strictObject({ between: z.tuple([operandSchema, operandSchema, operandSchema]) }),
     z.strictObject({ crosses_above: pair }),
     z.strictObject({ crosses_below: pair }),
@@ -69,6 +76,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ in_zone: z.enum(ZONE_KINDS), direction: direction.optional() }),
     z.strictObject({ candle: z.enum(CANDLE_PATTERNS), direction: direction.optional() }),
     z.strictObject({ session: z.array(z.enum(SESSIONS)).min(1) }),
+    z.strictObject({ side: z.enum(['long', 'short']) }),
     z.strictObject({ structure: direction, timeframe: z.literal('htf').optional() }),
   ]),
 );
@@ -80,10 +88,16 @@ const paramSchema = z.strictObject({
   step: z.number().positive().optional(),
 });
 
+/**
+ * The least distance a stop may have from entry, in percent of entry. A closer stop is widened to it: at 0.1 % fees
+ * per side a stop 0.8 % away costs 0.25 R when hit, one 0.2 % away a whole R, so a setup states its floor here.
+ */
+const minStopPct = z.number().positive().max(50).optional();
+
 const stopSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('atr'), atr: z.string().default('atr'), mult: operandSchema }),
-  z.strictObject({ type: z.literal('swing'), buffer_atr: operandSchema.default(0), atr: z.string().default('atr') }),
-  z.strictObject({ type: z.literal('zone_edge'), zone: z.enum(ZONE_KINDS), buffer_atr: operandSchema.default(0), atr: z.string().default('atr') }),
+  z.strictObject({ type: z.literal('atr'), atr: z.string().default('atr'), mult: operandSchema, min_pct: minStopPct }),
+  z.strictObject({ type: z.literal('swing'), buffer_atr: operandSchema.default(0), atr: z.string().default('atr'), min_pct: minStopPct }),
+  z.strictObject({ type: z.literal('zone_edge'), zone: z.enum(ZONE_KINDS), buffer_atr: operandSchema.default(0), atr: z.string().default('atr'), min_pct: minStopPct }),
   z.strictObject({ type: z.literal('percent'), pct: operandSchema }),
 ]);
 
@@ -106,6 +120,19 @@ const criterionSchema = z.strictObject({
   fail: z.string().min(1).optional(),
 });
 
+/**
+ * Pattern engine settings. zone_max_age is optional (not defaulted) so files without it keep their version; the
+ * detector applies DEFAULT_ZONE_MAX_AGE. It bounds how far back a zone can be, which bounds the warm-up.
+ */
+const patternSettingsSchema = z.strictObject({
+  swing_length: z.number().int().min(1).max(50).default(5),
+  liquidity_tolerance_atr: z.number().positive().default(0.1),
+  zone_max_age: z.number().int().min(1).max(5000).optional(),
+});
+
+/** Zones (FVG, order block) older than this many candles are not traded into, unless a setup says otherwise. */
+export const DEFAULT_ZONE_MAX_AGE = 300;
+
 const filterSchema = z.strictObject({ name: id, when: conditionSchema, reason: z.string().min(1).optional() });
 
 export const setupSchema = z
@@ -117,15 +144,17 @@ export const setupSchema = z
     enabled: z.boolean().default(true),
     markets: z.array(z.string().min(1)).min(1).default(['*']),
     timeframe: z.enum(TIMEFRAMES),
-    context: z.strictObject({ timeframe: z.enum(TIMEFRAMES), indicators: z.record(id, z.string().min(1)).default({}) }).optional(),
+    context: z
+      .strictObject({
+        timeframe: z.enum(TIMEFRAMES),
+        indicators: z.record(id, z.string().min(1)).default({}),
+        /** Pattern settings of the context timeframe (its structure); the same defaults as the setup's own. */
+        patterns: patternSettingsSchema.optional(),
+      })
+      .optional(),
     params: z.record(id, paramSchema).default({}),
     indicators: z.record(id, z.string().min(1)).default({}),
-    patterns: z
-      .strictObject({
-        swing_length: z.number().int().min(1).max(50).default(5),
-        liquidity_tolerance_atr: z.number().positive().default(0.1),
-      })
-      .prefault({}),
+    patterns: patternSettingsSchema.prefault({}),
     rules: z
       .strictObject({ long: conditionSchema.optional(), short: conditionSchema.optional() })
       .refine((r) => r.long !== undefined || r.short !== undefined, 'give at least one of rules.long or rules.short'),

@@ -7,9 +7,9 @@ import { parseIndicatorSpec } from '../indicators/spec.ts';
 import { createIndicator } from '../indicators/index.ts';
 import type { StreamingIndicator } from '../indicators/types.ts';
 import type { Timeframe } from '../types.ts';
-import type { Condition, Operand } from '../setups/schema.ts';
+import { DEFAULT_ZONE_MAX_AGE, type Condition, type Operand } from '../setups/schema.ts';
 import type { Setup } from '../setups/loader.ts';
-import { BUILT_IN_SERIES, parseOperand, substituteParams } from '../setups/operand.ts';
+import { BUILT_IN_SERIES, LEVEL_SERIES, parseOperand, substituteParams } from '../setups/operand.ts';
 
 export interface CompiledSetup {
   setup: Setup;
@@ -18,8 +18,12 @@ export interface CompiledSetup {
   aliases: Map<string, string>;
   /** alias → key of a higher-timeframe indicator (`<timeframe>|<spec>`, see `htfKey`). */
   htfAliases: Map<string, string>;
-  /** Key of the pattern engine configuration this setup reads. */
+  /** Key of the pattern engine configuration this setup reads (its own `patterns:` settings). */
   patternKey: string;
+  /** Key of the context timeframe's pattern engine (`context.timeframe` + `context.patterns`), if it has a context. */
+  htfPatternKey?: string;
+  /** Zones older than this many candles are not traded into. */
+  zoneMaxAge: number;
   /** Largest `within` of its pattern conditions. */
   maxWithin: number;
   /** Resolved snapshot column index per operand reference (-1 = unknown), filled lazily. */
@@ -36,13 +40,24 @@ export interface CompiledMarket {
   /** Candles of look-back kept (largest `@N` + 1 for crosses + 1). */
   depth: number;
   maxWithin: number;
-  patternConfigs: Map<string, { swingLength: number; toleranceAtr: number }>;
+  patternConfigs: Map<string, PatternConfig>;
+  /** Context-timeframe pattern engines by htfPatternKey. */
+  htfPatternConfigs: Map<string, PatternConfig & { timeframe: Timeframe }>;
 }
+
+export interface PatternConfig {
+  swingLength: number;
+  toleranceAtr: number;
+}
+
+/** The context timeframe's structure uses the same defaults as a setup's own patterns when `context.patterns` is absent. */
+const DEFAULT_PATTERN_CONFIG: PatternConfig = { swingLength: 5, toleranceAtr: 0.1 };
 
 export function compileMarket(setups: Setup[]): CompiledMarket {
   const indicators = new Map<string, StreamingIndicator>();
   const htfIndicators: CompiledMarket['htfIndicators'] = new Map();
-  const patternConfigs = new Map<string, { swingLength: number; toleranceAtr: number }>();
+  const patternConfigs = new Map<string, PatternConfig>();
+  const htfPatternConfigs: CompiledMarket['htfPatternConfigs'] = new Map();
   let depth = 2;
   let maxWithin = 0;
 
@@ -62,8 +77,16 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
       htfAliases.set(alias, key);
       if (!htfIndicators.has(key)) htfIndicators.set(key, { timeframe, indicator: createIndicator(specOf(raw)) });
     }
-    const patternKey = `${setup.patterns.swing_length}:${setup.patterns.liquidity_tolerance_atr}`;
-    patternConfigs.set(patternKey, { swingLength: setup.patterns.swing_length, toleranceAtr: setup.patterns.liquidity_tolerance_atr });
+    const own: PatternConfig = { swingLength: setup.patterns.swing_length, toleranceAtr: setup.patterns.liquidity_tolerance_atr };
+    const patternKey = patternConfigKey(own);
+    patternConfigs.set(patternKey, own);
+    let htfPatternKey: string | undefined;
+    if (setup.context) {
+      const p = setup.context.patterns;
+      const config = p ? { swingLength: p.swing_length, toleranceAtr: p.liquidity_tolerance_atr } : DEFAULT_PATTERN_CONFIG;
+      htfPatternKey = `${setup.context.timeframe}|${patternConfigKey(config)}`;
+      htfPatternConfigs.set(htfPatternKey, { ...config, timeframe: setup.context.timeframe });
+    }
 
     let setupWithin = 0;
     const visitOperand = (operand: Operand) => {
@@ -81,19 +104,23 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
     for (const filter of setup.filters) visit(filter.when);
     for (const criterion of setup.score.criteria) visit(criterion.when);
     maxWithin = Math.max(maxWithin, setupWithin);
-    return { setup, params, aliases, htfAliases, patternKey, maxWithin: setupWithin, columnIndex: new Map() };
+    const zoneMaxAge = setup.patterns.zone_max_age ?? DEFAULT_ZONE_MAX_AGE;
+    return { setup, params, aliases, htfAliases, patternKey, htfPatternKey, zoneMaxAge, maxWithin: setupWithin, columnIndex: new Map() };
   });
 
   const columns = new Map<string, number>();
   const add = (name: string) => columns.has(name) || columns.set(name, columns.size);
   BUILT_IN_SERIES.forEach(add);
+  for (const key of patternConfigs.keys()) for (const level of LEVEL_SERIES) add(levelColumn(key, level));
   for (const indicator of indicators.values()) indicator.outputs.forEach(add);
   for (const { timeframe, indicator } of htfIndicators.values()) indicator.outputs.forEach((o) => add(htfColumn(timeframe, o)));
-  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs };
+  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs };
 }
 
 /** Snapshot column of a series operand, given the setup's aliases; undefined when it names nothing known. */
 export function columnOf(compiled: CompiledSetup, market: CompiledMarket, name: string, output: string | undefined, htf: boolean): string | undefined {
+  // Levels (swing_high, prev_day_low, ...) come from this setup's own pattern engine, not whichever was configured first.
+  if (!htf && LEVEL_SERIES.includes(name)) return levelColumn(compiled.patternKey, name);
   if (!htf && BUILT_IN_SERIES.includes(name)) return name;
   if (htf) {
     const key = compiled.htfAliases.get(name);
@@ -109,6 +136,14 @@ export function columnOf(compiled: CompiledSetup, market: CompiledMarket, name: 
 /** Two setups may read the same indicator on different context timeframes: the key keeps them apart. */
 export function htfKey(timeframe: Timeframe, spec: string): string {
   return `${timeframe}|${spec}`;
+}
+
+export function patternConfigKey(config: PatternConfig): string {
+  return `${config.swingLength}:${config.toleranceAtr}`;
+}
+
+export function levelColumn(patternKey: string, level: string): string {
+  return `lvl:${patternKey}|${level}`;
 }
 
 export function htfColumn(timeframe: Timeframe, output: string): string {

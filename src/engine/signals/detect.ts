@@ -14,10 +14,12 @@ export interface DetectOptions {
   from?: number;
   to?: number;
   history?: DetectorOptions['history'];
+  /** The account's fees and slippage (DetectorOptions.costs). */
+  costs?: DetectorOptions['costs'];
 }
 
 export function detectSignals(candles: readonly Candle[], options: DetectOptions): Signal[] {
-  const detector = new MarketDetector({ market: options.market, setups: options.setups, history: options.history });
+  const detector = new MarketDetector({ market: options.market, setups: options.setups, history: options.history, costs: options.costs });
   const out: Signal[] = [];
   for (const candle of candles) {
     if (options.to !== undefined && candle.ts >= options.to) break;

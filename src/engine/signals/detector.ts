@@ -4,36 +4,44 @@
  * replay feed drive this same class, so a rule gives the same signal everywhere. Causal by construction: it only
  * ever sees candles up to the one that just closed, and higher-timeframe values only once their candle has closed.
  */
-import type { Candle, MarketKey, Side, Signal, Timeframe } from '../types.ts';
+import type { Candle, CostModel, MarketKey, Side, Signal, Timeframe } from '../types.ts';
 import { InputError } from '../errors.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import { CandleResampler } from '../market/resample.ts';
 import { PatternEngine, type PatternEvent, type PatternState } from '../patterns/index.ts';
 import type { Setup } from '../setups/loader.ts';
 import { evaluate, type Direction, type EvalContext } from '../setups/evaluate.ts';
-import { columnIndexOf, compileMarket, htfColumn, type CompiledMarket, type CompiledSetup } from './compile.ts';
+import { columnIndexOf, compileMarket, htfColumn, levelColumn, type CompiledMarket, type CompiledSetup } from './compile.ts';
 import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
 import { candlePatternMatches, describeEvent, eventMatches, inSession, levelReader, zoneTouched, type LevelReader } from './pattern-view.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
 import { planTrade, type Zone } from './plan.ts';
 import { scoreSignal, type SetupHistory } from './scoring.ts';
+import { DEFAULT_COST_MODEL, signalCosts } from './costs.ts';
 
 export interface DetectorOptions {
   market: MarketKey;
   setups: Setup[];
   /** Measured history of a setup version (journal + backtests), for scoring. */
   history?: (setupId: string, version: string) => SetupHistory | undefined;
+  /** Fees and slippage of the market's account; every signal carries its costs at this model (default: paper, 0.1 %/side). */
+  costs?: CostModel;
 }
 
 interface HigherTimeframe {
   timeframe: Timeframe;
   resampler: CandleResampler;
-  patterns: PatternEngine;
   /** Its indicators, fed only this timeframe's closed candles. */
   indicators: StreamingIndicator[];
   /** Their outputs' snapshot columns (the values only move when a candle of this timeframe closes). */
   outputs: { indicator: StreamingIndicator; output: string; index: number }[];
+  /** One pattern engine per distinct `context.patterns` setting on this timeframe, by htfPatternKey. */
+  structures: Map<string, HigherTimeframeStructure>;
+}
+
+interface HigherTimeframeStructure {
+  patterns: PatternEngine;
   /** Structure direction as of the last CLOSED higher-timeframe candle. */
   trend: 'bullish' | 'bearish' | undefined;
 }
@@ -54,11 +62,13 @@ export class MarketDetector {
   private readonly previousStates = new Map<string, PatternState | undefined>();
   private readonly recentEvents = new Map<string, PatternEvent[]>();
   private readonly htf = new Map<Timeframe, HigherTimeframe>();
+  private readonly htfStructures = new Map<string, HigherTimeframeStructure>();
   private readonly lastSignalIndex = new Map<string, number>();
   private readonly history?: DetectorOptions['history'];
+  private readonly costModel: CostModel;
   private readonly tfMs: number;
   private readonly contexts = new Map<string, SideContext>();
-  private readonly levelColumns: { index: number; read: LevelReader }[];
+  private readonly levelColumns: { patternKey: string; index: number; read: LevelReader }[];
   private readonly indicatorColumns: { index: number; indicator: { value(output?: string): number }; output: string }[] = [];
   private readonly priceColumns: number[];
   private index = -1;
@@ -68,6 +78,7 @@ export class MarketDetector {
   constructor(options: DetectorOptions) {
     this.market = options.market;
     this.history = options.history;
+    this.costModel = options.costs ?? DEFAULT_COST_MODEL;
     this.tfMs = timeframeMs(options.market.timeframe);
     const applicable = options.setups.filter((s) => s.enabled && s.timeframe === options.market.timeframe && appliesTo(s, options.market.symbol));
     this.compiled = compileMarket(applicable);
@@ -78,20 +89,28 @@ export class MarketDetector {
     }
     const columns = this.compiled.columns;
     this.priceColumns = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'].map((name) => columns.get(name)!);
-    this.levelColumns = LEVEL_SERIES.map((name) => ({ index: columns.get(name)!, read: levelReader(name) }));
+    this.levelColumns = [...this.compiled.patternConfigs.keys()].flatMap((patternKey) =>
+      LEVEL_SERIES.map((name) => ({ patternKey, index: columns.get(levelColumn(patternKey, name))!, read: levelReader(name) })),
+    );
     for (const indicator of this.compiled.indicators.values()) {
       for (const output of indicator.outputs) this.indicatorColumns.push({ index: columns.get(output)!, indicator, output });
     }
+    for (const [key, config] of this.compiled.htfPatternConfigs) {
+      const tf = config.timeframe;
+      let htf = this.htf.get(tf);
+      if (!htf) {
+        const indicators = [...this.compiled.htfIndicators.values()].filter((h) => h.timeframe === tf).map((h) => h.indicator);
+        const outputs = indicators.flatMap((indicator) => indicator.outputs.map((output) => ({ indicator, output, index: columns.get(htfColumn(tf, output))! })));
+        htf = { timeframe: tf, resampler: new CandleResampler(options.market.timeframe, tf), indicators, outputs, structures: new Map() };
+        this.htf.set(tf, htf);
+      }
+      const structure = { patterns: newPatternEngine(config.swingLength, config.toleranceAtr), trend: undefined };
+      htf.structures.set(key, structure);
+      this.htfStructures.set(key, structure);
+    }
+    // After the context timeframes: a side's context holds on to its context structure.
     for (const compiled of this.compiled.setups) {
       for (const side of ['long', 'short'] as const) this.contexts.set(`${compiled.setup.id}:${side}`, this.buildContext(compiled, side));
-    }
-    for (const { setup } of this.compiled.setups) {
-      const tf = setup.context?.timeframe;
-      if (!tf || this.htf.has(tf)) continue;
-      const indicators = [...this.compiled.htfIndicators.values()].filter((h) => h.timeframe === tf).map((h) => h.indicator);
-      const outputs = indicators.flatMap((indicator) => indicator.outputs.map((output) => ({ indicator, output, index: columns.get(htfColumn(tf, output))! })));
-      const resampler = new CandleResampler(options.market.timeframe, tf);
-      this.htf.set(tf, { timeframe: tf, resampler, patterns: newPatternEngine(5, 0.1), indicators, outputs, trend: undefined });
     }
   }
 
@@ -133,8 +152,10 @@ export class MarketDetector {
   private updateHigherTimeframes(candle: Candle): void {
     for (const htf of this.htf.values()) {
       for (const closed of htf.resampler.push(candle)) {
-        htf.patterns.update(closed);
-        htf.trend = htf.patterns.state().trend;
+        for (const structure of htf.structures.values()) {
+          structure.patterns.update(closed);
+          structure.trend = structure.patterns.state().trend;
+        }
         for (const indicator of htf.indicators) indicator.update(closed);
       }
     }
@@ -151,9 +172,7 @@ export class MarketDetector {
     row[hl2] = (c.high + c.low) / 2;
     row[hlc3] = (c.high + c.low + c.close) / 3;
     row[ohlc4] = (c.open + c.high + c.low + c.close) / 4;
-    // Levels come from the default pattern configuration (the first); they do not depend on swing settings much.
-    const state = this.states.values().next().value;
-    if (state) for (const level of this.levelColumns) row[level.index] = level.read(state);
+    for (const level of this.levelColumns) row[level.index] = level.read(this.states.get(level.patternKey)!);
     for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
     for (const htf of this.htf.values()) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
@@ -176,7 +195,9 @@ export class MarketDetector {
     const atrAlias = setup.stop.type === 'percent' ? 'atr' : setup.stop.atr;
     const atr = this.ring.at(columnIndexOf(compiled, this.compiled, atrAlias, undefined, false), 0);
     const zoneKind = setup.entry.type === 'limit' ? setup.entry.zone : setup.stop.type === 'zone_edge' ? setup.stop.zone : undefined;
-    const zoneEvent = zoneKind ? zoneTouched(this.previousStates.get(compiled.patternKey), zoneKind, SIDE_DIRECTION[side], this.candle) : undefined;
+    const zoneEvent = zoneKind
+      ? zoneTouched(this.previousStates.get(compiled.patternKey), zoneKind, SIDE_DIRECTION[side], this.candle, this.index - compiled.zoneMaxAge)
+      : undefined;
     const zone: Zone | undefined = zoneEvent ? { top: Math.max(zoneEvent.top!, zoneEvent.bottom!), bottom: Math.min(zoneEvent.top!, zoneEvent.bottom!) } : undefined;
     const planned = planTrade(setup, {
       side,
@@ -191,11 +212,12 @@ export class MarketDetector {
     });
     if (!planned.ok) return undefined;
 
+    // Only a TRUE criterion earns its weight: an unknown one (context not warmed up) is no evidence either way.
     const criteria = setup.score.criteria.map((c) => ({ name: c.name, weight: c.weight, passed: evaluate(c.when, context.ctx).ok, pass: c.pass, fail: c.fail }));
     const score = scoreSignal(criteria, this.history?.(setup.id, setup.version));
     this.lastSignalIndex.set(key, this.index);
     const plan = planned.plan;
-    return {
+    const signal: Signal = {
       id: `${setup.id}@${setup.version}:${this.market.exchange}:${this.market.symbol}:${this.market.timeframe}:${this.candle.ts}:${side}`,
       setupId: setup.id,
       setupVersion: setup.version,
@@ -216,7 +238,10 @@ export class MarketDetector {
       context: this.contextSnapshot(compiled, state, atr, zone),
       // Known at the close (ts + tf); actionable for `validity.bars` more candles.
       validUntil: this.candle.ts + this.tfMs * (1 + setup.validity.bars),
+      costs: undefined,
     };
+    signal.costs = signalCosts(signal, this.costModel);
+    return signal;
   }
 
   /** Built once per setup and side; reads the detector's current candle and state when called. */
@@ -225,26 +250,31 @@ export class MarketDetector {
     const sideDirection = SIDE_DIRECTION[side];
     const series = (name: string, output: string | undefined, htf: boolean, offset: number) =>
       this.ring.at(columnIndexOf(compiled, this.compiled, name, output, htf), offset);
+    const htfStructure = compiled.htfPatternKey ? this.htfStructures.get(compiled.htfPatternKey) : undefined;
     const ctx: EvalContext = {
+      side: sideDirection,
       series: (ref) => series(ref.name, ref.output, ref.htf, ref.offset),
       param: (name) => compiled.params[name] ?? NaN,
       patternWithin: (kind, direction, within) => {
         const events = this.recentEvents.get(key)!;
-        const wanted = direction ?? defaultDirection(kind, sideDirection);
+        const wanted = directionFor(kind, direction);
         for (let i = events.length - 1; i >= 0 && events[i].confirmedIndex >= this.index - within; i--) {
           if (eventMatches(events[i], kind, wanted)) return describeEvent(events[i]);
         }
-        return undefined;
+        // Fewer candles seen than the window: an event may have happened before the history began.
+        return this.index < within ? undefined : false;
       },
       inZone: (kind, direction) => {
-        const zone = zoneTouched(this.previousStates.get(key), kind as 'fvg' | 'ob', direction ?? sideDirection, this.candle);
-        return zone ? `retrace into a ${describeEvent(zone)}` : undefined;
+        const before = this.previousStates.get(key);
+        if (!before) return undefined;
+        const zone = zoneTouched(before, kind as 'fvg' | 'ob', direction, this.candle, this.index - compiled.zoneMaxAge);
+        return zone ? `retrace into a ${describeEvent(zone)}` : false;
       },
-      candlePattern: (kind, direction) => candlePatternMatches(this.states.get(key)!, kind, direction ?? sideDirection),
+      candlePattern: (kind, direction) => candlePatternMatches(this.states.get(key)!, kind, direction),
       inSession: (names) => inSession(this.states.get(key)!, names),
       structure: (direction, higher) => {
-        const trend = higher ? this.htf.get(compiled.setup.context!.timeframe)?.trend : this.states.get(key)!.trend;
-        return trend === (direction === 'bull' ? 'bullish' : 'bearish');
+        const trend = higher ? htfStructure?.trend : this.states.get(key)!.trend;
+        return trend === undefined ? undefined : trend === (direction === 'bull' ? 'bullish' : 'bearish');
       },
     };
     const value = (operand: string) => {
@@ -263,7 +293,13 @@ export class MarketDetector {
       const indicator = this.compiled.indicators.get(spec)!;
       for (const output of indicator.outputs) snapshot[output === spec ? alias : `${alias}.${output.slice(spec.length + 1)}`] = indicator.value(output);
     }
+    for (const [alias, key] of compiled.htfAliases) {
+      const indicator = this.compiled.htfIndicators.get(key)!.indicator;
+      if (indicator.outputs.length === 1) snapshot[`htf.${alias}`] = indicator.value();
+    }
     if (state.trend) snapshot.structure = state.trend;
+    const htfTrend = compiled.htfPatternKey ? this.htfStructures.get(compiled.htfPatternKey)?.trend : undefined;
+    if (htfTrend) snapshot.htfStructure = htfTrend;
     const sessions = state.sessions.filter((s) => s.active).map((s) => s.name);
     if (sessions.length) snapshot.sessions = sessions.join(', ');
     if (zone) {
@@ -274,9 +310,9 @@ export class MarketDetector {
   }
 }
 
-/** Structure-like patterns follow the side; swings and level breaks have no side of their own. */
-function defaultDirection(kind: string, side: Direction): Direction | undefined {
-  return ['fvg', 'ob', 'bos', 'choch'].includes(kind) ? side : undefined;
+/** Structure-like patterns take the (resolved) direction; swings, sweeps and level breaks have no side of their own. */
+function directionFor(kind: string, direction: Direction): Direction | undefined {
+  return ['fvg', 'ob', 'bos', 'choch'].includes(kind) ? direction : undefined;
 }
 
 function appliesTo(setup: Setup, symbol: string): boolean {

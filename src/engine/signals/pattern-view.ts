@@ -74,13 +74,21 @@ export function describeEvent(event: PatternEvent): string {
  * Zones the candle trades into. Zones come from the state BEFORE this candle: the candle that retraces into a gap
  * is often the one that mitigates it, and that first touch is exactly the entry the trader wants.
  */
-export function zoneTouched(before: PatternState | undefined, kind: 'fvg' | 'ob', direction: Direction | undefined, candle: Candle): PatternEvent | undefined {
+export function zoneTouched(
+  before: PatternState | undefined,
+  kind: 'fvg' | 'ob',
+  direction: Direction | undefined,
+  candle: Candle,
+  /** Zones formed before this candle index are too old to trade (and beyond any warm-up's reach). */
+  minIndex = -Infinity,
+): PatternEvent | undefined {
   if (!before) return undefined;
   const zones = kind === 'fvg' ? before.activeFvgs : before.activeOrderBlocks;
   const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
   // Newest first: the most recent imbalance is the one price is reacting to.
   for (let i = zones.length - 1; i >= 0; i--) {
     const zone = zones[i];
+    if (zone.index < minIndex) continue;
     if (wanted && zone.direction !== wanted) continue;
     const top = Math.max(zone.top!, zone.bottom!);
     const bottom = Math.min(zone.top!, zone.bottom!);

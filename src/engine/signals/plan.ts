@@ -72,10 +72,15 @@ export function planTrade(setup: Pick<SetupDefinition, 'entry' | 'stop' | 'targe
     }
   }
   if (!Number.isFinite(entry) || !Number.isFinite(stop)) return { ok: false, reason: 'entry or stop is not a number yet (indicators warming up)' };
-  const risk = sign * (entry - stop);
-  if (!(risk > 0)) {
+  if (!(sign * (entry - stop) > 0)) {
     return { ok: false, reason: `stop ${stop} is on the wrong side of entry ${entry} for a ${input.side}` };
   }
+  // A stop closer than the setup's floor is widened to it, so the fees of a stopped trade stay a small part of R.
+  if (stopRule.type !== 'percent' && stopRule.min_pct !== undefined && sign * (entry - stop) < (entry * stopRule.min_pct) / 100) {
+    stop = entry * (1 - (sign * stopRule.min_pct) / 100);
+    notes.push(`stop widened to the setup's minimum distance of ${stopRule.min_pct} %`);
+  }
+  const risk = sign * (entry - stop);
 
   const targets: SignalTarget[] = [];
   for (const rule of setup.targets) {

@@ -63,6 +63,8 @@ export interface SignalTable {
   /** JSON context snapshot. */
   context: string;
   valid_until: number;
+  /** JSON SignalCosts (null for signals journaled before costs existed). */
+  costs: string | null;
   pushed: Generated<number>;
   pushed_at: number | null;
   created_at: number;

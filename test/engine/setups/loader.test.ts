@@ -26,6 +26,8 @@ const EXPECTED: Record<string, { line?: number; field?: string; words: RegExp }>
   param_range: { line: 8, field: 'params.slow', words: /min 200 is above max 100/ },
   stop_without_atr: { line: 15, field: 'stop.atr', words: /not declared under indicators/ },
   bad_session: { line: 15, field: 'rules.short.all[1].session[0]', words: /london/ },
+  bad_structure_side: { line: 15, field: 'rules.short.all[1].structure', words: /bull.*bear.*side.*opposite/s },
+  bad_min_pct: { line: 16, field: 'stop.min_pct', words: /0|positive|too small/i },
   htf_without_context: { line: 15, field: 'rules.short.gt[1]', words: /context/ },
   negative_within: { line: 15, field: 'rules.short.within', words: />=0|too small|at least/i },
   not_a_mapping: { line: 1, words: /must be a YAML mapping/ },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSetupsDir, loadSetupFile } from '../../../src/engine/setups/index.ts';
 import { detectSignals } from '../../../src/engine/signals/detect.ts';
+import { DEFAULT_COST_MODEL } from '../../../src/engine/signals/costs.ts';
 import type { MarketKey } from '../../../src/engine/types.ts';
 import { loadSampleCandles, REFERENCE, ROOT } from '../../helpers/candles.ts';
 
@@ -67,6 +68,24 @@ describe('detector', () => {
       const i = indexOf.get(s.ts)!;
       const expectedStop = s.entry + (s.side === 'long' ? -3 : 3) * (atr[i] as number);
       expect(s.stop).toBeCloseTo(expectedStop, 6);
+    }
+  });
+
+  it('puts the costs of its account on every signal (default: the paper 0.1 % per side)', () => {
+    const candles = loadSampleCandles('binance_BTCUSDT_4h').slice(0, 3000);
+    const setups = [loadSetupFile(path.join(SETUPS, 'breakout_4h.yaml'))];
+    const market: MarketKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '4h' };
+    const paper = detectSignals(candles, { market, setups });
+    const model = { makerFee: 0.0002, takerFee: 0.0005, slippage: 0.0005 };
+    const perp = detectSignals(candles, { market, setups, costs: model });
+    expect(paper.length).toBeGreaterThan(5);
+    expect(perp.map((s) => s.id)).toEqual(paper.map((s) => s.id));
+    for (const [i, s] of paper.entries()) {
+      expect(s.costs?.model).toEqual(DEFAULT_COST_MODEL);
+      expect(perp[i].costs?.model).toEqual(model);
+      // Market entry, stop exit: taker fee on both fills at 0.1 %: (entry + stop) × 0.001 / |entry − stop|.
+      const expected = ((s.entry + s.stop) * 0.001) / Math.abs(s.entry - s.stop);
+      expect(s.costs!.stopCostR).toBeCloseTo(expected, 9);
     }
   });
 });

@@ -52,4 +52,19 @@ describe('trade planning', () => {
     const result = planTrade({ entry: { type: 'market' }, stop: { type: 'atr', atr: 'atr', mult: 1 }, targets: [{ r: 1, close: 1 }] }, { ...base, atr: NaN });
     expect(result.ok).toBe(false);
   });
+
+  it('widens a stop closer than min_pct to that distance, and keeps a wider one', () => {
+    // ATR 2 × 0.25 = 0.5 below 100 (0.5 %) is closer than 1 %: the stop moves to 99, risk 1, target 2R = 102.
+    const rule = { entry: { type: 'market' as const }, stop: { type: 'atr' as const, atr: 'atr', mult: 0.25, min_pct: 1 }, targets: [{ r: 2, close: 1 }] };
+    const close = planTrade(rule, base);
+    if (!close.ok) throw new Error(close.reason);
+    expect(close.plan.stop).toBeCloseTo(99, 12);
+    expect(close.plan.targets[0].price).toBeCloseTo(102, 12);
+    expect(close.plan.notes).toContain("stop widened to the setup's minimum distance of 1 %");
+    // A short: 3 × 2 = 6 above 100 is wider than 1 %: unchanged at 106.
+    const wide = planTrade({ ...rule, stop: { ...rule.stop, mult: 3 } }, { ...base, side: 'short' });
+    if (!wide.ok) throw new Error(wide.reason);
+    expect(wide.plan.stop).toBe(106);
+    expect(wide.plan.notes).toEqual([]);
+  });
 });
