@@ -5,6 +5,7 @@
 import type { AccountType, Candle, MarketKey, Side, Signal } from '../types.ts';
 import type { Governance, RiskVerdict } from '../risk/index.ts';
 import type { InstrumentSpec } from '../exec/executor/market-stats.ts';
+import type { SimPosition } from '../exec/sim/position.ts';
 import type { BacktestStatistics } from './metrics.ts';
 import type { Breakdowns } from './breakdown.ts';
 
@@ -99,7 +100,7 @@ export interface BacktestOptions {
 /** What the trading session reports outward; a closed trade carries its setup id and version. */
 export type SessionEvent =
   | { type: 'decision'; ts: number; signal: Signal; accepted: boolean; rule?: string; reason?: string; verdict?: RiskVerdict; equity: number }
-  | { type: 'position-opened'; ts: number; positionId: number; signal: Signal; price: number; size: number; fee: number; stop: number }
+  | { type: 'position-opened'; ts: number; position: SimPosition }
   | { type: 'trade-closed'; ts: number; trade: TradeRecord }
   | { type: 'skipped'; ts: number; signal: Signal; rule: string; reason: string };
 

@@ -213,7 +213,7 @@ export class TradingSession {
       return null;
     }
     const pos = pf.openPosition(m, sig, price, units, feeRate, bar, step, c.ts, netRisk);
-    this.emit?.({ type: 'position-opened', ts: c.ts, positionId: pos.id, signal: sig, price, size: units, fee: pos.entryFee, stop: sig.stop });
+    this.emit?.({ type: 'position-opened', ts: c.ts, position: pos });
     return pos;
   }
 

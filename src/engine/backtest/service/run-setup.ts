@@ -62,6 +62,11 @@ export interface SetupRun {
 }
 
 export function runSetupBacktest(run: SetupRun): BacktestReport {
+  return runBacktest(setupSessionOptions(run));
+}
+
+/** The session options of one setup over one market: the SAME for `ita backtest`, the bot, the optimizer and `ita replay`. */
+export function setupSessionOptions(run: SetupRun): BacktestOptions {
   const { setup, market, settings } = run;
   const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal });
   const base: Omit<BacktestOptions, 'markets' | 'signalSource'> =
@@ -74,7 +79,7 @@ export function runSetupBacktest(run: SetupRun): BacktestReport {
           slippage: { bps: settings.slippageBps },
         };
   const compat = settings.compat === 'backtesting.py';
-  return runBacktest({
+  return {
     ...base,
     // backtesting.py's semantics have no governor, no policy and no side rule: its parity is checked through the same session.
     governance: compat ? undefined : settings.governance,
@@ -86,7 +91,7 @@ export function runSetupBacktest(run: SetupRun): BacktestReport {
     warmupBars: source.warmupBars,
     onProgress: run.onProgress,
     signal: run.signal,
-  });
+  };
 }
 
 /**
