@@ -4,6 +4,7 @@
  * replay feed drive this same class, so a rule gives the same signal everywhere. Causal by construction: it only
  * ever sees candles up to the one that just closed, and higher-timeframe values only once their candle has closed.
  */
+import type { CostModel } from '../types.ts';
 import type { Candle, MarketKey, Side, Signal, Timeframe } from '../types.ts';
 import { InputError } from '../errors.ts';
 import { timeframeMs } from '../market/timeframes.ts';
@@ -24,6 +25,8 @@ export interface DetectorOptions {
   setups: Setup[];
   /** Measured history of a setup version (journal + backtests), for scoring. */
   history?: (setupId: string, version: string) => SetupHistory | undefined;
+  /** The market account's fees and slippage: signals carry their costs in R at this model (signal.costs). */
+  costs?: CostModel;
 }
 
 interface HigherTimeframe {

@@ -68,7 +68,8 @@ export function runSetupBacktest(run: SetupRun): BacktestReport {
 /** The session options of one setup over one market: the SAME for `ita backtest`, the bot, the optimizer and `ita replay`. */
 export function setupSessionOptions(run: SetupRun): BacktestOptions {
   const { setup, market, settings } = run;
-  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal });
+  const costs = { makerFee: settings.fees.maker, takerFee: settings.fees.taker, slippage: settings.slippageBps / 10_000 };
+  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal, costs });
   const base: Omit<BacktestOptions, 'markets' | 'signalSource'> =
     settings.compat === 'backtesting.py'
       ? backtestingPyMode({ cash: settings.initialCash, commission: settings.fees.taker, finalizeTrades: true })
