@@ -295,6 +295,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         apiKey: config.exchange.apiKey,
         secret: config.exchange.secret,
         sandbox: config.exchange.sandbox,
+        // A perp account trades (and reads candles of) the exchange's USDT-M futures markets.
+        account: config.exchange.account,
         logger,
       });
       stops.push(() => source.close());

@@ -18,6 +18,8 @@ export interface MarketInput {
   account?: AccountType;
   /** Lot rules: units are floored to amountStep; below the minimums the entry is refused. */
   instrument?: InstrumentSpec;
+  /** Candles closed before the first one (the detector's warm-up): they also warm the governor's market statistics. */
+  warmup?: readonly Candle[];
 }
 
 /** Called once per closed candle, in time order; returns the signals decided on that close (may be empty). */

@@ -71,6 +71,8 @@ export class TradingSession {
     this.emit = opts.listener ?? null;
     const emit = this.emit;
     const gate = this.gate;
+    // ATR percentile, 24 h volume and daily closes as live would know them at the start, not empty.
+    if (gate) for (const mk of opts.markets) for (const c of mk.warmup ?? []) gate.observe(mk.key, c);
     if (gate || emit) {
       this.pf.onClosed = (trade) => {
         const ms = this.barMs[trade.marketIndex];

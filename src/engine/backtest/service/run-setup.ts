@@ -87,7 +87,7 @@ export function setupSessionOptions(run: SetupRun): BacktestOptions {
     policy: compat ? undefined : settings.policy,
     leverage: settings.leverage,
     management: { ...base.management, ...source.management },
-    markets: [{ key: market.key, candles: market.candles, detail: run.detail, account: compat ? 'perp' : (settings.account ?? 'spot') }],
+    markets: [{ key: market.key, candles: market.candles, warmup: market.warmup, detail: run.detail, account: compat ? 'perp' : (settings.account ?? 'spot') }],
     signalSource: source,
     warmupBars: source.warmupBars,
     onProgress: run.onProgress,

@@ -74,7 +74,12 @@ export class MarketStats {
     if (before !== undefined && candle.ts <= before) return;
     const closeTs = candle.ts + s.tfMs;
     const last = this.lastPrices.get(market.symbol);
-    if (!last || closeTs >= last.ts) this.lastPrices.set(market.symbol, { price: candle.close, ts: closeTs });
+    // Updated in place: this runs once per candle in every governed backtest.
+    if (!last) this.lastPrices.set(market.symbol, { price: candle.close, ts: closeTs });
+    else if (closeTs >= last.ts) {
+      last.price = candle.close;
+      last.ts = closeTs;
+    }
     // The daily close is the close of the day's last candle: overwrite while the same UTC day goes on.
     const day = Math.floor(candle.ts / DAY_MS);
     const closes = this.dailyCloses.get(market.symbol) ?? [];
