@@ -91,7 +91,7 @@ export function describeAssumptions(s: ResolvedSettings, detail: boolean, opts?:
     marketEntry: 'market entries fill at the next candle OPEN (+ slippage + spread, taker fee); skipped if that open is already beyond the stop',
     limitEntry: 'limit entries rest from the next candle until validUntil exactly (a candle opening at validUntil no longer fills them); fill at the limit when a later candle trades through it, or at the open if it gaps through (better); maker fee',
     stops: 'stops fill at the stop price, or at the open when the candle gaps through it (worse); taker fee + slippage',
-    targets: `take-profits are resting limits (maker fee) filled when a candle trades at or through them, at their price or at a better gap open (the same rule in sim, paper and live); default plan when a signal has none: ${targets}`,
+    targets: `take-profits are resting limits (maker fee) filled when a candle trades at or through them, at their price or at a better gap open; default plan when a signal has none: ${targets}`,
     intrabar: detail
       ? `stop and target inside one candle: decided by the lower-timeframe candles; inside one of those: ${m.intrabar}`
       : `stop and target inside one candle: ${m.intrabar === 'stop-first' ? 'stop first (pessimistic)' : 'target first (optimistic)'}`,
