@@ -2,7 +2,7 @@
  * `ita replay`: the trading session over stored candles with every signal approved, journaled in SQLite step by
  * step. It is the very session `ita backtest` runs (same options from setupSessionOptions), so both list the same
  * trades; only the journal is added. Resumable: each candle's rows and the "last processed candle" mark are
- * committed in ONE transaction; on restart the session re-runs the already journaled candles without writing
+ * committed in ONE transaction (candles without events write nothing); on restart the session re-runs the already journaled candles without writing
  * (it is deterministic, so it arrives in exactly the state it had) and journals from the next candle on.
  */
 import { InputError } from '../errors.ts';
@@ -94,6 +94,17 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRunResult> {
     const progressKey = `replay:${o.market.exchange}:${o.market.symbol}:${o.market.timeframe}:${setup.id}@${setup.version}`;
     const lastTs = (await readState<{ lastTs: number }>(xdb, progressKey))?.lastTs ?? -Infinity;
     const tfMs = timeframeMs(market.key.timeframe);
+    const commit = async (ts: number, write: () => Promise<void>) => {
+      sqlite.exec('BEGIN IMMEDIATE');
+      try {
+        await write();
+        await writeState(xdb, progressKey, { lastTs: ts });
+        sqlite.exec('COMMIT');
+      } catch (error) {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+        throw error;
+      }
+    };
     let processed = 0;
     let resumedAfter = 0;
     const total = market.candles.length;
@@ -104,19 +115,14 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRunResult> {
         resumedAfter++;
         continue;
       }
-      sqlite.exec('BEGIN IMMEDIATE');
-      try {
-        await writeStepEvents(db, events, { ts: ts + tfMs, equity: session.pf.equityNow() }, { account: 'replay', decidedBy: 'replay', portfolio: session.gate?.portfolio });
-        await writeState(xdb, progressKey, { lastTs: ts });
-        sqlite.exec('COMMIT');
-      } catch (error) {
-        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-        throw error;
-      }
+      // A candle without events changes nothing in the journal: re-running it after a kill gives nothing again, so
+      // only candles with decisions, fills or closes are committed (with their equity mark and the progress mark).
+      if (events.length > 0) await commit(ts, () => writeStepEvents(db, events, { ts: ts + tfMs, equity: session.pf.equityNow() }, { account: 'replay', decidedBy: 'replay', portfolio: session.gate?.portfolio }));
       events.length = 0;
       processed++;
       o.onProgress?.(processed + resumedAfter, total);
     }
+    if (session.lastTs > lastTs) await commit(session.lastTs, async () => {});
     const positions = await listManagedPositions(xdb);
     return {
       processed, resumedAfter, verdicts: await listVerdicts(xdb), positions, trades: positions.map(toTrade), equity: session.pf.equityNow(),
