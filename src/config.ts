@@ -62,6 +62,10 @@ export const configSchema = z.object({
       apiKey: z.string().optional(),
       secret: z.string().optional(),
       sandbox: z.boolean().default(false),
+      /** Account type of watched markets unless the watchlist says otherwise: spot (long only) or perp (USDT-M futures). */
+      account: z.enum(['spot', 'perp']).default('spot'),
+      /** Exchange leverage on perp accounts (clamped to governance leverage_cap). */
+      leverage: z.coerce.number().min(1).max(125).default(1),
     })
     .prefault({}),
   offline: z
@@ -170,6 +174,7 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EXCHANGE_API_KEY: 'exchange.apiKey',
   ITA_EXCHANGE_SECRET: 'exchange.secret',
   ITA_EXCHANGE_SANDBOX: 'exchange.sandbox',
+  ITA_EXCHANGE_ACCOUNT: 'exchange.account',
   ITA_MIN_SCORE: 'signals.minScore',
   ITA_MAX_COST_R: 'signals.maxCostR',
   ITA_REPORT_DAILY: 'reports.daily',

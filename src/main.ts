@@ -17,6 +17,8 @@ import { addWatched, listWatched } from './engine/journal/watchlist.ts';
 import { createEngineServices, type LiveRuntime } from './engine/services/index.ts';
 import { DeliveryWorker, LiveEvents, LivePipeline, startLive, type Deliver, type LiveEvent } from './engine/live/index.ts';
 import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
+import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
+import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
 import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
 import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
@@ -90,7 +92,14 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     });
     stops.push(() => kb.close());
     const llm = createLlmLayer(config.llm, { db: store.db });
-    const backtest = await createBacktestService({ db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir });
+    // /backtest runs the setup version the bot trades, under the same account, policy and governor as paper/live.
+    const backtest = await createBacktestService({
+      db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir, setupFor: (id) => registry.get(id)?.setup,
+      settings: {
+        ...DEFAULT_SIMULATION, fees: { maker: config.paper.feePct / 100, taker: config.paper.feePct / 100 },
+        account: config.exchange.account, leverage: config.exchange.leverage, governance, policy: tradingPolicy(config),
+      },
+    });
     const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
 
     // Late-bound: the bot and the market side start after the services that refer to them.
@@ -288,6 +297,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         apiKey: config.exchange.apiKey,
         secret: config.exchange.secret,
         sandbox: config.exchange.sandbox,
+        // A perp account trades (and reads candles of) the exchange's USDT-M futures markets.
+        account: config.exchange.account,
         logger,
       });
       stops.push(() => source.close());
@@ -346,4 +357,10 @@ if (invokedDirectly) {
     process.stderr.write(`ita: ${describeError(error)}\n`);
     process.exit(1);
   });
+}
+
+/** signals.maxCostR is read when the configuration has it (added with the cost policy), else its default. */
+function tradingPolicy(config: { signals: { minScore: number } }): { minScore: number; maxCostR: number } {
+  const signals = config.signals as { minScore: number; maxCostR?: number };
+  return { minScore: signals.minScore, maxCostR: signals.maxCostR ?? DEFAULT_MAX_COST_R };
 }

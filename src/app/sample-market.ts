@@ -82,7 +82,8 @@ export async function startSampleReplay(options: SampleReplayOptions): Promise<S
   }
   const closes = [...timeline.keys()].sort((a, b) => a - b);
   for (const market of markets) {
-    await options.pipeline.warmUp(market, start);
+    // Warm-up = candles CLOSED by the start (open ≤ start − timeframe); a candle still open at the start is replayed.
+    await options.pipeline.warmUp(market, start - timeframeMs(market.timeframe) + 1);
     const history = series.get(market)!.filter((c) => c.ts + timeframeMs(market.timeframe) <= start);
     await options.warm?.(market, history.slice(-200));
   }

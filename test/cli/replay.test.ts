@@ -79,7 +79,7 @@ function progress(file: string): number | undefined {
 }
 
 describe('ita replay', () => {
-  it('killed with SIGKILL 20 times at random moments and restarted, ends in exactly the journal of an uninterrupted run', { timeout: 120_000 }, async () => {
+  it('killed with SIGKILL 20 times at random moments and restarted, ends in exactly the journal of an uninterrupted run', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ita-replay-'));
     const clean = path.join(dir, 'clean.sqlite');
     const killed = path.join(dir, 'killed.sqlite');

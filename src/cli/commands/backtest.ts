@@ -41,6 +41,12 @@ interface BacktestOpts {
   workers?: string;
   json?: boolean;
   out?: string;
+  account?: string;
+  leverage?: string;
+  governor: boolean;
+  governance?: string;
+  minScore?: string;
+  maxCostR?: string;
 }
 
 export function register(program: Command): void {
@@ -75,6 +81,12 @@ export function register(program: Command): void {
     .option('--objective <name>', 'sharpe | expectancy | profit_factor | calmar', 'sharpe')
     .option('--train-split <fraction>', 'share of the candles the optimizer may see', '0.7')
     .option('--workers <n>', 'optimizer worker threads (default: all cores)')
+    .option('--account <type>', 'account type of the market: spot (long only) or perp (USDT-M perpetual, long and short); default exchange.account')
+    .option('--leverage <n>', 'exchange leverage on a perp account (clamped to governance leverage_cap); default exchange.leverage')
+    .option('--no-governor', 'research switch: do not apply the risk governor (the report says so)')
+    .option('--governance <file>', 'risk limits file (default: governance.yaml at the project root)')
+    .option('--min-score <n>', 'signal policy: minimum score to enter (default signals.minScore)')
+    .option('--max-cost-r <n>', 'signal policy: refuse signals whose stopped-out costs exceed this many R (default signals.maxCostR)')
     .option('--json', 'print the result as JSON instead of the summary')
     .option('--out <dir>', 'write report.json, trades.csv, equity.png and trade charts here')
     .addHelpText(
@@ -107,7 +119,7 @@ export function register(program: Command): void {
         setup,
         market,
         detail,
-        settings: simulationSettings(opts),
+        settings: await simulationSettings(opts),
         walkForward: opts.walkForward ? { trainDays: positive(opts.trainDays, 'train-days'), testDays: positive(opts.testDays, 'test-days') } : undefined,
         monteCarlo: opts.monteCarlo ? { iterations: Math.round(positive(opts.monteCarlo, 'monte-carlo')), ruinDrawdownPct: positive(opts.ruinDd, 'ruin-dd') } : undefined,
         optimize: opts.optimize ? optimizeOptions(opts) : undefined,
@@ -180,11 +192,30 @@ function nonNegative(value: string, field: string): number {
   return n;
 }
 
-function simulationSettings(opts: BacktestOpts) {
+/** Account, policy and governor options shared with `ita replay` (same names, same defaults). */
+export async function tradingSettings(opts: { account?: string; leverage?: string; governor?: boolean; governance?: string; minScore?: string; maxCostR?: string }) {
+  const { tradingDefaults } = await import('../../app/trading-defaults.ts');
+  const { loadGovernance } = await import('../../engine/risk/index.ts');
+  const d = tradingDefaults();
+  const account = opts.account ?? d.account;
+  if (account !== 'spot' && account !== 'perp') throw new InputError(`--account must be spot or perp, got "${account}"`, { field: 'account', value: account });
+  return {
+    account: account as 'spot' | 'perp',
+    leverage: opts.leverage === undefined ? d.leverage : positive(opts.leverage, 'leverage'),
+    governance: opts.governor === false ? undefined : opts.governance ? loadGovernance(opts.governance) : loadGovernance(),
+    policy: {
+      minScore: opts.minScore === undefined ? d.minScore : nonNegative(opts.minScore, 'min-score'),
+      maxCostR: opts.maxCostR === undefined ? d.maxCostR : positive(opts.maxCostR, 'max-cost-r'),
+    },
+  };
+}
+
+async function simulationSettings(opts: BacktestOpts) {
   if (opts.compat !== undefined && opts.compat !== 'backtesting.py') {
     throw new InputError(`--compat knows only "backtesting.py", got "${opts.compat}"`, { field: 'compat', value: opts.compat });
   }
   return {
+    ...(await tradingSettings(opts)),
     initialCash: positive(opts.cash, 'cash'),
     sizing: sizing(opts),
     fees: { taker: nonNegative(opts.feeTaker, 'fee-taker') / 100, maker: nonNegative(opts.feeMaker, 'fee-maker') / 100 },

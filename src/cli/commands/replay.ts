@@ -24,12 +24,17 @@ interface ReplayOpts {
   to?: string;
   governance?: string;
   progress?: string;
+  account?: string;
+  leverage?: string;
+  governor: boolean;
+  minScore?: string;
+  maxCostR?: string;
 }
 
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('replay stored candles through the live path (detector → risk governor → paper broker → journal), approving every signal')
+    .description('replay stored candles through the trading session (detector → policy → risk governor → simulated venue → journal), approving every signal')
     .requiredOption('--csv <file>', 'candle file (any format `ita import` reads)')
     .requiredOption('--setup <id|path>', 'setup id from the setups directory, or a YAML file')
     .option('--auto-approve', 'approve every signal (required: interactive approval happens in the bot)')
@@ -43,6 +48,11 @@ export function register(program: Command): void {
     .option('--from <time>', 'trade from this time (ISO date or epoch ms); earlier candles only warm up the detector')
     .option('--to <time>', 'stop before this time')
     .option('--governance <file>', 'risk limits file (default: governance.yaml at the project root)')
+    .option('--account <type>', 'account type of the market: spot (long only) or perp (USDT-M perpetual); default exchange.account')
+    .option('--leverage <n>', 'exchange leverage on a perp account (clamped to governance leverage_cap); default exchange.leverage')
+    .option('--no-governor', 'research switch: do not apply the risk governor (as `ita backtest --no-governor`)')
+    .option('--min-score <n>', 'signal policy: minimum score to enter (default signals.minScore)')
+    .option('--max-cost-r <n>', 'signal policy: refuse signals whose stopped-out costs exceed this many R (default signals.maxCostR)')
     .option('--json', 'print the verdicts and trades as JSON')
     .option('--progress <n>', 'print "replay: done/total candles" to stderr every n committed candles')
     .addHelpText('after', [
@@ -62,8 +72,8 @@ export function register(program: Command): void {
       const { readCandlesFromCsv } = await import('../../engine/market/csv/read-candles.ts');
       const { inferTimeframe, parseTimeframe } = await import('../../engine/market/timeframes.ts');
       const { loadSetupFile } = await import('../../engine/setups/index.ts');
-      const { loadGovernance } = await import('../../engine/risk/index.ts');
-      const { runReplay } = await import('../../engine/exec/executor/replay.ts');
+      const { runReplay } = await import('../../engine/trading/replay.ts');
+      const { tradingSettings } = await import('./backtest.ts');
       const { formatVerdictLine, formatTradeLine } = await import('../../engine/exec/reports/replay-lines.ts');
 
       const all = readCandlesFromCsv(opts.csv);
@@ -82,19 +92,21 @@ export function register(program: Command): void {
       const to = opts.to ? parseTime(opts.to, 'to') : undefined;
       const candles = to === undefined ? all : all.filter((c) => c.ts < to);
 
+      const trading = await tradingSettings(opts);
       const result = await runReplay({
         dbFile: opts.db, market: { exchange: opts.exchange, symbol: opts.symbol, timeframe: tf }, candles, setups: [setup],
-        governance: opts.governance ? loadGovernance(opts.governance) : loadGovernance(), equity0: equity, feeRate: fee / 100, from,
+        ...trading, equity0: equity, feeRate: fee / 100, from,
         onProgress: every > 0 ? (done, total) => done % every === 0 && process.stderr.write(`replay: ${done}/${total} candles\n`) : undefined,
       });
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ processed: result.processed, resumedAfter: result.resumedAfter, equity: result.equity, verdicts: result.verdicts, trades: result.trades }, null, 2) + '\n');
+        const { processed, resumedAfter, equity: finalEquity, assumptions, verdicts, trades } = result;
+        process.stdout.write(JSON.stringify({ processed, resumedAfter, equity: finalEquity, assumptions, verdicts, trades }, null, 2) + '\n');
         return;
       }
       for (const v of result.verdicts) process.stdout.write(formatVerdictLine(v) + '\n');
-      const closed = result.trades.filter((t) => t.status === 'closed');
-      process.stdout.write(`\nTrades (${closed.length} closed, ${result.trades.filter((t) => t.status === 'open' || t.status === 'pending').length} open):\n`);
-      for (const t of result.trades) process.stdout.write(formatTradeLine(t) + '\n');
+      const closed = result.positions.filter((t) => t.status === 'closed');
+      process.stdout.write(`\nTrades (${closed.length} closed, ${result.positions.filter((t) => t.status === 'open' || t.status === 'pending').length} open):\n`);
+      for (const t of result.positions) process.stdout.write(formatTradeLine(t) + '\n');
       const accepted = result.verdicts.filter((v) => v.status === 'accepted').length;
       process.stdout.write(
         `\n${result.verdicts.length} verdict(s): ${accepted} accepted, ${result.verdicts.length - accepted} refused or failed; equity ${result.equity.toFixed(2)}` +

@@ -26,6 +26,8 @@ export interface DetectorSourceOptions {
    */
   compat?: 'backtesting.py';
   history?: DetectorOptions['history'];
+  /** The account's cost model, for the signals' costs in R (the detector sets signal.costs from it). */
+  costs?: DetectorOptions['costs'];
   /** Sees every signal handed to the runner (e.g. to draw the chart of a trade later). */
   onSignal?: (signal: Signal) => void;
 }
@@ -45,7 +47,7 @@ export function detectorSource(markets: readonly DetectorMarket[], setups: reado
   const protective = options.compat !== 'backtesting.py';
   const bySetup = new Map(setups.map((s) => [s.id, s]));
   const detectors = markets.map((market) => {
-    const detector = new MarketDetector({ market: market.key, setups: [...setups], history: options.history });
+    const detector = new MarketDetector({ market: market.key, setups: [...setups], history: options.history, costs: options.costs });
     for (const candle of market.warmup ?? []) detector.update(candle);
     return detector;
   });

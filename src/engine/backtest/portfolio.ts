@@ -9,12 +9,21 @@ import { exitAtMarket, type PlannedTarget, type SimPosition } from '../exec/sim/
 import { costsFor, planFor, type ResolvedSettings } from './settings.ts';
 import type { BacktestOptions, EquityCurve, SkippedSignal, TradeRecord } from './types.ts';
 
+/** An approved entry waiting for its fill, with what the governor allowed when it was decided. */
+export interface PendingEntry {
+  signal: Signal;
+  /** The governor's size (units at the decision's reference price); Infinity without a governor. */
+  maxUnits: number;
+  /** Risk per trade as a fraction of equity (the governor's effective risk, or the sizing setting). */
+  riskFraction: number;
+}
+
 export interface MarketBook {
   positions: SimPosition[];
   /** Market entries decided at the last close, filled at the next open. */
-  marketEntries: Signal[];
+  marketEntries: PendingEntry[];
   /** Limit entries resting until filled or expired. */
-  limits: Signal[];
+  limits: PendingEntry[];
 }
 
 export class Portfolio {
@@ -47,12 +56,21 @@ export class Portfolio {
     this.eq = new Float64Array(capacity);
   }
 
-  skip(sig: Signal, rule: string): void {
-    this.skipped.push({ signalId: sig.id, setupId: sig.setupId, symbol: sig.symbol, ts: sig.ts, rule });
+  /** Called with every trade as it closes (governor bookkeeping, journaling). */
+  onClosed: ((trade: TradeRecord) => void) | null = null;
+  onSkipped: ((sig: Signal, rule: string, reason: string) => void) | null = null;
+
+  skip(sig: Signal, rule: string, reason?: string): void {
+    this.skipped.push({ signalId: sig.id, setupId: sig.setupId, symbol: sig.symbol, ts: sig.ts, rule, reason });
+    this.onSkipped?.(sig, rule, reason ?? rule);
+  }
+
+  openPositions(): readonly SimPosition[] {
+    return this.open;
   }
 
   /** Price of market m as known at `now` (no `now`: the latest close, for the equity curve). */
-  private mark(m: number, now: number): number {
+  mark(m: number, now: number): number {
     return this.closeKnownAt[m] <= now ? this.lastClose[m] : this.lastOpen[m];
   }
 
@@ -82,7 +100,7 @@ export class Portfolio {
     return { ts: this.ts.slice(0, this.stepCount), equity: this.eq.slice(0, this.stepCount) };
   }
 
-  openPosition(m: number, sig: Signal, price: number, units: number, feeRate: number, bar: number, step: number, ts: number): SimPosition {
+  openPosition(m: number, sig: Signal, price: number, units: number, feeRate: number, bar: number, step: number, ts: number, netRiskPerUnit = NaN): SimPosition {
     const plan = planFor(sig, this.s);
     const dir = direction(sig.side);
     const risk = Number.isFinite(sig.stop) ? Math.abs(price - sig.stop) : NaN;
@@ -109,6 +127,7 @@ export class Portfolio {
       stop: sig.stop,
       stopReason: 'stop',
       riskPerUnit: risk,
+      netRiskPerUnit,
       targets,
       targetsTaken: 0,
       breakEvenAtR: plan.breakEvenAtR,
@@ -133,7 +152,9 @@ export class Portfolio {
     const book = this.books[pos.marketIndex].positions;
     book.splice(book.indexOf(pos), 1);
     this.open.splice(this.open.indexOf(pos), 1);
-    this.closed.push(this.toRecord(pos, step, NaN));
+    const trade = this.toRecord(pos, step, NaN);
+    this.closed.push(trade);
+    this.onClosed?.(trade);
   }
 
   private toRecord(pos: SimPosition, exitStep: number, markPrice: number): TradeRecord {
@@ -178,7 +199,7 @@ export class Portfolio {
       fees,
       pnl,
       returnPct: pnl / (pos.size * pos.entryPrice),
-      rMultiple: pos.riskPerUnit > 0 ? pnl / (pos.size * pos.riskPerUnit) : NaN,
+      rMultiple: pos.netRiskPerUnit > 0 ? pnl / (pos.size * pos.netRiskPerUnit) : pos.riskPerUnit > 0 ? pnl / (pos.size * pos.riskPerUnit) : NaN,
       exitReason: last?.reason ?? 'end-of-data',
     };
   }
@@ -187,7 +208,7 @@ export class Portfolio {
   finish(): void {
     const lastStep = this.stepCount - 1;
     for (const book of this.books) {
-      for (const sig of [...book.marketEntries, ...book.limits]) this.skip(sig, 'no candle left to fill');
+      for (const p of [...book.marketEntries, ...book.limits]) this.skip(p.signal, 'no candle left to fill');
       book.marketEntries = [];
       book.limits = [];
     }

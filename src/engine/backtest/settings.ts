@@ -70,27 +70,48 @@ export function costsFor(atr: number, s: ResolvedSettings): CostModel {
   };
 }
 
-export function describeAssumptions(s: ResolvedSettings, detail: boolean): Record<string, string> {
+function describeAccounts(opts: BacktestOptions | undefined): string {
+  const kinds = new Set((opts?.markets ?? []).map((mk) => mk.account ?? 'perp'));
+  const parts: string[] = [];
+  if (kinds.has('spot')) parts.push('spot: long only (short signals refused with rule "side"), leverage 1');
+  if (kinds.has('perp')) {
+    const cap = opts?.governance?.leverageCap;
+    const lev = Math.max(1, Math.min(opts?.leverage ?? 1, cap ?? Infinity));
+    parts.push(`USDT-margined perpetual: long and short, leverage ${lev}×${cap !== undefined ? ` (governance cap ${cap}×)` : ''}; funding is NOT charged`);
+  }
+  return parts.join('; ') || 'none';
+}
+
+export function describeAssumptions(s: ResolvedSettings, detail: boolean, opts?: BacktestOptions): Record<string, string> {
   const m = s.management;
+  const g = opts?.governance;
   const targets = m.defaultTargets.map((t) => `${t.closeFraction * 100} % at ${t.r}R`).join(', ') || 'none';
   return {
     signalTiming: 'signals are decided on a candle close; nothing from later candles is visible to the decision',
     marketEntry: 'market entries fill at the next candle OPEN (+ slippage + spread, taker fee); skipped if that open is already beyond the stop',
-    limitEntry: 'limit entries rest until validUntil; fill at the limit when a later candle trades through it, or at the open if it gaps through (better); maker fee',
+    limitEntry: 'limit entries rest from the next candle until validUntil exactly (a candle opening at validUntil no longer fills them); fill at the limit when a later candle trades through it, or at the open if it gaps through (better); maker fee',
     stops: 'stops fill at the stop price, or at the open when the candle gaps through it (worse); taker fee + slippage',
-    targets: `take-profits are resting limits (maker fee) filled at their price or at a better gap open; default plan when a signal has none: ${targets}`,
+    targets: `take-profits are resting limits (maker fee) filled when a candle trades at or through them, at their price or at a better gap open; default plan when a signal has none: ${targets}`,
     intrabar: detail
       ? `stop and target inside one candle: decided by the lower-timeframe candles; inside one of those: ${m.intrabar}`
       : `stop and target inside one candle: ${m.intrabar === 'stop-first' ? 'stop first (pessimistic)' : 'target first (optimistic)'}`,
     limitFillBar: 'after a limit fills inside a candle, only the stop is checked in that candle (pessimistic); targets from the next candle',
     stopManagement: [
       Number.isFinite(m.breakEvenAtR) ? `stop moves to break-even after +${m.breakEvenAtR}R` : 'no break-even move',
+      Number.isFinite(m.breakEvenAtR) ? 'break-even = the entry price (fees not covered)' : '',
       m.trailAtrMultiple > 0 ? `remainder trailed at ${m.trailAtrMultiple} × ATR (signal.context.atr) after the first target` : 'no trailing stop',
       'stop changes apply from the next candle; a stop never widens',
-    ].join('; '),
+    ].filter((t) => t !== '').join('; '),
     timeStop: m.timeStopBars > 0 ? `exit at the next open after ${m.timeStopBars} bars` : 'none',
-    oppositeSignal: m.oppositeSignal,
-    positions: m.pyramiding ? 'pyramiding: several positions per market' : 'one position per market at a time',
+    oppositeSignal: `${m.oppositeSignal}: decided on the opposite signal's close, filled at the next open; applies to every detected signal of the setup (an exit needs no score, and works on spot)`,
+    positions: m.pyramiding ? 'pyramiding: several positions per market' : 'one position per market at a time (a signal while in a position or with an entry pending is refused with rule "one-position")',
+    account: describeAccounts(opts),
+    signalPolicy: opts?.policy
+      ? `entries need score ≥ ${opts.policy.minScore} and a stopped-trade cost ≤ ${opts.policy.maxCostR} R (fees + slippage at these settings)`
+      : 'no minimum score and no cost limit (research)',
+    governor: g
+      ? 'risk governor applied to every entry as in paper/live (daily loss lock, kill switch, open-risk cap, cooldown, correlation, leverage cap, allowlist); size = its effective risk; a tripped kill switch is lifted by the simulated trader after its window'
+      : 'risk governor OFF (research switch --no-governor): no daily lock, kill switch, open-risk cap, cooldown or correlation limit',
     sizing: describeSizing(s.sizing),
     fees: `maker ${(s.fees.maker * 100).toFixed(4)} %, taker ${(s.fees.taker * 100).toFixed(4)} % of notional at the fill price, charged on entry and on every exit`,
     slippage: `${s.slippage.bps} bps + ${s.slippage.atrFraction} × ATR, adverse, on market and stop fills`,

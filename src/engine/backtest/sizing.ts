@@ -3,6 +3,7 @@
  * turns 0 into a skipped signal with the rule that refused it.
  */
 import type { SizingOptions } from './types.ts';
+import { floorToStep } from '../trading/lots.ts';
 
 /** backtesting.py sizes its default order at (1 − machine epsilon) of the available margin. */
 const ALL_IN_FRACTION = 1 - Number.EPSILON;
@@ -15,12 +16,8 @@ export interface SizingContext {
   /** Reference price the fee is charged on (the fill price, or the unadjusted price in backtesting.py's model). */
   feeRate: number;
   stop: number;
-}
-
-function roundDown(units: number, lotStep: number): number {
-  if (!(lotStep > 0)) return units;
-  // The small tolerance keeps 3 / 0.1 style floating error from dropping a whole lot.
-  return Math.floor(units / lotStep + 1e-9) * lotStep;
+  /** Loss per unit at the stop with fees and slippage (1R net); when given, risk sizing divides by it. */
+  netRiskPerUnit?: number;
 }
 
 export function sizeUnits(sizing: SizingOptions, ctx: SizingContext): number {
@@ -29,7 +26,8 @@ export function sizeUnits(sizing: SizingOptions, ctx: SizingContext): number {
   let units: number;
   switch (sizing.kind) {
     case 'risk': {
-      const risk = Math.abs(ctx.fillPrice - ctx.stop);
+      const net = ctx.netRiskPerUnit;
+      const risk = net !== undefined && net > 0 ? net : Math.abs(ctx.fillPrice - ctx.stop);
       units = risk > 0 ? (ctx.equity * sizing.riskFraction) / risk : 0;
       break;
     }
@@ -46,14 +44,14 @@ export function sizeUnits(sizing: SizingOptions, ctx: SizingContext): number {
       return Math.floor((Math.max(0, ctx.freeMargin) * ALL_IN_FRACTION) / perUnitCost / lot) * lot;
     }
   }
-  return roundDown(Math.min(units, affordable), sizing.lotStep ?? 0);
+  return floorToStep(Math.min(units, affordable), sizing.lotStep ?? 0);
 }
 
 export function describeSizing(sizing: SizingOptions): string {
   const lot = sizing.lotStep ? `, rounded down to lots of ${sizing.lotStep}` : '';
   switch (sizing.kind) {
     case 'risk':
-      return `risk ${(sizing.riskFraction * 100).toFixed(3)} % of equity per trade / |entry fill − stop|, capped by free margin${lot}`;
+      return `risk ${(sizing.riskFraction * 100).toFixed(3)} % of equity per trade / (|entry fill − stop fill| + entry and stop fees): a stopped trade loses about 1R NET; capped by free margin${lot}`;
     case 'fixed-fraction':
       return `notional = ${(sizing.fraction * 100).toFixed(3)} % of equity, capped by free margin${lot}`;
     case 'fixed-amount':

@@ -2,7 +2,10 @@
  * Backtest inputs and outputs. The engine is driven by a per-candle signal source so the very same detector that
  * runs live can run here; everything the simulation assumes is spelled out in `BacktestReport.assumptions`.
  */
-import type { Candle, MarketKey, Side, Signal } from '../types.ts';
+import type { AccountType, Candle, MarketKey, Side, Signal } from '../types.ts';
+import type { Governance, RiskVerdict } from '../risk/index.ts';
+import type { InstrumentSpec } from '../exec/executor/market-stats.ts';
+import type { SimPosition } from '../exec/sim/position.ts';
 import type { BacktestStatistics } from './metrics.ts';
 import type { Breakdowns } from './breakdown.ts';
 
@@ -11,6 +14,12 @@ export interface MarketInput {
   candles: Candle[];
   /** Lower-timeframe candles covering the same period; used only to decide the order of stop and target inside a bar. */
   detail?: Candle[];
+  /** Spot takes longs only; perp (USDT-margined perpetual) takes both sides with leverage. Default perp (no side rule). */
+  account?: AccountType;
+  /** Lot rules: units are floored to amountStep; below the minimums the entry is refused. */
+  instrument?: InstrumentSpec;
+  /** Candles closed before the first one (the detector's warm-up): they also warm the governor's market statistics. */
+  warmup?: readonly Candle[];
 }
 
 /** Called once per closed candle, in time order; returns the signals decided on that close (may be empty). */
@@ -78,7 +87,24 @@ export interface BacktestOptions {
   warmupBars?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** The signal policy (minimum score, cost in R); absent: every signal may enter (the account's side rule still holds). */
+  policy?: { minScore: number; maxCostR: number };
+  /** The risk governor's limits; absent: no governor (research mode, stated in the assumptions). */
+  governance?: Governance;
+  /** Exchange leverage of perp accounts (clamped to governance.leverageCap); spot is always 1. Default 1. */
+  leverage?: number;
+  /** The decision source: true approves. Backtest and replay approve every signal. */
+  decide?: (signal: Signal) => boolean;
+  /** Sees every decision, opened position and closed trade as it happens (journaling in replay / paper). */
+  listener?: (event: SessionEvent) => void;
 }
+
+/** What the trading session reports outward; a closed trade carries its setup id and version. */
+export type SessionEvent =
+  | { type: 'decision'; ts: number; signal: Signal; accepted: boolean; rule?: string; reason?: string; verdict?: RiskVerdict; equity: number }
+  | { type: 'position-opened'; ts: number; position: SimPosition }
+  | { type: 'trade-closed'; ts: number; trade: TradeRecord }
+  | { type: 'skipped'; ts: number; signal: Signal; rule: string; reason: string };
 
 export type ExitReason = 'stop' | 'target' | 'trailing-stop' | 'break-even-stop' | 'time-stop' | 'opposite-signal' | 'end-of-data';
 
@@ -118,7 +144,7 @@ export interface TradeRecord {
   pnl: number;
   /** pnl / (size × entryPrice): backtesting.py's ReturnPct. */
   returnPct: number;
-  /** pnl / (size × initial risk per unit); NaN without a stop. */
+  /** pnl / planned risk: size × (entry − stop fill + entry and stop fees), so a stopped trade is about −1R net; NaN without a stop. */
   rMultiple: number;
   exitReason: ExitReason;
 }
@@ -129,6 +155,8 @@ export interface SkippedSignal {
   symbol: string;
   ts: number;
   rule: string;
+  /** Why, in words (with the numbers when a governor rule refused it). */
+  reason?: string;
 }
 
 export interface EquityCurve {

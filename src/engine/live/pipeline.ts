@@ -13,6 +13,7 @@ import { timeframeMs } from '../market/timeframes.ts';
 import type { ExchangeGateway } from '../market/gateway.ts';
 import { saveSignals, type JournalDb } from '../journal/signals.ts';
 import { candlesBefore, candlesBetween, storeCandles } from '../journal/candle-history.ts';
+import { warmupCandles } from '../setups/warmup.ts';
 import { enqueue } from '../journal/outbox.ts';
 import { loadUserSettings, type SettingsDefaults } from '../services/settings.ts';
 import { LiveEvents, marketKey } from './events.ts';
@@ -56,7 +57,6 @@ interface MarketState {
   lastTs?: number;
 }
 
-const DEFAULT_WARMUP = 1000;
 
 export class LivePipeline {
   readonly events: LiveEvents;
@@ -99,6 +99,7 @@ export class LivePipeline {
   }
 
   /** Builds and warms a market's detector now rather than on its first candle. */
+  /** `beforeTs`: warm-up candles OPEN before it; pass (start − timeframe + 1) to take only candles closed by start. */
   async warmUp(market: MarketKey, beforeTs = Number.MAX_SAFE_INTEGER): Promise<void> {
     await this.serialized(() => this.stateFor(market, beforeTs));
   }
@@ -182,7 +183,8 @@ export class LivePipeline {
     if (state) return state;
     const detector = new MarketDetector({ market, setups: this.options.setups(), history: this.options.history });
     state = { detector };
-    const history = await candlesBefore(this.options.db, market, beforeTs, this.options.warmupCandles ?? DEFAULT_WARMUP);
+    // The same warm-up length as backtests and replays: computed from what the setups read.
+    const history = await candlesBefore(this.options.db, market, beforeTs, this.options.warmupCandles ?? warmupCandles(this.options.setups(), market.timeframe));
     // Warm-up signals are history: the detector must see them to stay causal, but they are not news.
     for (const candle of history) detector.update(candle);
     state.lastTs = history.at(-1)?.ts;

@@ -5,7 +5,7 @@
  * ccxt costs ~0.5 s and ~130 MB to import, so it is loaded inside `createGateway`, never at module load.
  */
 import type { Exchange } from 'ccxt';
-import type { Candle, Timeframe } from '../types.ts';
+import type { AccountType, Candle, Timeframe } from '../types.ts';
 import { ClockSkewError, ConfigError, ExchangeUnavailableError, InputError } from '../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
 import { timeframeMs } from './timeframes.ts';
@@ -49,6 +49,20 @@ export interface GatewayOptions {
   enableRateLimit?: boolean;
   /** Candles per request when backfilling; default: what ccxt says the exchange allows, else 500. */
   pageLimit?: number;
+  /** spot (default) or perp: USDT-margined perpetual futures through the exchange's futures class (binance → binanceusdm). */
+  account?: AccountType;
+}
+
+/** ccxt's USDT-margined futures class of an exchange id (its own hosts, e.g. Binance's fapi). */
+const PERP_CLASSES: Record<string, string> = { binance: 'binanceusdm', binanceusdm: 'binanceusdm' };
+
+export function ccxtClassFor(exchangeId: string, account: AccountType = 'spot'): string {
+  if (account === 'spot') return exchangeId;
+  const perp = PERP_CLASSES[exchangeId];
+  if (!perp) {
+    throw new ConfigError(`perp accounts are supported on ${Object.keys(PERP_CLASSES).join(', ')}; "${exchangeId}" has no USDT-M futures class here`, { field: 'exchange.account', value: exchangeId });
+  }
+  return perp;
 }
 
 export interface MarketInfo {
@@ -117,13 +131,17 @@ const EXCHANGE_DEFAULTS: Record<string, Record<string, unknown>> = {
       adjustForTimeDifference: true, recvWindow: 10_000,
     },
   },
+  // USDT-M perpetuals: only linear markets (fapi hosts), no wallet/margin calls on market load.
+  binanceusdm: {
+    options: { fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, fetchMargins: false, warnOnFetchOpenOrdersWithoutSymbol: false },
+  },
 };
 
 const FALLBACK_PAGE_LIMIT = 500;
 
 export async function createGateway(options: GatewayOptions): Promise<ExchangeGateway> {
   const ccxt = (await import('ccxt')).default as unknown as CcxtModule & Record<string, unknown>;
-  const exchangeId = options.exchangeId;
+  const exchangeId = ccxtClassFor(options.exchangeId, options.account);
   const ExchangeClass = (ccxt as unknown as { exchanges: string[] }).exchanges.includes(exchangeId)
     ? (ccxt[exchangeId] as new (config: Record<string, unknown>) => Exchange)
     : undefined;

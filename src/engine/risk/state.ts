@@ -55,6 +55,10 @@ export function onPositionOpened(s: PortfolioState, position: OpenPosition): Por
 export function onEquity(s: PortfolioState, equity: number, at: number, g: Governance): PortfolioState {
   const rolled = onNewDay(s, at, g);
   const history = rolled.equityHistory.filter((e) => e.ts >= at - g.killSwitch.windowMs && e.ts <= at);
+  // A sample followed by a later one at least as high can never be the window's peak again (any window holding it
+  // holds the later one too): dropping it keeps the kill switch exact and the history short (one sample per
+  // candle would make every update O(window) in a 1m backtest).
+  while (history.length > 0 && history[history.length - 1].equity <= equity) history.pop();
   history.push({ ts: at, equity });
   return applyLimits({ ...rolled, equity, equityHistory: history }, at, g);
 }

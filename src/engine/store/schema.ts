@@ -2,7 +2,7 @@
  * The typed Kysely view of the engine's tables. Epoch-ms integers for times, 0/1 for booleans.
  * Each migration that adds a table adds its interface here.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface CandleTable {
   exchange: string;
@@ -100,6 +100,8 @@ export interface WatchlistTable {
   symbol: string;
   timeframe: string;
   added_at: number;
+  /** spot | perp; NULL = the configured default (exchange.account). */
+  account: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface UserSettingsTable {

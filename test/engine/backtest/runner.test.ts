@@ -56,7 +56,8 @@ describe('fills', () => {
     });
     const t = r.trades[0];
     expect(t.entryPrice).toBeCloseTo(100.1, 9);
-    const units = 100 / (100.1 - 95); // 19.6078…
+    // 1R net: 100 = units × (100.1 − 94.905 stop fill (10 bps) + 100.1 × 0.1 % entry fee + 94.905 × 0.1 % stop fee).
+    const units = 100 / (100.1 - 94.905 + 0.1001 + 0.094905); // 18.9009…
     expect(t.size).toBeCloseTo(units, 9);
     const fees = units * 100.1 * 0.001 + units * 110 * 0.0002;
     expect(t.fees).toBeCloseTo(fees, 9);
@@ -128,7 +129,8 @@ describe('management', () => {
     const again = signal({ side: 'long', entry: 100, stop: 95, ts: 1 });
     const tiny = signal({ side: 'long', entry: 100, stop: 95 });
     const r = run({ markets: [{ key: KEY, candles }], signalSource: scripted({ 0: [longTo110], 1: [again] }), management: PLAIN });
-    expect(r.skipped.map((s) => s.rule)).toEqual(['already in a position']);
+    expect(r.skipped.map((s) => s.rule)).toEqual(['one-position']);
+    expect(r.skipped[0].reason).toMatch(/already in a position/);
     const r2 = runBacktest({ initialCash: 100, sizing: { kind: 'risk', riskFraction: 0.01, lotStep: 1 }, markets: [{ key: KEY, candles }], signalSource: scripted({ 0: [tiny] }) });
     expect(r2.skipped.map((s) => s.rule)).toEqual(['size rounds to 0 units']); // 1 / 5 = 0.2 unit → 0 lots
   });
@@ -164,7 +166,7 @@ describe('management', () => {
     const short = signal({ side: 'short', entry: 100, stop: 105, ts: 1, id: 's' });
     const exitOnly = run({ markets: [{ key: KEY, candles }], signalSource: scripted({ 0: [longTo110], 1: [short] }), management: { ...PLAIN, oppositeSignal: 'exit' } });
     expect(exitOnly.trades.map((t) => [t.side, t.exitBar, t.exitReason])).toEqual([['long', 2, 'opposite-signal']]);
-    expect(exitOnly.skipped[0].rule).toMatch(/oppositeSignal=exit/);
+    expect(exitOnly.skipped[0].reason).toMatch(/oppositeSignal=exit/);
     const pyr = run({ markets: [{ key: KEY, candles }], signalSource: scripted({ 0: [longTo110], 1: [long2] }), management: { ...PLAIN, pyramiding: true } });
     expect(pyr.trades.map((t) => [t.signalId, t.entryBar])).toEqual([[longTo110.id, 1], ['l2', 2]]);
   });

@@ -6,7 +6,7 @@ import { createSetupRegistry } from '../../../src/engine/journal/setup-registry.
 import { listSetupVersions } from '../../../src/engine/journal/setup-versions.ts';
 import { getSignal, recentSignals, saveSignals } from '../../../src/engine/journal/signals.ts';
 import { getDecision, recordDecision } from '../../../src/engine/journal/decisions.ts';
-import { addWatched, listWatched, removeWatched } from '../../../src/engine/journal/watchlist.ts';
+import { addWatched, listWatched, removeWatched, setWatchedAccount } from '../../../src/engine/journal/watchlist.ts';
 import { InputError } from '../../../src/engine/errors.ts';
 import { ROOT } from '../../helpers/candles.ts';
 import { HOUR, makeSignal, T0, tempDb, type TempDb } from './fixtures.ts';
@@ -47,6 +47,19 @@ describe('journal', () => {
     expect(await listWatched(t.store.db)).toEqual([{ ...m, addedAt: T0 }]);
     expect(await removeWatched(t.store.db, m)).toBe(true);
     expect(await removeWatched(t.store.db, m)).toBe(false);
+  });
+
+  it('watchlist: each market has an account type (spot, perp, or the configured default)', async () => {
+    const btc = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' as const };
+    const eth = { exchange: 'binance', symbol: 'ETH/USDT', timeframe: '1h' as const };
+    await addWatched(t.store.db, btc, T0, 'perp');
+    await addWatched(t.store.db, eth, T0 + 1);
+    expect(await listWatched(t.store.db)).toEqual([{ ...btc, addedAt: T0, account: 'perp' }, { ...eth, addedAt: T0 + 1 }]);
+    expect(await setWatchedAccount(t.store.db, eth, 'spot')).toBe(true);
+    expect(await setWatchedAccount(t.store.db, btc, undefined)).toBe(true);
+    expect((await listWatched(t.store.db)).map((w) => w.account)).toEqual([undefined, 'spot']);
+    // The column refuses anything but the two account types.
+    await expect(t.store.db.updateTable('watchlist').set({ account: 'margin' }).execute()).rejects.toThrow(/CHECK constraint/);
   });
 });
 

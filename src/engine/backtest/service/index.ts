@@ -13,7 +13,7 @@ import { InputError, ItaError } from '../../errors.ts';
 import { isTimeframe } from '../../market/timeframes.ts';
 import { getCandles, listMarkets } from '../../store/candles.ts';
 import type { Database } from '../../store/schema.ts';
-import { loadSetupFile } from '../../setups/index.ts';
+import { loadSetupFile, type Setup } from '../../setups/index.ts';
 import type { SetupHistory } from '../../signals/scoring.ts';
 import { reportJson, tradesCsv } from '../outputs.ts';
 import { analyzeSetup } from './analysis.ts';
@@ -33,6 +33,11 @@ export interface BacktestServiceDeps {
   dataDir: string;
   setupsDir: string;
   settings?: SimulationSettings;
+  /**
+   * The version of a setup the bot trades (the setup registry, with /setup edits applied). Backtests, walk-forward
+   * and the optimizer run THAT version and store under it; absent or unknown id: the YAML file.
+   */
+  setupFor?: (id: string) => Setup | undefined;
   /** Walk-forward windows used by the bot's request (days). */
   walkForward?: { trainDays: number; testDays: number };
   ruinDrawdownPct?: number;
@@ -70,9 +75,7 @@ export async function createBacktestService(deps: BacktestServiceDeps): Promise<
   async function runUnguarded(request: BacktestRequest, onProgress: (p: BacktestProgress) => void, signal: AbortSignal): Promise<BacktestResult> {
     if (!/^[a-z][a-z0-9_]*$/.test(request.setupId)) throw new InputError(`not a setup id: "${request.setupId}"`, { field: 'setupId', value: request.setupId });
     if (!isTimeframe(request.timeframe)) throw new InputError(`not a timeframe: "${request.timeframe}"`, { field: 'timeframe', value: request.timeframe });
-    const file = path.join(deps.setupsDir, `${request.setupId}.yaml`);
-    if (!existsSync(file)) throw new InputError(`no setup "${request.setupId}"`, { field: 'setupId', value: request.setupId, file });
-    const setup = loadSetupFile(file);
+    const setup = deps.setupFor?.(request.setupId) ?? setupFromFile(request.setupId);
     const exchange = request.exchange ?? (await exchangeOf(request.symbol, request.timeframe));
     const key = { exchange, symbol: request.symbol, timeframe: request.timeframe };
     onProgress({ stage: 'loading candles', done: 0, total: 1 });
@@ -115,6 +118,12 @@ export async function createBacktestService(deps: BacktestServiceDeps): Promise<
     await keepReport(deps.dataDir, `${setup.id}@${setup.version}_${key.symbol.replace(/[^A-Za-z0-9]+/g, '')}_${market.key.timeframe}_${createdAt}`, analysis.report, csv, equityPng);
     onProgress({ stage: 'done', done: 1, total: 1 });
     return { summary: analysis.summary, equityPng, tradesCsv: Buffer.from(csv) };
+  }
+
+  function setupFromFile(id: string): Setup {
+    const file = path.join(deps.setupsDir, `${id}.yaml`);
+    if (!existsSync(file)) throw new InputError(`no setup "${id}"`, { field: 'setupId', value: id, file });
+    return loadSetupFile(file);
   }
 
   async function exchangeOf(symbol: string, timeframe: Timeframe): Promise<string> {

@@ -2,7 +2,9 @@
  * One setup over one market's candles through the detector source and the runner: the single path shared by
  * `ita backtest`, the bot's backtest service, walk-forward windows and the optimizer's workers.
  */
-import type { Candle, MarketKey, Signal, Timeframe } from '../../types.ts';
+import type { AccountType, Candle, MarketKey, Signal, Timeframe } from '../../types.ts';
+import type { Governance } from '../../risk/index.ts';
+import { warmupCandles } from '../../setups/warmup.ts';
 import { InputError } from '../../errors.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { resampleCandles } from '../../market/resample.ts';
@@ -22,6 +24,14 @@ export interface SimulationSettings {
   slippageBps: number;
   /** Run with backtesting.py's order semantics (all-in, no stops/targets, no expiry). */
   compat?: 'backtesting.py';
+  /** The market's account type (spot: long only; perp: both sides). Default spot. */
+  account?: AccountType;
+  /** Exchange leverage on a perp account (clamped to the governance cap). */
+  leverage?: number;
+  /** The governor's limits; absent = research mode without the governor (said in the assumptions). */
+  governance?: Governance;
+  /** The signal policy: entries need this score and at most this stopped-trade cost in R. */
+  policy?: { minScore: number; maxCostR: number };
 }
 
 export const DEFAULT_SIMULATION: SimulationSettings = {
@@ -52,8 +62,14 @@ export interface SetupRun {
 }
 
 export function runSetupBacktest(run: SetupRun): BacktestReport {
+  return runBacktest(setupSessionOptions(run));
+}
+
+/** The session options of one setup over one market: the SAME for `ita backtest`, the bot, the optimizer and `ita replay`. */
+export function setupSessionOptions(run: SetupRun): BacktestOptions {
   const { setup, market, settings } = run;
-  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal });
+  const costs = { makerFee: settings.fees.maker, takerFee: settings.fees.taker, slippage: settings.slippageBps / 10_000 };
+  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal, costs });
   const base: Omit<BacktestOptions, 'markets' | 'signalSource'> =
     settings.compat === 'backtesting.py'
       ? backtestingPyMode({ cash: settings.initialCash, commission: settings.fees.taker, finalizeTrades: true })
@@ -63,15 +79,20 @@ export function runSetupBacktest(run: SetupRun): BacktestReport {
           fees: settings.fees,
           slippage: { bps: settings.slippageBps },
         };
-  return runBacktest({
+  const compat = settings.compat === 'backtesting.py';
+  return {
     ...base,
+    // backtesting.py's semantics have no governor, no policy and no side rule: its parity is checked through the same session.
+    governance: compat ? undefined : settings.governance,
+    policy: compat ? undefined : settings.policy,
+    leverage: settings.leverage,
     management: { ...base.management, ...source.management },
-    markets: [{ key: market.key, candles: market.candles, detail: run.detail }],
+    markets: [{ key: market.key, candles: market.candles, warmup: market.warmup, detail: run.detail, account: compat ? 'perp' : (settings.account ?? 'spot') }],
     signalSource: source,
     warmupBars: source.warmupBars,
     onProgress: run.onProgress,
     signal: run.signal,
-  });
+  };
 }
 
 /**
@@ -92,7 +113,9 @@ export function seriesForSetup(
   const series = tf === fileTimeframe ? [...candles] : resampleCandles(candles, fileTimeframe, tf);
   const from = range.from ?? -Infinity;
   const to = range.to ?? Infinity;
-  const warmup = series.filter((c) => c.ts < from);
+  // Warm-up: the same number of candles live, offline and here, all closed before the start.
+  const before = series.filter((c) => c.ts + timeframeMs(tf) <= from);
+  const warmup = before.slice(Math.max(0, before.length - warmupCandles([setup], tf)));
   const inRange = series.filter((c) => c.ts >= from && c.ts < to);
   if (inRange.length < 2) {
     const span = `${range.from === undefined ? 'start' : new Date(from).toISOString()} .. ${range.to === undefined ? 'end' : new Date(to).toISOString()}`;

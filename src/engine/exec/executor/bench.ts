@@ -15,7 +15,7 @@ import { createPaperBroker } from '../paper/index.ts';
 import { NO_COSTS } from '../sim/fill-model.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from '../store/migrations.ts';
 import { createExecutor } from './executor.ts';
-import { runReplay } from './replay.ts';
+import { runReplay } from '../../trading/replay.ts';
 import { EXECUTOR_MIGRATION_TABLE, executorMigrations } from './schema.ts';
 import type { ApprovableSignal } from './types.ts';
 

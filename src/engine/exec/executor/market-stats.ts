@@ -36,12 +36,19 @@ class SeriesStats {
   readonly atr = new AtrKernel(14);
   lastAtr = NaN;
   readonly atrHistory: number[] = [];
-  readonly day: { ts: number; quote: number }[] = [];
+  /** The last 24 h of candles as a ring of (open ts, quote volume): no object per candle. */
+  private readonly dayTs: Float64Array;
+  private readonly dayQuoteOf: Float64Array;
+  private head = 0;
+  private count = 0;
   dayQuote = 0;
   lastCandle?: Candle;
 
   constructor(readonly timeframe: Timeframe) {
     this.tfMs = timeframeMs(timeframe);
+    const capacity = Math.ceil(DAY_MS / this.tfMs) + 2;
+    this.dayTs = new Float64Array(capacity);
+    this.dayQuoteOf = new Float64Array(capacity);
   }
 
   push(c: Candle): void {
@@ -52,11 +59,20 @@ class SeriesStats {
       this.atrHistory.push(this.lastAtr);
       if (this.atrHistory.length > ATR_HISTORY) this.atrHistory.shift();
     }
-    const quote = c.close * c.volume;
-    this.day.push({ ts: c.ts, quote });
-    this.dayQuote += quote;
     const closeTs = c.ts + this.tfMs;
-    while (this.day.length > 0 && this.day[0].ts + this.tfMs <= closeTs - DAY_MS) this.dayQuote -= this.day.shift()!.quote;
+    const cap = this.dayTs.length;
+    // Evict first so the ring never overflows; what stays is exactly what the list version kept.
+    while (this.count > 0 && this.dayTs[this.head] + this.tfMs <= closeTs - DAY_MS) {
+      this.dayQuote -= this.dayQuoteOf[this.head];
+      this.head = (this.head + 1) % cap;
+      this.count--;
+    }
+    const quote = c.close * c.volume;
+    const at = (this.head + this.count) % cap;
+    this.dayTs[at] = c.ts;
+    this.dayQuoteOf[at] = quote;
+    this.count++;
+    this.dayQuote += quote;
   }
 }
 
@@ -74,7 +90,12 @@ export class MarketStats {
     if (before !== undefined && candle.ts <= before) return;
     const closeTs = candle.ts + s.tfMs;
     const last = this.lastPrices.get(market.symbol);
-    if (!last || closeTs >= last.ts) this.lastPrices.set(market.symbol, { price: candle.close, ts: closeTs });
+    // Updated in place: this runs once per candle in every governed backtest.
+    if (!last) this.lastPrices.set(market.symbol, { price: candle.close, ts: closeTs });
+    else if (closeTs >= last.ts) {
+      last.price = candle.close;
+      last.ts = closeTs;
+    }
     // The daily close is the close of the day's last candle: overwrite while the same UTC day goes on.
     const day = Math.floor(candle.ts / DAY_MS);
     const closes = this.dailyCloses.get(market.symbol) ?? [];

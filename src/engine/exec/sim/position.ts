@@ -28,6 +28,8 @@ export interface SimPosition {
   stop: number;
   stopReason: ExitReason;
   riskPerUnit: number;
+  /** Loss per unit if stopped at the initial stop, fees and slippage included (1R net); NaN when not risk-sized. */
+  netRiskPerUnit: number;
   /** Targets not yet taken, nearest first. */
   targets: PlannedTarget[];
   targetsTaken: number;

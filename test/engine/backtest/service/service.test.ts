@@ -11,6 +11,7 @@ import { openDatabase, type OpenedDatabase } from '../../../../src/engine/store/
 import { upsertCandles } from '../../../../src/engine/store/candles.ts';
 import { backtestMigrations, BacktestCancelledError, createBacktestService, type BacktestProgress, type BacktestService } from '../../../../src/engine/backtest/service/index.ts';
 import { loadSetupFile } from '../../../../src/engine/setups/index.ts';
+import { withParams } from '../../../../src/engine/backtest/detector-source.ts';
 import { detectSignals } from '../../../../src/engine/signals/detect.ts';
 
 const GOOG = { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' as const };
@@ -94,6 +95,15 @@ describe('backtest service', () => {
     const [signal] = detectSignals(candles, { market: GOOG, setups: [setup], history: service.setupHistory });
     const words = [...signal.reasons.strengths, ...signal.reasons.weaknesses].join('\n');
     expect(words).toContain(`history: ${rows.length} trades, win rate ${(history.winRate * 100).toFixed(0)}%`);
+  });
+
+  it('runs and stores the version the bot trades (a /setup edit), not the YAML file', async () => {
+    const edited = withParams(setup, { fast: setup.params.fast.value + 2 });
+    expect(edited.version).not.toBe(setup.version);
+    const bot = await createBacktestService({ db: store.db, dataDir, setupsDir: path.join(ROOT, 'setups'), setupFor: (id) => (id === setup.id ? edited : undefined) });
+    const result = await bot.run(request, () => {}, new AbortController().signal);
+    expect(result.summary[0]).toContain(`sma_cross@${edited.version} on nasdaq GOOG 1d`);
+    expect(bot.setupHistory(setup.id, edited.version)?.trades).toBe(result.tradesCsv.toString('utf8').trim().split('\n').length - 1);
   });
 
   it('refuses unknown setups and markets with the value named', async () => {

@@ -31,4 +31,12 @@ describe('gateway construction', () => {
   it('an unknown exchange id is a ConfigError naming it', async () => {
     await expect(createGateway({ exchangeId: 'binanse' })).rejects.toThrow(/unknown exchange "binanse"/);
   });
+
+  it('a perp account uses ccxt\'s USDT-M futures class (binanceusdm, fapi hosts); an exchange without one is refused', async () => {
+    const gateway = await createGateway({ exchangeId: 'binance', account: 'perp' });
+    expect(gateway.exchangeId).toBe('binanceusdm');
+    expect(gateway.apiOrigins).toContain('https://fapi.binance.com');
+    await gateway.close();
+    await expect(createGateway({ exchangeId: 'kraken', account: 'perp' })).rejects.toThrow(/"kraken" has no USDT-M futures class/);
+  });
 });
