@@ -1,0 +1,9 @@
+/** Registers the learning evaluations as subcommands of `ita eval`: regime, ml, detector. */
+import type { Command } from 'commander';
+import { registerEvalRegime } from './eval-regime.ts';
+
+export function registerLearningEvals(program: Command): void {
+  const evalCommand = program.commands.find((c) => c.name() === 'eval');
+  if (!evalCommand) throw new Error('the eval command must be registered before its learning subcommands');
+  registerEvalRegime(evalCommand);
+}
