@@ -16,6 +16,7 @@ import { register as registerAsk } from './cli/commands/ask.ts';
 import { register as registerEval } from './cli/commands/eval.ts';
 import { register as registerBench } from './cli/commands/bench.ts';
 import { register as registerStart } from './cli/commands/start.ts';
+import { register as registerLabel } from './cli/commands/label.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ita')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     registerAsk,
     registerEval,
     registerBench,
+    registerLabel,
   ]) {
     register(program);
   }
