@@ -25,7 +25,7 @@ export type SuccessEvidence =
   | { kind: 'probability'; probability: number; auc: number; aucCi: [number, number]; n: number; text: { en: string; ru: string } }
   | { kind: 'not-enough-evidence'; reason: string; text: { en: string; ru: string } };
 
-export const MIN_OUT_OF_SAMPLE = 30;
+export const MIN_OUT_OF_SAMPLE = 50;
 
 export function successEvidence(model: StoredMetaModel | undefined, signal: Signal, minOutOfSample = MIN_OUT_OF_SAMPLE): SuccessEvidence {
   const none = (reason: string, en: string, ru: string): SuccessEvidence => ({ kind: 'not-enough-evidence', reason, text: { en, ru } });
