@@ -48,3 +48,14 @@ describe('regime hysteresis (min_bars_hold)', () => {
     expect(() => new RegimeHysteresis(0)).toThrow(/minBarsHold/);
   });
 });
+
+describe('regime in words', () => {
+  it('names the regime, how long it has held and a pending switch, in English and Russian', async () => {
+    const { describeRegime } = await import('../../../src/engine/regime/describe.ts');
+    expect(describeRegime({ regime: 'trend_up', raw: 'range_highvol', barsInRegime: 14, pending: { regime: 'range_highvol', bars: 2 } }, 6)).toBe(
+      'Regime: uptrend (trend_up) for 14 candles; volatile range pending 2/6',
+    );
+    expect(describeRegime({ regime: 'panic', raw: 'panic', barsInRegime: 1 }, 6, 'ru')).toBe('Режим: паника (panic) 1 св.');
+    expect(describeRegime({ regime: undefined, raw: undefined, barsInRegime: 0 }, 6)).toBe('Regime: regime not known yet');
+  });
+});
