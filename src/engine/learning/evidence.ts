@@ -2,7 +2,9 @@
  * "Probability, or not enough evidence": the only gate through which a model's probability may reach a caption or
  * the ranking. A probability is shown only for the setup version the model was trained on, and only when the lower
  * end of the model's out-of-sample AUC interval is above 0.5 (the model ranks signals better than chance with 95 %
- * confidence) on at least `minOutOfSample` scored signals. Otherwise the card says there is not enough evidence.
+ * confidence) on at least `minOutOfSample` scored signals, and its probabilities are at least as accurate (Brier score)
+ * as always saying the base rate: a model that ranks well but states over-confident numbers shows none. Otherwise the
+ * card says there is not enough evidence.
  */
 import type { Signal } from '../types.ts';
 import { signalFeatures, type FeatureSchema } from './features.ts';
@@ -17,6 +19,8 @@ export interface StoredMetaModel {
   auc: number;
   aucCi: [number, number];
   brier: number;
+  /** Brier score of the training base rate on the same out-of-sample signals. */
+  brierBaseline?: number;
   model: TrainedModel;
   schema: FeatureSchema;
 }
@@ -45,6 +49,13 @@ export function successEvidence(model: StoredMetaModel | undefined, signal: Sign
   }
   if (!(low > 0.5)) {
     return none(`the AUC interval ${fmt(low)}–${fmt(high)} does not exclude chance (0.5)`, `Probability: not enough evidence yet (${interval})`, `Вероятность: пока недостаточно данных (${intervalRu})`);
+  }
+  if (model.brierBaseline !== undefined && !(model.brier <= model.brierBaseline)) {
+    return none(
+      `out-of-sample Brier ${fmt(model.brier)} is worse than the base rate's ${fmt(model.brierBaseline)}: the probabilities are over-confident`,
+      `Probability: not enough evidence yet (${interval}; its probabilities are less accurate than the base rate)`,
+      `Вероятность: пока недостаточно данных (${intervalRu}; её вероятности хуже базовой частоты)`,
+    );
   }
   const probability = predictProbability(model.model, signalFeatures(signal, model.schema));
   const pct = Math.round(probability * 100);

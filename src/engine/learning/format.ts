@@ -12,7 +12,7 @@ export function formatMlReport(result: SetupEvalResult, source: string): string 
   const chance = r.aucCi[0] > 0.5 ? 'above chance' : 'NOT distinguishable from chance (0.5 is inside the interval)';
   lines.push(`out of sample (${r.nOutOfSample} signals): AUC ${f2(r.auc)}, 95 % CI [${f2(r.aucCi[0])}, ${f2(r.aucCi[1])}]: ${chance}`);
   lines.push(`Brier ${f2(r.brier)} (base rate alone: ${f2(r.brierBaseline)}; lower is better)`);
-  lines.push(`probability in captions and ranking: ${r.aucCi[0] > 0.5 && r.nOutOfSample >= MIN_OUT_OF_SAMPLE ? 'yes' : `no — "not enough evidence yet" (needs the interval above 0.5 on ≥ ${MIN_OUT_OF_SAMPLE} out-of-sample signals)`}`);
+  lines.push(`probability in captions and ranking: ${r.aucCi[0] > 0.5 && r.nOutOfSample >= MIN_OUT_OF_SAMPLE && r.brier <= r.brierBaseline ? 'yes' : `no — "not enough evidence yet" (needs the interval above 0.5 on ≥ ${MIN_OUT_OF_SAMPLE} out-of-sample signals and a Brier score no worse than the base rate's)`}`);
   lines.push('folds (walk-forward, purged):  train  test  purged  AUC');
   r.folds.forEach((fold, i) => lines.push(`  ${String(i + 1).padStart(2)}                          ${String(fold.train).padStart(5)} ${String(fold.test).padStart(5)} ${String(fold.purged).padStart(7)}  ${f2(fold.auc)}`));
   lines.push('calibration (out of sample):  predicted   count  mean predicted  observed');

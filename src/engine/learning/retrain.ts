@@ -43,6 +43,7 @@ export async function retrainSetupModel(db: Kysely<any>, setupId: string, setupV
     auc: report.auc,
     aucCi: report.aucCi,
     brier: report.brier,
+    brierBaseline: report.brierBaseline,
     model: report.model,
     schema: report.schema,
   };

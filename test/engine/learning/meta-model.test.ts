@@ -23,7 +23,7 @@ function sample(i: number, horizon: number, label: 0 | 1, signal = fakeSignal(i)
 }
 
 function toStored(report: ReturnType<typeof evaluateMetaModel>): StoredMetaModel {
-  return { setupId: report.setupId, setupVersion: report.setupVersion, trainedAt: 0, n: report.n, nOutOfSample: report.nOutOfSample, auc: report.auc, aucCi: report.aucCi, brier: report.brier, model: report.model!, schema: report.schema };
+  return { setupId: report.setupId, setupVersion: report.setupVersion, trainedAt: 0, n: report.n, nOutOfSample: report.nOutOfSample, auc: report.auc, aucCi: report.aucCi, brier: report.brier, brierBaseline: report.brierBaseline, model: report.model!, schema: report.schema };
 }
 
 describe('success model (meta-labelling)', () => {
@@ -88,5 +88,8 @@ describe('success model (meta-labelling)', () => {
     // Another version of the setup: the model does not apply.
     expect(successEvidence(stored, fakeSignal(1, { setupVersion: 'v2', score: 9 })).kind).toBe('not-enough-evidence');
     expect(successEvidence(undefined, fakeSignal(1)).kind).toBe('not-enough-evidence');
+    // Ranks well but states worse probabilities than the base rate: no number on the card.
+    const overConfident = successEvidence({ ...stored, brier: stored.brierBaseline! + 0.01 }, fakeSignal(9999, { score: 9 }));
+    expect(overConfident).toMatchObject({ kind: 'not-enough-evidence', reason: /over-confident/ });
   });
 });

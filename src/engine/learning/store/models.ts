@@ -18,7 +18,7 @@ export async function saveModel(anyDb: Kysely<any>, model: StoredMetaModel, repo
     auc_low: orNull(model.aucCi[0]),
     auc_high: orNull(model.aucCi[1]),
     brier: orNull(model.brier),
-    model_json: JSON.stringify({ model: model.model, schema: model.schema }),
+    model_json: JSON.stringify({ model: model.model, schema: model.schema, brierBaseline: model.brierBaseline }),
     report_json: JSON.stringify(report),
   };
   await db
@@ -32,7 +32,7 @@ export async function loadModel(anyDb: Kysely<any>, setupId: string, setupVersio
   const db = anyDb as Kysely<LearningDatabase>;
   const row = await db.selectFrom('learning_models').selectAll().where('setup_id', '=', setupId).where('setup_version', '=', setupVersion).executeTakeFirst();
   if (!row) return undefined;
-  const { model, schema } = JSON.parse(row.model_json);
+  const { model, schema, brierBaseline } = JSON.parse(row.model_json);
   return {
     setupId: row.setup_id,
     setupVersion: row.setup_version,
@@ -42,6 +42,7 @@ export async function loadModel(anyDb: Kysely<any>, setupId: string, setupVersio
     auc: orNaN(row.auc),
     aucCi: [orNaN(row.auc_low), orNaN(row.auc_high)],
     brier: orNaN(row.brier),
+    brierBaseline: typeof brierBaseline === 'number' ? brierBaseline : undefined,
     model,
     schema,
   };
