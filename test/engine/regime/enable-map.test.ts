@@ -18,6 +18,8 @@ describe('regime enable map in the setup YAML', () => {
   it('is optional: a setup without it keeps its version and trades in every regime', () => {
     const setup = loadSetupFile(SMA);
     expect(setup.regimes).toBeUndefined();
+    // The version sma_cross had before the field existed: adding an optional field must not re-version setups.
+    expect(setup.version).toBe('249fda8d6a74');
     expect(regimeAllows(setup, 'panic')).toEqual({ ok: true });
     expect(regimeAllows(setup, undefined)).toEqual({ ok: true });
   });
