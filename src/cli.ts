@@ -18,6 +18,7 @@ import { register as registerBench } from './cli/commands/bench.ts';
 import { register as registerStart } from './cli/commands/start.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 import { register as registerNotion } from './cli/commands/notion.ts';
+import { register as registerLabel } from './cli/commands/label.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ita')
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     registerEval,
     registerBench,
     registerNotion,
+    registerLabel,
   ]) {
     register(program);
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
+import { registerLearningEvals } from './eval-learning.ts';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -35,4 +36,5 @@ Examples:
       });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatRagReport(report));
     });
+  registerLearningEvals(program);
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TIMEFRAMES } from '../types.ts';
+import { REGIMES } from '../regime/types.ts';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case: letters, digits and _ , starting with a letter');
 
@@ -143,6 +144,8 @@ export const setupSchema = z
     rationale: z.string().min(1),
     enabled: z.boolean().default(true),
     markets: z.array(z.string().min(1)).min(1).default(['*']),
+    /** Market regimes the setup may trade in (regime/types.ts); absent = all. No default, so versions stay put. */
+    regimes: z.array(z.enum(REGIMES)).min(1).refine((r) => new Set(r).size === r.length, 'a regime is listed twice').optional(),
     timeframe: z.enum(TIMEFRAMES),
     context: z
       .strictObject({

@@ -1,0 +1,63 @@
+/**
+ * The learning module's own migration set (bookkeeping table `learning_migration`): success models per setup version
+ * and the trader's labelled examples. Run by `openDatabase(file, { extraMigrations: { learning_migration:
+ * learningMigrations } })` or by `migrateLearningStore(db)`. Never edit a migration once it has landed; add one.
+ */
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { ItaError } from '../../errors.ts';
+
+const m20261201_0001_learning: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await sql`
+      CREATE TABLE learning_models (
+        setup_id       TEXT    NOT NULL,
+        setup_version  TEXT    NOT NULL,
+        trained_at     INTEGER NOT NULL,
+        n              INTEGER NOT NULL,
+        n_oos          INTEGER NOT NULL,
+        auc            REAL,
+        auc_low        REAL,
+        auc_high       REAL,
+        brier          REAL,
+        model_json     TEXT    NOT NULL,
+        report_json    TEXT    NOT NULL,
+        PRIMARY KEY (setup_id, setup_version)
+      )
+    `.execute(db);
+    await sql`
+      CREATE TABLE learning_labels (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        setup_id      TEXT    NOT NULL,
+        symbol        TEXT    NOT NULL,
+        timeframe     TEXT    NOT NULL,
+        ts            INTEGER NOT NULL,
+        side          TEXT    NOT NULL,
+        source        TEXT    NOT NULL,
+        screenshot    TEXT,
+        created_at    INTEGER NOT NULL,
+        UNIQUE (setup_id, symbol, timeframe, ts, side)
+      )
+    `.execute(db);
+    await sql`CREATE INDEX learning_labels_by_setup ON learning_labels (setup_id, symbol, timeframe, ts)`.execute(db);
+  },
+};
+
+export const learningMigrations: Record<string, Migration> = {
+  '20261201_0001_learning': m20261201_0001_learning,
+};
+
+export const LEARNING_MIGRATION_TABLE = 'learning_migration';
+
+export async function migrateLearningStore(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => learningMigrations },
+    migrationTableName: LEARNING_MIGRATION_TABLE,
+    migrationLockTableName: `${LEARNING_MIGRATION_TABLE}_lock`,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new ItaError(`learning migration ${failed ?? '(unknown)'} failed: ${(error as Error).message}`, {}, { cause: error });
+  }
+}
