@@ -35,8 +35,13 @@ interface BacktestOpts {
   testDays: string;
   monteCarlo?: string;
   ruinDd: string;
+  mcSlippageBps: string;
+  mcFeeJitter: string;
   optimize?: string;
   objective: string;
+  minTrades: string;
+  population?: string;
+  generations?: string;
   trainSplit: string;
   workers?: string;
   json?: boolean;
@@ -69,10 +74,15 @@ export function register(program: Command): void {
     .option('--walk-forward', 'also run rolling walk-forward test windows')
     .option('--train-days <n>', 'walk-forward training window, days', '60')
     .option('--test-days <n>', 'walk-forward test window, days', '30')
-    .option('--monte-carlo <n>', 'also reshuffle the trade order N times: percentiles and probability of ruin')
+    .option('--monte-carlo <n>', 'also resample the trades N times (bootstrap) and re-cost them N times (varied slippage and fees): percentiles and probability of ruin')
     .option('--ruin-dd <percent>', 'drawdown counted as ruin in the Monte Carlo', '30')
+    .option('--mc-slippage-bps <n>', 'Monte Carlo: extra adverse slippage per fill drawn in [0, n] bps', '10')
+    .option('--mc-fee-jitter <fraction>', 'Monte Carlo: fees multiplied by a factor drawn in [1 − x, 1 + x]', '0.5')
     .option('--optimize <method>', "grid | ga: search the setup's params ranges on the training split, check the best out of sample")
-    .option('--objective <name>', 'sharpe | expectancy | profit_factor | calmar', 'sharpe')
+    .option('--objective <name>', 'composite | sharpe | expectancy | profit_factor | calmar', 'composite')
+    .option('--min-trades <n>', 'composite objective: parameter sets with fewer trades are not considered', '30')
+    .option('--population <n>', 'genetic optimizer population', '50')
+    .option('--generations <n>', 'genetic optimizer generations', '20')
     .option('--train-split <fraction>', 'share of the candles the optimizer may see', '0.7')
     .option('--workers <n>', 'optimizer worker threads (default: all cores)')
     .option('--json', 'print the result as JSON instead of the summary')
@@ -109,7 +119,7 @@ export function register(program: Command): void {
         detail,
         settings: simulationSettings(opts),
         walkForward: opts.walkForward ? { trainDays: positive(opts.trainDays, 'train-days'), testDays: positive(opts.testDays, 'test-days') } : undefined,
-        monteCarlo: opts.monteCarlo ? { iterations: Math.round(positive(opts.monteCarlo, 'monte-carlo')), ruinDrawdownPct: positive(opts.ruinDd, 'ruin-dd') } : undefined,
+        monteCarlo: opts.monteCarlo ? monteCarloOptions(opts) : undefined,
         optimize: opts.optimize ? optimizeOptions(opts) : undefined,
         onProgress: progress.update,
         assumptions: true,
@@ -208,7 +218,16 @@ function sizing(opts: BacktestOpts): SizingOptions {
   }
 }
 
-const OBJECTIVES = ['sharpe', 'expectancy', 'profit_factor', 'calmar'] as const;
+function monteCarloOptions(opts: BacktestOpts) {
+  return {
+    iterations: Math.round(positive(opts.monteCarlo!, 'monte-carlo')),
+    ruinDrawdownPct: positive(opts.ruinDd, 'ruin-dd'),
+    slippageBps: nonNegative(opts.mcSlippageBps, 'mc-slippage-bps'),
+    feeJitter: nonNegative(opts.mcFeeJitter, 'mc-fee-jitter'),
+  };
+}
+
+const OBJECTIVES = ['composite', 'sharpe', 'expectancy', 'profit_factor', 'calmar'] as const;
 
 function optimizeOptions(opts: BacktestOpts) {
   const method = opts.optimize === 'grid' ? 'grid' : opts.optimize === 'ga' || opts.optimize === 'genetic' ? 'genetic' : undefined;
@@ -217,7 +236,10 @@ function optimizeOptions(opts: BacktestOpts) {
   if (!objective) throw new InputError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${opts.objective}"`, { field: 'objective', value: opts.objective });
   const trainSplit = number(opts.trainSplit, 'train-split');
   const workers = opts.workers === undefined ? undefined : Math.round(positive(opts.workers, 'workers'));
-  return { method, objective, trainSplit, workers, population: 16, generations: 8 } as const;
+  const population = opts.population === undefined ? undefined : Math.round(positive(opts.population, 'population'));
+  const generations = opts.generations === undefined ? undefined : Math.round(positive(opts.generations, 'generations'));
+  const composite = { minTrades: Math.round(nonNegative(opts.minTrades, 'min-trades')) };
+  return { method, objective, composite, trainSplit, workers, population, generations } as const;
 }
 
 /** A bar redrawn in place on a terminal; otherwise (logs, pipes) one line per stage and every ~10 %. */
