@@ -8,6 +8,7 @@ import type { WalkForwardResult } from '../walk-forward.ts';
 import type { MonteCarloResult } from '../monte-carlo.ts';
 import type { OptimizeResult } from '../optimizer.ts';
 import { describeComposite, type CompositeObjective } from '../objective.ts';
+import { gradeStatistics, type Grade } from '../grades.ts';
 
 const pct = (v: number, digits = 2) => (Number.isFinite(v) ? `${v >= 0 && v !== 0 ? '+' : ''}${v.toFixed(digits)} %` : 'n/a');
 const plainPct = (v: number, digits = 1) => (Number.isFinite(v) ? `${v.toFixed(digits)} %` : 'n/a');
@@ -98,6 +99,12 @@ export function statisticsRows(s: BacktestStatistics, o: { compat?: boolean } = 
   return statisticsSections(s, o).flatMap((sec) => sec.rows);
 }
 
+/** The grade against the specification's thresholds, with its reasons: + a strength, − a weakness. */
+export function gradeLines(g: Grade): string[] {
+  const verdict = g.grade === 'insufficient data' ? g.grade : `${g.grade} (${num(g.score)} of 3), ${g.passed ? 'every figure at least at its minimum' : 'not passed: a figure is below its minimum'}`;
+  return [`Grade: ${verdict}`, ...g.strengths.map((s) => `  + ${s}`), ...g.weaknesses.map((w) => `  − ${w}`)];
+}
+
 export function skippedByRule(report: BacktestReport): [string, number][] {
   const counts = new Map<string, number>();
   for (const s of report.skipped) counts.set(s.rule, (counts.get(s.rule) ?? 0) + 1);
@@ -117,6 +124,7 @@ export function reportSummary(report: BacktestReport, title: RunTitle, o: { assu
   const day = (ts: number) => new Date(ts).toISOString().slice(0, 10);
   const lines = [`Backtest ${title.setup} on ${title.market}: ${title.candles} candles, ${day(title.start)} .. ${day(title.end)}`];
   lines.push(...sectionLines(statisticsSections(report.stats, { compat: o.compat })));
+  lines.push(...gradeLines(gradeStatistics(report.stats)));
   const skipped = skippedByRule(report);
   lines.push(`Skipped signals: ${skipped.length === 0 ? 'none' : report.skipped.length}`);
   if (skipped.length > 0) lines.push(...table(skipped.map(([rule, n]) => [rule, String(n)])));
