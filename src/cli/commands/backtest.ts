@@ -130,9 +130,18 @@ export function register(program: Command): void {
       const title = `${setup.name} · ${market.key.symbol} ${market.key.timeframe}`;
       if (opts.out) written.push(...(await writeOutputs(result, market.warmup.concat(market.candles), setup, title, opts.out)));
       if (opts.json) {
-        const { reportJson } = await import('../../engine/backtest/outputs.ts');
+        const { reportJsonChunks } = await import('../../engine/backtest/outputs.ts');
         const { report, signals: _signals, summary: _summary, ...validation } = result;
-        process.stdout.write(`{"report":${reportJson(report)},"validation":${JSON.stringify(validation)}}\n`);
+        // In pieces: a multi-million-candle report is longer than the longest string V8 can build.
+        let block = '{"report":';
+        for (const chunk of reportJsonChunks(report)) {
+          block += chunk;
+          if (block.length > 1 << 20) {
+            process.stdout.write(block);
+            block = '';
+          }
+        }
+        process.stdout.write(`${block},"validation":${JSON.stringify(validation)}}\n`);
         return;
       }
       for (const line of result.summary) process.stdout.write(line + '\n');
@@ -277,5 +286,11 @@ async function writeOutputs(result: import('../../engine/backtest/service/analys
   const traded = candles.slice(candles.length - result.report.equity.ts.length);
   const files = await writeBacktestOutputs(result.report, dir, async (_equity, file) => writeFile(file, await renderEquityPng(result.report, title, traded)));
   files.push(...(await writeTradeCharts(result.report, result.signals, candles, setup, dir)));
+  // Monte Carlo, walk-forward and the optimizer's in/out-of-sample result with its trials correction.
+  const { report: _report, signals: _signals, summary: _summary, ...validation } = result;
+  if (Object.keys(validation).length > 0) {
+    files.push(path.join(dir, 'validation.json'));
+    await writeFile(files[files.length - 1], JSON.stringify(validation, null, 1));
+  }
   return files;
 }
