@@ -99,7 +99,9 @@ export function register(program: Command): void {
           if (opts.optimize !== 'none' && Object.keys(detector.paramRanges(setup)).length > 0) {
             const workers = opts.workers === undefined ? undefined : Number(opts.workers);
             const result = await optimizeMod.optimizeSetup({ setup, train, test, settings, method: opts.optimize === 'grid' ? 'grid' : 'genetic', objective: 'composite', workers });
-            return result.outOfSample.stats as never;
+            // The tuned setup is what gets judged, Monte-Carlo'd and saved.
+            const tuned = detector.withParams(setup, result.best.params);
+            return { ...runSetup.runSetupBacktest({ setup: tuned, market: test, settings }), setup: tuned };
           }
           return runSetup.runSetupBacktest({ setup, market: test, settings });
         },

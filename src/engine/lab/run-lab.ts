@@ -7,6 +7,8 @@
  * The number of candidates tried is part of the result (the deflated Sharpe ratio's trial count).
  */
 import type { BacktestStatistics } from '../backtest/metrics.ts';
+import type { BacktestReport } from '../backtest/types.ts';
+import { mcTrades, monteCarlo, type MonteCarloResult } from '../backtest/monte-carlo.ts';
 import { gradeStatistics, type Grade } from '../backtest/grades.ts';
 import { correctForTrials, type TrialsCorrection } from '../backtest/deflated-sharpe.ts';
 import type { Setup } from '../setups/index.ts';
@@ -22,7 +24,14 @@ export interface LabAgent {
   complete(prompt: string, history: { prompt: string; reply: string }[], purpose: string): Promise<{ text: string; costUsd?: number }>;
 }
 
-export type Evaluation = { stats: BacktestStatistics } | BacktestStatistics;
+/**
+ * What `evaluate` returns: a backtest report (then a bootstrap Monte Carlo of its trades is added), or statistics;
+ * `setup` is the candidate as evaluated when the evaluation changed it (optimized parameters): that one is saved.
+ */
+export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
+
+/** Drawdown counted as ruin in the lab's Monte Carlo. */
+export const LAB_RUIN_DRAWDOWN = 0.3;
 
 export interface LabOptions {
   agents: LabAgent[];
@@ -49,6 +58,10 @@ export interface AgentTranscript {
 export interface EvaluatedCandidate {
   candidate: Candidate;
   stats?: BacktestStatistics;
+  /** The setup as evaluated (with optimized parameters when the evaluation tuned them). */
+  evaluated?: Setup;
+  /** Bootstrap of the evaluated trades: 1,000 resamples, ruin at a 30 % drawdown. */
+  monteCarlo?: MonteCarloResult;
   grade?: Grade;
   survived: boolean;
   file?: string;
@@ -112,11 +125,17 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
     const entry: EvaluatedCandidate = { candidate, survived: false };
     try {
       const result = await o.evaluate(candidate.setup, o.signal);
-      entry.stats = 'stats' in result ? result.stats : result;
+      const full = 'stats' in result ? result : { stats: result };
+      entry.stats = full.stats;
+      entry.evaluated = full.setup ?? candidate.setup;
+      if (full.trades && full.equity && full.initialCash && full.trades.length >= 2) {
+        const trades = mcTrades(full.trades, { values: full.equity.equity, initialCash: full.initialCash });
+        entry.monteCarlo = monteCarlo(trades, { initialCash: full.initialCash, iterations: 1000, seed: 1, method: 'bootstrap', sizing: 'account', ruinDrawdown: LAB_RUIN_DRAWDOWN });
+      }
       entry.grade = gradeStatistics(entry.stats);
       entry.survived = (o.survives ?? ((g) => g.passed))(entry.grade, candidate);
       if (entry.survived) {
-        entry.file = await saveDisabledSetup(o.setupsDir, candidate, entry.grade);
+        entry.file = await saveDisabledSetup(o.setupsDir, { ...candidate, setup: entry.evaluated }, entry.grade);
         saved.push(entry.file);
       }
     } catch (error) {

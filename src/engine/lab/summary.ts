@@ -20,6 +20,10 @@ export function labSummary(run: LabRun, o: { evaluatedOn: string }): string[] {
       continue;
     }
     lines.push(`${head}: grade ${c.grade.grade}${c.grade.passed ? ' (passed)' : ''}; ${s.trades} trades, return ${pct(s.returnPct)}, Sharpe ${num(s.sharpe)}, profit factor ${num(s.profitFactorQuote)}, max DD ${pct(s.maxDrawdownPct)}`);
+    if (c.monteCarlo) {
+      const m = c.monteCarlo;
+      lines.push(`    Monte Carlo (bootstrap): return ${pct(m.returnPct.p5)} / ${pct(m.returnPct.p50)} / ${pct(m.returnPct.p95)} (5/50/95), ruin (30 % drawdown) ${(m.probabilityOfRuin * 100).toFixed(1)} %`);
+    }
     for (const w of c.grade.strengths) lines.push(`    + ${w}`);
     for (const w of c.grade.weaknesses) lines.push(`    − ${w}`);
     if (c.file) lines.push(`    saved to ${c.file} (enabled: false)`);

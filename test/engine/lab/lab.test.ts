@@ -124,6 +124,8 @@ describe('strategy lab', () => {
     for (const c of run.candidates) {
       expect(c.stats!.trades).toBeGreaterThan(0);
       expect(c.grade!.strengths.length + c.grade!.weaknesses.length).toBeGreaterThanOrEqual(5);
+      expect(c.monteCarlo!.iterations).toBe(1000);
+      expect(c.monteCarlo!.returnPct.p5).toBeLessThan(c.monteCarlo!.returnPct.p95);
     }
     expect(run.trialsCorrection!.trials).toBe(2);
     const saved = readdirSync(dir).sort();

@@ -67,12 +67,14 @@ export function statisticsSections(s: BacktestStatistics, o: { compat?: boolean 
       ['Buy & hold', pct(s.buyHoldReturnPct)],
     ],
   };
+  // backtesting.py-style orders have no stop, so no initial risk to measure R against.
+  const noR = s.trades > 0 && Number.isNaN(s.avgR);
   const trades: Section = {
     title: 'Per trade (R = P&L / initial risk of the trade)',
     rows: [
       ['Trades', `${s.trades} (${s.wins} won, ${s.losses} lost)`],
       ['Win rate', plainPct(s.winRatePct)],
-      ['Expectancy', `${r(s.avgR)} per trade (${signedMoney(s.expectancyQuote)} quote)`],
+      ['Expectancy', noR ? `${signedMoney(s.expectancyQuote)} quote per trade (R n/a: the trades have no stop)` : `${r(s.avgR)} per trade (${signedMoney(s.expectancyQuote)} quote)`],
       ['Avg win / loss', `${r(s.avgWinR)} / ${r(s.avgLossR)}`],
       ['Best / worst trade', `${r(s.bestR)} / ${r(s.worstR)}`],
       ['Streaks (win / loss)', `${s.longestWinStreak} / ${s.longestLossStreak}`],
