@@ -69,7 +69,7 @@ describe('ita lab generate', () => {
     expect(r.stdout).toMatch(/^Lab: 1 agent\(s\), 1 distinct candidate\(s\), 1 saved \(disabled\); LLM cost/m);
     expect(r.stdout).toMatch(/^ {4}rejected proposal 1 \(lab_bad\): targets: target close fractions add up to 1\.6/m);
     expect(r.stdout).toMatch(/^ {2}lab_sma_cross — by env, agreement 100 %: grade \w+/m);
-    expect(r.stdout).toMatch(/^Trials: 1 candidate\(s\) tried/m);
+    expect(r.stdout).toMatch(/^Trials: 1 variant\(s\) tried/m);
     expect(r.stdout).toMatch(/^ {4}Monte Carlo \(bootstrap\): return [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \(5\/50\/95\), ruin \(30 % drawdown\) \d+\.\d %$/m);
     const runs = readdirSync(path.join(dir, 'lab')).filter((f) => f.startsWith('run-'));
     expect(runs).toHaveLength(1);

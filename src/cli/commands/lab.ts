@@ -101,7 +101,7 @@ export function register(program: Command): void {
             const result = await optimizeMod.optimizeSetup({ setup, train, test, settings, method: opts.optimize === 'grid' ? 'grid' : 'genetic', objective: 'composite', workers });
             // The tuned setup is what gets judged, Monte-Carlo'd and saved.
             const tuned = detector.withParams(setup, result.best.params);
-            return { ...runSetup.runSetupBacktest({ setup: tuned, market: test, settings }), setup: tuned };
+            return { ...runSetup.runSetupBacktest({ setup: tuned, market: test, settings }), setup: tuned, trials: result.evaluations };
           }
           return runSetup.runSetupBacktest({ setup, market: test, settings });
         },

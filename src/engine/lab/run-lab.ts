@@ -26,9 +26,10 @@ export interface LabAgent {
 
 /**
  * What `evaluate` returns: a backtest report (then a bootstrap Monte Carlo of its trades is added), or statistics;
- * `setup` is the candidate as evaluated when the evaluation changed it (optimized parameters): that one is saved.
+ * `setup` is the candidate as evaluated when the evaluation changed it (optimized parameters): that one is saved;
+ * `trials` how many variants the evaluation tried (the optimizer's evaluations) for the deflated Sharpe ratio.
  */
-export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
+export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup; trials?: number } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
 
 /** Drawdown counted as ruin in the lab's Monte Carlo. */
 export const LAB_RUIN_DRAWDOWN = 0.3;
@@ -60,6 +61,8 @@ export interface EvaluatedCandidate {
   stats?: BacktestStatistics;
   /** The setup as evaluated (with optimized parameters when the evaluation tuned them). */
   evaluated?: Setup;
+  /** Variants tried for this candidate (1 without optimization). */
+  trials: number;
   /** Bootstrap of the evaluated trades: 1,000 resamples, ruin at a 30 % drawdown. */
   monteCarlo?: MonteCarloResult;
   grade?: Grade;
@@ -122,12 +125,13 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
   for (const candidate of candidates) {
     o.signal?.throwIfAborted();
     progress('evaluate', evaluated.length, candidates.length);
-    const entry: EvaluatedCandidate = { candidate, survived: false };
+    const entry: EvaluatedCandidate = { candidate, survived: false, trials: 1 };
     try {
       const result = await o.evaluate(candidate.setup, o.signal);
       const full = 'stats' in result ? result : { stats: result };
       entry.stats = full.stats;
       entry.evaluated = full.setup ?? candidate.setup;
+      entry.trials = 'trials' in full && full.trials ? full.trials : 1;
       if (full.trades && full.equity && full.initialCash && full.trades.length >= 2) {
         const trades = mcTrades(full.trades, { values: full.equity.equity, initialCash: full.initialCash });
         entry.monteCarlo = monteCarlo(trades, { initialCash: full.initialCash, iterations: 1000, seed: 1, method: 'bootstrap', sizing: 'account', ruinDrawdown: LAB_RUIN_DRAWDOWN });
@@ -151,7 +155,14 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
     transcripts: answers.map((a) => a.transcript),
     candidates: evaluated,
     saved,
-    trialsCorrection: best ? correctForTrials(best.stats as unknown as Record<string, unknown>, withStats.map((e) => e.stats as unknown as Record<string, unknown>)) : undefined,
+    // Every variant the optimizer tried counts as a trial, not only the candidates it returned.
+    trialsCorrection: best
+      ? correctForTrials(
+          best.stats as unknown as Record<string, unknown>,
+          withStats.map((e) => e.stats as unknown as Record<string, unknown>),
+          withStats.reduce((a, e) => a + e.trials - 1, 0),
+        )
+      : undefined,
     costUsd: answers.reduce((a, x) => a + x.transcript.costUsd, 0),
   };
 }

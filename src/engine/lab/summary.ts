@@ -31,7 +31,7 @@ export function labSummary(run: LabRun, o: { evaluatedOn: string }): string[] {
   const tc = run.trialsCorrection;
   if (tc) {
     lines.push(
-      `Trials: ${tc.trials} candidate(s) tried; luck alone would give the best of them Sharpe ${num(tc.expectedMaxSharpeAnnualized)}; deflated Sharpe of the best ${num(tc.deflatedSharpe * 100, 1)} %`,
+      `Trials: ${tc.trials} variant(s) tried (candidates × optimizer evaluations); luck alone would give the best of them Sharpe ${num(tc.expectedMaxSharpeAnnualized)}; deflated Sharpe of the best ${num(tc.deflatedSharpe * 100, 1)} %`,
     );
   }
   return lines;
