@@ -4,7 +4,7 @@
  * Every figure is defined for every input: too little data gives NaN (shown as "n/a"), never an overflow.
  */
 import { percentile } from './random.ts';
-import { periodReturns } from './periodic.ts';
+import { periodReturns, type PeriodReturns } from './periodic.ts';
 
 /** Below this many period returns a 5 % tail holds less than one observation: VaR and ES are n/a. */
 export const MIN_TAIL_PERIODS = 20;
@@ -68,8 +68,8 @@ export function moments(values: ArrayLike<number>): Moments {
   };
 }
 
-export function accountRisk(ts: ArrayLike<number>, equity: ArrayLike<number>): AccountRisk {
-  const { returns, annualPeriods } = periodReturns(ts, equity);
+export function accountRisk(ts: ArrayLike<number>, equity: ArrayLike<number>, period: PeriodReturns = periodReturns(ts, equity)): AccountRisk {
+  const { returns, annualPeriods } = period;
   const defined = returns.filter((r) => Number.isFinite(r));
   const sorted = Float64Array.from(defined).sort();
   let var95Pct = NaN;

@@ -5,7 +5,7 @@
  * inputs give the documented values of DEGENERATE_CASES in README.md (NaN = "n/a", Infinity only for a profit
  * factor without a single loss).
  */
-import { annualizedRisk, ceilToResolution, dataPeriodMs, mean } from './periodic.ts';
+import { annualizedRisk, ceilToResolution, dataPeriodMs, mean, periodReturns } from './periodic.ts';
 import { drawdowns } from './drawdown.ts';
 import { accountRisk } from './account-risk.ts';
 import type { EquityCurve, TradeRecord } from './types.ts';
@@ -271,8 +271,9 @@ export function computeStatistics(input: StatisticsInput): BacktestStatistics {
   let ruined = false;
   for (let i = 0; i < n && !ruined; i++) ruined = !(equity[i] > 0);
   // A wiped-out account has no return distribution left: the annualization formulas would divide by ~0.
-  const risk = ruined ? { returnAnn: -1, volatilityAnn: NaN, sortino: NaN } : annualizedRisk(ts, equity);
-  const tails = accountRisk(ts, equity);
+  const period = periodReturns(ts, equity);
+  const risk = ruined ? { returnAnn: -1, volatilityAnn: NaN, sortino: NaN } : annualizedRisk(ts, equity, period);
+  const tails = accountRisk(ts, equity, period);
   const volatilityOk = risk.volatilityAnn > ZERO_VOLATILITY;
   const durationMs = n ? ts[n - 1] - ts[0] : 0;
   const years = durationMs / DAY / 365.25;
