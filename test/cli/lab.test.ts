@@ -56,7 +56,7 @@ describe('ita lab generate', () => {
       { content: JSON.stringify({ proposals: [{ setup: bad }] }) },
     );
     const setups = path.join(dir, 'setups');
-    const r = await ita(['lab', 'generate', '--csv', 'data/samples/nasdaq_GOOG_1d.csv', '--exchange', 'nasdaq', '--symbol', 'GOOG', '--n', '2', '--train-split', '0.3', '--optimize', 'none', '--keep', 'acceptable'], {
+    const r = await ita(['lab', 'generate', '--csv', 'data/samples/nasdaq_GOOG_1d.csv', '--exchange', 'nasdaq', '--symbol', 'GOOG', '--n', '2', '--train-split', '0.3', '--optimize', 'none', '--keep', 'acceptable', '--walk-forward', '--train-days', '365', '--test-days', '365'], {
       ITA_LLM_BASE_URL: fake.baseUrl,
       ITA_LLM_MODEL: 'fake-model',
       ITA_LLM_API_KEY: 'test-key',
@@ -70,6 +70,8 @@ describe('ita lab generate', () => {
     expect(r.stdout).toMatch(/^ {4}rejected proposal 1 \(lab_bad\): targets: target close fractions add up to 1\.6/m);
     expect(r.stdout).toMatch(/^ {2}lab_sma_cross — by env, agreement 100 %: grade \w+/m);
     expect(r.stdout).toMatch(/^Trials: 1 variant\(s\) tried/m);
+    // GOOG daily 2004-08 .. 2013-03: 365-day test windows after a 365-day warm-up.
+    expect(r.stdout).toMatch(/^ {4}Walk-forward: [78] window\(s\), \d+ % positive, compounded [+-]\d+\.\d\d %, consistency \d\.\d\d$/m);
     expect(r.stdout).toMatch(/^ {4}Monte Carlo \(bootstrap\): return [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \(5\/50\/95\), ruin \(30 % drawdown\) \d+\.\d %$/m);
     const runs = readdirSync(path.join(dir, 'lab')).filter((f) => f.startsWith('run-'));
     expect(runs).toHaveLength(1);

@@ -20,6 +20,9 @@ interface LabOpts {
   optimize: string;
   workers?: string;
   keep: string;
+  walkForward?: boolean;
+  trainDays: string;
+  testDays: string;
 }
 
 /** `--keep`: which graded candidates are saved. */
@@ -41,13 +44,16 @@ export function register(program: Command): void {
     .option('--train-split <fraction>', 'share of the candles the optimizer may see', '0.7')
     .option('--optimize <method>', 'ga | grid | none: optimize the params ranges on the training split', 'ga')
     .option('--workers <n>', 'optimizer worker threads')
+    .option('--walk-forward', 'also run rolling walk-forward test windows over the whole file for each candidate')
+    .option('--train-days <n>', 'walk-forward training window, days', '60')
+    .option('--test-days <n>', 'walk-forward test window, days', '30')
     .option('--keep <grade>', `save candidates that ${KEEP.join(' | ')}: "passed" = every figure at its minimum, else at least this overall grade`, 'passed')
     .action(async (opts: LabOpts) => {
       const n = Number(opts.n);
       if (!Number.isInteger(n) || n < 1 || n > 10) throw new InputError(`--n must be a whole number from 1 to 10, got "${opts.n}"`, { field: 'n', value: opts.n });
       if (!['ga', 'grid', 'none'].includes(opts.optimize)) throw new InputError(`--optimize must be ga, grid or none, got "${opts.optimize}"`, { field: 'optimize', value: opts.optimize });
       if (!(KEEP as readonly string[]).includes(opts.keep)) throw new InputError(`--keep must be one of ${KEEP.join(', ')}, got "${opts.keep}"`, { field: 'keep', value: opts.keep });
-      const [{ loadConfig }, llmLayer, { readCandlesFromCsv }, timeframes, runSetup, optimizeMod, detector, { runLab }, { labSummary }] = await Promise.all([
+      const [{ loadConfig }, llmLayer, { readCandlesFromCsv }, timeframes, runSetup, optimizeMod, detector, { runLab }, { labSummary }, wf] = await Promise.all([
         import('../../config.ts'),
         import('../../knowledge/llm/index.ts'),
         import('../../engine/market/csv/read-candles.ts'),
@@ -57,6 +63,7 @@ export function register(program: Command): void {
         import('../../engine/backtest/detector-source.ts'),
         import('../../engine/lab/run-lab.ts'),
         import('../../engine/lab/summary.ts'),
+        import('../../engine/backtest/walk-forward.ts'),
       ]);
       const config = loadConfig();
       const router = llmLayer.createLlmLayer(config.llm);
@@ -86,6 +93,16 @@ export function register(program: Command): void {
         },
       }));
 
+      // Fixed parameters per window (the training part only warms up), as `ita backtest --walk-forward` does.
+      const walkForwardOf = async (setup: import('../../engine/setups/index.ts').Setup, market: import('../../engine/backtest/service/run-setup.ts').MarketSeries) => {
+        const last = market.candles[market.candles.length - 1];
+        const range = { start: market.candles[0].ts, end: last.ts + timeframes.timeframeMs(timeframe) };
+        const result = await wf.walkForward(range, (w) => runSetup.runSetupBacktest({ setup, market: runSetup.sliceSeries(market, w.test.start, w.test.end, 1000), settings }), {
+          trainDays: Number(opts.trainDays),
+          testDays: Number(opts.testDays),
+        });
+        return result.windows.length > 0 ? result.aggregate : undefined;
+      };
       const run = await runLab({
         agents,
         brief: { n, markets: [opts.symbol], timeframes: [timeframe], ideas: opts.ideas },
@@ -96,14 +113,15 @@ export function register(program: Command): void {
         evaluate: async (setup) => {
           const market = runSetup.seriesForSetup(candles, timeframe, setup, key);
           const { train, test } = optimizeMod.splitSeries(market, trainSplit);
+          const walkForward = opts.walkForward ? await walkForwardOf(setup, market) : undefined;
           if (opts.optimize !== 'none' && Object.keys(detector.paramRanges(setup)).length > 0) {
             const workers = opts.workers === undefined ? undefined : Number(opts.workers);
             const result = await optimizeMod.optimizeSetup({ setup, train, test, settings, method: opts.optimize === 'grid' ? 'grid' : 'genetic', objective: 'composite', workers });
             // The tuned setup is what gets judged, Monte-Carlo'd and saved.
             const tuned = detector.withParams(setup, result.best.params);
-            return { ...runSetup.runSetupBacktest({ setup: tuned, market: test, settings }), setup: tuned, trials: result.evaluations };
+            return { ...runSetup.runSetupBacktest({ setup: tuned, market: test, settings }), setup: tuned, trials: result.evaluations, walkForward };
           }
-          return runSetup.runSetupBacktest({ setup, market: test, settings });
+          return { ...runSetup.runSetupBacktest({ setup, market: test, settings }), walkForward };
         },
       });
       for (const t of run.transcripts) {

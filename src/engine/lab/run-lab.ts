@@ -9,6 +9,7 @@
 import type { BacktestStatistics } from '../backtest/metrics.ts';
 import type { BacktestReport } from '../backtest/types.ts';
 import { mcTrades, monteCarlo, type MonteCarloResult } from '../backtest/monte-carlo.ts';
+import type { WalkForwardResult } from '../backtest/walk-forward.ts';
 import { gradeStatistics, type Grade } from '../backtest/grades.ts';
 import { correctForTrials, type TrialsCorrection } from '../backtest/deflated-sharpe.ts';
 import type { Setup } from '../setups/index.ts';
@@ -29,7 +30,7 @@ export interface LabAgent {
  * `setup` is the candidate as evaluated when the evaluation changed it (optimized parameters): that one is saved;
  * `trials` how many variants the evaluation tried (the optimizer's evaluations) for the deflated Sharpe ratio.
  */
-export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup; trials?: number } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
+export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup; trials?: number; walkForward?: WalkForwardResult['aggregate'] } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
 
 /** Drawdown counted as ruin in the lab's Monte Carlo. */
 export const LAB_RUIN_DRAWDOWN = 0.3;
@@ -61,6 +62,8 @@ export interface EvaluatedCandidate {
   stats?: BacktestStatistics;
   /** The setup as evaluated (with optimized parameters when the evaluation tuned them). */
   evaluated?: Setup;
+  /** Walk-forward aggregate when the evaluation ran one (positive windows, consistency). */
+  walkForward?: WalkForwardResult['aggregate'];
   /** Variants tried for this candidate (1 without optimization). */
   trials: number;
   /** Bootstrap of the evaluated trades: 1,000 resamples, ruin at a 30 % drawdown. */
@@ -132,6 +135,7 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
       entry.stats = full.stats;
       entry.evaluated = full.setup ?? candidate.setup;
       entry.trials = 'trials' in full && full.trials ? full.trials : 1;
+      if ('walkForward' in full) entry.walkForward = full.walkForward;
       if (full.trades && full.equity && full.initialCash && full.trades.length >= 2) {
         const trades = mcTrades(full.trades, { values: full.equity.equity, initialCash: full.initialCash });
         entry.monteCarlo = monteCarlo(trades, { initialCash: full.initialCash, iterations: 1000, seed: 1, method: 'bootstrap', sizing: 'account', ruinDrawdown: LAB_RUIN_DRAWDOWN });

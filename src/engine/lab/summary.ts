@@ -24,6 +24,10 @@ export function labSummary(run: LabRun, o: { evaluatedOn: string }): string[] {
       const m = c.monteCarlo;
       lines.push(`    Monte Carlo (bootstrap): return ${pct(m.returnPct.p5)} / ${pct(m.returnPct.p50)} / ${pct(m.returnPct.p95)} (5/50/95), ruin (30 % drawdown) ${(m.probabilityOfRuin * 100).toFixed(1)} %`);
     }
+    if (c.walkForward) {
+      const w = c.walkForward;
+      lines.push(`    Walk-forward: ${w.windows} window(s), ${(w.positiveShare * 100).toFixed(0)} % positive, compounded ${pct(w.compoundedReturnPct)}, consistency ${num(w.consistency)}`);
+    }
     for (const w of c.grade.strengths) lines.push(`    + ${w}`);
     for (const w of c.grade.weaknesses) lines.push(`    − ${w}`);
     if (c.file) lines.push(`    saved to ${c.file} (enabled: false)`);
