@@ -15,6 +15,7 @@ import { register as registerIngest } from './cli/commands/ingest.ts';
 import { register as registerAsk } from './cli/commands/ask.ts';
 import { register as registerEval } from './cli/commands/eval.ts';
 import { register as registerBench } from './cli/commands/bench.ts';
+import { register as registerLab } from './cli/commands/lab.ts';
 import { register as registerStart } from './cli/commands/start.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 import { register as registerNotion } from './cli/commands/notion.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     registerBench,
     registerNotion,
     registerLabel,
+    registerLab,
   ]) {
     register(program);
   }

@@ -28,14 +28,23 @@ describe('ita backtest', () => {
     expect(r.stderr).not.toMatch(/^ita:/m);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Backtest breakout_4h@\w{12} on binance BTC\/USDT 4h: \d+ candles, 2020-01-01 \.\. 2022-10-11$/m);
-    for (const label of ['Trades', 'Win rate', 'Total return', 'CAGR', 'Avg R', 'Expectancy', 'Profit factor', 'Max drawdown', 'Sharpe', 'Sortino', 'Calmar', 'SQN', 'Exposure', 'Best / worst trade', 'Streaks (win / loss)', 'Buy & hold']) {
+    for (const label of ['Net profit', 'Profit factor', 'Total return', 'CAGR', 'Max drawdown', 'Sharpe', 'Sortino', 'Calmar', 'Recovery factor', 'VaR 95 % (1 day)', 'Expected shortfall 95 %', 'Exposure', 'Buy & hold', 'Trades', 'Win rate', 'Expectancy', 'Avg win / loss', 'Best / worst trade', 'Streaks (win / loss)', 'SQN']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${label.replace(/[/&()]/g, '\\$&')} +\\S`, 'm'));
     }
-    // Aligned: every statistics value starts in the same column.
-    const valueColumns = r.stdout
-      .split('\n')
-      .slice(1, 19)
+    // Account figures (quote currency) first, then per-trade figures in R, each under its own heading.
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toBe('Account (quote currency, net of fees and slippage)');
+    const perTrade = lines.indexOf('Per trade (R = P&L / initial risk of the trade)');
+    expect(perTrade).toBeGreaterThan(10);
+    expect(lines[2]).toMatch(/^ {2}Net profit +[+-]?[\d,]+\.\d\d \([+-]?\d+\.\d\d %\)$/);
+    expect(lines[3]).toMatch(/^ {2}Profit factor +\d+\.\d\d \(gross profit [\d,.]+ \/ gross loss [\d,.]+\)$/);
+    expect(r.stdout).toMatch(/^ {2}Best \/ worst trade +[+-]\d+\.\d\dR \/ [+-]\d+\.\d\dR$/m);
+    // Aligned: every statistics value of both sections starts in the same column.
+    const valueColumns = lines
+      .slice(2, perTrade + 8)
+      .filter((line) => line.startsWith('  '))
       .map((line) => line.length - /^ {2}.+? {2,}(\S.*)$/.exec(line)![1].length);
+    expect(valueColumns.length).toBe(22);
     expect(new Set(valueColumns).size).toBe(1);
     expect(r.stdout).toMatch(/^Skipped signals: \d+$/m);
     expect(r.stdout).toMatch(/^  one-position +\d+$/m);
@@ -47,7 +56,7 @@ describe('ita backtest', () => {
     const csv = readFileSync(path.join(out, 'trades.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('id,symbol,setup,side,entry_time,entry_price,exit_time,exit_price,size,fees,r,pnl,return_pct,exit_reason');
     expect(csv.length - 1).toBe(report.trades.length);
-    expect(r.stdout).toContain(`Trades                ${report.trades.length} (`);
+    expect(r.stdout).toMatch(new RegExp(`^  Trades +${report.trades.length} \\(`, 'm'));
     // Trading starts at --from: the earlier candles only warmed the detector up.
     expect(Date.parse(csv[1].split(',')[4])).toBeGreaterThanOrEqual(Date.UTC(2020, 0, 1));
     expect(readFileSync(path.join(out, 'equity.png')).subarray(1, 4).toString()).toBe('PNG');
@@ -59,7 +68,14 @@ describe('ita backtest', () => {
     expect(r.stdout).toMatch(/^Walk-forward: 4 test window\(s\), fixed parameters/m);
     expect(r.stdout).toMatch(/^  1 +2009-01-0\d\.\.2010-01-0\d +\d+ +[+-]?\d+\.\d\d %/m);
     expect(r.stdout).toMatch(/^  Consistency score +-?\d\.\d\d/m);
-    expect(r.stdout).toMatch(/^Monte Carlo: 200 reshuffled trade orders/m);
+    expect(r.stdout).toMatch(/^Monte Carlo: 200 bootstrap resamples of the trades/m);
+    expect(r.stdout).toMatch(/^Monte Carlo: 200 re-costings of the same trades, extra slippage 0\.\.10 bps per fill/m);
+    // The bootstrap draws other trade samples: its 5th, 50th and 95th percentiles of return and drawdown differ.
+    const bootstrap = r.stdout.slice(r.stdout.indexOf('Monte Carlo: 200 bootstrap'));
+    for (const label of ['Return', 'Max drawdown']) {
+      const m = new RegExp(`^  ${label} +([+-]?\\d+\\.\\d\\d) % / ([+-]?\\d+\\.\\d\\d) % / ([+-]?\\d+\\.\\d\\d) %`, 'm').exec(bootstrap)!;
+      expect(new Set(m.slice(1, 4)).size, label).toBe(3);
+    }
     expect(r.stdout).toMatch(/^  Ruin \(drawdown ≥ 30 %\) +\d+\.\d %$/m);
     expect(r.stderr).toMatch(/^walk-forward: 4\/4$/m);
   });

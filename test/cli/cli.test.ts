@@ -33,7 +33,8 @@ describe('ita command line', () => {
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/^Usage: ita /);
     }
-  });
+    // One process per command (~2 s each on a loaded 2-core machine).
+  }, 120_000);
 
   it('an unknown command fails with a hint', () => {
     const { code, stderr } = ita(['frobnicate']);

@@ -35,8 +35,13 @@ interface BacktestOpts {
   testDays: string;
   monteCarlo?: string;
   ruinDd: string;
+  mcSlippageBps: string;
+  mcFeeJitter: string;
   optimize?: string;
   objective: string;
+  minTrades: string;
+  population?: string;
+  generations?: string;
   trainSplit: string;
   workers?: string;
   json?: boolean;
@@ -75,10 +80,15 @@ export function register(program: Command): void {
     .option('--walk-forward', 'also run rolling walk-forward test windows')
     .option('--train-days <n>', 'walk-forward training window, days', '60')
     .option('--test-days <n>', 'walk-forward test window, days', '30')
-    .option('--monte-carlo <n>', 'also reshuffle the trade order N times: percentiles and probability of ruin')
+    .option('--monte-carlo <n>', 'also resample the trades N times (bootstrap) and re-cost them N times (varied slippage and fees): percentiles and probability of ruin')
     .option('--ruin-dd <percent>', 'drawdown counted as ruin in the Monte Carlo', '30')
+    .option('--mc-slippage-bps <n>', 'Monte Carlo: extra adverse slippage per fill drawn in [0, n] bps', '10')
+    .option('--mc-fee-jitter <fraction>', 'Monte Carlo: fees multiplied by a factor drawn in [1 − x, 1 + x]', '0.5')
     .option('--optimize <method>', "grid | ga: search the setup's params ranges on the training split, check the best out of sample")
-    .option('--objective <name>', 'sharpe | expectancy | profit_factor | calmar', 'sharpe')
+    .option('--objective <name>', 'composite | sharpe | expectancy | profit_factor | calmar', 'composite')
+    .option('--min-trades <n>', 'composite objective: parameter sets with fewer trades are not considered', '30')
+    .option('--population <n>', 'genetic optimizer population', '50')
+    .option('--generations <n>', 'genetic optimizer generations', '20')
     .option('--train-split <fraction>', 'share of the candles the optimizer may see', '0.7')
     .option('--workers <n>', 'optimizer worker threads (default: all cores)')
     .option('--account <type>', 'account type of the market: spot (long only) or perp (USDT-M perpetual, long and short); default exchange.account')
@@ -121,7 +131,7 @@ export function register(program: Command): void {
         detail,
         settings: await simulationSettings(opts),
         walkForward: opts.walkForward ? { trainDays: positive(opts.trainDays, 'train-days'), testDays: positive(opts.testDays, 'test-days') } : undefined,
-        monteCarlo: opts.monteCarlo ? { iterations: Math.round(positive(opts.monteCarlo, 'monte-carlo')), ruinDrawdownPct: positive(opts.ruinDd, 'ruin-dd') } : undefined,
+        monteCarlo: opts.monteCarlo ? monteCarloOptions(opts) : undefined,
         optimize: opts.optimize ? optimizeOptions(opts) : undefined,
         onProgress: progress.update,
         assumptions: true,
@@ -132,9 +142,18 @@ export function register(program: Command): void {
       const title = `${setup.name} · ${market.key.symbol} ${market.key.timeframe}`;
       if (opts.out) written.push(...(await writeOutputs(result, market.warmup.concat(market.candles), setup, title, opts.out)));
       if (opts.json) {
-        const { reportJson } = await import('../../engine/backtest/outputs.ts');
+        const { reportJsonChunks } = await import('../../engine/backtest/outputs.ts');
         const { report, signals: _signals, summary: _summary, ...validation } = result;
-        process.stdout.write(`{"report":${reportJson(report)},"validation":${JSON.stringify(validation)}}\n`);
+        // In pieces: a multi-million-candle report is longer than the longest string V8 can build.
+        let block = '{"report":';
+        for (const chunk of reportJsonChunks(report)) {
+          block += chunk;
+          if (block.length > 1 << 20) {
+            process.stdout.write(block);
+            block = '';
+          }
+        }
+        process.stdout.write(`${block},"validation":${JSON.stringify(validation)}}\n`);
         return;
       }
       for (const line of result.summary) process.stdout.write(line + '\n');
@@ -239,7 +258,16 @@ function sizing(opts: BacktestOpts): SizingOptions {
   }
 }
 
-const OBJECTIVES = ['sharpe', 'expectancy', 'profit_factor', 'calmar'] as const;
+function monteCarloOptions(opts: BacktestOpts) {
+  return {
+    iterations: Math.round(positive(opts.monteCarlo!, 'monte-carlo')),
+    ruinDrawdownPct: positive(opts.ruinDd, 'ruin-dd'),
+    slippageBps: nonNegative(opts.mcSlippageBps, 'mc-slippage-bps'),
+    feeJitter: nonNegative(opts.mcFeeJitter, 'mc-fee-jitter'),
+  };
+}
+
+const OBJECTIVES = ['composite', 'sharpe', 'expectancy', 'profit_factor', 'calmar'] as const;
 
 function optimizeOptions(opts: BacktestOpts) {
   const method = opts.optimize === 'grid' ? 'grid' : opts.optimize === 'ga' || opts.optimize === 'genetic' ? 'genetic' : undefined;
@@ -248,7 +276,10 @@ function optimizeOptions(opts: BacktestOpts) {
   if (!objective) throw new InputError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${opts.objective}"`, { field: 'objective', value: opts.objective });
   const trainSplit = number(opts.trainSplit, 'train-split');
   const workers = opts.workers === undefined ? undefined : Math.round(positive(opts.workers, 'workers'));
-  return { method, objective, trainSplit, workers, population: 16, generations: 8 } as const;
+  const population = opts.population === undefined ? undefined : Math.round(positive(opts.population, 'population'));
+  const generations = opts.generations === undefined ? undefined : Math.round(positive(opts.generations, 'generations'));
+  const composite = { minTrades: Math.round(nonNegative(opts.minTrades, 'min-trades')) };
+  return { method, objective, composite, trainSplit, workers, population, generations } as const;
 }
 
 /** A bar redrawn in place on a terminal; otherwise (logs, pipes) one line per stage and every ~10 %. */
@@ -286,5 +317,11 @@ async function writeOutputs(result: import('../../engine/backtest/service/analys
   const traded = candles.slice(candles.length - result.report.equity.ts.length);
   const files = await writeBacktestOutputs(result.report, dir, async (_equity, file) => writeFile(file, await renderEquityPng(result.report, title, traded)));
   files.push(...(await writeTradeCharts(result.report, result.signals, candles, setup, dir)));
+  // Monte Carlo, walk-forward and the optimizer's in/out-of-sample result with its trials correction.
+  const { report: _report, signals: _signals, summary: _summary, ...validation } = result;
+  if (Object.keys(validation).length > 0) {
+    files.push(path.join(dir, 'validation.json'));
+    await writeFile(files[files.length - 1], JSON.stringify(validation, null, 1));
+  }
   return files;
 }

@@ -22,13 +22,25 @@ function groupBy(trades: TradeRecord[], key: (t: TradeRecord) => string): Map<st
   return groups;
 }
 
+/** "YYYY-MM" of a UTC time; cached per day because 200k trades exit on a few hundred days. */
+function monthKeyer(): (ts: number) => string {
+  const byDay = new Map<number, string>();
+  return (ts) => {
+    const day = Math.floor(ts / 86_400_000);
+    let key = byDay.get(day);
+    if (key === undefined) byDay.set(day, (key = new Date(ts).toISOString().slice(0, 7)));
+    return key;
+  };
+}
+
 export function computeBreakdowns(trades: TradeRecord[], initialCash: number): Breakdowns {
   const bySetup: Breakdowns['bySetup'] = {};
   for (const [k, list] of groupBy(trades, (t) => `${t.setupId}@${t.setupVersion}`)) bySetup[k] = tradeStatistics(list);
   const bySymbol: Breakdowns['bySymbol'] = {};
   for (const [k, list] of groupBy(trades, (t) => t.symbol)) bySymbol[k] = tradeStatistics(list);
   const byMonth: Breakdowns['byMonth'] = {};
-  for (const [k, list] of groupBy(trades, (t) => new Date(t.exitTs).toISOString().slice(0, 7))) {
+  const month = monthKeyer();
+  for (const [k, list] of groupBy(trades, (t) => month(t.exitTs))) {
     const stats = tradeStatistics(list);
     byMonth[k] = { ...stats, returnOnInitialPct: (stats.totalProfitQuote / initialCash) * 100 };
   }

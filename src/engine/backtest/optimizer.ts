@@ -4,6 +4,7 @@
  * evaluated once out of sample, and both are reported so over-fitting is visible.
  */
 import { seededRandom, type Random } from './random.ts';
+import { correctForTrials, type TrialsCorrection } from './deflated-sharpe.ts';
 
 export type Params = Record<string, number>;
 export type ParamRanges = Record<string, { min: number; max: number; step: number }>;
@@ -11,11 +12,15 @@ export type ParamRanges = Record<string, { min: number; max: number; step: numbe
 export type Stats = Record<string, unknown>;
 /** Returns the run's statistics (any object with numeric fields, e.g. a BacktestStatistics). */
 export type Evaluate = (params: Params) => object | Promise<object>;
+import { compositeScore, type CompositeObjective } from './objective.ts';
+
 export type Objective =
   | 'sharpe'
   | 'expectancy'
   | 'profit_factor'
   | 'calmar'
+  | 'composite'
+  | { composite: Partial<CompositeObjective> }
   | { weights: Record<string, number> }
   | ((stats: Stats) => number);
 
@@ -30,7 +35,9 @@ function num(stats: Stats, key: string): number {
 export function score(objective: Objective, stats: Stats): number {
   let value: number;
   if (typeof objective === 'function') value = objective(stats);
+  else if (objective === 'composite') value = compositeScore(stats);
   else if (typeof objective === 'string') value = num(stats, OBJECTIVE_FIELD[objective]);
+  else if ('composite' in objective) value = compositeScore(stats, objective.composite);
   else value = Object.entries(objective.weights).reduce((sum, [k, w]) => sum + w * num(stats, k), 0);
   return Number.isFinite(value) ? value : -Infinity;
 }
@@ -83,10 +90,16 @@ export async function gridSearch(o: SearchOptions): Promise<Evaluated[]> {
   return (await evaluateAll(points, o, { done: 0, total: points.length })).sort(byScore);
 }
 
+/** The specification's genetic-algorithm settings. */
+export const GA_DEFAULTS = { population: 50, generations: 20, mutationRate: 0.1, crossoverRate: 0.8, elite: 2 } as const;
+
 export interface GeneticOptions extends SearchOptions {
   population?: number;
   generations?: number;
+  /** Per-gene probability of a mutation. */
   mutationRate?: number;
+  /** Probability that a child mixes two parents (uniform crossover); otherwise it copies the first parent. */
+  crossoverRate?: number;
   elite?: number;
   seed?: number;
 }
@@ -99,10 +112,11 @@ function randomPoint(axes: [string, number[]][], random: Random): Params {
 export async function geneticSearch(o: GeneticOptions): Promise<Evaluated[]> {
   const random = seededRandom(o.seed ?? 7);
   const axes = Object.entries(o.ranges).map(([name, r]) => [name, axis(r)] as [string, number[]]);
-  const size = o.population ?? 24;
-  const generations = o.generations ?? 20;
-  const mutationRate = o.mutationRate ?? 0.15;
-  const elite = o.elite ?? 2;
+  const size = o.population ?? GA_DEFAULTS.population;
+  const generations = o.generations ?? GA_DEFAULTS.generations;
+  const mutationRate = o.mutationRate ?? GA_DEFAULTS.mutationRate;
+  const crossoverRate = o.crossoverRate ?? GA_DEFAULTS.crossoverRate;
+  const elite = o.elite ?? GA_DEFAULTS.elite;
   const seen = new Map<string, Evaluated>();
   const progress = { done: 0, total: size * generations };
   const ok = (p: Params) => o.constraint?.(p) ?? true;
@@ -129,9 +143,10 @@ export async function geneticSearch(o: GeneticOptions): Promise<Evaluated[]> {
     const children: Params[] = population.slice(0, elite).map((e) => e.params);
     while (children.length < size) {
       const [mother, father] = [pick(), pick()];
+      const cross = random() < crossoverRate;
       const child: Params = {};
       for (const [name, values] of axes) {
-        child[name] = random() < 0.5 ? mother[name] : father[name];
+        child[name] = cross && random() < 0.5 ? father[name] : mother[name];
         if (random() < mutationRate) {
           // Small steps mostly, sometimes a jump anywhere: exploit the neighbourhood without getting stuck in it.
           const at = values.indexOf(child[name]);
@@ -153,6 +168,10 @@ export interface OptimizeResult {
   outOfSample: Evaluated;
   evaluations: number;
   top: Evaluated[];
+  /** The best in-sample Sharpe corrected for the number of parameter sets tried (see deflated-sharpe.ts). */
+  trialsCorrection: TrialsCorrection;
+  /** The search settings used (population, generations, rates; the objective's name). */
+  settings: Record<string, number | string>;
 }
 
 export async function optimize(
@@ -161,11 +180,29 @@ export async function optimize(
   const ranked = o.method === 'grid' ? await gridSearch(o) : await geneticSearch(o);
   const best = ranked[0];
   const stats = (await o.evaluateTest(best.params)) as Stats;
+  const settings: Record<string, number | string> =
+    o.method === 'grid'
+      ? { objective: objectiveName(o.objective) }
+      : {
+          objective: objectiveName(o.objective),
+          population: o.population ?? GA_DEFAULTS.population,
+          generations: o.generations ?? GA_DEFAULTS.generations,
+          mutationRate: o.mutationRate ?? GA_DEFAULTS.mutationRate,
+          crossoverRate: o.crossoverRate ?? GA_DEFAULTS.crossoverRate,
+        };
   return {
     method: o.method,
     best,
     outOfSample: { params: best.params, stats, score: score(o.objective, stats) },
     evaluations: ranked.length,
     top: ranked.slice(0, 10),
+    trialsCorrection: correctForTrials(best.stats, ranked.map((e) => e.stats)),
+    settings,
   };
+}
+
+function objectiveName(objective: Objective): string {
+  if (typeof objective === 'string') return objective;
+  if (typeof objective === 'function') return 'custom';
+  return 'composite' in objective ? 'composite' : 'weighted';
 }

@@ -99,8 +99,9 @@ export interface AnnualizedRisk {
   periodsPerYear: number;
 }
 
-export function annualizedRisk(ts: ArrayLike<number>, equity: ArrayLike<number>): AnnualizedRisk {
-  const { returns, annualPeriods } = periodReturns(ts, equity);
+/** `period`: the curve's period returns when the caller already has them (5M-bar curves: computed once). */
+export function annualizedRisk(ts: ArrayLike<number>, equity: ArrayLike<number>, period: PeriodReturns = periodReturns(ts, equity)): AnnualizedRisk {
+  const { returns, annualPeriods } = period;
   // backtesting.py ≥ 0.6.6 drops the undefined first period return before the geometric mean.
   const defined = returns.filter((r) => !Number.isNaN(r));
   const g = geometricMean(defined);

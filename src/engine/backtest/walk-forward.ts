@@ -4,6 +4,7 @@
  * aggregate tells whether the edge holds up window after window or came from one lucky stretch.
  */
 import { mean, variance } from './periodic.ts';
+import { minOf } from './metrics.ts';
 
 const DAY = 86_400_000;
 
@@ -70,7 +71,7 @@ export function aggregateWindows(windows: { window: WalkForwardWindow; stats: Wi
     compoundedReturnPct: (rets.reduce((acc, r) => acc * (1 + r / 100), 1) - 1) * 100,
     meanSharpe: mean(sharpes),
     sharpeStd,
-    worstDrawdownPct: Math.min(...windows.map((w) => w.stats.maxDrawdownPct)),
+    worstDrawdownPct: minOf(windows.map((w) => w.stats.maxDrawdownPct)),
     trades: windows.reduce((a, w) => a + w.stats.trades, 0),
     consistency: positiveShare / (1 + sharpeStd),
   };

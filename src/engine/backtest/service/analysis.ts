@@ -10,6 +10,7 @@ import type { BacktestReport } from '../types.ts';
 import { walkForward, type WalkForwardResult } from '../walk-forward.ts';
 import { mcTrades, monteCarlo, type MonteCarloResult } from '../monte-carlo.ts';
 import type { OptimizeResult } from '../optimizer.ts';
+import type { CompositeObjective } from '../objective.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { setupWarmupBars } from '../detector-source.ts';
 import { runSetupBacktest, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
@@ -28,8 +29,22 @@ export interface AnalysisRequest {
   settings: SimulationSettings;
   detail?: Candle[];
   walkForward?: { trainDays: number; testDays: number };
-  monteCarlo?: { iterations: number; ruinDrawdownPct: number; seed?: number };
-  optimize?: { method: 'grid' | 'genetic'; objective: ObjectiveName; trainSplit: number; workers?: number; population?: number; generations?: number };
+  /**
+   * Bootstrap of the trades, then the same trades re-costed with extra slippage in [0, slippageBps] bps per fill
+   * (default 10) and fees × [1 − feeJitter, 1 + feeJitter] (default 0.5).
+   */
+  monteCarlo?: { iterations: number; ruinDrawdownPct: number; seed?: number; slippageBps?: number; feeJitter?: number };
+  optimize?: {
+    method: 'grid' | 'genetic';
+    objective: ObjectiveName;
+    composite?: Partial<CompositeObjective>;
+    trainSplit: number;
+    workers?: number;
+    population?: number;
+    generations?: number;
+    mutationRate?: number;
+    crossoverRate?: number;
+  };
   history?: DetectorOptions['history'];
   onProgress?: (p: AnalysisProgress) => void;
   signal?: AbortSignal;
@@ -42,7 +57,10 @@ export interface AnalysisResult {
   /** The signals the runner was offered, by id (for trade charts). */
   signals: Map<string, Signal>;
   walkForward?: WalkForwardResult;
+  /** Bootstrap resampling of the trades (with replacement). */
   monteCarlo?: MonteCarloResult;
+  /** The same trades in the same order with randomly varied slippage and fees. */
+  monteCarloCosts?: MonteCarloResult & { slippageBps: number; feeJitter: number };
   optimization?: { result: OptimizeResult; trainEnd: number };
   summary: string[];
 }
@@ -80,7 +98,7 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
   const summary = reportSummary(
     report,
     { setup: `${setup.id}@${setup.version}`, market: `${market.key.exchange} ${market.key.symbol} ${market.key.timeframe}`, candles: market.candles.length, start: market.candles[0].ts, end: last.ts },
-    { assumptions: req.assumptions },
+    { assumptions: req.assumptions, compat: settings.compat !== undefined },
   );
   const result: AnalysisResult = { report, signals, summary };
 
@@ -118,8 +136,16 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     const mc = req.monteCarlo;
     if (report.trades.length < 2) summary.push(`Monte Carlo: needs at least 2 trades, the backtest made ${report.trades.length}`);
     else {
-      result.monteCarlo = monteCarlo(mcTrades(report.trades), { initialCash: report.initialCash, iterations: mc.iterations, seed: mc.seed ?? 1, method: 'shuffle', ruinDrawdown: mc.ruinDrawdownPct / 100 });
-      summary.push(...monteCarloSummary(result.monteCarlo, mc.ruinDrawdownPct));
+      const trades = mcTrades(report.trades, { values: report.equity.equity, initialCash: report.initialCash });
+      // Risk-percent and fraction sizing scale every trade with the account; a fixed amount does not.
+      const sizing = settings.sizing?.kind === 'fixed-amount' ? 'fixed' : 'account';
+      const common = { initialCash: report.initialCash, iterations: mc.iterations, seed: mc.seed ?? 1, sizing, ruinDrawdown: mc.ruinDrawdownPct / 100 } as const;
+      result.monteCarlo = monteCarlo(trades, { ...common, method: 'bootstrap' });
+      const slippageBps = mc.slippageBps ?? 10;
+      const feeJitter = mc.feeJitter ?? 0.5;
+      result.monteCarloCosts = { ...monteCarlo(trades, { ...common, method: 'none', slippageJitterBps: slippageBps, feeJitter }), slippageBps, feeJitter };
+      summary.push(...monteCarloSummary(result.monteCarlo, mc.ruinDrawdownPct, { actualReturnPct: report.stats.returnPct, actualDrawdownPct: -report.stats.maxDrawdownPct }));
+      summary.push(...monteCarloSummary(result.monteCarloCosts, mc.ruinDrawdownPct, { slippageBps, feeJitter }));
     }
   }
 
@@ -129,7 +155,7 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     const { train, test, cut } = splitSeries(market, req.optimize.trainSplit);
     const optimized = await optimizeSetup({ ...req.optimize, setup, settings, train, test, onProgress: progress('optimize') });
     result.optimization = { result: optimized, trainEnd: cut };
-    summary.push(...optimizeSummary(optimized, req.optimize.objective, { trainEnd: cut }));
+    summary.push(...optimizeSummary(optimized, req.optimize.objective, { trainEnd: cut, composite: req.optimize.composite }));
   }
   return result;
 }

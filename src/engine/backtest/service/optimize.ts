@@ -7,13 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../errors.ts';
 import type { Setup } from '../../setups/index.ts';
-import { optimize, type OptimizeResult } from '../optimizer.ts';
+import { optimize, type Objective, type OptimizeResult } from '../optimizer.ts';
+import type { CompositeObjective } from '../objective.ts';
 import { WorkerPool } from '../worker-pool.ts';
 import { paramRanges, withParams } from '../detector-source.ts';
 import { runSetupBacktest, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
 import { JOB_FILE, type OptimizeJob } from './optimize-job.ts';
 
-export type ObjectiveName = 'sharpe' | 'expectancy' | 'profit_factor' | 'calmar';
+export type ObjectiveName = 'sharpe' | 'expectancy' | 'profit_factor' | 'calmar' | 'composite';
 
 export interface OptimizeSetupOptions {
   setup: Setup;
@@ -24,9 +25,14 @@ export interface OptimizeSetupOptions {
   settings: SimulationSettings;
   method: 'grid' | 'genetic';
   objective: ObjectiveName;
+  /** Weights and minimum trade count of the composite objective (objective 'composite'). */
+  composite?: Partial<CompositeObjective>;
   workers?: number;
+  /** Genetic settings; unset = the specification's 50 × 20, mutation 0.1, crossover 0.8. */
   population?: number;
   generations?: number;
+  mutationRate?: number;
+  crossoverRate?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -60,10 +66,12 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
     return await optimize({
       method: o.method,
       ranges,
-      objective: o.objective,
+      objective: (o.objective === 'composite' && o.composite ? { composite: o.composite } : o.objective) as Objective,
       constraint: sensible,
       population: o.population,
       generations: o.generations,
+      mutationRate: o.mutationRate,
+      crossoverRate: o.crossoverRate,
       onProgress: o.onProgress,
       evaluate: (params) => pool.evaluate(params),
       evaluateTest: (params) => runSetupBacktest({ setup: withParams(o.setup, params), market: test, settings: o.settings }).stats,

@@ -1,0 +1,87 @@
+/**
+ * `ita lab generate` end to end: the real CLI process, its LLM configured by environment to a local
+ * OpenAI-compatible fake, GOOG daily candles; one proposal survives and is saved disabled, one is refused.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/candles.ts';
+import { startOpenAiFake, type OpenAiFake } from '../helpers/openai-fake.ts';
+
+const ENTRY = path.join(ROOT, 'bin/ita.js');
+
+/** Asynchronous: the fake answers from this process while the CLI waits for it. */
+function ita(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [ENTRY, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const sma = {
+  id: 'lab_sma_cross',
+  name: 'SMA 10/30 cross',
+  description: 'Long on the SMA 10/30 cross up, short on the cross down.',
+  rationale: 'Trend following.',
+  timeframe: '1d',
+  indicators: { sma_fast: 'sma:10', sma_slow: 'sma:30', atr: 'atr:14' },
+  rules: { long: { crosses_above: ['sma_fast', 'sma_slow'] }, short: { crosses_below: ['sma_fast', 'sma_slow'] } },
+  stop: { type: 'atr', mult: 3 },
+  targets: [{ r: 3 }],
+  management: { exit_on_opposite: true },
+};
+
+describe('ita lab generate', () => {
+  let fake: OpenAiFake;
+  let dir: string;
+  beforeAll(async () => {
+    fake = await startOpenAiFake();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ita-lab-cli-'));
+  });
+  afterAll(async () => {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks the LLM, grades the proposals out of sample and saves survivors disabled', async () => {
+    const bad = { ...sma, id: 'lab_bad', targets: [{ r: 2, close: 0.8 }, { r: 3, close: 0.8 }] };
+    fake.script(
+      { content: JSON.stringify({ proposals: [{ setup: sma, why: 'trend' }, { setup: bad }] }) },
+      { content: JSON.stringify({ proposals: [{ setup: bad }] }) },
+    );
+    const setups = path.join(dir, 'setups');
+    const r = await ita(['lab', 'generate', '--csv', 'data/samples/nasdaq_GOOG_1d.csv', '--exchange', 'nasdaq', '--symbol', 'GOOG', '--n', '2', '--train-split', '0.3', '--optimize', 'none', '--keep', 'acceptable', '--walk-forward', '--train-days', '365', '--test-days', '365'], {
+      ITA_LLM_BASE_URL: fake.baseUrl,
+      ITA_LLM_MODEL: 'fake-model',
+      ITA_LLM_API_KEY: 'test-key',
+      ITA_DATA_DIR: dir,
+      ITA_SETUPS_DIR: setups,
+    });
+    expect(r.stderr).not.toMatch(/^ita:/m);
+    expect(r.code).toBe(0);
+    // SMA 10/30 on the last 70 % of GOOG daily grades "acceptable" (47 trades, profit factor 2.1, Sharpe 0.77).
+    expect(r.stdout).toMatch(/^Lab: 1 agent\(s\), 1 distinct candidate\(s\), 1 saved \(disabled\); LLM cost/m);
+    expect(r.stdout).toMatch(/^ {4}rejected proposal 1 \(lab_bad\): targets: target close fractions add up to 1\.6/m);
+    expect(r.stdout).toMatch(/^ {2}lab_sma_cross — by env, agreement 100 %: grade \w+/m);
+    expect(r.stdout).toMatch(/^Trials: 1 variant\(s\) tried/m);
+    // GOOG daily 2004-08 .. 2013-03: 365-day test windows after a 365-day warm-up.
+    expect(r.stdout).toMatch(/^ {4}Walk-forward: [78] window\(s\), \d+ % positive, compounded [+-]\d+\.\d\d %, consistency \d\.\d\d$/m);
+    expect(r.stdout).toMatch(/^ {4}Monte Carlo \(bootstrap\): return [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \(5\/50\/95\), ruin \(30 % drawdown\) \d+\.\d %$/m);
+    const runs = readdirSync(path.join(dir, 'lab')).filter((f) => f.startsWith('run-'));
+    expect(runs).toHaveLength(1);
+    const stored = JSON.parse(readFileSync(path.join(dir, 'lab', runs[0]), 'utf8'));
+    expect(stored.transcripts[0].turns).toHaveLength(2);
+    expect(stored.transcripts[0].turns[0].prompt).toContain('Propose 2 distinct trading setup(s) for GOOG on 1d candles.');
+    expect(JSON.parse(readFileSync(path.join(dir, 'lab', 'agents.json'), 'utf8'))).toEqual({ env: { proposed: 1, survived: stored.saved.length } });
+    expect(readdirSync(setups)).toEqual(['lab_sma_cross.yaml']);
+    expect(stored.saved).toEqual([path.join(setups, 'lab_sma_cross.yaml')]);
+    expect(readFileSync(stored.saved[0], 'utf8')).toMatch(/^enabled: false$/m);
+    expect(r.stdout).toContain(`saved to ${stored.saved[0]} (enabled: false)`);
+  }, 60_000);
+});
