@@ -19,6 +19,8 @@ export interface CallbackAnswer {
   /** The data of the button whose press this answers. */
   data?: string;
   chatId?: number;
+  /** Time from the press to this answer. */
+  latencyMs?: number;
 }
 
 export interface CommandSet {
@@ -49,6 +51,8 @@ export interface PendingCallback {
   data?: string;
   chatId?: number;
   answered: boolean;
+  /** When the user pressed (emulator clock). */
+  pressedAt?: number;
 }
 
 export class EmulatorState {
@@ -60,6 +64,8 @@ export class EmulatorState {
   readonly callbackAnswers: CallbackAnswer[] = [];
   readonly pendingCallbacks = new Map<string, PendingCallback>();
   readonly settings: { webhookUrl: string; menuButton: Record<string, unknown> } = { webhookUrl: '', menuButton: { type: 'default' } };
+  /** Telegram stops accepting an answer to a press after this long. */
+  callbackTimeoutMs = 15_000;
   private nextMessageId = 1;
   private listeners = new Set<(event: EmulatorEvent) => void>();
 

@@ -70,7 +70,8 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
     answerCallbackQuery: (params) => {
       const id = optionalString(params, 'callback_query_id') ?? '';
       const pending = state.pendingCallbacks.get(id);
-      if (!pending || pending.answered) throw badRequest('query is too old and response timeout expired or query ID is invalid');
+      const expired = pending?.pressedAt !== undefined && state.now() - pending.pressedAt > state.callbackTimeoutMs;
+      if (!pending || pending.answered || expired) throw badRequest('query is too old and response timeout expired or query ID is invalid');
       const text = optionalString(params, 'text');
       if (text && text.length > 200) throw badRequest('MESSAGE_TOO_LONG');
       pending.answered = true;
@@ -82,6 +83,7 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
         ...(optionalInt(params, 'cache_time') !== undefined ? { cache_time: optionalInt(params, 'cache_time') } : {}),
         ...(pending.data !== undefined ? { data: pending.data } : {}),
         ...(pending.chatId !== undefined ? { chatId: pending.chatId } : {}),
+        ...(pending.pressedAt !== undefined ? { latencyMs: state.now() - pending.pressedAt } : {}),
       };
       state.callbackAnswers.push(answer);
       state.emit({ type: 'callback_answer', answer });
