@@ -26,6 +26,15 @@ export interface DeliveryOptions {
   backoff?: Partial<BackoffPolicy>;
   /** Waits `ms` or until aborted (a new item arrived, or stop). Injected by tests to run on a fake clock. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Tells the trader, once, what was dropped; called when the chat takes messages again. */
+  notifyDropped?: (chatId: number, dropped: DroppedItem[]) => Promise<void>;
+}
+
+export interface DroppedItem {
+  signal: Signal;
+  error: string;
+  /** Given up because the signal expired while the chat was unreachable (not refused outright). */
+  expired: boolean;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 5 * 60_000 };
@@ -38,6 +47,8 @@ export class DeliveryWorker {
   private wake = new AbortController();
   private stopped = false;
   private loop?: Promise<void>;
+  /** Dropped items per chat the trader has not been told about yet. */
+  private readonly untold = new Map<number, DroppedItem[]>();
 
   constructor(private readonly options: DeliveryOptions) {
     this.now = options.now ?? Date.now;
@@ -97,16 +108,36 @@ export class DeliveryWorker {
       await markSent(db, item, messageId, at);
       const latencyMs = at - (item.signal.ts + timeframeMs(item.signal.timeframe));
       this.events.emit({ type: 'delivered', signalId: item.signalId, chatId: item.chatId, messageId, attempts, latencyMs });
+      // The chat takes messages again: now is the time to say what it missed.
+      await this.tellDropped(item.chatId);
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      if (isPermanent(error)) {
+      const expired = !isPermanent(error) && isChatUnreachable(error) && item.signal.validUntil <= this.now();
+      if (isPermanent(error) || expired) {
         await markFailed(db, item, message);
         this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: true });
+        const list = this.untold.get(item.chatId) ?? [];
+        list.push({ signal: item.signal, error: message, expired });
+        this.untold.set(item.chatId, list);
+        // A refused message (400) means the chat itself is reachable: tell at once. A blocked chat is told later.
+        if (!expired) await this.tellDropped(item.chatId);
         return;
       }
       const retryAt = this.now() + (retryAfterMs(error) ?? Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (attempts - 1)));
       await markRetry(db, item, message, retryAt);
       this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: false, retryAt });
+    }
+  }
+
+  /** Tells the trader what was dropped; a failure keeps the list for the next successful delivery. */
+  private async tellDropped(chatId: number): Promise<void> {
+    const dropped = this.untold.get(chatId);
+    if (!dropped?.length || !this.options.notifyDropped) return;
+    try {
+      await this.options.notifyDropped(chatId, dropped);
+      this.untold.delete(chatId);
+    } catch {
+      // Still unreachable: the next successful delivery tries again.
     }
   }
 }
@@ -118,10 +149,19 @@ function retryAfterMs(error: unknown): number | undefined {
   return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
-/** 400 (bad request) and 403 (bot blocked / kicked) will fail the same way again; everything else may pass later. */
+/**
+ * 400 (bad request: too long, bad entities, chat not found) fails the same way again, and so does a deactivated
+ * user. A blocked bot (403) may be unblocked in a minute: retried with backoff until the signal expires.
+ * 429, 5xx and network errors are temporary.
+ */
 function isPermanent(error: unknown): boolean {
   const code = (error as { error_code?: unknown })?.error_code;
-  return code === 400 || code === 403;
+  const description = String((error as { description?: unknown })?.description ?? (error as Error)?.message ?? '');
+  return code === 400 || (code === 403 && /deactivated/.test(description));
+}
+
+function isChatUnreachable(error: unknown): boolean {
+  return (error as { error_code?: unknown })?.error_code === 403;
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
