@@ -66,6 +66,8 @@ export class EmulatorState {
   readonly settings: { webhookUrl: string; menuButton: Record<string, unknown> } = { webhookUrl: '', menuButton: { type: 'default' } };
   /** Telegram stops accepting an answer to a press after this long. */
   callbackTimeoutMs = 15_000;
+  /** getFile refuses larger files, as the cloud Bot API does. */
+  maxDownloadBytes = 20 * 1024 * 1024;
   private nextMessageId = 1;
   private listeners = new Set<(event: EmulatorEvent) => void>();
 

@@ -92,6 +92,8 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
     getFile: (params): ApiFile => {
       const file = state.files.byId(optionalString(params, 'file_id') ?? '');
       if (!file) throw badRequest('invalid file_id');
+      // The cloud Bot API serves bots files of at most 20 MB; a local telegram-bot-api server has no such limit.
+      if (file.bytes.length > state.maxDownloadBytes) throw badRequest('file is too big');
       return { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.length, file_path: file.filePath };
     },
     sendChatAction: (params) => {
