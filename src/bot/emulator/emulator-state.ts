@@ -87,6 +87,15 @@ export class EmulatorState {
     return this.nextMessageId++;
   }
 
+  peekMessageCounter(): number {
+    return this.nextMessageId;
+  }
+
+  /** After loading a saved history: new messages continue its numbering. */
+  restoreMessageCounter(next: number): void {
+    this.nextMessageId = Math.max(this.nextMessageId, next);
+  }
+
   addUser(user: Omit<ApiUser, 'is_bot'>): ApiUser {
     const full: ApiUser = { ...user, is_bot: false };
     this.users.set(full.id, full);

@@ -10,6 +10,7 @@ import { EmulatorState, type CallbackAnswer, type CommandSet, type EmulatorEvent
 import type { StoredFile } from './file-store.ts';
 import { messageMethods, type MethodHandler } from './message-methods.ts';
 import { readParams } from './request-params.ts';
+import { keepHistory, loadHistory } from './history-store.ts';
 import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood-control.ts';
 import { serviceMethods } from './service-methods.ts';
 import { pressButton, resolveUser, sendText, uploadDocument, type UserRef } from './user-actions.ts';
@@ -26,6 +27,8 @@ export interface BotApiEmulatorOptions {
   users?: Array<Omit<ApiUser, 'is_bot'>>;
   /** Flood control answering 429 with retry_after; off unless given (true = Telegram's limits). */
   flood?: boolean | Partial<FloodLimits>;
+  /** Keep every chat's transcript in this JSON file across restarts (the web chat's history). */
+  historyFile?: string;
   /** A press must be answered within this time, as on Telegram (default 15 s). */
   callbackTimeoutMs?: number;
 }
@@ -54,6 +57,8 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
     { id: 200002, first_name: 'Stranger', username: 'stranger', language_code: 'en' },
   ];
   for (const user of users) state.addUser(user);
+  if (options.historyFile) loadHistory(state, options.historyFile);
+  let stopHistory: (() => void) | undefined;
   const methods = new Map<string, [string, MethodHandler]>(
     Object.entries({ ...messageMethods(state), ...serviceMethods(state) }).map(([name, handler]) => [name.toLowerCase(), [name, handler]]),
   );
@@ -123,6 +128,7 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
     get apiRoot(): string { return this.url; },
     async start(): Promise<void> {
       if (server) return;
+      if (options.historyFile && !stopHistory) stopHistory = keepHistory(state, options.historyFile);
       server = createServer((req, res) => void onRequest(req, res));
       // Longer than the client agent keeps idle sockets, so the server never closes one a request is about to reuse.
       server.keepAliveTimeout = 30_000;
@@ -135,6 +141,8 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
     },
     async stop(): Promise<void> {
       state.queue.releaseWaiter();
+      stopHistory?.();
+      stopHistory = undefined;
       const closing = server;
       server = undefined;
       if (!closing) return;
