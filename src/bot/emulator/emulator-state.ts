@@ -63,7 +63,11 @@ export class EmulatorState {
   readonly commandSets = new Map<string, CommandSet>();
   readonly callbackAnswers: CallbackAnswer[] = [];
   readonly pendingCallbacks = new Map<string, PendingCallback>();
-  readonly settings: { webhookUrl: string; menuButton: Record<string, unknown> } = { webhookUrl: '', menuButton: { type: 'default' } };
+  readonly settings: { webhookUrl: string; webhookSecret: string; menuButton: Record<string, unknown> } = { webhookUrl: '', webhookSecret: '', menuButton: { type: 'default' } };
+  /** Tests may register an http://127.0.0.1 webhook (Telegram itself insists on HTTPS). */
+  allowHttpWebhook = false;
+  /** Called when a webhook is set (the emulator starts pushing updates to it). */
+  webhookChanged: () => void = () => undefined;
   /** Telegram stops accepting an answer to a press after this long. */
   callbackTimeoutMs = 15_000;
   /** getFile refuses larger files, as the cloud Bot API does. */

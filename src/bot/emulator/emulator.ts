@@ -11,6 +11,7 @@ import type { StoredFile } from './file-store.ts';
 import { messageMethods, type MethodHandler } from './message-methods.ts';
 import { readParams } from './request-params.ts';
 import { keepHistory, loadHistory } from './history-store.ts';
+import { startWebhookPusher } from './webhook-pusher.ts';
 import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood-control.ts';
 import { serviceMethods } from './service-methods.ts';
 import { pressButton, resolveUser, sendText, uploadDocument, type UserRef } from './user-actions.ts';
@@ -27,6 +28,8 @@ export interface BotApiEmulatorOptions {
   users?: Array<Omit<ApiUser, 'is_bot'>>;
   /** Flood control answering 429 with retry_after; off unless given (true = Telegram's limits). */
   flood?: boolean | Partial<FloodLimits>;
+  /** Accept http://127.0.0.1 webhooks (tests); Telegram requires HTTPS. */
+  allowHttpWebhook?: boolean;
   /** Keep every chat's transcript in this JSON file across restarts (the web chat's history). */
   historyFile?: string;
   /** A press must be answered within this time, as on Telegram (default 15 s). */
@@ -58,6 +61,8 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
   ];
   for (const user of users) state.addUser(user);
   if (options.historyFile) loadHistory(state, options.historyFile);
+  state.allowHttpWebhook = options.allowHttpWebhook ?? false;
+  const stopPusher = startWebhookPusher(state);
   let stopHistory: (() => void) | undefined;
   const methods = new Map<string, [string, MethodHandler]>(
     Object.entries({ ...messageMethods(state), ...serviceMethods(state) }).map(([name, handler]) => [name.toLowerCase(), [name, handler]]),
@@ -143,6 +148,7 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
       state.queue.releaseWaiter();
       stopHistory?.();
       stopHistory = undefined;
+      stopPusher();
       const closing = server;
       server = undefined;
       if (!closing) return;

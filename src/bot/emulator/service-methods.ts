@@ -30,13 +30,19 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
     },
     setWebhook: (params) => {
       const url = optionalString(params, 'url') ?? '';
-      if (url && !/^https:\/\//.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+      const local = state.allowHttpWebhook && /^http:\/\/127\.0\.0\.1[:/]/.test(url);
+      if (url && !/^https:\/\//.test(url) && !local) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+      const secret = optionalString(params, 'secret_token') ?? '';
+      if (secret && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest('bad webhook: secret token contains unallowed characters');
       state.settings.webhookUrl = url;
+      state.settings.webhookSecret = secret;
+      state.webhookChanged();
       if (optionalBool(params, 'drop_pending_updates')) state.queue.clear();
       return true;
     },
     deleteWebhook: (params) => {
       state.settings.webhookUrl = '';
+      state.settings.webhookSecret = '';
       if (optionalBool(params, 'drop_pending_updates')) state.queue.clear();
       return true;
     },
