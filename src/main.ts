@@ -299,6 +299,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         settings,
         sourceFor: (exchange) => (exchange === config.exchange.id ? source : undefined),
         deliver,
+        notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped),
         history: (id, version) => history.history(id, version),
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));

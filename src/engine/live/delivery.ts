@@ -49,6 +49,10 @@ export class DeliveryWorker {
   private loop?: Promise<void>;
   /** Dropped items per chat the trader has not been told about yet. */
   private readonly untold = new Map<number, DroppedItem[]>();
+  /** Chats whose last delivery answered 403 (blocked): their queued signals may expire while waiting. */
+  private readonly unreachable = new Set<number>();
+  /** When each chat last became reachable again: items queued before that were held back by it. */
+  private readonly recoveredAt = new Map<number, number>();
 
   constructor(private readonly options: DeliveryOptions) {
     this.now = options.now ?? Date.now;
@@ -102,6 +106,15 @@ export class DeliveryWorker {
   private async attempt(item: OutboxItem): Promise<void> {
     const { db } = this.options;
     const attempts = item.attempts + 1;
+    // Held back by a chat that refused us: once it is past its validity it is no advice any more; drop and tell.
+    const heldBack = item.attempts > 0 || this.unreachable.has(item.chatId) || (this.recoveredAt.get(item.chatId) ?? -Infinity) >= item.createdAt;
+    if (heldBack && item.signal.validUntil <= this.now()) {
+      const message = item.lastError ?? 'expired before the chat was reachable';
+      await markFailed(db, item, message);
+      this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts: item.attempts, final: true });
+      this.remember(item, message, true);
+      return;
+    }
     try {
       const { messageId } = await this.options.deliver(item.signal, item.chatId);
       const at = this.now();
@@ -109,16 +122,17 @@ export class DeliveryWorker {
       const latencyMs = at - (item.signal.ts + timeframeMs(item.signal.timeframe));
       this.events.emit({ type: 'delivered', signalId: item.signalId, chatId: item.chatId, messageId, attempts, latencyMs });
       // The chat takes messages again: now is the time to say what it missed.
+      if (this.unreachable.delete(item.chatId)) this.recoveredAt.set(item.chatId, at);
       await this.tellDropped(item.chatId);
     } catch (error) {
-      const message = (error as Error).message ?? String(error);
+      const description = (error as { description?: unknown })?.description;
+      const message = typeof description === 'string' ? description : ((error as Error).message ?? String(error));
+      if (isChatUnreachable(error)) this.unreachable.add(item.chatId);
       const expired = !isPermanent(error) && isChatUnreachable(error) && item.signal.validUntil <= this.now();
       if (isPermanent(error) || expired) {
         await markFailed(db, item, message);
         this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: true });
-        const list = this.untold.get(item.chatId) ?? [];
-        list.push({ signal: item.signal, error: message, expired });
-        this.untold.set(item.chatId, list);
+        this.remember(item, message, expired);
         // A refused message (400) means the chat itself is reachable: tell at once. A blocked chat is told later.
         if (!expired) await this.tellDropped(item.chatId);
         return;
@@ -127,6 +141,12 @@ export class DeliveryWorker {
       await markRetry(db, item, message, retryAt);
       this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: false, retryAt });
     }
+  }
+
+  private remember(item: OutboxItem, error: string, expired: boolean): void {
+    const list = this.untold.get(item.chatId) ?? [];
+    list.push({ signal: item.signal, error, expired });
+    this.untold.set(item.chatId, list);
   }
 
   /** Tells the trader what was dropped; a failure keeps the list for the next successful delivery. */
