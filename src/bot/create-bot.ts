@@ -57,7 +57,7 @@ export interface CreateBotOptions {
   transport?: { mode: 'polling' } | ({ mode: 'webhook' } & WebhookOptions);
   /** Start-up retries while Telegram is unreachable. */
   connect?: Partial<ConnectPolicy>;
-  /** A press not answered by its handler within this time gets "working on it" (default 500 ms). */
+  /** A press not answered by its handler within this time gets "working on it" (default 300 ms). */
   callbackPromptMs?: number;
 }
 

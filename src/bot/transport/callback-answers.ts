@@ -22,7 +22,7 @@ export class CallbackAnswers {
   constructor(
     private readonly api: () => Api,
     private readonly logger: Logger,
-    private readonly promptMs = 500,
+    private readonly promptMs = 300,
   ) {}
 
   isAnswered(queryId: string): boolean {
