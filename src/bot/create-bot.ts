@@ -34,6 +34,7 @@ import { connectWithRetry, DEFAULT_CONNECT_POLICY, type ConnectPolicy } from './
 import { startWebhookServer, type WebhookOptions, type WebhookServer } from './transport/webhook.ts';
 import { droppedNotice, type DroppedDelivery } from './transport/dropped-notice.ts';
 import { Pager } from './render/pages.ts';
+import { TEXT_LIMIT, truncateHtml } from './render/telegram-text.ts';
 
 export interface CreateBotOptions {
   token: string;
@@ -230,7 +231,8 @@ export function createBot(options: CreateBotOptions): ItaBot {
       return { messageId: sent.message_id };
     },
     async notifyText(chatId, html) {
-      const sent = await bot.api.sendMessage(chatId, html, { parse_mode: 'HTML' });
+      // Engine notices are built from data of any length; Telegram refuses more than 4,096 characters.
+      const sent = await bot.api.sendMessage(chatId, truncateHtml(html, TEXT_LIMIT), { parse_mode: 'HTML' });
       return { messageId: sent.message_id };
     },
     async notifyDropped(chatId, dropped) {
