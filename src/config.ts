@@ -52,9 +52,18 @@ export const configSchema = z.object({
       token: z.string().min(1).optional(),
       allowedUserIds: idList.default([]),
       allowedChatIds: idList.default([]),
-      webhookUrl: z.string().url().optional(),
+      /** Public HTTPS URL for webhook mode (Telegram posts updates there); unset = long polling. */
+      webhookUrl: z.string().url().refine((url) => url.startsWith('https://'), 'must be an https:// URL (Telegram posts only to HTTPS)').optional(),
+      /** Sent by Telegram in X-Telegram-Bot-Api-Secret-Token; required in webhook mode. */
+      webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters of A-Z a-z 0-9 _ -').optional(),
+      /** Where the webhook server listens (behind your reverse proxy). */
+      webhookHost: z.string().min(1).default('127.0.0.1'),
+      webhookPort: z.coerce.number().int().min(0).max(65535).default(8443),
+      /** The Bot API server; a self-hosted telegram-bot-api (e.g. http://127.0.0.1:8081) lifts the 20 MB download limit. */
+      apiRoot: z.string().url().refine((url) => /^https?:\/\//.test(url) && !url.endsWith('/'), 'must be an http(s) URL without a trailing slash').default('https://api.telegram.org'),
       webChatPort: z.coerce.number().int().min(0).max(65535).default(8080),
     })
+    .refine((t) => !t.webhookUrl || t.webhookSecret, { message: 'webhook mode needs telegram.webhookSecret (ITA_WEBHOOK_SECRET)', path: ['webhookSecret'] })
     .prefault({}),
   exchange: z
     .object({
@@ -169,6 +178,10 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_ALLOWED_USERS: 'telegram.allowedUserIds',
   ITA_ALLOWED_CHATS: 'telegram.allowedChatIds',
   ITA_WEBHOOK_URL: 'telegram.webhookUrl',
+  ITA_WEBHOOK_SECRET: 'telegram.webhookSecret',
+  ITA_WEBHOOK_HOST: 'telegram.webhookHost',
+  ITA_WEBHOOK_PORT: 'telegram.webhookPort',
+  TELEGRAM_API_ROOT: 'telegram.apiRoot',
   ITA_WEBCHAT_PORT: 'telegram.webChatPort',
   ITA_EXCHANGE: 'exchange.id',
   ITA_EXCHANGE_API_KEY: 'exchange.apiKey',
@@ -248,7 +261,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** Values that must never reach a log line or a chat message. */
 export function secretsOf(config: Config): string[] {
-  const secrets = [config.telegram.token, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
+  const secrets = [config.telegram.token, config.telegram.webhookSecret, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
   for (const provider of config.llm.providers) secrets.push(provider.apiKey);
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

@@ -25,6 +25,7 @@ import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
 import { commentOnSignal } from './knowledge/answer/index.ts';
 import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
+import { transportFromConfig } from './bot/transport/from-config.ts';
 import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
@@ -204,7 +205,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     if (telegram) stops.push(() => telegram.stop());
     bot = createBot({
       token: config.telegram.token ?? telegram!.token,
-      apiRoot: telegram?.apiRoot,
+      apiRoot: telegram?.apiRoot ?? config.telegram.apiRoot,
+      transport: telegram ? undefined : transportFromConfig(config.telegram),
       services: {
         ...engine,
         signals: {
@@ -244,7 +246,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         for (const { market } of SAMPLE_MARKETS.filter((s) => s.market.symbol === 'BTC/USDT')) await addWatched(store.db, market, Date.now());
       }
       const events = new LiveEvents();
-      const worker = new DeliveryWorker({ db: store.db, deliver, events, now: () => clock() });
+      const worker = new DeliveryWorker({ db: store.db, deliver, events, now: () => clock(), notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped) });
       const pipeline = new LivePipeline({
         db: store.db,
         sqlite: store.sqlite,
@@ -310,6 +312,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         settings,
         sourceFor: (exchange) => (exchange === config.exchange.id ? source : undefined),
         deliver,
+        notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped),
         history: (id, version) => history.history(id, version),
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));

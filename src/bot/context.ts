@@ -27,6 +27,8 @@ export interface BotSession {
 export interface LanguageFlavor {
   lang: Language;
   t: Translate;
+  /** Set for button presses: called when no handler took the press (see transport/callback-answers.ts). */
+  callbackUnhandled?: () => void;
 }
 
 export type BotContext = ConversationFlavor<Context & SessionFlavor<BotSession> & LanguageFlavor>;

@@ -29,6 +29,12 @@ import { installSettings } from './settings/settings.ts';
 import { installKnowledge } from './knowledge/knowledge.ts';
 import { BACKTEST_CONVERSATION, backtestConversation, installBacktest } from './backtest/backtest.ts';
 import { BacktestJobs } from './backtest/jobs.ts';
+import { CallbackAnswers, notModifiedIsSuccess } from './transport/callback-answers.ts';
+import { connectWithRetry, DEFAULT_CONNECT_POLICY, type ConnectPolicy } from './transport/startup.ts';
+import { startWebhookServer, type WebhookOptions, type WebhookServer } from './transport/webhook.ts';
+import { droppedNotice, type DroppedDelivery } from './transport/dropped-notice.ts';
+import { Pager } from './render/pages.ts';
+import { TEXT_LIMIT, truncateHtml } from './render/telegram-text.ts';
 
 export interface CreateBotOptions {
   token: string;
@@ -48,6 +54,12 @@ export interface CreateBotOptions {
   throttle?: APIThrottlerOptions;
   autoRetry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
   progressIntervalMs?: number;
+  /** Long polling (default) or a webhook server; see README "Deployment". */
+  transport?: { mode: 'polling' } | ({ mode: 'webhook' } & WebhookOptions);
+  /** Start-up retries while Telegram is unreachable. */
+  connect?: Partial<ConnectPolicy>;
+  /** A press not answered by its handler within this time gets "working on it" (default 300 ms). */
+  callbackPromptMs?: number;
 }
 
 export interface ItaBot {
@@ -57,6 +69,12 @@ export interface ItaBot {
   stop(): Promise<void>;
   sendSignal(chatId: number, signal: Signal, png: Buffer, comment?: string): Promise<{ messageId: number }>;
   notifyText(chatId: number, html: string): Promise<{ messageId: number }>;
+  /** One message telling the trader which deliveries were dropped (the delivery worker calls it). */
+  notifyDropped(chatId: number, dropped: DroppedDelivery[]): Promise<void>;
+  /** Handlers of features installed after createBot (e.g. execution); they run before the stale-button notice. */
+  handlers: Composer<BotContext>;
+  /** Resolves once Telegram was reached and updates flow (start() itself does not wait past the first failure). */
+  ready(): Promise<void>;
 }
 
 export function createBot(options: CreateBotOptions): ItaBot {
@@ -65,8 +83,12 @@ export function createBot(options: CreateBotOptions): ItaBot {
   // Installed in this order, auto-retry is the outer transformer: a 429 waits outside the throttle queue.
   const throttler = apiThrottler(options.throttle);
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, ...options.autoRetry });
-  bot.api.config.use(throttler);
+  const answers = new CallbackAnswers(() => bot.api, logger, options.callbackPromptMs);
+  // Callback answers are not chat messages: they must not wait behind a chat's throttled edits.
+  bot.api.config.use((prev, method, payload, signal) => (method === 'answerCallbackQuery' ? prev(method, payload, signal) : throttler(prev, method, payload, signal)));
   bot.api.config.use(retry);
+  bot.api.config.use(notModifiedIsSuccess());
+  bot.api.config.use(answers.transformer());
 
   const registry = new CommandRegistry(() => (bot.isInited() ? bot.botInfo.username : undefined));
   for (const spec of options.extraCommands ?? []) registry.register(spec);
@@ -78,7 +100,9 @@ export function createBot(options: CreateBotOptions): ItaBot {
   if (options.allowedUserIds.length === 0) {
     logger.warn('TELEGRAM ALLOWLIST IS EMPTY: the bot will answer NOBODY. Set telegram.allowedUserIds to your user id.');
   }
+  // Strangers reach nothing, not even an answer to a press; everyone else's presses are answered promptly.
   bot.use(authorizationFilter(options, logger));
+  bot.use(answers.middleware());
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(session({ initial: (): BotSession => ({}), storage: sessionStorage, getSessionKey: (ctx) => ctx.from?.id.toString() }));
   bot.use(async (ctx, next) => {
@@ -96,12 +120,14 @@ export function createBot(options: CreateBotOptions): ItaBot {
     }),
   );
 
+  const lateHandlers = new Composer<BotContext>();
   const settingsCache = new WeakMap<BotContext, Promise<UserSettings>>();
   const deps: FeatureDeps = {
     services: options.services,
     logger,
     registry,
     handlers: new Composer<BotContext>(),
+    pages: undefined as unknown as Pager,
     refs,
     defaultExchange: options.defaultExchange ?? 'binance',
     progressIntervalMs: options.progressIntervalMs ?? 1000,
@@ -125,6 +151,7 @@ export function createBot(options: CreateBotOptions): ItaBot {
     },
   };
 
+  deps.pages = new Pager(deps.handlers);
   bot.use(createConversation(backtestConversation(deps, jobs), BACKTEST_CONVERSATION));
   installSignalCallbacks(deps);
   installCoreCommands(deps);
@@ -135,9 +162,31 @@ export function createBot(options: CreateBotOptions): ItaBot {
   bot.use(deps.handlers);
   bot.use(registry.middleware());
   installKnowledge(deps, bot);
+  bot.use(lateHandlers);
+  bot.use(answers.terminal());
   bot.catch(errorBoundary(logger));
 
   let runner: RunnerHandle | undefined;
+  let webhook: WebhookServer | undefined;
+  let stopping = new AbortController();
+  let connected: Promise<void> = Promise.resolve();
+  const transport = options.transport ?? { mode: 'polling' as const };
+  const allowedUpdates = ['message', 'callback_query'] as const;
+
+  /** After getMe succeeded: the command menu, then updates by webhook or long polling. */
+  const begin = async () => {
+    await registry.publish(bot.api).catch((error) => logger.warn('command menu not published', { error: error instanceof Error ? error.message : String(error) }));
+    if (stopping.signal.aborted) return;
+    if (transport.mode === 'webhook') {
+      webhook = await startWebhookServer(bot, transport, logger);
+      await bot.api.setWebhook(transport.url, { secret_token: transport.secretToken, allowed_updates: [...allowedUpdates] });
+    } else {
+      // A webhook left from an earlier deployment would make every getUpdates fail with 409.
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+    }
+    logger.info('telegram bot started', { username: bot.botInfo.username, mode: transport.mode, allowedUsers: options.allowedUserIds.length });
+  };
 
   const languageOfChat = async (chatId: number): Promise<{ language: Language; timeZone: string }> => {
     const [stored, settings] = await Promise.all([sessionStorage.read(String(chatId)), options.services.settings.get(chatId)]);
@@ -147,15 +196,25 @@ export function createBot(options: CreateBotOptions): ItaBot {
   return {
     bot,
     commands: registry,
+    handlers: lateHandlers,
+    ready: () => connected,
     async start() {
-      await bot.init();
-      await registry.publish(bot.api);
-      runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
-      logger.info('telegram bot started', { username: bot.botInfo.username, allowedUsers: options.allowedUserIds.length });
+      stopping = new AbortController();
+      let firstAttemptFailed: () => void = () => undefined;
+      const failedOnce = new Promise<void>((resolve) => (firstAttemptFailed = resolve));
+      const policy = { ...DEFAULT_CONNECT_POLICY, ...options.connect };
+      connected = connectWithRetry(bot, logger, stopping.signal, policy, options.apiRoot, firstAttemptFailed).then(begin);
+      // Telegram down at start-up must not keep the rest of ITA (feeds, journal, outbox) from running.
+      await Promise.race([connected, failedOnce]);
+      connected.catch((error) => logger.error('telegram bot could not start', { error: error instanceof Error ? error.message : String(error) }));
     },
     async stop() {
+      stopping.abort();
+      await connected.catch(() => undefined);
       if (runner?.isRunning()) await runner.stop();
       runner = undefined;
+      await webhook?.close();
+      webhook = undefined;
       jobs.cancelAll();
       await Promise.allSettled([...tracked]);
     },
@@ -172,8 +231,14 @@ export function createBot(options: CreateBotOptions): ItaBot {
       return { messageId: sent.message_id };
     },
     async notifyText(chatId, html) {
-      const sent = await bot.api.sendMessage(chatId, html, { parse_mode: 'HTML' });
+      // Engine notices are built from data of any length; Telegram refuses more than 4,096 characters.
+      const sent = await bot.api.sendMessage(chatId, truncateHtml(html, TEXT_LIMIT), { parse_mode: 'HTML' });
       return { messageId: sent.message_id };
+    },
+    async notifyDropped(chatId, dropped) {
+      if (dropped.length === 0) return;
+      const { language, timeZone } = await languageOfChat(chatId);
+      await bot.api.sendMessage(chatId, droppedNotice(dropped, language, timeZone), { parse_mode: 'HTML' });
     },
   };
 }

@@ -7,6 +7,9 @@ import type { Logger } from '../logger.ts';
 import type { BotContext } from './context.ts';
 import type { Language } from './services.ts';
 import { languageFromCode, translate } from './i18n/index.ts';
+import { InputError } from '../engine/errors.ts';
+import { escapeHtml } from './format/html.ts';
+import { truncatePlain } from './render/telegram-text.ts';
 
 export function describeFailure(error: unknown): Record<string, unknown> {
   if (error instanceof GrammyError) return { kind: 'telegram', method: error.method, code: error.error_code, error: error.description };
@@ -15,9 +18,14 @@ export function describeFailure(error: unknown): Record<string, unknown> {
   return { kind: typeof error, error: String(error) };
 }
 
-export async function tellUserItFailed(api: Api, chatId: number | undefined, language: Language, logger: Logger): Promise<void> {
+export async function tellUserItFailed(api: Api, chatId: number | undefined, language: Language, logger: Logger, error?: unknown): Promise<void> {
   if (chatId === undefined) return;
   try {
+    // An InputError's message names the offending value for the person who typed it; anything else stays generic.
+    if (error instanceof InputError) {
+      await api.sendMessage(chatId, translate(language, 'tx.refused', { reason: escapeHtml(truncatePlain(error.message, 3000)) }), { parse_mode: 'HTML' });
+      return;
+    }
     await api.sendMessage(chatId, translate(language, 'error.generic'));
   } catch (error) {
     logger.warn('could not tell the user about a failure', describeFailure(error));
@@ -30,7 +38,7 @@ export function errorBoundary(logger: Logger) {
     logger.error('update handler failed', { updateId: ctx.update.update_id, userId: ctx.from?.id, ...describeFailure(botError.error) });
     const language = ctx.lang ?? languageFromCode(ctx.from?.language_code);
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-    await tellUserItFailed(ctx.api, ctx.chat?.id, language, logger);
+    await tellUserItFailed(ctx.api, ctx.chat?.id, language, logger, botError.error);
   };
 }
 
@@ -42,7 +50,7 @@ export function runDetached(
 ): void {
   const task = work().catch(async (error) => {
     failure.logger.error(`${failure.what} failed`, { chatId: failure.chatId, ...describeFailure(error) });
-    await tellUserItFailed(failure.api, failure.chatId, failure.language, failure.logger);
+    await tellUserItFailed(failure.api, failure.chatId, failure.language, failure.logger, error);
   });
   tracked.add(task);
   void task.finally(() => tracked.delete(task));

@@ -8,6 +8,7 @@ import type { BotContext } from './context.ts';
 import type { CommandRegistry } from './commands/registry.ts';
 import type { BotServices, Language, UserSettings } from './services.ts';
 import type { SignalRefs } from './signals/refs.ts';
+import type { Pager } from './render/pages.ts';
 
 export interface FeatureDeps {
   services: BotServices;
@@ -16,6 +17,8 @@ export interface FeatureDeps {
   /** Button presses (callback queries) and other non-command updates. */
   handlers: Composer<BotContext>;
   refs: SignalRefs;
+  /** Long lists as pages turned with ◀ ▶ (register a source per list kind). */
+  pages: Pager;
   defaultExchange: string;
   /** The user's settings; one service call per update at most. */
   settingsOf(ctx: BotContext): Promise<UserSettings>;

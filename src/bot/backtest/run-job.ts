@@ -7,6 +7,7 @@ import type { MarketKey } from '../../engine/types.ts';
 import type { FeatureDeps } from '../feature.ts';
 import type { BacktestRequest, Language } from '../services.ts';
 import { escapeHtml } from '../format/html.ts';
+import { sendBacktestResult } from './result-message.ts';
 import { translator } from '../i18n/index.ts';
 import { startProgress } from '../progress.ts';
 import { marketLabel } from '../commands/args.ts';
@@ -45,9 +46,7 @@ export async function launchBacktest(deps: FeatureDeps, jobs: BacktestJobs, laun
           progress.update(t('backtest.running', { ...names, stage: escapeHtml(p.stage), done: p.done, total: p.total, percent }));
         }, job.signal);
         await progress.finish(t('backtest.done', names));
-        await api.sendMessage(launch.chatId, [t('backtest.summaryTitle', names), ...result.summary.map(escapeHtml)].join('\n'), { parse_mode: 'HTML' });
-        await api.sendPhoto(launch.chatId, new InputFile(result.equityPng, 'equity.png'));
-        await api.sendDocument(launch.chatId, new InputFile(result.tradesCsv, 'trades.csv'));
+        await sendBacktestResult(api, launch.chatId, t, t('backtest.summaryTitle', names), result, deps.logger);
       } catch (error) {
         if (job.signal.aborted) return progress.finish(t('backtest.cancelled', names));
         deps.logger.error('backtest failed', { chatId: launch.chatId, setupId: launch.request.setupId, error: error instanceof Error ? error.message : String(error) });

@@ -2,6 +2,7 @@
  * /watch, /unwatch, /watchlist and /chart: markets in and out of the live pipeline.
  */
 import { InputFile } from 'grammy';
+import { InputError } from '../../engine/errors.ts';
 import { html, type FeatureDeps } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
@@ -32,17 +33,23 @@ export function installMarketCommands(deps: FeatureDeps): void {
     },
   });
 
+  deps.pages.register('watchlist', {
+    async load(ctx) {
+      const [entries, settings] = await Promise.all([services.watchlist.list(), deps.settingsOf(ctx)]);
+      const items = entries.map((entry) => {
+        const candle = entry.lastCandleTs === undefined ? ctx.t('status.noCandle') : ctx.t('status.lastCandle', { time: formatDateTime(entry.lastCandleTs, settings.timezone) });
+        return `• ${escapeHtml(marketLabel(entry))} — ${candle}`;
+      });
+      return { header: ctx.t('watchlist.title'), items };
+    },
+  });
+
   registry.register({
     name: 'watchlist',
     description: { en: 'Watched markets', ru: 'Рынки под наблюдением' },
     async handler(ctx) {
-      const [entries, settings] = await Promise.all([services.watchlist.list(), deps.settingsOf(ctx)]);
-      if (entries.length === 0) return ctx.reply(ctx.t('watchlist.empty'));
-      const lines = entries.map((entry) => {
-        const candle = entry.lastCandleTs === undefined ? ctx.t('status.noCandle') : ctx.t('status.lastCandle', { time: formatDateTime(entry.lastCandleTs, settings.timezone) });
-        return `• ${escapeHtml(marketLabel(entry))} — ${candle}`;
-      });
-      await ctx.reply([ctx.t('watchlist.title'), ...lines].join('\n'), html);
+      if ((await services.watchlist.list()).length === 0) return ctx.reply(ctx.t('watchlist.empty'));
+      await deps.pages.reply(ctx, 'watchlist');
     },
   });
 
@@ -53,7 +60,18 @@ export function installMarketCommands(deps: FeatureDeps): void {
       const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('chart.usage'));
       if (!market.ok) return ctx.reply(market.error, html);
       await ctx.replyWithChatAction('upload_photo');
-      const png = await services.charts.market(market.value);
+      let png: Buffer;
+      try {
+        png = await services.charts.market(market.value);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const stored = (await services.backtest?.markets().catch(() => [])) ?? [];
+        return ctx.reply(ctx.t('tx.chart.noData', {
+          market: escapeHtml(marketLabel(market.value)), have: escapeHtml(/\(have (\d+)\)/.exec(error.message)?.[1] ?? '0'),
+          list: escapeHtml(stored.map((m) => `${m.symbol} ${m.timeframe}`).join(', ') || '—'),
+          symbol: escapeHtml(market.value.symbol), timeframe: market.value.timeframe,
+        }), html);
+      }
       const name = `${market.value.symbol.replace('/', '')}-${market.value.timeframe}.png`;
       await ctx.replyWithPhoto(new InputFile(png, name), { caption: escapeHtml(marketLabel(market.value)), parse_mode: 'HTML' });
     },

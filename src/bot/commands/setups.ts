@@ -25,15 +25,21 @@ export function installSetupCommands(deps: FeatureDeps): void {
   const toggleKeyboard = (ctx: BotContext, setup: SetupSummary) =>
     new InlineKeyboard().text(setup.enabled ? ctx.t('setup.disable') : ctx.t('setup.enable'), `su:${setup.enabled ? 'off' : 'on'}:${setup.id}`);
 
+  deps.pages.register('setups', {
+    async load(ctx) {
+      const setups = await services.setups.list();
+      const items = setups.map((s) =>
+        `${s.enabled ? '✅' : '⏸'} <b>${escapeHtml(s.id)}</b> ${escapeHtml(s.name)} · ${s.timeframe} · <code>${escapeHtml(s.version.slice(0, 8))}</code>\n   ${statsLine(ctx, s)}`);
+      return { header: ctx.t('setups.title'), items, footer: ctx.t('setups.footer') };
+    },
+  });
+
   registry.register({
     name: 'setups',
     description: { en: 'Your setups: enabled, version, statistics', ru: 'Ваши сетапы: статус, версия, статистика' },
     async handler(ctx) {
-      const setups = await services.setups.list();
-      if (setups.length === 0) return ctx.reply(ctx.t('setups.empty'));
-      const lines = setups.map((s) =>
-        `${s.enabled ? '✅' : '⏸'} <b>${escapeHtml(s.id)}</b> ${escapeHtml(s.name)} · ${s.timeframe} · <code>${escapeHtml(s.version.slice(0, 8))}</code>\n   ${statsLine(ctx, s)}`);
-      await ctx.reply([ctx.t('setups.title'), ...lines, '', ctx.t('setups.footer')].join('\n'), html);
+      if ((await services.setups.list()).length === 0) return ctx.reply(ctx.t('setups.empty'));
+      await deps.pages.reply(ctx, 'setups');
     },
   });
 
@@ -66,6 +72,8 @@ export function installSetupCommands(deps: FeatureDeps): void {
       if ((param.min !== undefined && value < param.min) || (param.max !== undefined && value > param.max)) {
         return ctx.reply(ctx.t('setup.outOfRange', { name: escapeHtml(name), min: param.min ?? '−∞', max: param.max ?? '∞', value }), html);
       }
+      const offStep = stepRefusal(ctx, name, param, value);
+      if (offStep) return ctx.reply(offStep, html);
       ctx.session.pendingParam = { setupId: setup.id, name, value, at: Date.now() };
       const keyboard = new InlineKeyboard().text(ctx.t('common.confirm'), 'su:ok').text(ctx.t('common.cancel'), 'su:no');
       await ctx.reply(ctx.t('setup.confirmParam', { id: escapeHtml(setup.id), name: escapeHtml(name), old: param.value, value }), { ...html, reply_markup: keyboard });
@@ -85,9 +93,42 @@ export function installSetupCommands(deps: FeatureDeps): void {
     await ctx.answerCallbackQuery();
     if (ctx.match[1] === 'no') return ctx.editMessageText(ctx.t('common.cancelled'));
     if (!pending || Date.now() - pending.at > CONFIRM_TTL_MS) return ctx.editMessageText(ctx.t('setup.changeExpired'));
-    const updated = await services.setups.setParam(pending.setupId, pending.name, pending.value);
+    let updated: SetupSummary;
+    try {
+      updated = await services.setups.setParam(pending.setupId, pending.name, pending.value);
+    } catch (error) {
+      // The setup's own schema has the last word (e.g. an EMA period must be whole); say what it refused and why.
+      const setup = await services.setups.get(pending.setupId);
+      const param = setup?.params[pending.name];
+      return ctx.editMessageText(ctx.t('tx.setup.refused', {
+        name: escapeHtml(`${pending.setupId}.${pending.name}`), value: pending.value,
+        reason: escapeHtml(truncate(error instanceof Error ? error.message : String(error), 400)), allowed: param ? allowedValues(param) : '—',
+      }), html);
+    }
     await ctx.editMessageText(ctx.t('setup.paramChanged', {
       id: escapeHtml(updated.id), name: escapeHtml(pending.name), value: pending.value, version: `<code>${escapeHtml(updated.version.slice(0, 8))}</code>`,
     }), html);
   });
+}
+
+type Param = { value: number; min?: number; max?: number; step?: number };
+
+/** "5, 6, … 20" or "from 0.1 to 3" — what the trader may type for this parameter. */
+export function allowedValues(param: Param): string {
+  const { min, max, step } = param;
+  if (step !== undefined && min !== undefined && max !== undefined) {
+    const count = Math.floor((max - min) / step + 1e-9) + 1;
+    const at = (i: number) => Number((min + i * step).toFixed(10));
+    if (count <= 6) return Array.from({ length: count }, (_, i) => at(i)).join(', ');
+    return `${at(0)}, ${at(1)}, … ${at(count - 1)}`;
+  }
+  return `${min ?? '−∞'} … ${max ?? '∞'}`;
+}
+
+function stepRefusal(ctx: BotContext, name: string, param: Param, value: number): string | undefined {
+  if (param.step === undefined || param.step <= 0) return undefined;
+  const base = param.min ?? 0;
+  const steps = (value - base) / param.step;
+  if (Math.abs(steps - Math.round(steps)) < 1e-9) return undefined;
+  return ctx.t('tx.setup.badStep', { name: escapeHtml(name), step: param.step, min: param.min ?? '−∞', max: param.max ?? '∞', value, allowed: allowedValues(param) });
 }

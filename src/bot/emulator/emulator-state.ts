@@ -19,6 +19,8 @@ export interface CallbackAnswer {
   /** The data of the button whose press this answers. */
   data?: string;
   chatId?: number;
+  /** Time from the press to this answer. */
+  latencyMs?: number;
 }
 
 export interface CommandSet {
@@ -49,6 +51,8 @@ export interface PendingCallback {
   data?: string;
   chatId?: number;
   answered: boolean;
+  /** When the user pressed (emulator clock). */
+  pressedAt?: number;
 }
 
 export class EmulatorState {
@@ -59,7 +63,15 @@ export class EmulatorState {
   readonly commandSets = new Map<string, CommandSet>();
   readonly callbackAnswers: CallbackAnswer[] = [];
   readonly pendingCallbacks = new Map<string, PendingCallback>();
-  readonly settings: { webhookUrl: string; menuButton: Record<string, unknown> } = { webhookUrl: '', menuButton: { type: 'default' } };
+  readonly settings: { webhookUrl: string; webhookSecret: string; menuButton: Record<string, unknown> } = { webhookUrl: '', webhookSecret: '', menuButton: { type: 'default' } };
+  /** Tests may register an http://127.0.0.1 webhook (Telegram itself insists on HTTPS). */
+  allowHttpWebhook = false;
+  /** Called when a webhook is set (the emulator starts pushing updates to it). */
+  webhookChanged: () => void = () => undefined;
+  /** Telegram stops accepting an answer to a press after this long. */
+  callbackTimeoutMs = 15_000;
+  /** getFile refuses larger files, as the cloud Bot API does. */
+  maxDownloadBytes = 20 * 1024 * 1024;
   private nextMessageId = 1;
   private listeners = new Set<(event: EmulatorEvent) => void>();
 
@@ -77,6 +89,15 @@ export class EmulatorState {
 
   newMessageId(): number {
     return this.nextMessageId++;
+  }
+
+  peekMessageCounter(): number {
+    return this.nextMessageId;
+  }
+
+  /** After loading a saved history: new messages continue its numbering. */
+  restoreMessageCounter(next: number): void {
+    this.nextMessageId = Math.max(this.nextMessageId, next);
   }
 
   addUser(user: Omit<ApiUser, 'is_bot'>): ApiUser {

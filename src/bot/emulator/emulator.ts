@@ -10,6 +10,9 @@ import { EmulatorState, type CallbackAnswer, type CommandSet, type EmulatorEvent
 import type { StoredFile } from './file-store.ts';
 import { messageMethods, type MethodHandler } from './message-methods.ts';
 import { readParams } from './request-params.ts';
+import { keepHistory, loadHistory } from './history-store.ts';
+import { startWebhookPusher } from './webhook-pusher.ts';
+import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood-control.ts';
 import { serviceMethods } from './service-methods.ts';
 import { pressButton, resolveUser, sendText, uploadDocument, type UserRef } from './user-actions.ts';
 
@@ -23,6 +26,14 @@ export interface BotApiEmulatorOptions {
   bot?: { id: number; first_name: string; username: string };
   /** Defaults: an owner (id 100001, language ru) and a stranger (id 200002, language en). */
   users?: Array<Omit<ApiUser, 'is_bot'>>;
+  /** Flood control answering 429 with retry_after; off unless given (true = Telegram's limits). */
+  flood?: boolean | Partial<FloodLimits>;
+  /** Accept http://127.0.0.1 webhooks (tests); Telegram requires HTTPS. */
+  allowHttpWebhook?: boolean;
+  /** Keep every chat's transcript in this JSON file across restarts (the web chat's history). */
+  historyFile?: string;
+  /** A press must be answered within this time, as on Telegram (default 15 s). */
+  callbackTimeoutMs?: number;
 }
 
 export interface ApiCall {
@@ -40,16 +51,26 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
   const botId = Number(token.split(':')[0]) || 123456;
   const bot: ApiUser = { id: botId, is_bot: true, first_name: 'ITA', username: 'ita_emulator_bot', ...options.bot };
   const state = new EmulatorState(bot, options.now ?? Date.now, options.dataDir);
+  state.callbackTimeoutMs = options.callbackTimeoutMs ?? 15_000;
+  const flood = options.flood
+    ? new FloodControl({ ...TELEGRAM_FLOOD_LIMITS, ...(options.flood === true ? {} : options.flood) }, options.now ?? Date.now)
+    : undefined;
   const users = options.users ?? [
     { id: 100001, first_name: 'Owner', username: 'owner', language_code: 'ru' },
     { id: 200002, first_name: 'Stranger', username: 'stranger', language_code: 'en' },
   ];
   for (const user of users) state.addUser(user);
+  if (options.historyFile) loadHistory(state, options.historyFile);
+  state.allowHttpWebhook = options.allowHttpWebhook ?? false;
+  const stopPusher = startWebhookPusher(state);
+  let stopHistory: (() => void) | undefined;
   const methods = new Map<string, [string, MethodHandler]>(
     Object.entries({ ...messageMethods(state), ...serviceMethods(state) }).map(([name, handler]) => [name.toLowerCase(), [name, handler]]),
   );
   const faults = new Map<string, InjectedFault[]>();
   const calls: ApiCall[] = [];
+  /** Every refusal the emulator answered with (what real Telegram would have refused too). */
+  const refusals: Array<{ method: string; code: number; description: string }> = [];
   let server: Server | undefined;
   let baseUrl = '';
 
@@ -63,6 +84,8 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
     state.emit({ type: 'api_call', method });
     const fault = faults.get(method.toLowerCase())?.shift();
     if (fault) throw faultToError(fault);
+    const chatId = Number(params.values.chat_id);
+    flood?.check(method, Number.isFinite(chatId) ? chatId : undefined);
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
     return handler(params, aborted.signal);
@@ -88,6 +111,7 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
       if (!res.writableEnded) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
     } catch (error) {
       const apiError = error instanceof BotApiError ? error : new BotApiError(500, `Internal Server Error: ${(error as Error).message}`);
+      refusals.push({ method: route?.[2] ?? url.pathname, code: apiError.code, description: apiError.description });
       if (!res.writableEnded && !res.destroyed) {
         res.writeHead(apiError.code, { 'content-type': 'application/json' }).end(JSON.stringify(apiError.toBody()));
       }
@@ -109,6 +133,7 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
     get apiRoot(): string { return this.url; },
     async start(): Promise<void> {
       if (server) return;
+      if (options.historyFile && !stopHistory) stopHistory = keepHistory(state, options.historyFile);
       server = createServer((req, res) => void onRequest(req, res));
       // Longer than the client agent keeps idle sockets, so the server never closes one a request is about to reuse.
       server.keepAliveTimeout = 30_000;
@@ -121,6 +146,9 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
     },
     async stop(): Promise<void> {
       state.queue.releaseWaiter();
+      stopHistory?.();
+      stopHistory = undefined;
+      stopPusher();
       const closing = server;
       server = undefined;
       if (!closing) return;
@@ -166,6 +194,11 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
       return [];
     },
     get calls(): ApiCall[] { return [...calls]; },
+    get refusals(): Array<{ method: string; code: number; description: string }> { return [...refusals]; },
+    /** Presses the bot has not answered (yet). */
+    get unansweredPresses(): Array<{ id: string; data?: string; pressedAt?: number }> {
+      return [...state.pendingCallbacks].filter(([, p]) => !p.answered).map(([id, p]) => ({ id, data: p.data, pressedAt: p.pressedAt }));
+    },
     get isPolling(): boolean { return state.queue.isPolling; },
     /** The next `times` calls of `method` answer with this error instead of running (e.g. 429 with retry_after). */
     failNext(method: string, fault: InjectedFault, times = 1): void {

@@ -2,7 +2,7 @@
  * Stored uploads, addressed like Telegram: a file_id to re-send, a file_unique_id, and a file_path to download.
  * Bytes live in memory; with a dataDir they are also written to disk so a person can inspect what the bot sent.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -17,10 +17,16 @@ export interface StoredFile {
   height?: number;
 }
 
+export type StoredFileMeta = Omit<StoredFile, 'bytes'>;
+
 export interface FileStore {
   put(input: { bytes: Buffer; fileName: string; mimeType?: string; kind: 'photos' | 'documents' }): StoredFile;
   byId(fileId: string): StoredFile | undefined;
   byPath(filePath: string): StoredFile | undefined;
+  /** Metadata of every stored file (for the web chat history). */
+  list(): StoredFileMeta[];
+  /** Puts back a file kept on disk by an earlier run; false when its bytes are gone. */
+  restore(meta: StoredFileMeta): boolean;
 }
 
 export function createFileStore(dataDir?: string): FileStore {
@@ -53,6 +59,18 @@ export function createFileStore(dataDir?: string): FileStore {
     },
     byId: (fileId) => byId.get(fileId),
     byPath: (filePath) => byPath.get(filePath),
+    list: () => [...byId.values()].map(({ bytes: _bytes, ...meta }) => meta),
+    restore(meta) {
+      if (!dataDir) return false;
+      const location = join(dataDir, meta.filePath);
+      if (!existsSync(location)) return false;
+      const file: StoredFile = { ...meta, bytes: readFileSync(location) };
+      byId.set(file.fileId, file);
+      byPath.set(file.filePath, file);
+      const number = Number(/file_(\d+)_/.exec(meta.filePath)?.[1] ?? 0);
+      if (number > counter) counter = number;
+      return true;
+    },
   };
 }
 

@@ -4,7 +4,7 @@
 import type { ApiMessage, ApiReplyMarkup } from './api-types.ts';
 import { badRequest } from './api-error.ts';
 import { toApiMessage, type ChatRecord, type EmulatorState, type TranscriptMessage } from './emulator-state.ts';
-import { checkCaption, checkReplyMarkup, checkText } from './message-rules.ts';
+import { checkCaption, checkPhoto, checkReplyMarkup, checkText } from './message-rules.ts';
 import { guessMime } from './file-store.ts';
 import {
   optionalBool, optionalInt, optionalJson, optionalString, type RequestParams,
@@ -41,6 +41,7 @@ export function messageMethods(state: EmulatorState): Record<string, MethodHandl
     checkCaption(caption, parseMode);
     state.chatForBot(optionalInt(params, 'chat_id'));
     const file = resolveUpload(state, params, field);
+    if (field === 'photo') checkPhoto(file.bytes, file.width !== undefined && file.height !== undefined ? { width: file.width, height: file.height } : undefined);
     const content: Partial<ApiMessage> =
       field === 'photo'
         ? {

@@ -23,24 +23,37 @@ export function checkParseMode(text: string, parseMode: string | undefined): voi
 }
 
 /** Length limits count characters after entity parsing; the raw length is a close, stricter approximation. */
+/** Telegram parses entities first, then counts UTF-16 code units of the text left (trimmed); empty is refused. */
 export function checkText(text: string | undefined, parseMode: string | undefined): string {
   if (text === undefined || text.trim() === '') throw badRequest('message text is empty');
-  if (visibleLength(text, parseMode) > MAX_TEXT_LENGTH) throw badRequest('message is too long');
   checkParseMode(text, parseMode);
+  const length = visibleLength(text, parseMode);
+  if (length === 0) throw badRequest('message text is empty');
+  if (length > MAX_TEXT_LENGTH) throw badRequest('message is too long');
   return text;
 }
 
 export function checkCaption(caption: string | undefined, parseMode: string | undefined): void {
   if (caption === undefined) return;
-  if (visibleLength(caption, parseMode) > MAX_CAPTION_LENGTH) throw badRequest('message caption is too long');
   checkParseMode(caption, parseMode);
+  if (visibleLength(caption, parseMode) > MAX_CAPTION_LENGTH) throw badRequest('message caption is too long');
 }
 
-function visibleLength(text: string, parseMode: string | undefined): number {
-  if (parseMode !== 'HTML') return text.length;
+export function visibleLength(text: string, parseMode: string | undefined): number {
+  if (parseMode !== 'HTML') return text.trim().length;
   const parsed = tokenizeTelegramHtml(text);
   if ('error' in parsed) return text.length;
-  return parsed.tokens.reduce((sum, token) => sum + (token.kind === 'text' ? token.text.length : 0), 0);
+  return parsed.tokens.map((token) => (token.kind === 'text' ? token.text : '')).join('').trim().length;
+}
+
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** sendPhoto's limits: at most 10 MB, width + height ≤ 10,000, aspect ratio ≤ 20, and it must be an image. */
+export function checkPhoto(bytes: Buffer, size: { width: number; height: number } | undefined): void {
+  if (bytes.length > MAX_PHOTO_BYTES) throw badRequest('PHOTO_SAVE_FILE_INVALID');
+  if (!size || size.width <= 0 || size.height <= 0) throw badRequest('IMAGE_PROCESS_FAILED');
+  if (size.width + size.height > 10_000) throw badRequest('PHOTO_INVALID_DIMENSIONS');
+  if (Math.max(size.width / size.height, size.height / size.width) > 20) throw badRequest('PHOTO_INVALID_DIMENSIONS');
 }
 
 export function checkReplyMarkup(markup: ApiReplyMarkup | undefined): void {

@@ -30,6 +30,8 @@ export interface OfflineTelegram {
 export async function startOfflineTelegram(options: OfflineTelegramOptions): Promise<OfflineTelegram> {
   const emulator = createBotApiEmulator({
     dataDir: options.dataDir ? join(options.dataDir, 'webchat-files') : undefined,
+    // The conversation survives restarts (npm start again shows the same chat).
+    historyFile: options.dataDir ? join(options.dataDir, 'webchat-files', 'history.json') : undefined,
     users: [
       { id: options.ownerId ?? 100001, first_name: 'Owner', username: 'owner', language_code: options.ownerLanguage ?? 'ru' },
       { id: 200002, first_name: 'Stranger', username: 'stranger', language_code: 'en' },

@@ -30,13 +30,19 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
     },
     setWebhook: (params) => {
       const url = optionalString(params, 'url') ?? '';
-      if (url && !/^https:\/\//.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+      const local = state.allowHttpWebhook && /^http:\/\/127\.0\.0\.1[:/]/.test(url);
+      if (url && !/^https:\/\//.test(url) && !local) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+      const secret = optionalString(params, 'secret_token') ?? '';
+      if (secret && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest('bad webhook: secret token contains unallowed characters');
       state.settings.webhookUrl = url;
+      state.settings.webhookSecret = secret;
+      state.webhookChanged();
       if (optionalBool(params, 'drop_pending_updates')) state.queue.clear();
       return true;
     },
     deleteWebhook: (params) => {
       state.settings.webhookUrl = '';
+      state.settings.webhookSecret = '';
       if (optionalBool(params, 'drop_pending_updates')) state.queue.clear();
       return true;
     },
@@ -70,7 +76,8 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
     answerCallbackQuery: (params) => {
       const id = optionalString(params, 'callback_query_id') ?? '';
       const pending = state.pendingCallbacks.get(id);
-      if (!pending || pending.answered) throw badRequest('query is too old and response timeout expired or query ID is invalid');
+      const expired = pending?.pressedAt !== undefined && state.now() - pending.pressedAt > state.callbackTimeoutMs;
+      if (!pending || pending.answered || expired) throw badRequest('query is too old and response timeout expired or query ID is invalid');
       const text = optionalString(params, 'text');
       if (text && text.length > 200) throw badRequest('MESSAGE_TOO_LONG');
       pending.answered = true;
@@ -82,6 +89,7 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
         ...(optionalInt(params, 'cache_time') !== undefined ? { cache_time: optionalInt(params, 'cache_time') } : {}),
         ...(pending.data !== undefined ? { data: pending.data } : {}),
         ...(pending.chatId !== undefined ? { chatId: pending.chatId } : {}),
+        ...(pending.pressedAt !== undefined ? { latencyMs: state.now() - pending.pressedAt } : {}),
       };
       state.callbackAnswers.push(answer);
       state.emit({ type: 'callback_answer', answer });
@@ -90,6 +98,8 @@ export function serviceMethods(state: EmulatorState): Record<string, MethodHandl
     getFile: (params): ApiFile => {
       const file = state.files.byId(optionalString(params, 'file_id') ?? '');
       if (!file) throw badRequest('invalid file_id');
+      // The cloud Bot API serves bots files of at most 20 MB; a local telegram-bot-api server has no such limit.
+      if (file.bytes.length > state.maxDownloadBytes) throw badRequest('file is too big');
       return { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.length, file_path: file.filePath };
     },
     sendChatAction: (params) => {

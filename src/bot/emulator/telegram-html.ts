@@ -58,8 +58,16 @@ export function tokenizeTelegramHtml(source: string): { tokens: HtmlToken[] } | 
       }
       tokens.push({ kind: 'close', tag: name });
     } else {
+      const attributes = parseAttributes(rawAttributes);
+      // tdlib's rules: a bare <span> is not a spoiler, and a custom emoji needs its id.
+      if (name === 'span' && attributes.class !== 'tg-spoiler') {
+        return { error: `can't parse entities: Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(index)}` };
+      }
+      if (name === 'tg-emoji' && !/^\d+$/.test(attributes['emoji-id'] ?? '')) {
+        return { error: `can't parse entities: Invalid custom emoji identifier specified` };
+      }
       open.push(name);
-      tokens.push({ kind: 'open', tag: name, attributes: parseAttributes(rawAttributes) });
+      tokens.push({ kind: 'open', tag: name, attributes });
     }
     index += whole.length;
   }

@@ -30,11 +30,24 @@ export class UpdateQueue {
 
   constructor(private readonly onWait: () => void = () => undefined) {}
 
+  /** Set while a webhook is active: updates are handed to it instead of waiting for getUpdates. */
+  onPush: (() => void) | undefined;
+
   push(update: Omit<ApiUpdate, 'update_id'>): ApiUpdate {
     const full = { update_id: this.nextId++, ...update } as ApiUpdate;
     this.updates.push(full);
     this.wake();
+    this.onPush?.();
     return full;
+  }
+
+  /** The oldest undelivered update (webhook delivery), removed once `confirm` says it was accepted. */
+  peek(): ApiUpdate | undefined {
+    return this.select(1)[0];
+  }
+
+  drop(updateId: number): void {
+    this.updates = this.updates.filter((u) => u.update_id !== updateId);
   }
 
   get pendingCount(): number {

@@ -78,7 +78,7 @@ export function pressButton(state: EmulatorState, ref: UserRef, messageId: numbe
     throw new Error(`emulator: message ${messageId} has no button with callback_data "${callbackData}" (has: ${offered})`);
   }
   const id = randomBytes(8).readBigUInt64BE().toString();
-  state.pendingCallbacks.set(id, { data: callbackData, chatId: found.record.chat.id, answered: false });
+  state.pendingCallbacks.set(id, { data: callbackData, chatId: found.record.chat.id, answered: false, pressedAt: state.now() });
   state.queue.push({
     callback_query: {
       id,

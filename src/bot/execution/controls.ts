@@ -7,7 +7,8 @@ import type { CommandSpec } from '../commands/registry.ts';
 import { html } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { actor, type ExecutionDeps } from './context.ts';
-import { errorText, parsePeriod, pnlText } from './format.ts';
+import { errorText, parsePeriod, pnlContent } from './format.ts';
+import { Pager } from '../render/pages.ts';
 import { confirmKeyboard } from './positions.ts';
 
 /** Photo captions stop at 1024 characters; a longer report text goes as its own message. */
@@ -15,6 +16,15 @@ const CAPTION_LIMIT = 1024;
 
 export function controlCommands(deps: ExecutionDeps): CommandSpec[] {
   const { executor, handlers } = deps;
+  const pages = new Pager(handlers);
+  pages.register('pnl', {
+    async load(ctx, arg) {
+      const period = parsePeriod(arg);
+      if (!period) return undefined;
+      const [summary, timeZone] = await Promise.all([executor.pnl(period), deps.timeZoneOf(ctx.from?.id)]);
+      return pnlContent(summary, ctx.t, timeZone);
+    },
+  });
 
   handlers.callbackQuery('ex:ry', async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -34,8 +44,7 @@ export function controlCommands(deps: ExecutionDeps): CommandSpec[] {
       async handler(ctx, args) {
         const period = parsePeriod(args);
         if (!period) return ctx.reply(ctx.t('exec.period.usage', { command: 'pnl' }));
-        const [summary, timeZone] = await Promise.all([executor.pnl(period), deps.timeZoneOf(ctx.from?.id)]);
-        await ctx.reply(pnlText(summary, ctx.t, timeZone), html);
+        await pages.reply(ctx, 'pnl', period);
       },
     },
     {

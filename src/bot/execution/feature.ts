@@ -49,9 +49,10 @@ export function createExecutionFeature(executor: Executor, options: ExecutionFea
   return { commands, handlers };
 }
 
-export function installExecutionFeature(ita: Pick<ItaBot, 'bot' | 'commands'>, executor: Executor, options: ExecutionFeatureOptions = {}): ExecutionFeature {
+export function installExecutionFeature(ita: Pick<ItaBot, 'bot' | 'commands'> & Partial<Pick<ItaBot, 'handlers'>>, executor: Executor, options: ExecutionFeatureOptions = {}): ExecutionFeature {
   const feature = createExecutionFeature(executor, options);
   for (const command of feature.commands) ita.commands.register(command);
-  ita.bot.use(feature.handlers);
+  // Before the bot's "stale button" notice, which answers presses no handler took.
+  (ita.handlers ?? ita.bot).use(feature.handlers);
   return feature;
 }

@@ -57,21 +57,23 @@ export function positionLines(p: PositionView, n: number, t: Translate): string[
 }
 
 export function pnlText(summary: PnlSummary, t: Translate, timeZone: string): string {
+  const { header, items } = pnlContent(summary, t, timeZone);
+  return [header, ...items].join('\n');
+}
+
+/** The totals as a header and one entry per setup, so a long /pnl can be paged. */
+export function pnlContent(summary: PnlSummary, t: Translate, timeZone: string): { header: string; items: string[] } {
   const lines = [
     t('exec.pnl.title', { period: t(`exec.period.${summary.period}`), from: formatDateTime(summary.from, timeZone), to: formatDateTime(summary.to, timeZone) }),
     t('exec.pnl.realized', { value: signedMoney(summary.realized), r: formatR(summary.realizedR), trades: summary.trades, wins: summary.wins }),
     t('exec.pnl.unrealized', { value: signedMoney(summary.unrealized), r: formatR(summary.unrealizedR) }),
     t('exec.pnl.total', { value: signedMoney(summary.total) }),
   ];
-  if (summary.bySetup.length) {
-    lines.push('', t('exec.pnl.bySetup'));
-    for (const s of summary.bySetup) {
-      lines.push(t('exec.pnl.setupLine', {
-        setup: escapeHtml(s.setupId), trades: s.trades, value: signedMoney(s.realized), r: formatR(s.realizedR), unrealized: signedMoney(s.unrealized),
-      }));
-    }
-  }
-  return lines.join('\n');
+  if (summary.bySetup.length) lines.push('', t('exec.pnl.bySetup'));
+  const items = summary.bySetup.map((s) => t('exec.pnl.setupLine', {
+    setup: escapeHtml(s.setupId), trades: s.trades, value: signedMoney(s.realized), r: formatR(s.realizedR), unrealized: signedMoney(s.unrealized),
+  }));
+  return { header: lines.join('\n'), items };
 }
 
 export function errorText(error: unknown): string {

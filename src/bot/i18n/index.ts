@@ -3,9 +3,11 @@
  * in /settings.
  */
 import type { Language } from '../services.ts';
-import { messages, type MessageKey } from './messages.ts';
+import { messages as baseMessages } from './messages.ts';
+import { transportMessages } from './messages-transport.ts';
 
-export { messages, type MessageKey };
+export const messages = { ...baseMessages, ...transportMessages };
+export type MessageKey = keyof typeof messages;
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 

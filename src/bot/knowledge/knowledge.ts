@@ -37,18 +37,25 @@ export function installKnowledge(deps: FeatureDeps, bot: Bot<BotContext>): void 
     handler: (ctx, args) => (args ? ask(ctx, args) : ctx.reply(ctx.t('ask.usage'))),
   });
 
+  deps.pages.register('docs', {
+    async load(ctx) {
+      if (!services.knowledge) return undefined;
+      const [documents, settings] = await Promise.all([services.knowledge.list(), deps.settingsOf(ctx)]);
+      const items = documents.map((d) => ctx.t('docs.line', {
+        id: d.id, name: escapeHtml(d.name), chunks: d.chunks,
+        pages: d.pages ? ctx.t('docs.pages', { pages: d.pages }) : '', time: formatDateTime(d.addedAt, settings.timezone),
+      }));
+      return { header: ctx.t('docs.title'), items, footer: ctx.t('docs.footer') };
+    },
+  });
+
   registry.register({
     name: 'docs',
     description: { en: 'Documents in the knowledge base', ru: 'Документы в базе знаний' },
     handler: (ctx) =>
       withKnowledge(ctx, async (knowledge) => {
-        const [documents, settings] = await Promise.all([knowledge.list(), deps.settingsOf(ctx)]);
-        if (documents.length === 0) return ctx.reply(ctx.t('docs.empty'));
-        const lines = documents.map((d) => ctx.t('docs.line', {
-          id: d.id, name: escapeHtml(d.name), chunks: d.chunks,
-          pages: d.pages ? ctx.t('docs.pages', { pages: d.pages }) : '', time: formatDateTime(d.addedAt, settings.timezone),
-        }));
-        await ctx.reply([ctx.t('docs.title'), ...lines, '', ctx.t('docs.footer')].join('\n'), html);
+        if ((await knowledge.list()).length === 0) return ctx.reply(ctx.t('docs.empty'));
+        await deps.pages.reply(ctx, 'docs');
       }),
   });
 
@@ -79,7 +86,7 @@ export function installKnowledge(deps: FeatureDeps, bot: Bot<BotContext>): void 
       const name = document.file_name ?? 'document';
       if (!ACCEPTED.test(name)) return ctx.reply(ctx.t('upload.badType', { name: escapeHtml(name) }), html);
       if ((document.file_size ?? 0) > MAX_UPLOAD_BYTES) {
-        return ctx.reply(ctx.t('upload.tooBig', { name: escapeHtml(name), size: ((document.file_size ?? 0) / 1048576).toFixed(1), limit: MAX_UPLOAD_BYTES / 1048576 }), html);
+        return ctx.reply(ctx.t('tx.upload.tooBigForBots', { name: escapeHtml(name), size: ((document.file_size ?? 0) / 1048576).toFixed(1), limit: MAX_UPLOAD_BYTES / 1048576 }), html);
       }
       const chatId = ctx.chat.id;
       const t = ctx.t;

@@ -54,7 +54,10 @@ function parseTyped(args: string, t: BotContext['t'], current: UserSettings): Pa
     }
     case 'quiet':
       if (value.toLowerCase() === 'off') return { quietHours: undefined };
-      return QUIET.test(value) ? { quietHours: value } : t('settings.badQuiet', { value: escapeHtml(value) });
+      if (!QUIET.test(value)) return t('settings.badQuiet', { value: escapeHtml(value) });
+      // "22:00-22:00" is either no quiet time or all day; neither is what anyone means.
+      if (value.slice(0, 5) === value.slice(6)) return t('tx.settings.quietSame', { value: escapeHtml(value) });
+      return { quietHours: value };
     case 'tz':
       return value && isValidTimeZone(value) ? { timezone: value } : t('settings.badTimezone', { value: escapeHtml(value) });
     case 'lang':
@@ -106,8 +109,19 @@ export function installSettings(deps: FeatureDeps): void {
       patch = { timezone: zone };
     } else if (kind === 'lang') patch = { language: value as Language };
     else patch = { askOnPlainText: !current.askOnPlainText };
+    const already = alreadySelected(ctx, current, patch);
+    if (already !== undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('tx.settings.already', { value: already }) }));
     const updated = await save(ctx, patch);
     await ctx.answerCallbackQuery({ text: ctx.t('settings.saved') });
     await ctx.editMessageText(settingsView(ctx.t, updated), { ...html, reply_markup: settingsKeyboard(ctx.t, updated) });
   });
+}
+
+/** The label of a pressed choice that is already in effect (pressing it again changes nothing), else undefined. */
+function alreadySelected(ctx: BotContext, current: UserSettings, patch: Partial<UserSettings>): string | undefined {
+  if ('language' in patch) return patch.language === ctx.lang ? (patch.language === 'ru' ? 'Русский' : 'English') : undefined;
+  if ('timezone' in patch) return patch.timezone === current.timezone ? patch.timezone : undefined;
+  if ('quietHours' in patch) return patch.quietHours === current.quietHours ? (patch.quietHours ?? ctx.t('settings.quietOff')) : undefined;
+  if ('minScore' in patch) return patch.minScore === current.minScore ? `⭐ ${current.minScore}` : undefined;
+  return undefined;
 }

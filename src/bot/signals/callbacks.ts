@@ -32,6 +32,8 @@ export function installSignalCallbacks(deps: FeatureDeps): void {
   const decide = async (ctx: BotContext, ref: string, decision: DecisionKind, reason?: RejectReason) => {
     const signal = await resolveSignal(ctx, ref);
     if (!signal) return;
+    // Approving places orders (slow, a broker may hang): a decision taking longer than the prompt time gets its press
+    // answered with "working on it" by transport/callback-answers.ts; the verdict then lands on the message.
     const result = await services.signals.decide(signal.id, decision, ctx.from!.id, reason);
     if (!result.ok) {
       await ctx.answerCallbackQuery({ text: truncate(result.message, 200), show_alert: result.reason !== 'already-decided' });

@@ -2,6 +2,7 @@
  * The signal as the trader sees it: photo caption (HTML, ≤ 1024 characters) and its buttons. Reasons and the comment
  * are shortened first when the caption is too long, because entry, stop and targets must always be there.
  */
+import { telegramLength, truncateHtml } from '../render/telegram-text.ts';
 import { InlineKeyboard } from 'grammy';
 import type { Signal } from '../../engine/types.ts';
 import type { Language, SetupSummary } from '../services.ts';
@@ -23,9 +24,9 @@ export interface CaptionInput {
 export function signalCaption(input: CaptionInput): string {
   for (const [reasons, comment] of [[6, 400], [3, 200], [2, 80], [1, 0], [0, 0]] as const) {
     const caption = buildCaption(input, reasons, comment);
-    if (caption.length <= CAPTION_LIMIT) return caption;
+    if (telegramLength(caption) <= CAPTION_LIMIT) return caption;
   }
-  return buildCaption(input, 0, 0).slice(0, CAPTION_LIMIT);
+  return truncateHtml(buildCaption(input, 0, 0), CAPTION_LIMIT);
 }
 
 export function signalHeadline(signal: Signal, language: Language): string {

@@ -26,6 +26,15 @@ export interface DeliveryOptions {
   backoff?: Partial<BackoffPolicy>;
   /** Waits `ms` or until aborted (a new item arrived, or stop). Injected by tests to run on a fake clock. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Tells the trader, once, what was dropped; called when the chat takes messages again. */
+  notifyDropped?: (chatId: number, dropped: DroppedItem[]) => Promise<void>;
+}
+
+export interface DroppedItem {
+  signal: Signal;
+  error: string;
+  /** Given up because the signal expired while the chat was unreachable (not refused outright). */
+  expired: boolean;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 5 * 60_000 };
@@ -38,6 +47,12 @@ export class DeliveryWorker {
   private wake = new AbortController();
   private stopped = false;
   private loop?: Promise<void>;
+  /** Dropped items per chat the trader has not been told about yet. */
+  private readonly untold = new Map<number, DroppedItem[]>();
+  /** Chats whose last delivery answered 403 (blocked): their queued signals may expire while waiting. */
+  private readonly unreachable = new Set<number>();
+  /** When each chat last became reachable again: items queued before that were held back by it. */
+  private readonly recoveredAt = new Map<number, number>();
 
   constructor(private readonly options: DeliveryOptions) {
     this.now = options.now ?? Date.now;
@@ -91,22 +106,58 @@ export class DeliveryWorker {
   private async attempt(item: OutboxItem): Promise<void> {
     const { db } = this.options;
     const attempts = item.attempts + 1;
+    // Held back by a chat that refused us: once it is past its validity it is no advice any more; drop and tell.
+    const heldBack = item.attempts > 0 || this.unreachable.has(item.chatId) || (this.recoveredAt.get(item.chatId) ?? -Infinity) >= item.createdAt;
+    if (heldBack && item.signal.validUntil <= this.now()) {
+      const message = item.lastError ?? 'expired before the chat was reachable';
+      await markFailed(db, item, message);
+      this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts: item.attempts, final: true });
+      this.remember(item, message, true);
+      return;
+    }
     try {
       const { messageId } = await this.options.deliver(item.signal, item.chatId);
       const at = this.now();
       await markSent(db, item, messageId, at);
       const latencyMs = at - (item.signal.ts + timeframeMs(item.signal.timeframe));
       this.events.emit({ type: 'delivered', signalId: item.signalId, chatId: item.chatId, messageId, attempts, latencyMs });
+      // The chat takes messages again: now is the time to say what it missed.
+      if (this.unreachable.delete(item.chatId)) this.recoveredAt.set(item.chatId, at);
+      await this.tellDropped(item.chatId);
     } catch (error) {
-      const message = (error as Error).message ?? String(error);
-      if (isPermanent(error)) {
+      const description = (error as { description?: unknown })?.description;
+      const message = typeof description === 'string' ? description : ((error as Error).message ?? String(error));
+      if (isChatUnreachable(error)) this.unreachable.add(item.chatId);
+      const expired = !isPermanent(error) && isChatUnreachable(error) && item.signal.validUntil <= this.now();
+      if (isPermanent(error) || expired) {
         await markFailed(db, item, message);
         this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: true });
+        this.remember(item, message, expired);
+        // A refused message (400) means the chat itself is reachable: tell at once. A blocked chat is told later.
+        if (!expired) await this.tellDropped(item.chatId);
         return;
       }
       const retryAt = this.now() + (retryAfterMs(error) ?? Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (attempts - 1)));
       await markRetry(db, item, message, retryAt);
       this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: false, retryAt });
+    }
+  }
+
+  private remember(item: OutboxItem, error: string, expired: boolean): void {
+    const list = this.untold.get(item.chatId) ?? [];
+    list.push({ signal: item.signal, error, expired });
+    this.untold.set(item.chatId, list);
+  }
+
+  /** Tells the trader what was dropped; a failure keeps the list for the next successful delivery. */
+  private async tellDropped(chatId: number): Promise<void> {
+    const dropped = this.untold.get(chatId);
+    if (!dropped?.length || !this.options.notifyDropped) return;
+    try {
+      await this.options.notifyDropped(chatId, dropped);
+      this.untold.delete(chatId);
+    } catch {
+      // Still unreachable: the next successful delivery tries again.
     }
   }
 }
@@ -118,10 +169,19 @@ function retryAfterMs(error: unknown): number | undefined {
   return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
-/** 400 (bad request) and 403 (bot blocked / kicked) will fail the same way again; everything else may pass later. */
+/**
+ * 400 (bad request: too long, bad entities, chat not found) fails the same way again, and so does a deactivated
+ * user. A blocked bot (403) may be unblocked in a minute: retried with backoff until the signal expires.
+ * 429, 5xx and network errors are temporary.
+ */
 function isPermanent(error: unknown): boolean {
   const code = (error as { error_code?: unknown })?.error_code;
-  return code === 400 || code === 403;
+  const description = String((error as { description?: unknown })?.description ?? (error as Error)?.message ?? '');
+  return code === 400 || (code === 403 && /deactivated/.test(description));
+}
+
+function isChatUnreachable(error: unknown): boolean {
+  return (error as { error_code?: unknown })?.error_code === 403;
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

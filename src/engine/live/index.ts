@@ -10,7 +10,7 @@ import { listWatched } from '../journal/watchlist.ts';
 import type { SettingsDefaults } from '../services/settings.ts';
 import type { LiveRuntime } from '../services/status.ts';
 import type { DetectorOptions } from '../signals/detector.ts';
-import { DeliveryWorker, type Deliver } from './delivery.ts';
+import { DeliveryWorker, type Deliver, type DeliveryOptions } from './delivery.ts';
 import { LiveEvents } from './events.ts';
 import { LivePipeline, type CandleSource, type Recipient } from './pipeline.ts';
 import { PollingFeed } from './poll-feed.ts';
@@ -31,6 +31,8 @@ export interface LiveOptions {
   sourceFor: (exchange: string) => CandleSource | undefined;
   /** The bot's sendSignal. */
   deliver: Deliver;
+  /** The bot's notice of dropped deliveries (see delivery.ts). */
+  notifyDropped?: DeliveryOptions['notifyDropped'];
   history?: DetectorOptions['history'];
   warmupCandles?: number;
   delaySeconds?: number;
@@ -51,7 +53,7 @@ export interface LiveSystem {
 
 export async function startLive(options: LiveOptions): Promise<LiveSystem> {
   const events = new LiveEvents();
-  const worker = new DeliveryWorker({ db: options.db, deliver: options.deliver, now: options.now, events });
+  const worker = new DeliveryWorker({ db: options.db, deliver: options.deliver, now: options.now, events, notifyDropped: options.notifyDropped });
   const enabled = (): Setup[] => options.registry.enabled();
   const pipeline = new LivePipeline({
     db: options.db,

@@ -38,20 +38,41 @@ describe('outbox delivery', () => {
     expect((await getSignalRecord(t.store.db, 's0'))!.pushedAt).toBe(T0 + HOUR + 3_000);
   });
 
-  it('a 429 waits exactly retry_after; a 403 is kept as failed and does not block the queue', async () => {
+  it('a 429 waits exactly retry_after; a 403 (chat blocked for a while) is retried with backoff and delivered', async () => {
     const clock = fakeClock(T0 + HOUR);
-    await queue(t, [makeSignal({ id: 'a' }), makeSignal({ id: 'b' })], clock.now);
+    await queue(t, [makeSignal({ id: 'a', validUntil: T0 + 10 * HOUR }), makeSignal({ id: 'b', validUntil: T0 + 10 * HOUR })], clock.now);
     const tooMany = Object.assign(new Error('Too Many Requests: retry after 7'), { error_code: 429, parameters: { retry_after: 7 } });
-    const blocked = Object.assign(new Error('Forbidden: bot was blocked by the user'), { error_code: 403 });
-    const { deliver, delivered } = recordingDeliver([tooMany, new RateLimitError('slow down', 2_500), blocked]);
+    const blocked = () => Object.assign(new Error('Forbidden: bot was blocked by the user'), { error_code: 403 });
+    const { deliver, delivered } = recordingDeliver([tooMany, new RateLimitError('slow down', 2_500), blocked(), blocked()]);
     await newWorker(t.store, deliver, clock).drain();
-    expect(clock.sleeps).toEqual([7_000, 2_500]);
+    expect(clock.sleeps).toEqual([7_000, 2_500, 4_000, 8_000]);
     const rows = await listOutbox(t.store.db);
-    expect(rows.map((r) => [r.signalId, r.status, r.lastError])).toEqual([
-      ['a', 'failed', 'Forbidden: bot was blocked by the user'],
-      ['b', 'sent', undefined],
+    expect(rows.map((r) => [r.signalId, r.status])).toEqual([['a', 'sent'], ['b', 'sent']]);
+    expect(delivered.map((d) => d.signalId)).toEqual(['a', 'b']);
+  });
+
+  it('dropped deliveries: a 400 is dropped and told at once; a signal that expired while blocked is told once the chat is back', async () => {
+    const clock = fakeClock(T0 + HOUR);
+    await queue(t, [
+      makeSignal({ id: 'long', validUntil: T0 + 10 * HOUR }),
+      makeSignal({ id: 'soon', validUntil: T0 + HOUR + 5_000 }),
+      makeSignal({ id: 'later', validUntil: T0 + 10 * HOUR }),
+    ], clock.now);
+    const tooLong = Object.assign(new Error('Bad Request: message caption is too long'), { error_code: 400 });
+    const blocked = () => Object.assign(new Error('Forbidden: bot was blocked by the user'), { error_code: 403 });
+    const { deliver, delivered } = recordingDeliver([tooLong, blocked(), blocked(), blocked(), blocked()]);
+    const notices: Array<[number, string[]]> = [];
+    const worker = new DeliveryWorker({
+      db: t.store.db, deliver, now: () => clock.now, sleep: clock.sleep,
+      notifyDropped: async (chatId, dropped) => void notices.push([chatId, dropped.map((d) => `${d.signal.id}:${d.expired ? 'expired' : d.error}`)]),
+    });
+    await worker.drain();
+    expect(delivered.map((d) => d.signalId)).toEqual(['later']);
+    expect(notices).toEqual([
+      [OWNER, ['long:Bad Request: message caption is too long']],
+      [OWNER, ['soon:expired']],
     ]);
-    expect(delivered.map((d) => d.signalId)).toEqual(['b']);
+    expect((await listOutbox(t.store.db)).map((r) => [r.signalId, r.status])).toEqual([['long', 'failed'], ['soon', 'failed'], ['later', 'sent']]);
   });
 
   it('crash and restart on the same file: pending items are delivered, sent ones never again', async () => {

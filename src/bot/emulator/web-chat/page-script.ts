@@ -149,14 +149,12 @@ export const PAGE_SCRIPT = String.raw`
   fileInput.addEventListener('change', function () {
     var file = fileInput.files[0];
     if (!file) return;
-    var reader = new FileReader();
-    reader.onload = function () {
-      var base64 = String(reader.result).split(',')[1] || '';
-      post('/api/upload', { name: file.name, mime: file.type, base64: base64, caption: input.value.trim() });
-      input.value = '';
-      fileInput.value = '';
-    };
-    reader.readAsDataURL(file);
+    var query = '?name=' + encodeURIComponent(file.name) + '&mime=' + encodeURIComponent(file.type || '') + '&caption=' + encodeURIComponent(input.value.trim());
+    fetch('/api/upload-file' + query, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file })
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || r.status); return j; }); })
+      .catch(function (e) { showToast('Error: ' + e.message); });
+    input.value = '';
+    fileInput.value = '';
   });
   log.addEventListener('click', function (e) {
     if (e.target.classList && e.target.classList.contains('tg-spoiler')) e.target.classList.add('shown');

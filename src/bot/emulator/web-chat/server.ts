@@ -21,6 +21,22 @@ export interface WebChatOptions {
 
 export type WebChat = ReturnType<typeof createWebChat>;
 
+/** The web chat keeps uploads in memory; Telegram itself accepts up to 2 GB, but bots may download only 20 MB. */
+export const MAX_WEB_UPLOAD_BYTES = 256 * 1024 * 1024;
+const tooBigText = `The web chat accepts files up to ${MAX_WEB_UPLOAD_BYTES / 1048576} MB (it keeps them in memory). `
+  + 'Note that on Telegram a bot can download files of at most 20 MB (Bot API getFile), so ITA refuses larger documents anyway.';
+
+async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpProblem(413, tooBigText);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 class HttpProblem extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -42,8 +58,14 @@ export function createWebChat(options: WebChatOptions) {
   const readJson = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
     // Requiring JSON keeps other web pages from posting here: a cross-origin JSON POST needs a preflight we never grant.
     if (!(req.headers['content-type'] ?? '').includes('application/json')) throw new HttpProblem(415, 'expected application/json');
+    let body: Buffer;
     try {
-      const parsed: unknown = JSON.parse((await readBody(req)).toString('utf8'));
+      body = await readBody(req);
+    } catch {
+      throw new HttpProblem(413, tooBigText);
+    }
+    try {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
       if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
     } catch {
       // fall through to the error below
@@ -104,6 +126,19 @@ export function createWebChat(options: WebChatOptions) {
     } else if (req.method === 'POST' && path === '/api/press') {
       const body = await readJson(req);
       json(res, 200, { id: emulator.userPressButton(Number(body.messageId), String(body.data), userId) });
+    } else if (req.method === 'POST' && path === '/api/upload-file') {
+      // The raw file as the body (no base64, no JSON): large files stream in without tripling in memory.
+      const name = url.searchParams.get('name');
+      if (!name) throw new HttpProblem(400, 'name is required');
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > MAX_WEB_UPLOAD_BYTES) {
+        req.resume();
+        throw new HttpProblem(413, tooBigText);
+      }
+      const bytes = await readLimited(req, MAX_WEB_UPLOAD_BYTES);
+      const caption = url.searchParams.get('caption') || undefined;
+      const mime = url.searchParams.get('mime') || undefined;
+      json(res, 200, toMessageView(emulator.userUploadDocument(name, bytes, mime, caption, userId)));
     } else if (req.method === 'POST' && path === '/api/upload') {
       const body = await readJson(req);
       if (typeof body.name !== 'string' || typeof body.base64 !== 'string') throw new HttpProblem(400, 'name and base64 are required');
