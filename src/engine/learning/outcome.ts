@@ -172,6 +172,8 @@ function openPosition(signal: Signal, price: number, feeRate: number, c: Candle,
     stop: signal.stop,
     stopReason: 'stop',
     riskPerUnit: Math.abs(price - signal.stop),
+    // The outcome measures its own net R (summarize); the simulator's net-risk field is for sized backtest trades.
+    netRiskPerUnit: NaN,
     targets,
     targetsTaken: 0,
     breakEvenAtR: o.breakEvenAtR ?? Infinity,
