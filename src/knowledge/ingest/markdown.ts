@@ -1,5 +1,6 @@
 /** Markdown → sections by ATX heading (`#`..`######`), with markup reduced to the words a reader sees. */
 import { decodeEntities } from './html.ts';
+import { stripMarkdownTags } from './tags.ts';
 import type { Section } from './types.ts';
 
 export function extractMarkdown(source: string): Section[] {
@@ -32,14 +33,17 @@ export function extractMarkdown(source: string): Section[] {
   return sections;
 }
 
+/**
+ * Markup → the words a reader sees. Tags are stripped before entities are decoded (so "&lt;b&gt;" stays literal
+ * text) and only when they are real HTML (see tags.ts): "RSI < 30 and price > EMA 200" is a rule, not a tag.
+ */
 function inline(line: string): string {
-  return decodeEntities(line)
+  const withoutTags = stripMarkdownTags(line.replace(/<!--.*?-->/g, '').replace(/<(https?:\/\/[^>\s]+)>/g, '$1'));
+  return decodeEntities(withoutTags)
     .replace(/\{%.*?%\}/g, '')
     .replace(/\\([\\`*_{}\[\]()#+\-.!|<>])/g, '$1')
-    .replace(/<!--.*?-->/g, '')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, '')
     .replace(/^\s*[-*+]\s+/, '- ')
     .replace(/^\s*>\s?/, '')
     .replace(/^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*$/, '')
