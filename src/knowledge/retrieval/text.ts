@@ -24,7 +24,9 @@ const STOP_WORDS = new Set(
     'раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем ' +
     'чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через ' +
     'эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя ' +
-    'такой им более всегда конечно всю между это как такое также каков какие каким что-то зачем почему нужно одну одна одно сколько стоит стоят можно ли какие каких которые который которая'
+    'такой им более всегда конечно всю между это как такое также каков какие каким что-то зачем почему нужно одну одна одно сколько стоит стоят можно ли какие каких которые который которая ' +
+    'бывает бывают является являются являться нужен нужна нужны следует должен должна должно должны каков какова каковы чем-то ' +
+    'тот та те то-есть вообще именно ещё свой своя свои своё мой моя мои наш наша наши ваш ваша ваши'
   ).split(/\s+/),
 );
 
@@ -55,6 +57,8 @@ export function tokenize(text: string): string[] {
 
 export interface AnalyzedWord {
   stem: string;
+  /** The word as written, lower-cased (English stems conflate "liquidity" and "liquidation"; the vocabulary must not). */
+  surface: string;
   /**
    * For longer Russian words, a marked five-letter prefix of the word itself. Snowball Russian sometimes
    * over-strips ("прибыли" → "приб" but "прибыль" → "прибыл"); the prefix still matches the two forms.
@@ -69,7 +73,7 @@ export function analyze(text: string): AnalyzedWord[] {
       if (part.length < 2 && !/\d/.test(part)) continue;
       if (STOP_WORDS.has(part)) continue;
       const stem = stemWord(part);
-      out.push(part.length >= 6 && CYRILLIC.test(part) ? { stem, prefix: `~${part.slice(0, 5)}` } : { stem });
+      out.push(part.length >= 6 && CYRILLIC.test(part) ? { stem, surface: part, prefix: `~${part.slice(0, 5)}` } : { stem, surface: part });
     }
   }
   return out;

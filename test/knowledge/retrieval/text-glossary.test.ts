@@ -35,11 +35,30 @@ describe('glossary expansion', () => {
     expect(q.added).toContain('трейлинг');
   });
 
-  it('everyday words ("price") are not expanded but still count as covered by their translation', () => {
+  it('everyday words ("price") get one translation at a lower weight and count as covered by it', () => {
     const q = expandQuery('price');
-    expect(q.added).toEqual([]);
+    expect(q.added).toEqual(['цен']);
+    expect(q.weights.get('цен')).toBeLessThan(1);
     expect(coverage(q, has('цена выросла'))).toBe(1);
     expect(coverage(q, has('объём вырос'))).toBe(0);
+  });
+
+  it('stems conflate "liquidity" and "liquidation"; the vocabulary picks the concept written in the query', () => {
+    expect(expandQuery('When is liquidity detected?').addedText).toContain('ликвидность');
+    expect(expandQuery('When is liquidity detected?').addedText).not.toContain('ликвидация');
+    expect(expandQuery('What is the liquidation price?').addedText).toContain('цена ликвидации');
+  });
+
+  it('a matched phrase is covered only as a whole: "ордер-блок" is not covered by a chunk that says only "ордер"', () => {
+    const q = expandQuery('ордер-блок');
+    expect(coverage(q, has('лимитный ордер на покупку'))).toBe(0);
+    expect(coverage(q, has('the order block was mitigated'))).toBe(1);
+  });
+
+  it('Russian inflections and derivations meet their English term both ways', () => {
+    expect(expandQuery('Как рассчитывается индекс относительной силы?').addedText).toContain('relative strength index');
+    expect(expandQuery('How is the relative strength index calculated?').addedText).toContain('индекс относительной силы');
+    expect(expandQuery('торговым роботам').addedText).toContain('trading robot');
   });
 
   it('coverage is the share of distinct content words present', () => {
