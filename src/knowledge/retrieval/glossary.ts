@@ -45,6 +45,11 @@ export interface CoverageUnit {
   terms: string[];
   /** Covered when a chunk contains every word of one alternative; a word is present when any of its tokens is. */
   alternatives: string[][][];
+  /** How many alternatives at the front are the query's own words (the rest are translations and synonyms). */
+  own: number;
+  /** The alternatives that say how rare the unit is: its own words and its first translation (an everyday word's
+   * other synonyms would make every unit look common). */
+  weighing: string[][][];
 }
 
 function wordMatches(query: AnalyzedWord, phrase: AnalyzedWord): boolean {
@@ -104,7 +109,8 @@ export function expandQuery(query: string): ExpandedQuery {
     if (!match) {
       // Numbers and tickers read the same in both languages ("SEC 611", "RSI 14").
       if (/\d/.test(words[i].stem)) addedText.push(words[i].stem);
-      units.push({ terms: [words[i].stem], alternatives: [[wordTokens(words[i])]] });
+      const alone = [[wordTokens(words[i])]];
+      units.push({ terms: [words[i].stem], alternatives: alone, own: 1, weighing: alone });
       i++;
       continue;
     }
@@ -130,9 +136,12 @@ export function expandQuery(query: string): ExpandedQuery {
     const span = words.slice(i, i + match.phrase.words.length);
     const everyStem = concept.phrases.flatMap((p) => tokensOf(p.words));
     for (const w of span) for (const token of everyStem) equivalents.get(w.stem)?.add(token);
+    const ownAlternative = span.map(wordTokens);
     units.push({
       terms: span.map((w) => w.stem),
-      alternatives: [span.map(wordTokens), ...concept.phrases.map((p) => p.words.map(wordTokens))],
+      alternatives: [ownAlternative, ...same.map((p) => p.words.map(wordTokens)), ...foreign.map((p) => p.words.map(wordTokens))],
+      own: 1 + same.length,
+      weighing: [ownAlternative, ...foreign.slice(0, 1).map((p) => p.words.map(wordTokens))],
     });
     i += span.length;
   }

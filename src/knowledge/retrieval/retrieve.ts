@@ -56,7 +56,7 @@ export async function retrievePassages(
   const fused = (await fusedCandidates(index, expanded, query, Math.max(CANDIDATES, k * 3))).slice(0, Math.max(RERANK_DEPTH, k));
   const rows = new Map((await chunksByIds(db, fused.map((f) => f.chunkId))).map((r) => [r.id, r]));
   const lexicon = await index.lexicon();
-  const weights = termWeights(expanded, lexicon);
+  const weights = unitWeights(expanded, lexicon);
   const passages: RetrievedPassage[] = [];
   for (const { chunkId: id, score, similarity } of fused) {
     const row = rows.get(id);
@@ -81,35 +81,38 @@ export async function retrievePassages(
   return passages;
 }
 
+/** A unit found only through its translation counts a little less, so that with equal coverage the passage in the
+ * question's own language wins; cross-language questions are unaffected (all their passages pay the same). */
+const TRANSLATED_COVERAGE = 0.85;
+
 /**
- * How much each query word matters: the IDF of its most common rendering (word, prefix or translation) in the
- * corpus. A word no document contains in either language ("borscht", "Ichimoku") weighs like a word two chunks
- * contain: enough that a question about something the documents never mention cannot look covered through its
- * everyday words, capped so that one odd word in a real question does not sink it.
+ * How much each unit of the question matters: the IDF of the unit in the corpus, its document frequency taken as
+ * that of its most common weighing alternative (its own words or its first translation; a phrase is as common as
+ * its rarest word). A unit no document contains in either language ("borscht", "Ichimoku") weighs like one that two
+ * chunks contain: enough that a question about something the documents never mention cannot look covered through
+ * its everyday words, capped so that one odd word in a real question does not sink it.
  */
-export function termWeights(query: ExpandedQuery, lexicon: Bm25Index): Map<string, number> {
-  const weights = new Map<string, number>();
-  const cap = lexicon.idfOf(2);
-  for (const [term, equivalents] of query.equivalents) {
-    let idf = Infinity;
-    for (const token of equivalents) idf = Math.min(idf, lexicon.idf(token));
-    weights.set(term, Math.min(idf, cap));
-  }
-  return weights;
+export function unitWeights(query: ExpandedQuery, lexicon: Bm25Index): number[] {
+  const cap = lexicon.idfOf(1);
+  const df = (tokens: string[]): number => Math.max(...tokens.map((t) => lexicon.documentFrequency(t)));
+  return query.units.map((unit) => {
+    const frequency = Math.max(...unit.weighing.map((words) => Math.min(...words.map(df))));
+    return Math.min(lexicon.idfOf(frequency), cap);
+  });
 }
 
 /** IDF-weighted share of the question's units (words, matched phrases) that the chunk contains. */
-export function coverage(query: ExpandedQuery, contains: (term: string) => boolean, weights?: Map<string, number>): number {
+export function coverage(query: ExpandedQuery, contains: (term: string) => boolean, weights?: number[]): number {
   let covered = 0;
   let total = 0;
   const seen = new Set<string>();
-  for (const unit of query.units) {
-    const terms = unit.terms.filter((t) => !seen.has(t));
-    if (terms.length === 0) continue;
-    for (const t of terms) seen.add(t);
-    const weight = terms.reduce((sum, t) => sum + (weights?.get(t) ?? 1), 0);
+  query.units.forEach((unit, i) => {
+    if (unit.terms.every((t) => seen.has(t))) return;
+    for (const t of unit.terms) seen.add(t);
+    const weight = weights?.[i] ?? 1;
     total += weight;
-    if (unit.alternatives.some((words) => words.every((tokens) => tokens.some(contains)))) covered += weight;
-  }
+    const found = unit.alternatives.findIndex((words) => words.every((tokens) => tokens.some(contains)));
+    if (found >= 0) covered += found < unit.own ? weight : weight * TRANSLATED_COVERAGE;
+  });
   return total > 0 ? covered / total : 0;
 }
