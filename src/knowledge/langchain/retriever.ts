@@ -52,11 +52,11 @@ export interface KnowledgeBaseRetrieverInput extends BaseRetrieverInput {
 }
 
 export class KnowledgeBaseRetriever extends BaseRetriever<PassageMetadata> {
-  lc_namespace = ['ita', 'knowledge'];
+  override lc_namespace = ['ita', 'knowledge'];
   private readonly source: PassageSource;
   readonly k: number;
 
-  static lc_name(): string {
+  static override lc_name(): string {
     return 'KnowledgeBaseRetriever';
   }
 
@@ -66,7 +66,7 @@ export class KnowledgeBaseRetriever extends BaseRetriever<PassageMetadata> {
     this.k = fields.k ?? 5;
   }
 
-  async _getRelevantDocuments(query: string): Promise<Document<PassageMetadata>[]> {
+  override async _getRelevantDocuments(query: string): Promise<Document<PassageMetadata>[]> {
     return (await this.source.retrieve(query, this.k)).map(passageToDocument);
   }
 }
