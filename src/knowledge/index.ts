@@ -3,6 +3,8 @@
  * and `ita eval rag` use only what is exported here.
  */
 import type { Kysely } from 'kysely';
+import type { Chunk } from './chunking.ts';
+import type { Section } from './ingest/types.ts';
 import type { Embedder, Passage, Retriever } from './types.ts';
 
 export type { Embedder, Passage, Retriever } from './types.ts';
@@ -77,6 +79,8 @@ export interface OpenKnowledgeBaseOptions {
   db?: Kysely<any>;
   /** Upload limit; Telegram bots cannot download more than 20 MB. */
   maxUploadBytes?: number;
+  /** Replaces ITA's chunker (e.g. a LangChain text splitter, for `ita eval rag --langchain`). */
+  chunker?: (sections: Section[]) => Chunk[] | Promise<Chunk[]>;
 }
 
 export interface KnowledgeBase extends Retriever {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../../engine/errors.ts';
-import { openKnowledgeBase, type KnowledgeBase, type RetrievedPassage } from '../index.ts';
+import { openKnowledgeBase, type KnowledgeBase, type OpenKnowledgeBaseOptions, type RetrievedPassage } from '../index.ts';
 
 const questionSchema = z.object({
   id: z.string(),
@@ -92,6 +92,8 @@ export interface RagEvalOptions {
   extraCorpusDirs?: string[];
   /** Default: tuning + held-out. */
   questionSets?: QuestionSet[];
+  /** Replaces ITA's chunker (to compare a LangChain text splitter). */
+  chunker?: OpenKnowledgeBaseOptions['chunker'];
   log?: (message: string) => void;
 }
 
@@ -99,7 +101,7 @@ export async function runRagEval(options: RagEvalOptions): Promise<RagEvalReport
   const sets = (options.questionSets ?? DEFAULT_QUESTION_SETS).map((set) => ({ ...set, questions: loadQuestions(set.file) }));
   const files = [options.corpusDir, ...(options.extraCorpusDirs ?? [PROJECT_CORPUS_DIR])].flatMap(corpusFiles);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-eval-rag-'));
-  const kb = await openKnowledgeBase({ dataDir, dbFile: path.join(dataDir, 'eval.sqlite'), embedding: { kind: 'local' } });
+  const kb = await openKnowledgeBase({ dataDir, dbFile: path.join(dataDir, 'eval.sqlite'), embedding: { kind: 'local' }, chunker: options.chunker });
   const problems: string[] = [];
   try {
     const start = performance.now();
@@ -178,7 +180,7 @@ async function evaluate(kb: KnowledgeBase, set: string, q: EvalQuestion, documen
   return result;
 }
 
-function matches(passage: RetrievedPassage, expect: { document: string; phrases: string[] }): boolean {
+export function matches(passage: Pick<RetrievedPassage, 'document' | 'heading' | 'text'>, expect: { document: string; phrases: string[] }): boolean {
   if (passage.document !== expect.document) return false;
   const haystack = normalize(`${passage.heading ?? ''}\n${passage.text}`);
   return expect.phrases.some((phrase) => haystack.includes(normalize(phrase)));
