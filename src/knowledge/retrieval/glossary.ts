@@ -79,6 +79,8 @@ function matchAt(words: AnalyzedWord[], i: number): PhraseRef | undefined {
 }
 
 const wordTokens = (w: AnalyzedWord): string[] => (w.prefix ? [w.stem, w.prefix] : [w.stem]);
+/** A phrase as coverage checks it: its words, the halves of a compound left to the joined word. */
+const requirement = (words: AnalyzedWord[]): string[][] => words.filter((w) => !w.part).map(wordTokens);
 
 const tokensOf = (words: AnalyzedWord[]): string[] => words.flatMap((w) => (w.prefix ? [w.stem, w.prefix] : [w.stem]));
 
@@ -109,8 +111,8 @@ export function expandQuery(query: string): ExpandedQuery {
     if (!match) {
       // Numbers and tickers read the same in both languages ("SEC 611", "RSI 14").
       if (/\d/.test(words[i].stem)) addedText.push(words[i].stem);
-      const alone = [[wordTokens(words[i])]];
-      units.push({ terms: [words[i].stem], alternatives: alone, own: 1, weighing: alone });
+      const alone = words[i].part ? [] : [[wordTokens(words[i])]];
+      if (alone.length > 0) units.push({ terms: [words[i].stem], alternatives: alone, own: 1, weighing: alone });
       i++;
       continue;
     }
@@ -136,12 +138,12 @@ export function expandQuery(query: string): ExpandedQuery {
     const span = words.slice(i, i + match.phrase.words.length);
     const everyStem = concept.phrases.flatMap((p) => tokensOf(p.words));
     for (const w of span) for (const token of everyStem) equivalents.get(w.stem)?.add(token);
-    const ownAlternative = span.map(wordTokens);
+    const ownAlternative = requirement(span);
     units.push({
       terms: span.map((w) => w.stem),
-      alternatives: [ownAlternative, ...same.map((p) => p.words.map(wordTokens)), ...foreign.map((p) => p.words.map(wordTokens))],
+      alternatives: [ownAlternative, ...same.map((p) => requirement(p.words)), ...foreign.map((p) => requirement(p.words))],
       own: 1 + same.length,
-      weighing: [ownAlternative, ...foreign.slice(0, 1).map((p) => p.words.map(wordTokens))],
+      weighing: [ownAlternative, ...foreign.slice(0, 1).map((p) => requirement(p.words))],
     });
     i += span.length;
   }

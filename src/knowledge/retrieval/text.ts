@@ -64,17 +64,24 @@ export interface AnalyzedWord {
    * over-strips ("прибыли" → "приб" but "прибыль" → "прибыл"); the prefix still matches the two forms.
    */
   prefix?: string;
+  /** One half of a hyphenated compound ("stop" of "stop-loss"): searched, but the joined word stands for it. */
+  part?: boolean;
 }
 
 export function analyze(text: string): AnalyzedWord[] {
   const out: AnalyzedWord[] = [];
   for (const match of text.matchAll(WORD)) {
-    for (const part of splitCompound(normalizeWord(match[0]))) {
-      if (part.length < 2 && !/\d/.test(part)) continue;
-      if (STOP_WORDS.has(part)) continue;
+    const parts = splitCompound(normalizeWord(match[0]));
+    parts.forEach((part, i) => {
+      if (part.length < 2 && !/\d/.test(part)) return;
+      if (STOP_WORDS.has(part)) return;
       const stem = stemWord(part);
-      out.push(part.length >= 6 && CYRILLIC.test(part) ? { stem, surface: part, prefix: `~${part.slice(0, 5)}` } : { stem, surface: part });
-    }
+      const word: AnalyzedWord = { stem, surface: part };
+      // A joined compound ("ордерблок") gets no prefix: "~ордер" would match every "ордер".
+      if (part.length >= 6 && CYRILLIC.test(part) && parts.length === 1) word.prefix = `~${part.slice(0, 5)}`;
+      if (i > 0) word.part = true;
+      out.push(word);
+    });
   }
   return out;
 }
