@@ -50,8 +50,10 @@ export interface IngestResult {
 export interface RetrievedPassage extends Passage {
   /** Cosine similarity of the chunk to the query in the vector index, 0 when the chunk came only from BM25. */
   similarity: number;
-  /** Share of the query's content words (or their RU/EN glossary translations) that the chunk contains, 0..1. */
+  /** IDF-weighted share of the question's words and vocabulary phrases (or their RU/EN translations) the chunk contains, 0..1. */
   coverage: number;
+  /** Weight share of the question's words that no document contains in either language (same for every passage). */
+  unknownShare?: number;
 }
 
 export interface KnowledgeStats {

@@ -14,9 +14,14 @@ export const RELEVANCE_MIN_SIMILARITY = 0.34;
 export interface RelevanceSignals {
   similarity?: number;
   coverage?: number;
+  unknownShare?: number;
 }
 
+/** A question mostly made of words the documents never use (in either language) is about something else. */
+export const RELEVANCE_MAX_UNKNOWN_SHARE = 0.5;
+
 export function isRelevant(passages: Array<Passage & RelevanceSignals>): boolean {
+  if (passages.length === 0 || (passages[0].unknownShare ?? 0) >= RELEVANCE_MAX_UNKNOWN_SHARE) return false;
   return passages.slice(0, 3).some(
     (p) => (p.coverage ?? 0) >= RELEVANCE_MIN_COVERAGE || (p.similarity ?? 0) >= RELEVANCE_MIN_SIMILARITY,
   );

@@ -10,7 +10,7 @@ import { chunksByIds } from '../store/repository.ts';
 import type { KnowledgeDatabase } from '../store/schema.ts';
 import type { Bm25Index } from './bm25.ts';
 import { reciprocalRankFusion, type Ranking } from './fusion.ts';
-import { expandQuery, type ExpandedQuery } from './glossary.ts';
+import { expandQuery, type CoverageUnit, type ExpandedQuery } from './glossary.ts';
 import type { SearchIndex } from './search-index.ts';
 
 /** Each ranking contributes this many candidates to the fusion. */
@@ -57,11 +57,15 @@ export async function retrievePassages(
   const rows = new Map((await chunksByIds(db, fused.map((f) => f.chunkId))).map((r) => [r.id, r]));
   const lexicon = await index.lexicon();
   const weights = unitWeights(expanded, lexicon);
+  // How much of the question is about words no document contains in either language ("Bollinger", "two-factor
+  // authentication"): when that is most of it, shared everyday words do not make the documents cover it.
+  const unknown = unknownShare(expanded, lexicon, weights);
   const passages: RetrievedPassage[] = [];
   for (const { chunkId: id, score, similarity } of fused) {
     const row = rows.get(id);
     if (!row) continue;
-    const covered = coverage(expanded, (term) => lexicon.has(id, term), weights);
+    const contains = (term: string): boolean => lexicon.has(id, term);
+    const covered = coverage(expanded, contains, weights);
     passages.push({
       chunkId: row.id,
       documentId: row.document_id,
@@ -74,6 +78,7 @@ export async function retrievePassages(
       text: row.text,
       similarity,
       coverage: covered,
+      unknownShare: unknown,
     });
   }
   passages.sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
@@ -111,8 +116,23 @@ export function coverage(query: ExpandedQuery, contains: (term: string) => boole
     for (const t of unit.terms) seen.add(t);
     const weight = weights?.[i] ?? 1;
     total += weight;
-    const found = unit.alternatives.findIndex((words) => words.every((tokens) => tokens.some(contains)));
+    const found = coveringAlternative(unit, contains);
     if (found >= 0) covered += found < unit.own ? weight : weight * TRANSLATED_COVERAGE;
   });
   return total > 0 ? covered / total : 0;
+}
+
+function coveringAlternative(unit: CoverageUnit, contains: (term: string) => boolean): number {
+  return unit.alternatives.findIndex((words) => words.every((tokens) => tokens.some(contains)));
+}
+
+/** Weight share of the question's units that no chunk contains under any of their renderings. */
+export function unknownShare(query: ExpandedQuery, lexicon: Bm25Index, weights: number[]): number {
+  let unknown = 0;
+  let total = 0;
+  query.units.forEach((unit, i) => {
+    total += weights[i];
+    if (unit.alternatives.every((words) => words.some((tokens) => tokens.every((t) => lexicon.documentFrequency(t) === 0)))) unknown += weights[i];
+  });
+  return total > 0 ? unknown / total : 0;
 }

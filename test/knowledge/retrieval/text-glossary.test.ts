@@ -80,4 +80,9 @@ describe('isRelevant', () => {
     expect(isRelevant([{ ...passage, coverage: 0.2, similarity: 0.1 }, { ...passage, coverage: 0.8, similarity: 0.1 }])).toBe(true);
     expect(isRelevant([{ ...passage, coverage: 0, similarity: 0.5 }])).toBe(true);
   });
+
+  it('a question mostly about words no document contains is not covered, whatever everyday words it shares', () => {
+    expect(isRelevant([{ ...passage, coverage: 0.46, similarity: 0.2, unknownShare: 0.54 }])).toBe(false);
+    expect(isRelevant([{ ...passage, coverage: 0.46, similarity: 0.2, unknownShare: 0.3 }])).toBe(true);
+  });
 });
