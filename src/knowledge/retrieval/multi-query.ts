@@ -45,7 +45,7 @@ export interface MultiQueryResult<P extends Passage> {
   rewriteError?: string;
 }
 
-type Signals = { similarity?: number; coverage?: number };
+type Signals = { similarity?: number; coverage?: number; unknownShare?: number };
 
 export async function multiQueryRetrieve<P extends Passage & Signals>(
   retriever: { retrieve(query: string, k: number): Promise<P[]> },
@@ -70,8 +70,11 @@ export async function multiQueryRetrieve<P extends Passage & Signals>(
       best.set(p.chunkId, seen ? { ...seen, coverage: Math.max(seen.coverage ?? 0, p.coverage ?? 0), similarity: Math.max(seen.similarity ?? 0, p.similarity ?? 0) } : p);
     }
   }
+  // The question is as known as its best-known rewrite: a Russian word the documents lack may be their English term.
+  const shares = lists.map((list) => list[0]?.unknownShare).filter((x): x is number => x !== undefined);
+  const unknownShare = shares.length > 0 ? Math.min(...shares) : undefined;
   const fused = reciprocalRankFusion(lists.map((list) => ({ ids: list.map((p) => p.chunkId) })));
-  const passages = fused.slice(0, k).map(({ id, score }) => ({ ...best.get(id)!, score }));
+  const passages = fused.slice(0, k).map(({ id, score }) => ({ ...best.get(id)!, score, ...(unknownShare !== undefined ? { unknownShare } : {}) }));
   return { passages, queries, ...(rewriteError ? { rewriteError } : {}) };
 }
 
