@@ -48,8 +48,10 @@ export interface AnswerResult {
   citations: Citation[];
   /** Citations the model wrote that match no passage it was given (removed from `answer`). */
   invalidCitations: string[];
-  /** The relevant passages, best first. */
+  /** The passages the answer is built from and cites: relevant and on the question's topic, best first. */
   passages: Passage[];
+  /** Every relevant retrieved passage in rank order (a superset of `passages`); empty when not covered. */
+  ranked?: Passage[];
   llmMode?: LlmMode;
   /** Ensemble only: share of models agreeing with the chosen answer. */
   agreement?: number;
@@ -79,7 +81,7 @@ export async function answerQuestion(question: string, options: AskOptions): Pro
     : sorted.filter((p) => p.score >= (options.minScore ?? 0));
   // Only passages about what was asked are cited, not the tail of the ranking that shares a word with it.
   const passages = onTopic(relevant);
-  const base = { language, passages, invalidCitations: [] as string[], ...(queries ? { queries } : {}) };
+  const base = { language, passages, ranked: relevant, invalidCitations: [] as string[], ...(queries ? { queries } : {}) };
 
   if (passages.length === 0) return { ...base, answer: NOT_COVERED[language], mode: 'not-covered', citations: [] };
 
