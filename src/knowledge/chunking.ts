@@ -1,8 +1,10 @@
 /**
  * Sections → chunks of about TARGET characters that end on sentence boundaries and never cross a heading or a page,
  * so every chunk can cite one page or one heading path. Consecutive chunks share one sentence of overlap, so a fact
- * split across the boundary is still found whole in one of them.
+ * split across the boundary is still found whole in one of them. Tables of contents and navigation lines are not
+ * passages (ingest/navigation.ts).
  */
+import { stripNavigation } from './ingest/navigation.ts';
 import type { Section } from './ingest/types.ts';
 
 export const CHUNK_TARGET_CHARS = 900;
@@ -19,7 +21,7 @@ export interface Chunk {
 export function chunkSections(sections: Section[], target = CHUNK_TARGET_CHARS, max = CHUNK_MAX_CHARS): Chunk[] {
   const chunks: Chunk[] = [];
   for (const section of sections) {
-    for (const text of chunkText(section.text, target, max)) {
+    for (const text of chunkText(stripNavigation(section.text), target, max)) {
       chunks.push({ ordinal: chunks.length, page: section.page, heading: section.heading, text });
     }
   }

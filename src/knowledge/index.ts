@@ -3,6 +3,8 @@
  * and `ita eval rag` use only what is exported here.
  */
 import type { Kysely } from 'kysely';
+import type { Chunk } from './chunking.ts';
+import type { Section } from './ingest/types.ts';
 import type { Embedder, Passage, Retriever } from './types.ts';
 
 export type { Embedder, Passage, Retriever } from './types.ts';
@@ -48,8 +50,10 @@ export interface IngestResult {
 export interface RetrievedPassage extends Passage {
   /** Cosine similarity of the chunk to the query in the vector index, 0 when the chunk came only from BM25. */
   similarity: number;
-  /** Share of the query's content words (or their RU/EN glossary translations) that the chunk contains, 0..1. */
+  /** IDF-weighted share of the question's words and vocabulary phrases (or their RU/EN translations) the chunk contains, 0..1. */
   coverage: number;
+  /** Weight share of the question's words that no document contains in either language (same for every passage). */
+  unknownShare?: number;
 }
 
 export interface KnowledgeStats {
@@ -77,6 +81,8 @@ export interface OpenKnowledgeBaseOptions {
   db?: Kysely<any>;
   /** Upload limit; Telegram bots cannot download more than 20 MB. */
   maxUploadBytes?: number;
+  /** Replaces ITA's chunker (e.g. a LangChain text splitter, for `ita eval rag --langchain`). */
+  chunker?: (sections: Section[]) => Chunk[] | Promise<Chunk[]>;
 }
 
 export interface KnowledgeBase extends Retriever {

@@ -44,7 +44,7 @@ export async function openKnowledgeBaseImpl(options: OpenKnowledgeBaseOptions): 
   try {
     const embedder = await createEmbedder(options.embedding);
     const index = await SearchIndex.open(db, embedder, options.dataDir);
-    return new KnowledgeBaseService(db, index, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, closeDb);
+    return new KnowledgeBaseService(db, index, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, closeDb, options.chunker ?? chunkSections);
   } catch (error) {
     await closeDb();
     throw error;
@@ -59,6 +59,7 @@ class KnowledgeBaseService implements KnowledgeBase {
     private readonly index: SearchIndex,
     private readonly maxUploadBytes: number,
     private readonly closeDb: () => Promise<void>,
+    private readonly chunker: NonNullable<OpenKnowledgeBaseOptions['chunker']>,
   ) {}
 
   async ingestFile(file: string, options: IngestOptions = {}): Promise<IngestResult> {
@@ -83,7 +84,7 @@ class KnowledgeBaseService implements KnowledgeBase {
 
     await onProgress?.({ stage: 'extracting', done: 0, total: 1 });
     const extracted = await extractDocument(name, format, bytes, (done, total) => onProgress?.({ stage: 'extracting', done, total }));
-    const chunks = chunkSections(extracted.sections);
+    const chunks = await this.chunker(extracted.sections);
     if (chunks.length === 0) throw new InputError(`${name}: no readable text in the document`, { file: name });
     await onProgress?.({ stage: 'chunking', done: chunks.length, total: chunks.length });
     const vectors = await this.index.embedChunks(chunks, (done, total) => onProgress?.({ stage: 'embedding', done, total }));

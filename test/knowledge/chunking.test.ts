@@ -36,3 +36,25 @@ describe('chunking', () => {
     expect(chunkText('Heading-like line\n\nSecond paragraph', 10, 100)).toEqual(['Heading-like line', 'Heading-like line Second paragraph']);
   });
 });
+
+describe('what is not a passage', () => {
+  it('a table of contents (dot leaders or numbered titles with page numbers) is dropped whole', async () => {
+    const { stripNavigation } = await import('../../src/knowledge/ingest/navigation.ts');
+    const toc = 'Содержание\n1 Введение 4\n1.1 Обзор предметной области . . . . . . . . 4\n3.1 Стационарность . . . . . . . . 8\n4 Вычислительный эксперимент 11\n3';
+    expect(stripNavigation(toc)).toBe('');
+    const prose = 'Stops go below the swing low.\nLIST OF TABLES ........................ xi\nBack to top\nSize from the stop distance.';
+    expect(stripNavigation(prose)).toBe('Stops go below the swing low.\nSize from the stop distance.');
+  });
+
+  it('a numbered rule that happens to end in a number is prose, not contents', async () => {
+    const { stripNavigation } = await import('../../src/knowledge/ingest/navigation.ts');
+    const rules = '1. Risk per trade is at most 1\n2. Close the day after losses of 3\nThe rest of the plan explains why these limits exist and how they were chosen over many months.';
+    expect(stripNavigation(rules)).toBe(rules);
+  });
+
+  it('a Markdown paragraph opening with a bold defined term becomes a sub-section named after it', async () => {
+    const { extractMarkdown } = await import('../../src/knowledge/ingest/markdown.ts');
+    const md = '## Примеры\n\n**Индекс относительной силы** (RSI) – популярный осциллятор, используемый для оценки силы тенденции.\n\nRSI = 100 – 100 / (RS + 1).\n\n**Author**: someone';
+    expect(extractMarkdown(md).map((s) => s.heading)).toEqual(['Примеры > Индекс относительной силы']);
+  });
+});

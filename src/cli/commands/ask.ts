@@ -88,7 +88,8 @@ function toJson(result: Result) {
     language: result.language,
     mode: result.mode,
     citations: result.citations,
-    passages: result.passages.map((p) => ({ document: p.document, page: p.page ?? null, heading: p.heading ?? null, score: p.score, text: p.text })),
+    // The ranked retrieval (every relevant passage, best first), not only the ones the answer cites.
+    passages: (result.ranked ?? result.passages).map((p) => ({ document: p.document, page: p.page ?? null, heading: p.heading ?? null, score: p.score, text: p.text })),
     ...(result.invalidCitations.length ? { invalidCitations: result.invalidCitations } : {}),
     ...(result.llmMode ? { llmMode: result.llmMode } : {}),
     ...(result.agreement !== undefined ? { agreement: result.agreement } : {}),

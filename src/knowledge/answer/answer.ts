@@ -10,7 +10,9 @@ import type { LlmRouter } from '../llm/router.ts';
 import type { Passage, Retriever } from '../types.ts';
 import { validateCitations, citationOf, type Citation } from './citations.ts';
 import { extractiveAnswer } from './extractive.ts';
+import { multiQueryRetrieve } from '../retrieval/multi-query.ts';
 import { detectLanguage, type AnswerLanguage } from './language.ts';
+import { onTopic } from './topical.ts';
 import {
   NOT_COVERED,
   buildAnswerMessages,
@@ -33,6 +35,8 @@ export interface AskOptions {
   minScore?: number;
   /** The retriever's relevance decision, when it has one; overrides minScore. */
   relevance?: (question: string, passages: Passage[]) => Passage[] | Promise<Passage[]>;
+  /** With an LLM: also retrieve for the model's English and Russian rewrites of the question (default true). */
+  multiQuery?: boolean;
   signal?: AbortSignal;
 }
 
@@ -44,25 +48,40 @@ export interface AnswerResult {
   citations: Citation[];
   /** Citations the model wrote that match no passage it was given (removed from `answer`). */
   invalidCitations: string[];
-  /** The relevant passages, best first. */
+  /** The passages the answer is built from and cites: relevant and on the question's topic, best first. */
   passages: Passage[];
+  /** Every relevant retrieved passage in rank order (a superset of `passages`); empty when not covered. */
+  ranked?: Passage[];
   llmMode?: LlmMode;
   /** Ensemble only: share of models agreeing with the chosen answer. */
   agreement?: number;
   /** Why the LLM was not used although one is configured (over budget, every provider failed). */
   llmError?: string;
+  /** The queries retrieved for: the question, then the model's rewrites (multi-query retrieval). */
+  queries?: string[];
 }
 
 export const DEFAULT_K = 5;
 
 export async function answerQuestion(question: string, options: AskOptions): Promise<AnswerResult> {
   const language = detectLanguage(question);
-  const retrieved = await options.retriever.retrieve(question, options.k ?? DEFAULT_K);
+  const k = options.k ?? DEFAULT_K;
+  let retrieved: Passage[];
+  let queries: string[] | undefined;
+  if (options.llm && options.multiQuery !== false) {
+    const multi = await multiQueryRetrieve(options.retriever, options.llm, question, k, options.signal);
+    retrieved = multi.passages;
+    queries = multi.queries;
+  } else {
+    retrieved = await options.retriever.retrieve(question, k);
+  }
   const sorted = [...retrieved].sort((a, b) => b.score - a.score);
-  const passages = options.relevance
+  const relevant = options.relevance
     ? await options.relevance(question, sorted)
     : sorted.filter((p) => p.score >= (options.minScore ?? 0));
-  const base = { language, passages, invalidCitations: [] as string[] };
+  // Only passages about what was asked are cited, not the tail of the ranking that shares a word with it.
+  const passages = onTopic(relevant);
+  const base = { language, passages, ranked: relevant, invalidCitations: [] as string[], ...(queries ? { queries } : {}) };
 
   if (passages.length === 0) return { ...base, answer: NOT_COVERED[language], mode: 'not-covered', citations: [] };
 

@@ -10,6 +10,13 @@ import type { Passage, Retriever } from '../types.ts';
 import { citationLabel, citationOf, validateCitations, type Citation } from './citations.ts';
 import type { AnswerLanguage } from './language.ts';
 import { passagesBlock } from './prompt.ts';
+import { onTopic } from './topical.ts';
+
+/**
+ * Share of the setup's own concepts (its name and id, e.g. "London session breakout of the Asia range") a passage
+ * must cover to be cited under the signal; below it the comment cites no theory rather than an unrelated page.
+ */
+export const COMMENT_MIN_COVERAGE = 0.5;
 
 export interface SignalForComment {
   setupId: string;
@@ -75,15 +82,24 @@ export async function commentOnSignal(signal: SignalForComment, options: Comment
   }
 }
 
+/** What the setup is about: its name and id words. Strengths ("breakout on volume") describe this signal, not the setup. */
+export function theoryQuery(signal: Pick<SignalForComment, 'setupName' | 'setupId'>): string {
+  const idWords = signal.setupId.replace(/[_\-.]+/g, ' ').trim();
+  return signal.setupName.toLowerCase().includes(idWords.toLowerCase()) ? signal.setupName : `${signal.setupName}. ${idWords}`;
+}
+
 async function retrieveTheory(signal: SignalForComment, options: CommentOptions, abort: AbortSignal): Promise<Passage[]> {
-  const query = [signal.setupName, ...signal.reasons.strengths].join('. ');
   const timedOut = new Promise<Passage[]>((resolve) => {
     if (abort.aborted) resolve([]);
     abort.addEventListener('abort', () => resolve([]), { once: true });
   });
   try {
-    const found = await Promise.race([options.retriever!.retrieve(query, options.k ?? 3), timedOut]);
-    return found.filter((p) => p.score >= (options.minScore ?? 0)).sort((a, b) => b.score - a.score);
+    const found = await Promise.race([options.retriever!.retrieve(theoryQuery(signal), options.k ?? 3), timedOut]);
+    const sorted = found.filter((p) => p.score >= (options.minScore ?? 0)).sort((a, b) => b.score - a.score);
+    // With the knowledge base's signals: only theory about this setup's concepts, or none.
+    const withCoverage = sorted as Array<Passage & { coverage?: number }>;
+    if (withCoverage.some((p) => p.coverage === undefined)) return sorted;
+    return onTopic(withCoverage.filter((p) => (p.coverage ?? 0) >= COMMENT_MIN_COVERAGE));
   } catch {
     // The comment is a courtesy: a broken index must not stop the signal from being sent.
     return [];

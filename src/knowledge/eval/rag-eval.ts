@@ -1,7 +1,9 @@
 /**
- * `ita eval rag`: ingests a corpus into a throw-away knowledge base (local embedding, temp dir) and runs the labelled
- * questions in questions.json. Answerable questions score recall@1, recall@5 and MRR; unanswerable ones score how
- * often `isRelevant` correctly says "not covered". The corpus is read in place and never copied.
+ * `ita eval rag`: ingests corpora into a throw-away knowledge base (local embedding, temp dir) and runs labelled
+ * question sets. Answerable questions score recall@1, recall@5 and MRR; unanswerable ones score how often
+ * `isRelevant` correctly says "not covered". Each set is reported on its own: the tuning set (questions.json) is
+ * what retrieval was tuned on, the held-out set (questions.heldout.json) was written once and never tuned on, so only
+ * its figures say how retrieval generalizes. Corpora are read in place and never copied.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../../engine/errors.ts';
-import { openKnowledgeBase, type KnowledgeBase, type RetrievedPassage } from '../index.ts';
+import { openKnowledgeBase, type KnowledgeBase, type OpenKnowledgeBaseOptions, type RetrievedPassage } from '../index.ts';
 
 const questionSchema = z.object({
   id: z.string(),
@@ -21,11 +23,26 @@ const questionSchema = z.object({
 const fileSchema = z.object({ questions: z.array(questionSchema) });
 export type EvalQuestion = z.infer<typeof questionSchema>;
 
-export const DEFAULT_QUESTIONS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'questions.json');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_QUESTIONS_FILE = path.join(HERE, 'questions.json');
+export const HELD_OUT_QUESTIONS_FILE = path.join(HERE, 'questions.heldout.json');
+/** Documents written for the project (licence-clean), ingested beside the shared corpus; the held-out set asks about them. */
+export const PROJECT_CORPUS_DIR = path.join(HERE, 'corpus');
+
+export interface QuestionSet {
+  name: string;
+  file: string;
+}
+export const DEFAULT_QUESTION_SETS: QuestionSet[] = [
+  { name: 'tuning', file: DEFAULT_QUESTIONS_FILE },
+  { name: 'held-out', file: HELD_OUT_QUESTIONS_FILE },
+];
 const K = 5;
 
 export interface QuestionResult {
   id: string;
+  set: string;
+  language: EvalQuestion['language'];
   kind: EvalQuestion['kind'];
   question: string;
   /** 1-based rank of the first correct passage within the top K, null when none. */
@@ -38,16 +55,17 @@ export interface QuestionResult {
 
 export interface Recall {
   questions: number;
+  /** Questions whose answer was within the top 1 / top 5. */
+  hitsAt1: number;
+  hitsAt5: number;
   recallAt1: number;
   recallAt5: number;
   mrr: number;
 }
 
-export interface RagEvalReport {
-  corpus: string;
-  documents: number;
-  chunks: number;
-  ingestMs: number;
+export interface SetReport {
+  name: string;
+  file: string;
   answerable: Recall;
   sameLanguage: Recall;
   crossLanguage: Recall;
@@ -55,21 +73,35 @@ export interface RagEvalReport {
   unanswerable: { questions: number; rejected: number };
   /** Answerable questions wrongly judged "not covered". */
   falseRejections: number;
+}
+
+export interface RagEvalReport {
+  corpus: string;
+  documents: number;
+  chunks: number;
+  ingestMs: number;
+  /** One report per question set, in the order given (tuning first, then held-out). */
+  sets: SetReport[];
   problems: string[];
   results: QuestionResult[];
 }
 
 export interface RagEvalOptions {
   corpusDir: string;
-  questionsFile?: string;
+  /** Further corpora ingested into the same base (default: the project-written documents). */
+  extraCorpusDirs?: string[];
+  /** Default: tuning + held-out. */
+  questionSets?: QuestionSet[];
+  /** Replaces ITA's chunker (to compare a LangChain text splitter). */
+  chunker?: OpenKnowledgeBaseOptions['chunker'];
   log?: (message: string) => void;
 }
 
 export async function runRagEval(options: RagEvalOptions): Promise<RagEvalReport> {
-  const questions = loadQuestions(options.questionsFile ?? DEFAULT_QUESTIONS_FILE);
-  const files = corpusFiles(options.corpusDir);
+  const sets = (options.questionSets ?? DEFAULT_QUESTION_SETS).map((set) => ({ ...set, questions: loadQuestions(set.file) }));
+  const files = [options.corpusDir, ...(options.extraCorpusDirs ?? [PROJECT_CORPUS_DIR])].flatMap(corpusFiles);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-eval-rag-'));
-  const kb = await openKnowledgeBase({ dataDir, dbFile: path.join(dataDir, 'eval.sqlite'), embedding: { kind: 'local' } });
+  const kb = await openKnowledgeBase({ dataDir, dbFile: path.join(dataDir, 'eval.sqlite'), embedding: { kind: 'local' }, chunker: options.chunker });
   const problems: string[] = [];
   try {
     const start = performance.now();
@@ -83,34 +115,43 @@ export async function runRagEval(options: RagEvalOptions): Promise<RagEvalReport
     }
     const ingestMs = performance.now() - start;
     const stats = await kb.stats();
+    const documents = new Set((await kb.listDocuments()).map((d) => d.name));
     const results: QuestionResult[] = [];
-    for (const q of questions) results.push(await evaluate(kb, q, problems));
-    const answerable = results.filter((r) => r.kind !== 'unanswerable');
-    const unanswerable = results.filter((r) => r.kind === 'unanswerable');
-    return {
-      corpus: options.corpusDir,
-      documents: stats.documents,
-      chunks: stats.chunks,
-      ingestMs,
-      answerable: recall(answerable),
-      sameLanguage: recall(answerable.filter((r) => r.kind === 'same')),
-      crossLanguage: recall(answerable.filter((r) => r.kind === 'cross')),
-      unanswerable: { questions: unanswerable.length, rejected: unanswerable.filter((r) => !r.relevant).length },
-      falseRejections: answerable.filter((r) => !r.relevant).length,
-      problems,
-      results,
-    };
+    const reports: SetReport[] = [];
+    for (const set of sets) {
+      const own: QuestionResult[] = [];
+      for (const q of set.questions) own.push(await evaluate(kb, set.name, q, documents, problems));
+      results.push(...own);
+      reports.push(summarize(set, own));
+    }
+    return { corpus: [options.corpusDir, ...(options.extraCorpusDirs ?? [PROJECT_CORPUS_DIR])].join(', '), documents: stats.documents, chunks: stats.chunks, ingestMs, sets: reports, problems, results };
   } finally {
     await kb.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function evaluate(kb: KnowledgeBase, q: EvalQuestion, problems: string[]): Promise<QuestionResult> {
+function summarize(set: QuestionSet, results: QuestionResult[]): SetReport {
+  const answerable = results.filter((r) => r.kind !== 'unanswerable');
+  const unanswerable = results.filter((r) => r.kind === 'unanswerable');
+  return {
+    name: set.name,
+    file: set.file,
+    answerable: recall(answerable),
+    sameLanguage: recall(answerable.filter((r) => r.kind === 'same')),
+    crossLanguage: recall(answerable.filter((r) => r.kind === 'cross')),
+    unanswerable: { questions: unanswerable.length, rejected: unanswerable.filter((r) => !r.relevant).length },
+    falseRejections: answerable.filter((r) => !r.relevant).length,
+  };
+}
+
+async function evaluate(kb: KnowledgeBase, set: string, q: EvalQuestion, documents: Set<string>, problems: string[]): Promise<QuestionResult> {
   const passages = await kb.retrieve(q.question, K);
   const top = passages[0];
   const result: QuestionResult = {
     id: q.id,
+    set,
+    language: q.language,
     kind: q.kind,
     question: q.question,
     rank: null,
@@ -132,14 +173,14 @@ async function evaluate(kb: KnowledgeBase, q: EvalQuestion, problems: string[]):
     const expect = q.expect;
     const index = passages.findIndex((p) => matches(p, expect));
     result.rank = index < 0 ? null : index + 1;
-    if (!(await kb.listDocuments()).some((d) => d.name === expect.document)) {
+    if (!documents.has(expect.document)) {
       problems.push(`${q.id}: expected document ${expect.document} is not in the corpus`);
     }
   }
   return result;
 }
 
-function matches(passage: RetrievedPassage, expect: { document: string; phrases: string[] }): boolean {
+export function matches(passage: Pick<RetrievedPassage, 'document' | 'heading' | 'text'>, expect: { document: string; phrases: string[] }): boolean {
   if (passage.document !== expect.document) return false;
   const haystack = normalize(`${passage.heading ?? ''}\n${passage.text}`);
   return expect.phrases.some((phrase) => haystack.includes(normalize(phrase)));
@@ -151,11 +192,15 @@ function normalize(text: string): string {
 
 function recall(results: QuestionResult[]): Recall {
   const n = results.length;
-  if (n === 0) return { questions: 0, recallAt1: NaN, recallAt5: NaN, mrr: NaN };
+  const hitsAt1 = results.filter((r) => r.rank === 1).length;
+  const hitsAt5 = results.filter((r) => r.rank !== null && r.rank <= 5).length;
+  if (n === 0) return { questions: 0, hitsAt1, hitsAt5, recallAt1: NaN, recallAt5: NaN, mrr: NaN };
   return {
     questions: n,
-    recallAt1: results.filter((r) => r.rank === 1).length / n,
-    recallAt5: results.filter((r) => r.rank !== null && r.rank <= 5).length / n,
+    hitsAt1,
+    hitsAt5,
+    recallAt1: hitsAt1 / n,
+    recallAt5: hitsAt5 / n,
     mrr: results.reduce((sum, r) => sum + (r.rank ? 1 / r.rank : 0), 0) / n,
   };
 }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { InputError } from '../../engine/errors.ts';
 import type { DocumentFormat } from '../index.ts';
+import { detectEncoding } from './decode.ts';
 
 /** Telegram bots cannot download files above 20 MB, so nothing larger can arrive through the bot anyway. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -52,8 +53,9 @@ function startsWith(bytes: Uint8Array, magic: string): boolean {
   return true;
 }
 
-/** NUL bytes never occur in UTF-8 or Windows-1251 text. */
+/** NUL bytes never occur in UTF-8 or Windows-1251 text; UTF-16 text (with a BOM, or recognisably without) is text. */
 function looksBinary(bytes: Uint8Array): boolean {
+  if (detectEncoding(bytes).encoding.startsWith('utf-16')) return false;
   const n = Math.min(bytes.length, 8192);
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
   return false;

@@ -1,4 +1,5 @@
 /** HTML → sections: h1–h6 build the heading path, block elements become line breaks, everything else is text. */
+import { stripHtmlTags } from './tags.ts';
 import type { Section } from './types.ts';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', mdash: '—', ndash: '–', hellip: '…' };
@@ -31,13 +32,12 @@ export function extractHtml(html: string): Section[] {
 }
 
 function toText(fragment: string): string {
-  return decodeEntities(
-    fragment
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<\/?(p|div|li|ul|ol|tr|table|section|article|blockquote|pre|h[1-6])\b[^>]*>/gi, '\n')
-      .replace(/<\/?(td|th)\b[^>]*>/gi, ' ')
-      .replace(/<[^>]+>/g, ''),
-  )
+  const blocks = fragment
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/?(p|div|li|ul|ol|tr|table|section|article|blockquote|pre|h[1-6])\b[^<>]*>/gi, '\n')
+    .replace(/<\/?(td|th)\b[^<>]*>/gi, ' ');
+  // Only real tags go (a letter after "<"): a bare "RSI < 30 and price > EMA" is text, as it is to a browser.
+  return decodeEntities(stripHtmlTags(blocks))
     .replace(/[ \t\u00a0]+/g, ' ')
     .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -54,6 +54,21 @@ export class Bm25Index {
     this.docTerms.push(ids.sort());
   }
 
+  /** Chunks containing the term (removed ones included until a rebuild: harmless for weighting). */
+  documentFrequency(term: string): number {
+    return this.postings.get(term)?.docs.length ?? 0;
+  }
+
+  /** Inverse document frequency as BM25 scores it; a term no chunk contains gets the highest value. */
+  idf(term: string): number {
+    return this.idfOf(this.documentFrequency(term));
+  }
+
+  idfOf(documentFrequency: number): number {
+    const n = this.chunkIds.length;
+    return Math.log(1 + (n - documentFrequency + 0.5) / (documentFrequency + 0.5));
+  }
+
   /** Whether the chunk contains the term (false for unknown chunks). */
   has(chunkId: number, term: string): boolean {
     const doc = this.docOfChunk.get(chunkId);

@@ -1,169 +1,162 @@
 /**
- * A small Russian ↔ English trading glossary for query expansion. The offline embedding and BM25 match surface
- * forms, so without it a Russian question can never find an English document (and vice versa). Each entry lists
- * equivalent phrases; a query containing any of them gains the others' stems. Entries marked `~` are everyday words
- * ("price", "trade"): they only let coverage count a translation as the word itself, because searching for them
- * in the other language drags in unrelated documents.
+ * Query rewriting with the bilingual vocabulary (vocabulary/*.ts). The offline embedding and BM25 match surface
+ * forms, so without it a Russian question can never find an English document (and vice versa). The query's words
+ * are matched against the vocabulary's phrases, longest phrase first, by stem or (for Russian, whose stemmer
+ * sometimes over-strips) by a five-letter prefix. Each matched concept contributes:
+ *  - its phrases in the other language → the translated query (searched as its own ranking);
+ *  - its other same-language phrases → synonyms added to the own-language query at a lower weight;
+ *  - all its stems → what counts as "this query word is covered" for coverage and the "not covered" decision.
  */
-import { analyze, searchTokens as searchTokensOf, tokenize } from './text.ts';
+import { analyze, type AnalyzedWord } from './text.ts';
+import { languageOf, PHRASES_BY_FIRST, type Concept, type Language, type PhraseRef } from './vocabulary/index.ts';
 
-const CYRILLIC = /[\u0400-\u04ff]/;
-
-const ENTRIES: string[][] = [
-  ['stop loss', 'stoploss', 'стоп-лосс', 'стоп лосс', 'стоп-приказ'],
-  ['trailing stop', 'трейлинг-стоп', 'скользящий стоп'],
-  ['take profit', 'тейк-профит', 'фиксация прибыли'],
-  ['leverage', 'кредитное плечо', 'плечо', 'левередж'],
-  ['~margin', 'маржа', 'маржинальная'],
-  ['isolated margin', 'изолированная маржа'],
-  ['cross margin', 'кросс-маржа'],
-  ['liquidation', 'ликвидация'],
-  ['funding fee', 'funding rate', 'ставка финансирования', 'фандинг'],
-  ['futures', 'фьючерсы', 'фьючерс'],
-  ['spot', 'спот', 'спотовый'],
-  ['short', 'шорт', 'короткая позиция'],
-  ['~long', 'лонг', 'длинная позиция'],
-  ['position size', 'position sizing', 'размер позиции'],
-  ['risk per trade', 'риск на сделку', 'рисковать на сделку'],
-  ['~risk', 'риск', 'рисковать'],
-  ['buffer', 'буфер'],
-  ['copy trading', 'автоследование'],
-  ['~reward', 'прибыль', 'вознаграждение'],
-  ['win rate', 'процент выигрышных сделок', 'винрейт'],
-  ['~trade', 'сделка', 'торговля'],
-  ['~trader', 'трейдер'],
-  ['~journal', 'журнал', 'дневник'],
-  ['~share', 'акция', 'акции'],
-  ['~stock', 'акция', 'акции'],
-  ['~order', 'заявка', 'ордер', 'приказ'],
-  ['limit order', 'лимитная заявка', 'лимитный ордер'],
-  ['market order', 'рыночная заявка', 'рыночный ордер'],
-  ['order block', 'ордер-блок', 'ордер блок'],
-  ['fair value gap', 'fvg', 'имбаланс', 'разрыв справедливой стоимости'],
-  ['break of structure', 'bos', 'слом структуры', 'пробой структуры'],
-  ['change of character', 'choch', 'смена характера'],
-  ['~liquidity', 'ликвидность'],
-  ['swing high', 'swing low', 'свинг', 'локальный максимум', 'локальный минимум'],
-  ['retracement', 'откат', 'коррекция'],
-  ['~session', 'сессия', 'торговая сессия'],
-  ['kill zone', 'killzone', 'килл-зона'],
-  ['previous high', 'предыдущий максимум'],
-  ['previous low', 'предыдущий минимум'],
-  ['moving average', 'скользящая средняя', 'мувинг'],
-  ['exponential moving average', 'ema', 'экспоненциальная скользящая средняя'],
-  ['simple moving average', 'sma', 'простая скользящая средняя'],
-  ['relative strength index', 'rsi', 'индекс относительной силы'],
-  ['relative strength', 'относительная сила'],
-  ['macd', 'схождение расхождение скользящих средних'],
-  ['~oscillator', 'осциллятор'],
-  ['~trend', 'тренд'],
-  ['trend following', 'следование за трендом', 'трендовая стратегия'],
-  ['~indicator', 'индикатор'],
-  ['~support', 'поддержка'],
-  ['~resistance', 'сопротивление'],
-  ['overbought', 'перекупленность'],
-  ['oversold', 'перепроданность'],
-  ['~backtest', 'backtesting', 'бэктест', 'бэктестинг', 'тестирование на истории'],
-  ['transaction cost', 'транзакционные издержки', 'комиссия'],
-  ['~fee', 'комиссия'],
-  ['data snooping', 'подгонка', 'переобучение'],
-  ['~cryptocurrency', 'криптовалюта', 'крипта'],
-  ['~bitcoin', 'биткоин', 'биткойн'],
-  ['~exchange', 'биржа'],
-  ['~open', 'открытие'],
-  ['~close', 'закрытие'],
-  ['opening price', 'цена открытия'],
-  ['closing price', 'цена закрытия'],
-  ['first 30 minutes', 'первые 30 минут'],
-  ['~gap', 'гэп', 'разрыв'],
-  ['~imbalance', 'дисбаланс'],
-  ['algorithmic trading', 'алгоритмическая торговля', 'алготрейдинг'],
-  ['~trading robot', 'торговый робот', 'робот'],
-  ['high frequency trading', 'hft', 'высокочастотная торговля'],
-  ['volume weighted average price', 'vwap', 'средневзвешенная по объему цена'],
-  ['time weighted average price', 'twap', 'средневзвешенная по времени цена'],
-  ['~forecast', 'прогноз', 'прогнозирование'],
-  ['stock price', 'цена акции', 'стоимость акции'],
-  ['copy trading', 'копитрейдинг'],
-  ['stationarity', 'стационарность', 'стационарный'],
-  ['neural network', 'нейросеть', 'нейронная сеть'],
-  ['~price', 'цена'],
-  ['~volatility', 'волатильность'],
-  ['~profit', 'прибыль'],
-  ['~loss', 'убыток'],
-  ['~strategy', 'стратегия'],
-  ['~signal', 'сигнал'],
-  ['~entry', 'вход'],
-  ['~exit', 'выход'],
-  ['~interval', 'интервал'],
-  ['trade-through', 'trade through', 'сделка по худшей цене'],
-  ['intermarket sweep order', 'iso', 'межрыночный ордер'],
-  ['best bid and offer', 'nbbo', 'лучшая цена спроса и предложения'],
-  ['~auction', 'аукцион'],
-  ['linear regression', 'линейная регрессия'],
-  ['alligator', 'аллигатор'],
-];
-
-type Stems = string[];
-interface Entry {
-  raw: string[];
-  phrases: Stems[];
-  generic: boolean;
-}
-
-const entries: Entry[] = ENTRIES.map((list) => {
-  const raw = list.map((p) => p.replace(/^~/, ''));
-  return { raw, phrases: raw.map((p) => tokenize(p)), generic: list[0].startsWith('~') };
-});
-
-function containsPhrase(haystack: string[], phrase: Stems): boolean {
-  outer: for (let i = 0; i + phrase.length <= haystack.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (haystack[i + j] !== phrase[j]) continue outer;
-    return true;
-  }
-  return false;
-}
+/** Weight of a same-language synonym and of an everyday word's translation, relative to the trader's own words. */
+const SYNONYM_WEIGHT = 0.5;
+const GENERIC_TRANSLATION_WEIGHT = 0.4;
 
 export interface ExpandedQuery {
+  language: Language;
   /** The query's own stems. */
   terms: string[];
   /** The query's own search tokens (stems plus Russian prefixes) for BM25. */
   searchTerms: string[];
-  /** Stems of the glossary's translations into the other language (none already in `terms`). */
+  /** Own-language synonyms of matched concepts (search tokens), searched beside `searchTerms` at `weights`. */
+  synonyms: string[];
+  /** Search tokens of the translated query in the other language (none already in `terms`). */
   added: string[];
-  /** The translated phrases as written, for the character n-gram embedding. */
+  /** The translated query as text, for the embedding. */
   addedText: string;
-  /** For each own term, the set of stems that count as "this term is covered" (itself plus its translations). */
+  /** BM25 weight per synonym / translated token (1 when absent). */
+  weights: Map<string, number>;
+  /** For each own term, every token that renders it (itself, its prefix, its concept's phrases): for its weight. */
   equivalents: Map<string, Set<string>>;
+  /** What coverage checks: each own word, or each matched phrase as a whole (see CoverageUnit). */
+  units: CoverageUnit[];
+  /** Concepts the query mentions (ids), e.g. to tell whether a passage is about the question's topic. */
+  concepts: number[];
 }
+
+/**
+ * One thing the question asks about. A matched phrase is covered only when a chunk contains one of its concept's
+ * phrases whole ("ордер-блок" is not covered by a chunk that merely says "ордер"); an unmatched word by itself.
+ */
+export interface CoverageUnit {
+  /** The query's own stems this unit stands for; their weights add up. */
+  terms: string[];
+  /** Covered when a chunk contains every word of one alternative; a word is present when any of its tokens is. */
+  alternatives: string[][][];
+  /** How many alternatives at the front are the query's own words (the rest are translations and synonyms). */
+  own: number;
+  /** The alternatives that say how rare the unit is: its own words and its first translation (an everyday word's
+   * other synonyms would make every unit look common). */
+  weighing: string[][][];
+}
+
+function wordMatches(query: AnalyzedWord, phrase: AnalyzedWord): boolean {
+  return query.stem === phrase.stem || (query.prefix !== undefined && query.prefix === phrase.prefix);
+}
+
+/**
+ * Longest vocabulary phrase starting at word i; among equally long ones the one with most words written exactly as
+ * in the query, because stems conflate ("liquidity" and "liquidation" are both "liquid").
+ */
+function matchAt(words: AnalyzedWord[], i: number): PhraseRef | undefined {
+  const candidates = [...(PHRASES_BY_FIRST.get(words[i].stem) ?? []), ...(words[i].prefix ? (PHRASES_BY_FIRST.get(words[i].prefix!) ?? []) : [])];
+  let best: PhraseRef | undefined;
+  let bestKey = -1;
+  for (const ref of candidates) {
+    const n = ref.phrase.words.length;
+    if (i + n > words.length) continue;
+    if (!ref.phrase.words.every((w, j) => wordMatches(words[i + j], w))) continue;
+    const exact = ref.phrase.words.filter((w, j) => w.surface === words[i + j].surface).length;
+    const key = n * 100 + exact;
+    if (key > bestKey) {
+      best = ref;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+const wordTokens = (w: AnalyzedWord): string[] => (w.prefix ? [w.stem, w.prefix] : [w.stem]);
+/** A phrase as coverage checks it: its words, the halves of a compound left to the joined word. */
+const requirement = (words: AnalyzedWord[]): string[][] => words.filter((w) => !w.part).map(wordTokens);
+
+const tokensOf = (words: AnalyzedWord[]): string[] => words.flatMap((w) => (w.prefix ? [w.stem, w.prefix] : [w.stem]));
 
 export function expandQuery(query: string): ExpandedQuery {
   const words = analyze(query);
+  const language = languageOf(query);
   const terms = words.map((w) => w.stem);
-  const letters = query.match(/\p{L}/gu) ?? [];
-  const queryIsRussian = letters.filter((c) => CYRILLIC.test(c)).length * 2 > letters.length;
-  const own = new Set(terms);
-  const added = new Set<string>();
-  const addedText: string[] = [];
+  const searchTerms = tokensOf(words);
+  const own = new Set(searchTerms);
   const equivalents = new Map<string, Set<string>>();
   for (const w of words) {
     const set = equivalents.get(w.stem) ?? new Set([w.stem]);
     if (w.prefix) set.add(w.prefix);
     equivalents.set(w.stem, set);
   }
-  for (const entry of entries) {
-    const hitIndex = entry.phrases.findIndex((p) => p.length > 0 && containsPhrase(terms, p));
-    if (hitIndex < 0) continue;
-    const hit = entry.phrases[hitIndex];
-    const translations = entry.phrases.filter((_, i) => i !== hitIndex).flat();
-    if (!entry.generic) {
-      // Only the other language's phrases: same-language synonyms are already matched by the n-gram embedding.
-      const foreign = entry.raw.filter((p, i) => i !== hitIndex && CYRILLIC.test(p) !== queryIsRussian);
-      addedText.push(...foreign);
-      for (const stem of foreign.flatMap((p) => searchTokensOf(p))) if (!own.has(stem)) added.add(stem);
+  const weights = new Map<string, number>();
+  const synonyms = new Set<string>();
+  const added = new Set<string>();
+  const addedText: string[] = [];
+  const concepts: Concept[] = [];
+  const units: CoverageUnit[] = [];
+  const setWeight = (token: string, weight: number): void => {
+    if (!own.has(token)) weights.set(token, Math.max(weight, weights.get(token) ?? 0));
+  };
+
+  for (let i = 0; i < words.length; ) {
+    const match = matchAt(words, i);
+    if (!match) {
+      // Numbers and tickers read the same in both languages ("SEC 611", "RSI 14").
+      if (/\d/.test(words[i].stem)) addedText.push(words[i].stem);
+      const alone = words[i].part ? [] : [[wordTokens(words[i])]];
+      if (alone.length > 0) units.push({ terms: [words[i].stem], alternatives: alone, own: 1, weighing: alone });
+      i++;
+      continue;
     }
-    for (const term of hit) for (const stem of translations) equivalents.get(term)?.add(stem);
+    const { concept } = match;
+    if (!concepts.includes(concept)) concepts.push(concept);
+    const foreign = concept.phrases.filter((p) => p.language !== language);
+    const same = concept.phrases.filter((p) => p.language === language && p !== match.phrase);
+    // An everyday word's translation: only its first rendering, so "price" does not become every word for price.
+    const translations = concept.generic ? foreign.slice(0, 1) : foreign;
+    addedText.push(...translations.map((p) => p.text));
+    for (const token of tokensOf(translations.flatMap((p) => p.words))) {
+      if (own.has(token)) continue;
+      added.add(token);
+      setWeight(token, concept.generic ? GENERIC_TRANSLATION_WEIGHT : 1);
+    }
+    if (!concept.generic) {
+      for (const token of tokensOf(same.flatMap((p) => p.words))) {
+        if (own.has(token)) continue;
+        synonyms.add(token);
+        setWeight(token, SYNONYM_WEIGHT);
+      }
+    }
+    const span = words.slice(i, i + match.phrase.words.length);
+    const everyStem = concept.phrases.flatMap((p) => tokensOf(p.words));
+    for (const w of span) for (const token of everyStem) equivalents.get(w.stem)?.add(token);
+    const ownAlternative = requirement(span);
+    units.push({
+      terms: span.map((w) => w.stem),
+      alternatives: [ownAlternative, ...same.map((p) => requirement(p.words)), ...foreign.map((p) => requirement(p.words))],
+      own: 1 + same.length,
+      weighing: [ownAlternative, ...foreign.slice(0, 1).map((p) => requirement(p.words))],
+    });
+    i += span.length;
   }
-  const searchTerms = words.flatMap((w) => (w.prefix ? [w.stem, w.prefix] : [w.stem]));
-  return { terms, searchTerms, added: [...added], addedText: addedText.join(' '), equivalents };
+  return {
+    language,
+    terms,
+    searchTerms,
+    synonyms: [...synonyms],
+    added: [...added],
+    addedText: addedText.join(' '),
+    weights,
+    equivalents,
+    units,
+    concepts: concepts.map((c) => c.id),
+  };
 }

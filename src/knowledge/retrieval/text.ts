@@ -24,7 +24,13 @@ const STOP_WORDS = new Set(
     'раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем ' +
     'чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через ' +
     'эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя ' +
-    'такой им более всегда конечно всю между это как такое также каков какие каким что-то зачем почему нужно одну одна одно сколько стоит стоят можно ли какие каких которые который которая'
+    'такой им более всегда конечно всю между это как такое также каков какие каким что-то зачем почему нужно одну одна одно сколько стоит стоят можно ли какие каких которые который которая ' +
+    'бывает бывают является являются являться нужен нужна нужны следует должен должна должно должны каков какова каковы чем-то ' +
+    'тот та те то-есть вообще именно ещё свой своя свои своё мой моя мои наш наша наши ваш ваша ваши ' +
+    // Verbs that frame a question ("как работает X", "what does X mean") rather than name its subject.
+    'работает работают работать несёт несет несут нести делает делают делать сделать помогает помогают происходит ' +
+    'происходят называется называют означает значит считается считаются ' +
+    'work works working mean means meant happen happens called'
   ).split(/\s+/),
 );
 
@@ -55,22 +61,31 @@ export function tokenize(text: string): string[] {
 
 export interface AnalyzedWord {
   stem: string;
+  /** The word as written, lower-cased (English stems conflate "liquidity" and "liquidation"; the vocabulary must not). */
+  surface: string;
   /**
    * For longer Russian words, a marked five-letter prefix of the word itself. Snowball Russian sometimes
    * over-strips ("прибыли" → "приб" but "прибыль" → "прибыл"); the prefix still matches the two forms.
    */
   prefix?: string;
+  /** One half of a hyphenated compound ("stop" of "stop-loss"): searched, but the joined word stands for it. */
+  part?: boolean;
 }
 
 export function analyze(text: string): AnalyzedWord[] {
   const out: AnalyzedWord[] = [];
   for (const match of text.matchAll(WORD)) {
-    for (const part of splitCompound(normalizeWord(match[0]))) {
-      if (part.length < 2 && !/\d/.test(part)) continue;
-      if (STOP_WORDS.has(part)) continue;
+    const parts = splitCompound(normalizeWord(match[0]));
+    parts.forEach((part, i) => {
+      if (part.length < 2 && !/\d/.test(part)) return;
+      if (STOP_WORDS.has(part)) return;
       const stem = stemWord(part);
-      out.push(part.length >= 6 && CYRILLIC.test(part) ? { stem, prefix: `~${part.slice(0, 5)}` } : { stem });
-    }
+      const word: AnalyzedWord = { stem, surface: part };
+      // A joined compound ("ордерблок") gets no prefix: "~ордер" would match every "ордер".
+      if (part.length >= 6 && CYRILLIC.test(part) && parts.length === 1) word.prefix = `~${part.slice(0, 5)}`;
+      if (i > 0) word.part = true;
+      out.push(word);
+    });
   }
   return out;
 }

@@ -40,7 +40,7 @@ describe('answerQuestion without an LLM (extractive)', () => {
 
   it('says the documents do not cover the question when nothing passes the relevance threshold', async () => {
     const { router } = { router: listRouter(['should not be called']) };
-    const result = await answerQuestion('What is the capital of France?', { retriever: fixedRetriever(passages), llm: router, minScore: 0.95 });
+    const result = await answerQuestion('What is the capital of France?', { retriever: fixedRetriever(passages), llm: router, minScore: 0.95, multiQuery: false });
     expect(result).toMatchObject({ mode: 'not-covered', answer: 'Your documents do not cover this question.', passages: [], citations: [] });
     expect((await router.usageToday()).calls).toBe(0);
   });
@@ -72,7 +72,7 @@ describe('answerQuestion with an LLM', () => {
       commentBudgetMs: 4000,
       providers: [{ name: 'local', kind: 'openai', baseUrl: fake.baseUrl, model: 'qwen', timeoutMs: 5000, inputPricePerMTok: 0, outputPricePerMTok: 0 }],
     });
-    const result = await answerQuestion('Куда ставить стоп по FVG?', { retriever: fixedRetriever(passages), llm });
+    const result = await answerQuestion('Куда ставить стоп по FVG?', { retriever: fixedRetriever(passages), llm, multiQuery: false });
     const [system, user] = fake.requests[0].body.messages;
     expect(system.content).toContain('Answer in Russian');
     expect(system.content).toContain('Отвечай на русском языке');
@@ -90,7 +90,7 @@ describe('answerQuestion with an LLM', () => {
     const llm = listRouter([
       'Stops go below the swing low [Theory.pdf, p. 12]. Size at 1% [Notes.md, Sizing]. Targets are 3R [Secrets.pdf, p. 7]. FVGs fill [Theory.pdf, p. 40]. See also [2].',
     ]);
-    const result = await answerQuestion('Stops?', { retriever: fixedRetriever(passages), llm });
+    const result = await answerQuestion('Stops?', { retriever: fixedRetriever(passages), llm, multiQuery: false });
     expect(result.answer).toBe(
       'Stops go below the swing low [Theory.pdf, p. 12]. Size at 1% [Notes.md, Risk > Sizing]. Targets are 3R. FVGs fill. See also [Theory.pdf, p. 3].',
     );
@@ -111,7 +111,7 @@ describe('answerQuestion with an LLM', () => {
       ledger,
       dailyBudgetUsd: 1,
     });
-    const result = await answerQuestion('Stops?', { retriever: fixedRetriever(passages), llm });
+    const result = await answerQuestion('Stops?', { retriever: fixedRetriever(passages), llm, multiQuery: false });
     expect(result.mode).toBe('extractive');
     expect(result.llmError).toContain('budget spent');
   });
@@ -128,7 +128,7 @@ describe('answerQuestion with an LLM', () => {
       ledger: createMemoryUsageLedger(),
       dailyBudgetUsd: 1,
     });
-    const result = await answerQuestion('Stops?', { retriever: fixedRetriever(passages), llm, llmMode: 'ensemble' });
+    const result = await answerQuestion('Stops?', { retriever: fixedRetriever(passages), llm, llmMode: 'ensemble', multiQuery: false });
     expect(result.answer).toBe('Below the swing low [Theory.pdf, p. 12].');
     expect(result.agreement).toBe(0.75);
     expect(result.llmMode).toBe('ensemble');

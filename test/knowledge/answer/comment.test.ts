@@ -49,12 +49,12 @@ describe('commentOnSignal', () => {
       providers: [{ name: 'local', kind: 'openai', baseUrl: f.baseUrl, model: 'm', timeoutMs, inputPricePerMTok: 0, outputPricePerMTok: 0 }],
     });
 
-  it('without an LLM uses the template and cites the retrieved theory, queried by setup name and strengths', async () => {
+  it('without an LLM uses the template and cites the retrieved theory, queried by what the setup is about', async () => {
     const retriever = fixedRetriever([theory]);
     const comment = await commentOnSignal(signal, { retriever });
     expect(comment).toMatchObject({ source: 'template', citations: [{ document: 'Theory.pdf', page: 14 }] });
     expect(comment.fallbackReason).toBeUndefined();
-    expect(retriever.queries[0].query).toBe('FVG retest. trend aligned on 4h. fresh gap');
+    expect(retriever.queries[0].query).toBe('FVG retest');
   });
 
   it('with an LLM returns its comment in the asked language, capped at four sentences, citations checked', async () => {

@@ -35,16 +35,40 @@ describe('glossary expansion', () => {
     expect(q.added).toContain('трейлинг');
   });
 
-  it('everyday words ("price") are not expanded but still count as covered by their translation', () => {
+  it('everyday words ("price") get one translation at a lower weight and count as covered by it', () => {
     const q = expandQuery('price');
-    expect(q.added).toEqual([]);
-    expect(coverage(q, has('цена выросла'))).toBe(1);
+    expect(q.added).toEqual(['цен']);
+    expect(q.weights.get('цен')).toBeLessThan(1);
+    // Found only through its translation: a little less than the word itself, so own-language passages win ties.
+    expect(coverage(q, has('цена выросла'))).toBe(0.85);
+    expect(coverage(q, has('the price rose'))).toBe(1);
     expect(coverage(q, has('объём вырос'))).toBe(0);
   });
 
-  it('coverage is the share of distinct content words present', () => {
+  it('stems conflate "liquidity" and "liquidation"; the vocabulary picks the concept written in the query', () => {
+    expect(expandQuery('When is liquidity detected?').addedText).toContain('ликвидность');
+    expect(expandQuery('When is liquidity detected?').addedText).not.toContain('ликвидация');
+    expect(expandQuery('What is the liquidation price?').addedText).toContain('цена ликвидации');
+  });
+
+  it('a matched phrase is covered only as a whole: "ордер-блок" is not covered by a chunk that says only "ордер"', () => {
+    const q = expandQuery('ордер-блок');
+    expect(coverage(q, has('лимитный ордер на покупку'))).toBe(0);
+    expect(coverage(q, has('the order block was mitigated'))).toBe(0.85);
+    expect(coverage(q, has('ордер-блок отработан'))).toBe(1);
+  });
+
+  it('Russian inflections and derivations meet their English term both ways', () => {
+    expect(expandQuery('Как рассчитывается индекс относительной силы?').addedText).toContain('relative strength index');
+    expect(expandQuery('How is the relative strength index calculated?').addedText).toContain('индекс относительной силы');
+    expect(expandQuery('торговым роботам').addedText).toContain('trading robot');
+  });
+
+  it('coverage is the share of the question\'s units present, a vocabulary phrase being one unit', () => {
     const q = expandQuery('position size stop');
-    expect(coverage(q, has('the stop was hit'))).toBeCloseTo(1 / 3, 12);
+    // Units: "position size" (a phrase) and "stop"; unweighted here.
+    expect(coverage(q, has('the stop was hit'))).toBeCloseTo(1 / 2, 12);
+    expect(coverage(q, has('the position was closed'))).toBe(0);
   });
 });
 
@@ -52,8 +76,13 @@ describe('isRelevant', () => {
   const passage = { chunkId: 1, documentId: 1, document: 'd', score: 0.03, text: 't' };
   it('needs a top-3 passage with enough coverage or similarity', () => {
     expect(isRelevant([])).toBe(false);
-    expect(isRelevant([{ ...passage, coverage: 0.5, similarity: 0.2 }])).toBe(false);
+    expect(isRelevant([{ ...passage, coverage: 0.4, similarity: 0.2 }])).toBe(false);
     expect(isRelevant([{ ...passage, coverage: 0.2, similarity: 0.1 }, { ...passage, coverage: 0.8, similarity: 0.1 }])).toBe(true);
     expect(isRelevant([{ ...passage, coverage: 0, similarity: 0.5 }])).toBe(true);
+  });
+
+  it('a question mostly about words no document contains is not covered, whatever everyday words it shares', () => {
+    expect(isRelevant([{ ...passage, coverage: 0.46, similarity: 0.2, unknownShare: 0.54 }])).toBe(false);
+    expect(isRelevant([{ ...passage, coverage: 0.46, similarity: 0.2, unknownShare: 0.3 }])).toBe(true);
   });
 });
