@@ -1,8 +1,9 @@
 /**
- * Behaviour of the shipped indicator setups on real data: the detector's signals equal a direct reading of each
- * setup's rules over batch indicator arrays (the indicators are checked against TA-Lib in test/engine/indicators),
- * written out here by hand, not through the setup DSL. sma_cross is checked against backtesting.py in
- * test/engine/signals/detector.test.ts; the pattern setups in side-relative.test.ts and warmup.test.ts.
+ * Behaviour of the shipped setups on real data: the detector's signals equal a direct reading of each setup's rules
+ * over batch indicator arrays (checked against TA-Lib in test/engine/indicators) and the pattern engine's events
+ * (checked against smart-money-concepts in test/engine/patterns), written out here by hand, not through the setup DSL.
+ * sma_cross is checked against backtesting.py in test/engine/signals/detector.test.ts; fvg_retrace and
+ * london_breakout (rules and side-relative criteria) in test/engine/signals/side-relative.test.ts.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
