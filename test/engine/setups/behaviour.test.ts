@@ -1,8 +1,9 @@
 /**
- * Behaviour of the shipped indicator setups on real data: the detector's signals equal a direct reading of each
- * setup's rules over batch indicator arrays (the indicators are checked against TA-Lib in test/engine/indicators),
- * written out here by hand, not through the setup DSL. sma_cross is checked against backtesting.py in
- * test/engine/signals/detector.test.ts; the pattern setups in side-relative.test.ts and warmup.test.ts.
+ * Behaviour of the shipped setups on real data: the detector's signals equal a direct reading of each setup's rules
+ * over batch indicator arrays (checked against TA-Lib in test/engine/indicators) and the pattern engine's events
+ * (checked against smart-money-concepts in test/engine/patterns), written out here by hand, not through the setup DSL.
+ * sma_cross is checked against backtesting.py in test/engine/signals/detector.test.ts; fvg_retrace and
+ * london_breakout (rules and side-relative criteria) in test/engine/signals/side-relative.test.ts.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { detectSignals } from '../../../src/engine/signals/detect.ts';
 import { computeIndicator, toSeries } from '../../../src/engine/indicators/index.ts';
 import type { Candle, Side, Timeframe } from '../../../src/engine/types.ts';
 import { loadSampleCandles, ROOT } from '../../helpers/candles.ts';
+import { PatternEngine, type PatternEvent } from '../../../src/engine/patterns/index.ts';
 
 const ind = (spec: string, candles: Candle[], output?: string): Float64Array => {
   const arrays = computeIndicator(spec, toSeries(candles));
@@ -117,5 +119,38 @@ describe('shipped setups on real data', () => {
     expect(expected.length).toBeGreaterThan(200);
     expect(d.keys).toEqual(expected);
     expectStops(d, atr, 1.5, 1.5);
+  }, 60_000);
+
+  it('sweep_choch on BTC/USDT 15m: a change of character within 10 bars of a sweep the other way; stop beyond the swing, at least 1 %', () => {
+    const d = detected('sweep_choch', 'binance_BTCUSDT_15m', '15m');
+    const c = d.candles;
+    const atr = ind('atr:14', c);
+    const engine = new PatternEngine({ swings: { left: 5, right: 5 }, liquidity: { tolerance: { mode: 'atr', multiple: 0.1 } } });
+    const events: PatternEvent[][] = [];
+    const swings: { low?: number; high?: number }[] = [];
+    for (const candle of c) {
+      events.push([...engine.update(candle)]);
+      const state = engine.state();
+      swings.push({ low: state.lastSwingLow?.level, high: state.lastSwingHigh?.level });
+    }
+    // A pool of equal lows swept is the engine's "bearish" sweep; a long needs one in the last 10 bars and a bullish CHoCH now.
+    const sweptWithin = (i: number, direction: 'bullish' | 'bearish') =>
+      events.slice(Math.max(0, i - 10), i + 1).some((list) => list.some((e) => e.kind === 'liquidity-sweep' && e.label === 'sweep' && e.direction === direction));
+    const expected = expectedSignals(c.length, 3, (i, side) => {
+      const long = side === 'long';
+      const choch = events[i].some((e) => e.kind === 'choch' && e.direction === (long ? 'bullish' : 'bearish'));
+      const swing = long ? swings[i].low : swings[i].high;
+      // The plan needs a swing on the right side of the close.
+      return choch && sweptWithin(i, long ? 'bearish' : 'bullish') && swing !== undefined && (long ? swing < c[i].close : swing > c[i].close);
+    });
+    expect(expected.length).toBeGreaterThan(3);
+    expect(d.keys).toEqual(expected);
+    for (const s of d.signals) {
+      const i = d.indexOf.get(s.ts)!;
+      const long = s.side === 'long';
+      const beyondSwing = long ? swings[i].low! - 0.2 * atr[i] : swings[i].high! + 0.2 * atr[i];
+      const floor = c[i].close * (long ? 0.99 : 1.01);
+      expect(s.stop, s.id).toBeCloseTo(long ? Math.min(beyondSwing, floor) : Math.max(beyondSwing, floor), 6);
+    }
   }, 60_000);
 });
