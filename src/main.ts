@@ -27,6 +27,7 @@ import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { positionsToExitOnOpposite } from './app/opposite-exit.ts';
 import { createChartService } from './app/chart-service.ts';
+import { closeSharedChartPool } from './engine/charts/pool.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
 import { createGateway } from './engine/market/gateway.ts';
 import type { MarketKey, Signal } from './engine/types.ts';
@@ -90,6 +91,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     const llm = createLlmLayer(config.llm, { db: store.db });
     const backtest = await createBacktestService({ db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir });
     const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
+    stops.push(() => closeSharedChartPool());
 
     // Late-bound: the bot and the market side start after the services that refer to them.
     let bot: ItaBot | undefined;
