@@ -13,7 +13,8 @@ import type { Database } from '../engine/store/schema.ts';
 import type { Candle, MarketKey, Signal } from '../engine/types.ts';
 import { getCandles, getLatestCandles } from '../engine/store/candles.ts';
 import { renderSignalChart } from '../engine/charts/signal-chart.ts';
-import { sharedChartPool, type ChartRenderPool } from '../engine/charts/pool.ts';
+import { sharedChartPool } from '../engine/charts/pool.ts';
+import type { RenderedChart } from '../engine/charts/signal-chart.ts';
 import type { SignalChartSpec } from '../engine/charts/spec.ts';
 import { pendingItems } from '../engine/journal/outbox.ts';
 import { buildSignalChartSpec, buildMarketChartSpec } from '../engine/signals/chart-spec.ts';
@@ -27,9 +28,16 @@ const HISTORY = 520;
 const AHEAD_TTL_MS = 10 * 60_000;
 const AHEAD_MAX = 300;
 
+/** What the service needs of a render pool (engine/charts/pool.ts ChartRenderPool). */
+export interface SignalChartThreads {
+  /** Renders it can run at once: that many pending charts are rendered ahead. */
+  readonly size: number;
+  renderSignalChart(spec: SignalChartSpec): Promise<RenderedChart>;
+}
+
 export interface ChartServiceOptions {
   /** Where charts render: a pool (default: the process's shared pool) or false for this thread (tools, tests). */
-  pool?: ChartRenderPool | false;
+  pool?: SignalChartThreads | false;
 }
 
 export function createChartService(db: Kysely<Database>, setups: () => readonly Setup[], options: ChartServiceOptions = {}): BotServices['charts'] {

@@ -56,7 +56,7 @@ export async function benchLatency(quick: boolean): Promise<LatencyLine[]> {
   const setups = loadSetupsDir(path.join(ROOT, 'setups')).setups.filter((s) => TIMEFRAMES.includes(s.timeframe));
   const series = Object.fromEntries(TIMEFRAMES.map((tf) => [tf, readCandlesFromCsv(path.join(ROOT, 'data/samples', `${FILES[tf]}.csv`), tf)])) as Record<Timeframe, Candle[]>;
   const warmup = quick ? 250 : 400;
-  const closes = quick ? 6 : 12;
+  const closes = quick ? 4 : 8;
   const lines = [...(await scanTime(setups, series, warmup, quick ? 4 : 12))];
   const pool = new ChartRenderPool();
   try {
