@@ -41,7 +41,9 @@ export interface ChartServiceOptions {
 }
 
 export function createChartService(db: Kysely<Database>, setups: () => readonly Setup[], options: ChartServiceOptions = {}): BotServices['charts'] {
-  const pool = () => (options.pool === undefined ? sharedChartPool() : options.pool);
+  // Bound on first use and kept: after shutdown closed it, a late call fails instead of starting a new pool.
+  let bound: SignalChartThreads | false | undefined = options.pool;
+  const pool = () => (bound ??= sharedChartPool());
   const render = async (spec: SignalChartSpec): Promise<Buffer> => {
     const threads = pool();
     return (await (threads ? threads.renderSignalChart(spec) : renderSignalChart(spec))).png;

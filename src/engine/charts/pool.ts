@@ -12,6 +12,7 @@
  *   (it may be stuck); the others carry on.
  * - close() rejects what is still queued and stops the threads; the threads never keep the process alive.
  */
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError, ItaError, TemporaryError } from '../errors.ts';
@@ -26,6 +27,16 @@ const DEFAULT_ENTRY = new URL('./pool-thread.ts', import.meta.url);
 /** Node 20 ignores `--import tsx` in a worker's execArgv: the thread registers tsx itself, then loads its entry. */
 function bootstrap(entry: URL): string {
   return `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+}
+
+/**
+ * node-canvas must also be loaded on the main thread: when the last thread that loaded the addon exits, its shared
+ * library is unloaded and the process dies with a segmentation fault (measured here: a render thread that used
+ * canvas and then exited — terminate(), process.exit() in it, or the process exiting — took the process down with
+ * exit code 139; with canvas loaded on the main thread too, all three exit cleanly).
+ */
+function keepCanvasLoaded(): void {
+  createRequire(import.meta.url)('canvas');
 }
 
 /** The render did not finish in time (a stuck or starved thread); the chart can be asked for again. */
@@ -74,6 +85,7 @@ export class ChartRenderPool {
   replacements = 0;
 
   constructor(options: ChartPoolOptions = {}) {
+    keepCanvasLoaded();
     const cores = os.availableParallelism?.() ?? os.cpus().length;
     this.size = Math.max(1, Math.floor(options.size ?? Math.min(4, Math.max(2, cores))));
     this.timeoutMs = options.timeoutMs ?? 20_000;

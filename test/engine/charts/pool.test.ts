@@ -2,6 +2,9 @@
  * The worker-thread chart pool: the same PNG bytes and layout as rendering on the calling thread, the same error for a
  * bad spec, a crashed or stuck thread replaced without taking the pool down, and a clean shutdown.
  */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderEquityChart, renderSignalChart, type EquityChartSpec, type SignalChartSpec } from '../../../src/engine/charts/index.ts';
 import { ChartPoolClosedError, ChartRenderPool, ChartRenderTimeoutError, ChartWorkerCrashedError } from '../../../src/engine/charts/pool.ts';
@@ -96,4 +99,14 @@ describe('chart render pool failures', () => {
     expect(await queued).toBeInstanceOf(ChartPoolClosedError);
     await expect(pool.renderSignalChart(signalSpec)).rejects.toBeInstanceOf(ChartPoolClosedError);
   });
+});
+
+describe('chart render pool in a process of its own', () => {
+  it('exits cleanly after rendering and closing (node-canvas kept loaded on the main thread; else exit 139)', () => {
+    const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+    const child = spawnSync(process.execPath, [tsxCli, fileURLToPath(new URL('./pool-exit-child.ts', import.meta.url))], { encoding: 'utf8', timeout: 120_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('rendered true closed\n');
+    expect(child.status).toBe(0);
+  }, 130_000);
 });
