@@ -150,8 +150,9 @@ export function atrLoop(high: Float64Array, low: Float64Array, close: Float64Arr
 
 /**
  * MacdKernel: fast EMA (seeded from closes slow−fast..slow−1), slow EMA, line = fast − slow, signal = EMA of the line
- * values that are numbers; all three outputs from slow+signal−2. A NaN line (a NaN close) is not fed to the signal
- * EMA and leaves the outputs at their previous values, as the kernel does.
+ * (seeded with the mean of its first `signal` values); all three outputs from slow+signal−2.
+ * A NaN line (a NaN or infinite close) is not fed to the signal EMA and leaves the outputs at their previous values,
+ * as the kernel does; an EMA that turned NaN stays NaN, so from that candle on the outputs stay where they were.
  */
 export function macdLoop(x: Float64Array, fast: number, slow: number, signalPeriod: number, allocate: Allocate): Float64Array[] {
   const n = x.length;
@@ -170,44 +171,45 @@ export function macdLoop(x: Float64Array, fast: number, slow: number, signalPeri
   for (let i = 0; i <= lineStart; i++) slowSeed += x[i];
   let fastPrev = fastSeed / fast;
   let slowPrev = slowSeed / slow;
-  let signalCount = 0;
+
+  // Warm-up of the signal EMA: the first `signalPeriod` lines are summed; its mean is the first signal (at firstIndex).
   let signalSeed = 0;
   let signalPrev = NaN;
-  let lastMacd = NaN;
-  let lastSignal = NaN;
-  let lastHist = NaN;
-  for (let i = lineStart; i < n; i++) {
+  let i = lineStart;
+  for (; i <= firstIndex && i < n; i++) {
     if (i > lineStart) {
-      const v = x[i];
-      fastPrev = (v - fastPrev) * kFast + fastPrev;
-      slowPrev = (v - slowPrev) * kSlow + slowPrev;
+      fastPrev = (x[i] - fastPrev) * kFast + fastPrev;
+      slowPrev = (x[i] - slowPrev) * kSlow + slowPrev;
     }
     const line = fastPrev - slowPrev;
-    if (line === line) {
-      let signalValue: number;
-      signalCount++;
-      if (signalCount < signalPeriod) {
-        signalSeed += line;
-        signalValue = NaN;
-      } else if (signalCount === signalPeriod) {
-        signalSeed += line;
-        signalPrev = signalSeed / signalPeriod;
-        signalValue = signalPrev;
-      } else {
-        signalPrev = (line - signalPrev) * kSignal + signalPrev;
-        signalValue = signalPrev;
-      }
-      if (i >= firstIndex) {
-        lastMacd = line;
-        lastSignal = signalValue;
-        lastHist = line - signalValue;
-      }
+    if (line !== line) {
+      // No signal yet, and there never will be: every output stays NaN.
+      for (const out of [macd, signal, hist]) out.fill(NaN, i);
+      return [macd, signal, hist];
     }
-    if (i >= firstIndex) {
-      macd[i] = lastMacd;
-      signal[i] = lastSignal;
-      hist[i] = lastHist;
+    signalSeed += line;
+    if (i === firstIndex) {
+      signalPrev = signalSeed / signalPeriod;
+      macd[i] = line;
+      signal[i] = signalPrev;
+      hist[i] = line - signalPrev;
     }
+  }
+  for (; i < n; i++) {
+    const v = x[i];
+    fastPrev = (v - fastPrev) * kFast + fastPrev;
+    slowPrev = (v - slowPrev) * kSlow + slowPrev;
+    const line = fastPrev - slowPrev;
+    if (line !== line) {
+      macd.fill(macd[i - 1], i);
+      signal.fill(signal[i - 1], i);
+      hist.fill(hist[i - 1], i);
+      break;
+    }
+    signalPrev = (line - signalPrev) * kSignal + signalPrev;
+    macd[i] = line;
+    signal[i] = signalPrev;
+    hist[i] = line - signalPrev;
   }
   return [macd, signal, hist];
 }
