@@ -31,6 +31,7 @@ import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { positionsToExitOnOpposite } from './app/opposite-exit.ts';
 import { createChartService } from './app/chart-service.ts';
+import { closeSharedChartPool } from './engine/charts/pool.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
 import { createGateway } from './engine/market/gateway.ts';
 import type { MarketKey, Signal } from './engine/types.ts';
@@ -102,6 +103,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       },
     });
     const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
+    stops.push(() => closeSharedChartPool());
 
     // Late-bound: the bot and the market side start after the services that refer to them.
     let bot: ItaBot | undefined;

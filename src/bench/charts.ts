@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Candle } from '../engine/types.ts';
 import type { EquityPoint, SignalChartSpec } from '../engine/charts/spec.ts';
-import { medianMs, type BenchSection } from './timing.ts';
+import { loadavg } from 'node:os';
+import { medianMs, type BenchLine, type BenchSection } from './timing.ts';
+import { compared } from './compare.ts';
 
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/samples/binance_BTCUSDT_1h_2024-07.csv');
 
@@ -71,6 +73,7 @@ export const sections: BenchSection[] = [
     title: 'charts',
     async run({ quick }) {
       const { renderSignalChart, renderEquityChart } = await import('../engine/charts/index.ts');
+      const { ChartRenderPool } = await import('../engine/charts/pool.ts');
       const candles = loadCandles();
       const runs = quick ? 20 : 40;
       const spec = signalSpec(candles);
@@ -86,10 +89,43 @@ export const sections: BenchSection[] = [
       const { points, benchmark } = equityPoints(candles);
       const equitySpec = { title: 'Bench run · BTC/USDT 1h', points, benchmark, currency: 'USDT', stats: ['Trades 42'] };
       const equity = await cpuPerRender(() => renderEquityChart(equitySpec));
-      return [
-        { name: 'charts: signal chart 1280x720, 120 candles, all annotations', value: signal.wall, unit: 'ms', target: '< 90 ms', note: `median of ${runs} warm renders; cpu ${signal.cpu.toFixed(0)} ms/render` },
+      const lines: BenchLine[] = [
+        { name: 'charts: signal chart 1280x720, 120 candles, all annotations', value: signal.wall, unit: 'ms', target: '< 90 ms', note: `median of ${runs} warm renders; cpu ${signal.cpu.toFixed(0)} ms/render; load avg ${loadavg()[0].toFixed(1)}` },
         { name: 'charts: equity + drawdown 1280x720, 2,000 points + buy & hold', value: equity.wall, unit: 'ms', target: '< 90 ms', note: `median of ${runs} warm renders; cpu ${equity.cpu.toFixed(0)} ms/render` },
       ];
+
+      // A burst (signals from many markets at one close): the pool against one render after another on this
+      // thread, interleaved round by round so both see the same machine.
+      const pool = new ChartRenderPool();
+      try {
+        const burst = quick ? 6 : 12;
+        const rounds = quick ? 3 : 5;
+        const specs = Array.from({ length: burst }, (_, k) => signalSpec(candles.slice(k * 24)));
+        await Promise.all(Array.from({ length: pool.size }, () => pool.renderSignalChart(spec)));
+        const pooled: number[] = [];
+        const sequential: number[] = [];
+        const pooledEquity: number[] = [];
+        const localEquity: number[] = [];
+        for (let r = 0; r < rounds; r++) {
+          pooled.push(await timeMs(() => Promise.all(specs.map((s) => pool.renderSignalChart(s)))));
+          sequential.push(await timeMs(async () => { for (const s of specs) await renderSignalChart(s); }));
+          pooledEquity.push(await timeMs(() => pool.renderEquityChart(equitySpec)));
+          localEquity.push(await timeMs(() => renderEquityChart(equitySpec)));
+        }
+        lines.push(
+          compared(`charts: burst of ${burst} signal charts, render pool (${pool.size} threads)`, pooled, sequential, 'one after another on the main thread'),
+          compared('charts: equity chart through the pool (main thread free meanwhile)', pooledEquity, localEquity, 'rendered on the main thread'),
+        );
+      } finally {
+        await pool.close();
+      }
+      return lines;
     },
   },
 ];
+
+async function timeMs(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}

@@ -10,7 +10,12 @@ export function register(program: Command): void {
       const { allSections, formatLine } = await import('../../bench/index.ts');
       const selected = allSections.filter((s) => !opts.only || s.title.toLowerCase().includes(opts.only.toLowerCase()));
       if (selected.length === 0) throw new Error(`no bench section matches "${opts.only}"`);
-      process.stdout.write(`ITA bench — node ${process.version}, ${new Date().toISOString()}; figures are medians\n`);
+      const { loadavg, availableParallelism } = await import('node:os');
+      // The figures move with other load on the machine: say how busy it was (the per-figure notes say it again).
+      process.stdout.write(
+        `ITA bench — node ${process.version}, ${new Date().toISOString()}; figures are medians; ` +
+          `${availableParallelism()} cores, load avg ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)\n`,
+      );
       for (const section of selected) {
         process.stdout.write(`\n${section.title}\n`);
         const lines = await section.run({ quick: opts.quick, log: (m) => process.stderr.write(`  … ${m}\n`) });

@@ -54,7 +54,34 @@ function rendererFor(width: number, height: number): ChartJSNodeCanvas {
   return renderer;
 }
 
+/**
+ * zlib level for the PNG: encoding at the default level 6 took about 40 % of a chart's CPU time; level 3 encodes in
+ * about 60 % of that for files ~25 % larger (60-80 KB, far below Telegram's 10 MB). Pixels are the same.
+ */
+const PNG_COMPRESSION_LEVEL = 3;
+
+interface RenderedCanvas {
+  canvas: { toBuffer(callback: (error: Error | null, png: Buffer) => void, mime: 'image/png', options: { compressionLevel: number }): void } | null;
+  destroy(): void;
+}
+
 /** Renders a Chart.js configuration to PNG bytes. The configuration may use the 'candlestick' chart type. */
 export function renderPng(width: number, height: number, config: unknown): Promise<Buffer> {
-  return rendererFor(width, height).renderToBuffer(config as ChartConfiguration, 'image/png');
+  const renderer = rendererFor(width, height);
+  // chartjs-node-canvas's renderToBuffer takes no encoder options; its (TypeScript-private) renderChart is what
+  // renderToBuffer itself calls. If a release drops it, fall back to the public call at the default level.
+  const renderChart = (renderer as unknown as { renderChart?: (c: unknown) => RenderedCanvas }).renderChart;
+  if (typeof renderChart !== 'function') return renderer.renderToBuffer(config as ChartConfiguration, 'image/png');
+  const chart = renderChart.call(renderer, config);
+  return new Promise((resolve, reject) => {
+    if (!chart.canvas) {
+      chart.destroy();
+      return reject(new Error('chart render produced no canvas'));
+    }
+    chart.canvas.toBuffer((error, png) => {
+      chart.destroy();
+      if (error) reject(error);
+      else resolve(png);
+    }, 'image/png', { compressionLevel: PNG_COMPRESSION_LEVEL });
+  });
 }

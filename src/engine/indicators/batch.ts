@@ -1,11 +1,11 @@
 /**
  * Batch computation over column arrays for backtests. Every indicator has its own small loop around its kernel so
  * each loop stays monomorphic (one kernel class per call site) and allocation-free; the kernels are the same ones
- * the streaming path uses, so both paths produce identical numbers.
+ * the streaming path uses, so both paths produce identical numbers. The hottest indicators skip the kernel object and
+ * run batch-loops.ts, which repeats the kernel's operations in the same order.
  */
-import { EmaKernel, SmaKernel, WmaKernel } from './moving-averages.ts';
-import { MacdKernel, RsiKernel } from './momentum.ts';
-import { AtrKernel, BollingerKernel, HistoricalVolatilityKernel, TrueRangeKernel } from './volatility.ts';
+import { allocateLocal, atrLoop, bollingerLoop, emaLoop, macdLoop, rsiLoop, smaLoop, trueRangeLoop, wmaLoop, type Allocate } from './batch-loops.ts';
+import { HistoricalVolatilityKernel } from './volatility.ts';
 import { AdxKernel, LinRegSlopeKernel } from './trend.ts';
 import { DonchianKernel, FastStochasticKernel, StochasticKernel } from './channels.ts';
 import { VolumeZScoreKernel, VwapKernel } from './volume.ts';
@@ -15,13 +15,13 @@ import type { CandleSeries, IndicatorArrays } from './types.ts';
 
 type Columns = Float64Array[];
 
-function columns(count: number, n: number): Columns {
-  return Array.from({ length: count }, () => new Float64Array(n));
+function columns(count: number, n: number, allocate: Allocate): Columns {
+  return Array.from({ length: count }, () => allocate(n));
 }
 
 /** Runs a single-input, single-output kernel over one column. */
-function mapColumn(kernel: { push(x: number): number }, input: Float64Array): Float64Array {
-  const out = new Float64Array(input.length);
+function mapColumn(kernel: { push(x: number): number }, input: Float64Array, allocate: Allocate): Float64Array {
+  const out = allocate(input.length);
   for (let i = 0; i < input.length; i++) out[i] = kernel.push(input[i]);
   return out;
 }
@@ -29,53 +29,30 @@ function mapColumn(kernel: { push(x: number): number }, input: Float64Array): Fl
 function sourceColumn(spec: IndicatorSpec, s: CandleSeries): Float64Array {
   const source = spec.source ?? 'close';
   if (typeof source === 'string') return s[source];
-  return computeColumns(source, s)[0];
+  return computeColumns(source, s, allocateLocal)[0];
 }
 
-function computeColumns(spec: IndicatorSpec, s: CandleSeries): Columns {
+function computeColumns(spec: IndicatorSpec, s: CandleSeries, allocate: Allocate): Columns {
   const n = s.close.length;
   const [a, b, c] = spec.params;
   const { high, low, close } = s;
   switch (spec.name) {
-    case 'sma': {
-      const k = new SmaKernel(a);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = k.push(close[i]);
-      return [out];
-    }
-    case 'ema': {
-      const k = new EmaKernel(a);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = k.push(close[i]);
-      return [out];
-    }
-    case 'wma': {
-      const k = new WmaKernel(a);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = k.push(close[i]);
-      return [out];
-    }
-    case 'rsi': {
-      const k = new RsiKernel(a);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = k.push(close[i]);
-      return [out];
-    }
-    case 'tr': {
-      const k = new TrueRangeKernel();
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = k.push(high[i], low[i], close[i]);
-      return [out];
-    }
-    case 'atr': {
-      const k = new AtrKernel(a);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = k.push(high[i], low[i], close[i]);
-      return [out];
-    }
+    // The most used indicators run as whole-array loops (batch-loops.ts) with the kernels' exact arithmetic.
+    case 'sma':
+      return [smaLoop(close, a, allocate)];
+    case 'ema':
+      return [emaLoop(close, a, allocate)];
+    case 'wma':
+      return [wmaLoop(close, a, allocate)];
+    case 'rsi':
+      return [rsiLoop(close, a, allocate)];
+    case 'tr':
+      return [trueRangeLoop(high, low, close, allocate)];
+    case 'atr':
+      return [atrLoop(high, low, close, a, allocate)];
     case 'adx': {
       const k = new AdxKernel(a);
-      const [adx, pdi, mdi] = columns(3, n);
+      const [adx, pdi, mdi] = columns(3, n, allocate);
       for (let i = 0; i < n; i++) {
         k.push(high[i], low[i], close[i]);
         adx[i] = k.adx;
@@ -84,31 +61,13 @@ function computeColumns(spec: IndicatorSpec, s: CandleSeries): Columns {
       }
       return [adx, pdi, mdi];
     }
-    case 'macd': {
-      const k = new MacdKernel(a, b, c);
-      const [macd, signal, hist] = columns(3, n);
-      for (let i = 0; i < n; i++) {
-        k.push(close[i]);
-        macd[i] = k.macd;
-        signal[i] = k.signal;
-        hist[i] = k.hist;
-      }
-      return [macd, signal, hist];
-    }
-    case 'bb': {
-      const k = new BollingerKernel(a, b);
-      const [upper, middle, lower] = columns(3, n);
-      for (let i = 0; i < n; i++) {
-        k.push(close[i]);
-        upper[i] = k.upper;
-        middle[i] = k.middle;
-        lower[i] = k.lower;
-      }
-      return [upper, middle, lower];
-    }
+    case 'macd':
+      return macdLoop(close, a, b, c, allocate);
+    case 'bb':
+      return bollingerLoop(close, a, b, allocate);
     case 'stoch': {
       const k = new StochasticKernel(a, b, c);
-      const [kOut, dOut] = columns(2, n);
+      const [kOut, dOut] = columns(2, n, allocate);
       for (let i = 0; i < n; i++) {
         k.push(high[i], low[i], close[i]);
         kOut[i] = k.k;
@@ -118,7 +77,7 @@ function computeColumns(spec: IndicatorSpec, s: CandleSeries): Columns {
     }
     case 'stochf': {
       const k = new FastStochasticKernel(a, b);
-      const [kOut, dOut] = columns(2, n);
+      const [kOut, dOut] = columns(2, n, allocate);
       for (let i = 0; i < n; i++) {
         k.push(high[i], low[i], close[i]);
         kOut[i] = k.k;
@@ -128,7 +87,7 @@ function computeColumns(spec: IndicatorSpec, s: CandleSeries): Columns {
     }
     case 'donchian': {
       const k = new DonchianKernel(a);
-      const [upper, middle, lower] = columns(3, n);
+      const [upper, middle, lower] = columns(3, n, allocate);
       for (let i = 0; i < n; i++) {
         k.push(high[i], low[i]);
         upper[i] = k.upper;
@@ -139,26 +98,26 @@ function computeColumns(spec: IndicatorSpec, s: CandleSeries): Columns {
     }
     case 'hv': {
       const k = new HistoricalVolatilityKernel(a, b);
-      const out = new Float64Array(n);
+      const out = allocate(n);
       for (let i = 0; i < n; i++) out[i] = k.push(close[i]);
       return [out];
     }
     case 'vz': {
       const k = new VolumeZScoreKernel(a);
-      const out = new Float64Array(n);
+      const out = allocate(n);
       for (let i = 0; i < n; i++) out[i] = k.push(s.volume[i]);
       return [out];
     }
     case 'vwap': {
       const k = new VwapKernel(spec.anchor ?? 'day');
-      const out = new Float64Array(n);
+      const out = allocate(n);
       for (let i = 0; i < n; i++) out[i] = k.push(s.ts[i], high[i], low[i], close[i], s.volume[i]);
       return [out];
     }
     case 'quantile':
-      return [mapColumn(new RollingQuantileKernel(a, b), sourceColumn(spec, s))];
+      return [mapColumn(new RollingQuantileKernel(a, b), sourceColumn(spec, s), allocate)];
     case 'slope':
-      return [mapColumn(new LinRegSlopeKernel(a), sourceColumn(spec, s))];
+      return [mapColumn(new LinRegSlopeKernel(a), sourceColumn(spec, s), allocate)];
     default:
       throw new Error(`indicator "${spec.name}" has no batch implementation`);
   }
@@ -166,11 +125,11 @@ function computeColumns(spec: IndicatorSpec, s: CandleSeries): Columns {
 
 /**
  * Computes an indicator over a whole series. Returns one Float64Array per output (keys = full output names),
- * aligned to the input, NaN before each output's warm-up.
+ * aligned to the input, NaN before each output's warm-up. `allocate` makes the output arrays (e.g. in shared memory).
  */
-export function computeIndicator(spec: string | IndicatorSpec, series: CandleSeries): IndicatorArrays {
+export function computeIndicator(spec: string | IndicatorSpec, series: CandleSeries, allocate: Allocate = allocateLocal): IndicatorArrays {
   const parsed = typeof spec === 'string' ? parseIndicatorSpec(spec) : spec;
-  const arrays = computeColumns(parsed, series);
+  const arrays = computeColumns(parsed, series, allocate);
   const names = outputNames(parsed);
   const result: IndicatorArrays = {};
   names.forEach((name, i) => (result[name] = arrays[i]));

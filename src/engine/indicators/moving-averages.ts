@@ -7,6 +7,8 @@ export class SmaKernel {
   private readonly ring: Float64Array;
   private sum = 0;
   private count = 0;
+  /** Ring slot of the next value (count mod period, kept without a division per candle). */
+  private slot = 0;
 
   constructor(readonly period: number) {
     this.ring = new Float64Array(period);
@@ -14,14 +16,15 @@ export class SmaKernel {
 
   push(x: number): number {
     const p = this.period;
-    const slot = this.count % p;
+    const slot = this.slot;
+    const next = slot + 1 === p ? 0 : slot + 1;
+    this.slot = next;
     this.ring[slot] = x;
     this.sum += x;
-    this.count++;
-    if (this.count < p) return NaN;
+    if (this.count < p && ++this.count < p) return NaN;
     const out = this.sum / p;
     // The oldest value of the current window sits right after the newest slot.
-    this.sum -= this.ring[slot + 1 === p ? 0 : slot + 1];
+    this.sum -= this.ring[next];
     return out;
   }
 }
@@ -74,6 +77,7 @@ export class WmaKernel {
   private readonly ring: Float64Array;
   private readonly divider: number;
   private count = 0;
+  private slot = 0;
   private weightedSum = 0;
   private plainSum = 0;
 
@@ -84,7 +88,8 @@ export class WmaKernel {
 
   push(x: number): number {
     const p = this.period;
-    const slot = this.count % p;
+    const slot = this.slot;
+    this.slot = slot + 1 === p ? 0 : slot + 1;
     const trailing = this.count >= p ? this.ring[slot] : 0;
     this.ring[slot] = x;
     this.count++;

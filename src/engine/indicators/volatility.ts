@@ -61,6 +61,7 @@ export class BollingerKernel {
   private readonly sma: SmaKernel;
   private readonly ring: Float64Array;
   private count = 0;
+  private slot = 0;
   private sumSquares = 0;
   upper = NaN;
   middle = NaN;
@@ -77,13 +78,14 @@ export class BollingerKernel {
   push(x: number): void {
     const p = this.period;
     const middle = this.sma.push(x);
-    const slot = this.count % p;
+    const slot = this.slot;
+    const next = slot + 1 === p ? 0 : slot + 1;
+    this.slot = next;
     this.ring[slot] = x;
     this.sumSquares += x * x;
-    this.count++;
-    if (this.count < p) return;
+    if (this.count < p && ++this.count < p) return;
     let variance = this.sumSquares / p;
-    const oldest = this.ring[slot + 1 === p ? 0 : slot + 1];
+    const oldest = this.ring[next];
     this.sumSquares -= oldest * oldest;
     variance -= middle * middle;
     const deviation = variance > 0 ? Math.sqrt(variance) : 0;

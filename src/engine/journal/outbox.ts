@@ -41,6 +41,12 @@ export async function headOfQueue(db: JournalDb): Promise<OutboxItem | undefined
   return row ? fromRow(row) : undefined;
 }
 
+/** The first `limit` pending items in delivery order (the chart service renders their charts ahead of time). */
+export async function pendingItems(db: JournalDb, limit: number): Promise<OutboxItem[]> {
+  const rows = await db.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+  return rows.map(fromRow);
+}
+
 export async function markSent(db: JournalDb, item: OutboxItem, messageId: number, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('outbox').set({ status: 'sent', message_id: messageId, sent_at: now, attempts: item.attempts + 1, last_error: null }).where('id', '=', item.id).execute();
