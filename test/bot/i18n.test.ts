@@ -17,8 +17,9 @@ describe('i18n table', () => {
     expect(untranslated).toEqual(['backtest.optionWalkForward']); // a term traders use untranslated
   });
 
-  it('follows Telegram language codes: ru* is Russian, everything else English', () => {
-    expect(['ru', 'ru-RU', 'RU', 'en', 'en-GB', 'uk', undefined].map(languageFromCode)).toEqual(['ru', 'ru', 'ru', 'en', 'en', 'en', 'en']);
+  it('follows Telegram language codes: ru* is Russian, en* English, anything else the configured language', () => {
+    expect(['ru', 'ru-RU', 'RU', 'en', 'en-GB', 'uk', undefined].map((code) => languageFromCode(code))).toEqual(['ru', 'ru', 'ru', 'en', 'en', 'en', 'en']);
+    expect(['ru', 'en-GB', 'de', '', undefined].map((code) => languageFromCode(code, 'ru'))).toEqual(['ru', 'en', 'ru', 'ru', 'ru']);
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -5,6 +5,7 @@ import { html, type FeatureDeps } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatPrice, formatScore } from '../format/numbers.ts';
 import { formatDateTime } from '../format/time.ts';
+import { localizeEngineText } from '../i18n/index.ts';
 import { marketLabel } from './args.ts';
 
 const RECENT_SIGNALS = 10;
@@ -41,9 +42,9 @@ export function installCoreCommands(deps: FeatureDeps): void {
       if (report.feeds.length === 0) lines.push(ctx.t('status.noFeeds'));
       for (const feed of report.feeds) {
         const candle = feed.lastCandleTs === undefined ? ctx.t('status.noCandle') : ctx.t('status.lastCandle', { time: formatDateTime(feed.lastCandleTs, tz) });
-        lines.push(`${feed.stale ? '🟠' : '🟢'} ${escapeHtml(marketLabel(feed))} — ${candle} — ${escapeHtml(feed.health)}`);
+        lines.push(`${feed.stale ? '🟠' : '🟢'} ${escapeHtml(marketLabel(feed))} — ${candle} — ${escapeHtml(localizeEngineText(feed.health, ctx.lang))}`);
       }
-      if (report.extra.length) lines.push('', ...report.extra.map(escapeHtml));
+      if (report.extra.length) lines.push('', ...report.extra.map((line) => escapeHtml(localizeEngineText(line, ctx.lang))));
       await ctx.reply(lines.join('\n'), html);
     },
   });

@@ -5,6 +5,7 @@ import { InputFile } from 'grammy';
 import { html, type FeatureDeps } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
+import { localizeEngineText } from '../i18n/index.ts';
 import { marketLabel, parseMarket } from './args.ts';
 
 export function installMarketCommands(deps: FeatureDeps): void {
@@ -17,7 +18,7 @@ export function installMarketCommands(deps: FeatureDeps): void {
       const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('watch.usage'));
       if (!market.ok) return ctx.reply(market.error, html);
       const result = await services.watchlist.add(market.value);
-      await ctx.reply(`${result.added ? '✅' : 'ℹ️'} ${escapeHtml(result.message)}`, html);
+      await ctx.reply(`${result.added ? '✅' : 'ℹ️'} ${escapeHtml(localizeEngineText(result.message, ctx.lang))}`, html);
     },
   });
 

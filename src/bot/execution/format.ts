@@ -6,7 +6,8 @@ import type { Period, PnlSummary, PositionView } from '../../engine/exec/executo
 import { escapeHtml } from '../format/html.ts';
 import { formatPrice, formatR } from '../format/numbers.ts';
 import { formatDateTime } from '../format/time.ts';
-import type { Translate } from '../i18n/index.ts';
+import { localizeEngineText, type Translate } from '../i18n/index.ts';
+import type { Language } from '../services.ts';
 import { positionRef } from './refs.ts';
 
 export const PERIODS: readonly Period[] = ['day', 'week', 'month'];
@@ -74,6 +75,12 @@ export function pnlText(summary: PnlSummary, t: Translate, timeZone: string): st
   return lines.join('\n');
 }
 
-export function errorText(error: unknown): string {
-  return escapeHtml(error instanceof Error ? error.message : String(error));
+/** An executor error in the trader's language (its sentences are the engine's templates). */
+export function errorText(error: unknown, language: Language = 'en'): string {
+  return escapeHtml(localizeEngineText(error instanceof Error ? error.message : String(error), language));
+}
+
+/** An executor sentence, translated and escaped for HTML. */
+export function engineHtml(text: string, language: Language): string {
+  return escapeHtml(localizeEngineText(text, language));
 }

@@ -55,7 +55,8 @@ describe('execution commands', () => {
     expect(buttons(second)).toEqual(buttons(first));
     h.emulator.userPressButton(first.message_id, `ex:cy:${btc}`);
     const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === first.message_id && m.edit_date));
-    expect(plain(done)).toBe('✅ BTC/USDT long closed: +7.50 (+0.50R)');
+    // The executor's English sentence reaches the Russian client in Russian (src/bot/i18n/engine-texts.ts).
+    expect(plain(done)).toBe('✅ BTC/USDT лонг закрыта: +7.50 (+0.50R)');
     expect(h.executor.calls).toEqual([`close ${BTC_ID} ${owner}`]);
     h.emulator.userPressButton(second.message_id, `ex:cy:${btc}`);
     const refused = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === second.message_id && m.edit_date));
@@ -73,7 +74,7 @@ describe('execution commands', () => {
     expect(h.executor.calls).toEqual([]);
     h.emulator.userPressButton(question.message_id, `ex:by:${btc}`);
     const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === question.message_id && m.edit_date));
-    expect(plain(done)).toBe('🛡 BTC/USDT stop moved to break-even 62850.5');
+    expect(plain(done)).toBe('🛡 BTC/USDT: стоп перенесён в безубыток 62850.5');
     expect(h.executor.calls).toEqual([`breakEven ${BTC_ID}`]);
   });
 
@@ -122,13 +123,13 @@ describe('execution commands', () => {
     h = await startExecution();
     const risk = await h.say('/risk');
     expect(plain(risk)).toBe('Риск · режим PAPER\nrisk per trade 1% of equity\ndaily loss 1.2% of 3% used\nkill switch: armed <ok>');
-    expect(plain(await h.say('/pause'))).toContain('⏸ paused: no new entries');
+    expect(plain(await h.say('/pause'))).toContain('⏸ пауза: новых входов нет; открытые позиции сохраняют стопы и сопровождение');
     const question = await h.say('/resume');
     expect(plain(question)).toContain('Если сработал аварийный стоп (kill switch), это его снимет');
     expect(h.executor.calls).toEqual([`pause ${owner}`]);
     h.emulator.userPressButton(question.message_id, 'ex:ry');
     const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === question.message_id && m.edit_date));
-    expect(plain(done)).toBe(`▶️ kill switch lifted by ${owner}; the drawdown window restarts now`);
+    expect(plain(done)).toBe(`▶️ аварийный стоп снят (${owner}); окно просадки начинается заново`);
     expect(h.executor.calls).toEqual([`pause ${owner}`, `resume ${owner}`]);
   });
 
