@@ -35,6 +35,11 @@ export function sampleSignal(overrides: Partial<Signal> = {}): Signal {
   };
 }
 
+/** What the executor answers to an approval of sampleSignal(), word for word its template (engine/exec/executor/outcome.ts). */
+export const PLACED_OUTCOME =
+  'Placed (paper): BTC/USDT long 0.05 units (3142.525 notional), stop 62100, risk 0.38 % (37.53); entry order placed; ' +
+  'take-profits 0.025 @ 64351.5, 0.025 @ 65102. Notes: size reduced to 0.05 units: total open risk: 2.00 % open + this trade ≤ 3.00 %, so this trade risks at most 37.53';
+
 export const SETUP: SetupDetail = {
   id: 'ob-retest', name: 'Order block retest', version: '3f9a2c1d7e', timeframe: '1h', enabled: true,
   stats: { trades: 40, winRate: 0.55, expectancyR: 0.42 },
@@ -121,7 +126,7 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
         if (previous) return { ok: false, reason: 'already-decided', message: `Already decided: ${previous.decision}` };
         if (signal.validUntil < Date.now()) return { ok: false, reason: 'expired', message: 'Signal expired' };
         decisions.push({ id, decision, by, reason });
-        return { ok: true, decision, latencyMs: 1200, outcome: decision === 'approve' ? 'paper order placed' : 'recorded' };
+        return { ok: true, decision, latencyMs: 1200, outcome: decision === 'approve' ? PLACED_OUTCOME : 'recorded' };
       },
       async similar() {
         return [{ signal: sampleSignal({ id: 'older', ts: Date.UTC(2024, 5, 20) }), outcome: '+2.00R', similarity: 0.91 }];

@@ -49,7 +49,9 @@ export function positionLines(p: PositionView, n: number, t: Translate): string[
       n, icon: p.side === 'long' ? '🟢' : '🔴', side: t(p.side === 'long' ? 'side.long' : 'side.short'), symbol: escapeHtml(p.symbol),
       timeframe: p.timeframe, setup: escapeHtml(p.setupId), ref: positionRef(p.id), status: p.status === 'pending' ? t('exec.positions.pending') : '',
     }),
-    t('exec.positions.levels', { entry: formatPrice(p.entryPrice), stop: formatPrice(p.stop), size: formatSize(p.remaining) }),
+    p.status === 'pending'
+      ? t('exec.positions.order', { entry: formatPrice(p.entryPrice), stop: formatPrice(p.stop), size: formatSize(p.size) })
+      : t('exec.positions.levels', { entry: formatPrice(p.entryPrice), stop: formatPrice(p.stop), size: formatSize(p.remaining) }),
     t('exec.positions.result', {
       last: formatPrice(p.lastPrice), pnl: signedMoney(p.realized + p.unrealized, quote), r: formatR(p.r),
       realized: p.realized !== 0 ? t('exec.positions.realized', { value: signedMoney(p.realized, quote) }) : '',

@@ -26,9 +26,12 @@ export function positionCommands(deps: ExecutionDeps): CommandSpec[] {
   const askClose = async (ctx: BotContext, ref: string) => {
     const position = findByRef(await executor.positions(), ref);
     if (!position) return ctx.reply(ctx.t('exec.gone'));
-    const text = ctx.t('exec.close.confirm', {
-      position: positionLabel(position, ctx.t), pnl: signedMoney(position.realized + position.unrealized, quoteCurrency(position.symbol)), r: formatR(position.r),
-    });
+    // A resting entry is an order, not a position: cancelling it closes nothing at market.
+    const text = position.status === 'pending'
+      ? ctx.t('exec.cancelOrder.confirm', { position: positionLabel(position, ctx.t), entry: formatPrice(position.entryPrice) })
+      : ctx.t('exec.close.confirm', {
+        position: positionLabel(position, ctx.t), pnl: signedMoney(position.realized + position.unrealized, quoteCurrency(position.symbol)), r: formatR(position.r),
+      });
     await ctx.reply(text, { ...html, reply_markup: confirmKeyboard(ctx, `ex:cy:${ref}`) });
   };
 
@@ -93,7 +96,7 @@ export function positionCommands(deps: ExecutionDeps): CommandSpec[] {
         const keyboard = new InlineKeyboard();
         listed.forEach((p, i) => {
           lines.push('', ...positionLines(p, i + 1, ctx.t));
-          keyboard.text(ctx.t('exec.button.close', { n: i + 1 }), `ex:c:${positionRef(p.id)}`);
+          keyboard.text(ctx.t(p.status === 'pending' ? 'exec.button.cancelOrder' : 'exec.button.close', { n: i + 1 }), `ex:c:${positionRef(p.id)}`);
           if (p.status === 'open') keyboard.text(ctx.t('exec.button.breakEven', { n: i + 1 }), `ex:b:${positionRef(p.id)}`);
           keyboard.row();
         });

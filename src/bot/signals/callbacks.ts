@@ -10,7 +10,10 @@ import type { DecisionKind } from '../services.ts';
 import { escapeHtml, truncate } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
 import { REF_PATTERN } from './refs.ts';
-import { REJECT_REASONS, decidedKeyboard, rejectReasonKeyboard, signalCaption, signalHeadline, type RejectReason } from './signal-message.ts';
+import { REJECT_REASONS, decidedKeyboard, rejectReasonKeyboard, signalHeadline, type RejectReason } from './signal-message.ts';
+import { signalDetails } from './signal-details.ts';
+import { verdictView } from './verdict.ts';
+import { localizeEngineText } from '../i18n/index.ts';
 import { formatPrice, formatScore } from '../format/numbers.ts';
 
 const ACTION = new RegExp(`^sg:([ardsn]):(${REF_PATTERN})$`);
@@ -34,13 +37,21 @@ export function installSignalCallbacks(deps: FeatureDeps): void {
     if (!signal) return;
     const result = await services.signals.decide(signal.id, decision, ctx.from!.id, reason);
     if (!result.ok) {
-      await ctx.answerCallbackQuery({ text: truncate(result.message, 200), show_alert: result.reason !== 'already-decided' });
-      await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(`⛔ ${result.message}`, 60)));
+      const message = localizeEngineText(result.message, ctx.lang);
+      await ctx.answerCallbackQuery({ text: truncate(message, 200), show_alert: result.reason !== 'already-decided' });
+      await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(`⛔ ${message}`, 40)));
       return;
     }
-    const label = result.decision === 'approve'
-      ? ctx.t('signal.approved', { outcome: result.outcome })
-      : ctx.t('signal.rejected', { reason: reason ? ` · ${ctx.t(`reason.${reason}`)}` : '' });
+    if (result.decision === 'approve') {
+      // The toast and the button hold a few words; the whole verdict (size, risk, reductions, orders) is a message.
+      const verdict = verdictView(signal, result.outcome, ctx.lang);
+      await ctx.answerCallbackQuery({ text: ctx.t('verdict.toast', { label: verdict.label }) });
+      await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, verdict.label));
+      const replyTo = ctx.callbackQuery?.message?.message_id;
+      await ctx.reply(verdict.html, { ...html, reply_markup: verdict.keyboard, ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}) });
+      return;
+    }
+    const label = ctx.t('signal.rejected', { reason: reason ? ` · ${ctx.t(`reason.${reason}`)}` : '' });
     await ctx.answerCallbackQuery({ text: truncate(label, 200) });
     await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(label, 60)));
   };
@@ -65,10 +76,7 @@ export function installSignalCallbacks(deps: FeatureDeps): void {
     await ctx.answerCallbackQuery();
     const settings = await deps.settingsOf(ctx);
     if (action === 'd') {
-      const caption = signalCaption({ signal, language: ctx.lang, timeZone: settings.timezone });
-      const context = Object.entries(signal.context).map(([key, value]) => `${escapeHtml(key)}: <code>${escapeHtml(String(value))}</code>`);
-      const detected = formatDateTime(signal.ts, settings.timezone);
-      await ctx.reply([caption, '', ctx.t('signal.context'), `candle ${detected}`, ...context].join('\n'), html);
+      await ctx.reply(signalDetails(signal, ctx.lang, settings.timezone), html);
       return;
     }
     const similar = await services.signals.similar(signal.id, 5);

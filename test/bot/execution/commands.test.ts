@@ -27,10 +27,14 @@ describe('execution commands', () => {
     expect(text).toContain('Вход 62850.50 · стоп 62100.00 · объём 0.02');
     expect(text).toContain('Цена 63225.50 · PnL +7.50 USDT (+0.50R)');
     expect(text).toContain(`2. 🔴 ШОРТ ETH/USDT 4h · fvg-fill · ID ${eth} · ⏳ вход ожидается`);
-    // A pending entry has nothing to move to break-even: only Close.
+    // A pending entry is an order: shown as one, with Cancel (nothing to move to break-even).
+    expect(text).toMatch(/Ордер на вход [\d.]+ \(ждёт исполнения\)/);
     expect(buttons(reply)).toEqual([
-      ['✖️ Закрыть #1', `ex:c:${btc}`], ['🛡 Стоп → б/у #1', `ex:b:${btc}`], ['✖️ Закрыть #2', `ex:c:${eth}`],
+      ['✖️ Закрыть #1', `ex:c:${btc}`], ['🛡 Стоп → б/у #1', `ex:b:${btc}`], ['✖️ Отменить ордер #2', `ex:c:${eth}`],
     ]);
+    h.emulator.userPressButton(reply.message_id, `ex:c:${eth}`);
+    const question = await h.nextBotMessage(reply.message_id);
+    expect(plain(question)).toMatch(/^Отменить ордер на вход ШОРТ ETH\/USDT 4h .* Он ещё не исполнен/);
   });
 
   it('Close asks Yes / No: No cancels and changes nothing', async () => {
