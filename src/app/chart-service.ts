@@ -8,6 +8,7 @@ import type { Database } from '../engine/store/schema.ts';
 import type { Candle, MarketKey, Signal } from '../engine/types.ts';
 import { getCandles, getLatestCandles } from '../engine/store/candles.ts';
 import { renderSignalChart } from '../engine/charts/signal-chart.ts';
+import { keepAnnotationsOfSetup } from '../engine/charts/annotation-filter.ts';
 import { buildSignalChartSpec, buildMarketChartSpec } from '../engine/signals/chart-spec.ts';
 import type { Setup } from '../engine/setups/loader.ts';
 import { timeframeMs } from '../engine/market/timeframes.ts';
@@ -24,7 +25,7 @@ export function createChartService(db: Kysely<Database>, setups: () => readonly 
       const market = { exchange: signal.exchange, symbol: signal.symbol, timeframe: signal.timeframe };
       const candles = await candlesUpTo(market, signal.ts);
       const setup = setups().find((s) => s.id === signal.setupId && s.version === signal.setupVersion) ?? setups().find((s) => s.id === signal.setupId);
-      return (await renderSignalChart(buildSignalChartSpec(signal, candles, setup))).png;
+      return (await renderSignalChart(keepAnnotationsOfSetup(buildSignalChartSpec(signal, candles, setup), setup))).png;
     },
     async market(market: MarketKey) {
       const candles = await getLatestCandles(db, market, HISTORY);

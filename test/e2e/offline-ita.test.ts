@@ -102,7 +102,7 @@ describe('ITA offline', () => {
     await page.press('#input', 'Enter');
     const photo = page.locator('.row.bot img').first();
     await photo.waitFor({ timeout: 60_000 });
-    await page.waitForFunction("document.querySelector('.row.bot img')?.naturalWidth === 1280");
+    await page.waitForFunction("document.querySelector('.row.bot img')?.naturalWidth === 800");
     const approve = page.getByRole('button', { name: /Approve|Принять/ }).first();
     await Promise.all([approve.click(), approve.click().catch(() => undefined)]);
     // The keyboard's label turns into the decision ("✅ Approved: …"); the button itself reads "Approve".
