@@ -27,8 +27,11 @@ export function createChartService(db: Kysely<Database>, setups: () => readonly 
       const setup = setups().find((s) => s.id === signal.setupId && s.version === signal.setupVersion) ?? setups().find((s) => s.id === signal.setupId);
       return (await renderSignalChart(keepAnnotationsOfSetup(buildSignalChartSpec(signal, candles, setup), setup))).png;
     },
-    async market(market: MarketKey) {
-      const candles = await getLatestCandles(db, market, HISTORY);
+    async market(market: MarketKey, at?: number) {
+      // As of the run's clock: in a bar replay the stored sample runs ahead, and the chart must not show that future.
+      const candles = at === undefined
+        ? await getLatestCandles(db, market, HISTORY)
+        : await getCandles(db, market, { from: at - (HISTORY + 1) * timeframeMs(market.timeframe), to: at - timeframeMs(market.timeframe) });
       if (candles.length < 20) {
         throw new InputError(`not enough stored candles for ${market.symbol} ${market.timeframe} on ${market.exchange} (have ${candles.length}); /watch it first`, {
           field: 'market',

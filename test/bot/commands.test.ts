@@ -76,10 +76,10 @@ describe('commands', () => {
 
   it('/chart sends the PNG from services.charts.market; /setups and /signals list', async () => {
     const { say, fakes } = await start();
-    const chart = await say('/chart ETH/USDT 4h', ENGLISH_USER.id);
+    const chart = await say('/chart ETH/USDT 1h', ENGLISH_USER.id);
     expect(chart.photo?.[0]).toMatchObject({ width: 4, height: 3 });
-    expect(chart.caption).toBe('binance ETH/USDT 4h');
-    expect(fakes.calls).toContain('chart ETH/USDT 4h');
+    expect(chart.caption).toBe('binance ETH/USDT 1h');
+    expect(fakes.calls.some((c) => c.startsWith('chart ETH/USDT 1h at '))).toBe(true);
     const setups = await say('/setups', ENGLISH_USER.id);
     expect(plain(setups)).toContain('✅ ob-retest Order block retest · 1h · 3f9a2c1d');
     expect(plain(setups)).toContain('40 trades · win 55.0% · +0.42R/trade');

@@ -4,7 +4,7 @@
  */
 import type { MarketKey, Signal } from '../../src/engine/types.ts';
 import type {
-  BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, UserSettings,
+  BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, StoredRange, UserSettings,
 } from '../../src/bot/services.ts';
 import { solidPng } from '../helpers/bot-api-client.ts';
 
@@ -55,6 +55,9 @@ export interface FakeControls {
   backtests: BacktestRequest[];
   settings: Map<number, UserSettings>;
   signals: Map<string, Signal>;
+  /** The run's clock (a replay's position); undefined = the wall clock. */
+  clock?: number;
+  stored: StoredRange[];
   /** Resolves the running backtest's wait between progress steps (tests release it when ready). */
   backtestGate: { release(): void };
   failStatus: boolean;
@@ -71,12 +74,19 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
   let gateOpen: (() => void) | undefined;
   const controls: FakeControls = {
     calls, decisions, ingested, backtests, settings, signals, failStatus: false,
+    stored: [
+      { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', count: 13_368, firstTs: Date.UTC(2024, 0, 1), lastTs: Date.UTC(2025, 6, 10, 23) },
+      { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '4h', count: 2_194, firstTs: Date.UTC(2024, 4, 1), lastTs: Date.UTC(2025, 6, 10, 20) },
+      { exchange: 'binance', symbol: 'ETH/USDT', timeframe: '1h', count: 720, firstTs: Date.UTC(2023, 3, 1), lastTs: Date.UTC(2023, 3, 30, 23) },
+    ],
     backtestGate: { release: () => gateOpen?.() },
     services: undefined as unknown as BotServices,
   };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const services: BotServices = {
+    now: () => controls.clock ?? Date.now(),
+    candles: { stored: async () => controls.stored },
     async status() {
       calls.push('status');
       if (controls.failStatus) throw new Error('status store is locked');
@@ -134,8 +144,8 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
     },
     charts: {
       async signal() { return solidPng(4, 3, [0, 128, 0]); },
-      async market(market) {
-        calls.push(`chart ${market.symbol} ${market.timeframe}`);
+      async market(market, at) {
+        calls.push(`chart ${market.symbol} ${market.timeframe}${at === undefined ? '' : ` at ${new Date(at).toISOString()}`}`);
         return solidPng(4, 3, [0, 0, 200]);
       },
     },

@@ -7,6 +7,10 @@ import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
 import { localizeEngineText } from '../i18n/index.ts';
 import { marketLabel, parseMarket } from './args.ts';
+import { missingDataText, usableRange } from './stored-data.ts';
+
+/** Fewer candles than this make no chart worth reading (the chart service refuses them too). */
+const MIN_CHART_CANDLES = 20;
 
 export function installMarketCommands(deps: FeatureDeps): void {
   const { registry, services, defaultExchange } = deps;
@@ -53,8 +57,12 @@ export function installMarketCommands(deps: FeatureDeps): void {
     async handler(ctx, args) {
       const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('chart.usage'));
       if (!market.ok) return ctx.reply(market.error, html);
+      // As of the run's clock (a bar replay's position), and only over data that exists.
+      const [stored, now] = [await services.candles.stored(), services.now()];
+      const range = usableRange(stored, market.value, now);
+      if (!range || (range.count ?? Infinity) < MIN_CHART_CANDLES) return ctx.reply(missingDataText(stored, market.value, now, ctx.t), html);
       await ctx.replyWithChatAction('upload_photo');
-      const png = await services.charts.market(market.value);
+      const png = await services.charts.market(market.value, now);
       const name = `${market.value.symbol.replace('/', '')}-${market.value.timeframe}.png`;
       await ctx.replyWithPhoto(new InputFile(png, name), { caption: escapeHtml(marketLabel(market.value)), parse_mode: 'HTML' });
     },

@@ -106,7 +106,23 @@ export interface BacktestResult {
   tradesCsv: Buffer;
 }
 
+/** What the candle store holds for one market (ts = candle open times, epoch ms). */
+export interface StoredRange extends MarketKey {
+  count: number;
+  firstTs: number;
+  lastTs: number;
+}
+
 export interface EngineServices {
+  /**
+   * The one clock of this run, epoch ms: the wall clock live, the replay's position in a bar replay. Every view that
+   * says "now", "today" or "the last N days" reads it, so a replay never shows its own future.
+   */
+  now(): number;
+  /** Stored candle ranges, for periods relative to the data and for errors that say which data exists. */
+  candles: {
+    stored(): Promise<StoredRange[]>;
+  };
   status(): Promise<StatusReport>;
   watchlist: {
     add(market: MarketKey): Promise<{ added: boolean; message: string }>;
