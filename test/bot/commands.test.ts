@@ -84,7 +84,8 @@ describe('commands', () => {
     expect(plain(setups)).toContain('✅ ob-retest Order block retest · 1h · 3f9a2c1d');
     expect(plain(setups)).toContain('40 trades · win 55.0% · +0.42R/trade');
     const signals = await say('/signals', ENGLISH_USER.id);
-    expect(plain(signals)).toContain('#1 7.5 LONG BTC/USDT 1h @ 62850.50 · Order block retest · 2024-07-01 00:00');
+    expect(plain(signals)).toContain('LONG BTC/USDT 1h');
+    expect(plain(signals)).toContain('⏳ waiting for your decision');
   });
 
   it('/setup shows parameters, toggles with a button and changes a parameter only after confirmation', async () => {

@@ -4,7 +4,7 @@
  */
 import type { MarketKey, Signal } from '../../src/engine/types.ts';
 import type {
-  BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, StoredRange, UserSettings,
+  BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, SignalHistoryItem, StoredRange, UserSettings,
 } from '../../src/bot/services.ts';
 import { solidPng } from '../helpers/bot-api-client.ts';
 
@@ -55,6 +55,8 @@ export interface FakeControls {
   backtests: BacktestRequest[];
   settings: Map<number, UserSettings>;
   signals: Map<string, Signal>;
+  /** What became of a signal, for /signals (default: waiting). */
+  outcomes: Map<string, Partial<SignalHistoryItem>>;
   /** The run's clock (a replay's position); undefined = the wall clock. */
   clock?: number;
   stored: StoredRange[];
@@ -73,7 +75,7 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
   const watched: MarketKey[] = [];
   let gateOpen: (() => void) | undefined;
   const controls: FakeControls = {
-    calls, decisions, ingested, backtests, settings, signals, failStatus: false,
+    calls, decisions, ingested, backtests, settings, signals, failStatus: false, outcomes: new Map(),
     stored: [
       { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', count: 13_368, firstTs: Date.UTC(2024, 0, 1), lastTs: Date.UTC(2025, 6, 10, 23) },
       { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '4h', count: 2_194, firstTs: Date.UTC(2024, 4, 1), lastTs: Date.UTC(2025, 6, 10, 20) },
@@ -126,6 +128,11 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
     },
     signals: {
       async recent() { return [...signals.values()]; },
+      async history(offset, limit) {
+        const all = [...signals.values()].sort((a, b) => b.ts - a.ts || a.id.localeCompare(b.id));
+        const items = all.slice(offset, offset + limit).map((signal) => ({ signal, status: 'waiting' as const, ...controls.outcomes.get(signal.id) }));
+        return { items, total: all.length };
+      },
       async get(id) { return signals.get(id); },
       async decide(id, decision, by, reason): Promise<DecisionResult> {
         calls.push(`decide ${decision}`);

@@ -1,7 +1,8 @@
 /** Signals for the bot: recent, one, decide (exactly once), similar. */
 import type { Signal } from '../types.ts';
 import { decisionsFor, getDecision, recordDecision } from '../journal/decisions.ts';
-import { getSignalRecord, recentSignals, signalsOfSetup, type JournalDb } from '../journal/signals.ts';
+import { getSignalRecord, recentSignals, signalsOfSetup, signalsPage, type JournalDb } from '../journal/signals.ts';
+import { historyItem } from './signal-history.ts';
 import { nearestSignals } from './similar.ts';
 import type { DecisionResult, EngineServices } from './types.ts';
 
@@ -22,6 +23,11 @@ export function createSignalsService(options: SignalsServiceOptions): EngineServ
   return {
     recent: (limit) => recentSignals(db, Math.max(0, Math.floor(limit))),
     get: async (id) => (await getSignalRecord(db, id))?.signal,
+    async history(offset, limit) {
+      const page = await signalsPage(db, Math.max(0, Math.floor(offset)), Math.max(0, Math.floor(limit)));
+      const at = now();
+      return { items: await Promise.all(page.signals.map((signal) => historyItem(db, signal, at))), total: page.total };
+    },
 
     async decide(id, decision, by, reason): Promise<DecisionResult> {
       const record = await getSignalRecord(db, id);

@@ -74,6 +74,18 @@ export type DecisionResult =
   | { ok: true; decision: DecisionKind; latencyMs: number; /** What happened next, e.g. "paper order placed" or "recorded". */ outcome: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'already-decided'; message: string };
 
+export type SignalStatus = 'waiting' | 'expired' | 'rejected' | 'approved' | 'not-placed' | 'order' | 'open' | 'cancelled' | 'closed';
+
+export interface SignalHistoryItem {
+  signal: Signal;
+  status: SignalStatus;
+  /** Result in R of a closed trade (net of costs, as the executor books it). */
+  r?: number;
+  decidedAt?: number;
+  /** Reject reason, refusing rule, or close reason. */
+  reason?: string;
+}
+
 export interface SimilarSignal {
   signal: Signal;
   /** Outcome in R when known ("open" / "no trade" otherwise). */
@@ -137,6 +149,8 @@ export interface EngineServices {
   };
   signals: {
     recent(limit: number): Promise<Signal[]>;
+    /** Newest first, `limit` from `offset`, each with what became of it. */
+    history(offset: number, limit: number): Promise<{ items: SignalHistoryItem[]; total: number }>;
     get(id: string): Promise<Signal | undefined>;
     decide(id: string, decision: DecisionKind, by: number, reason?: string): Promise<DecisionResult>;
     similar(id: string, limit: number): Promise<SimilarSignal[]>;
