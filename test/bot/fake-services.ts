@@ -146,7 +146,11 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
         return { ok: true, decision, latencyMs: 1200, outcome: decision === 'approve' ? PLACED_OUTCOME : 'recorded' };
       },
       async similar() {
-        return [{ signal: sampleSignal({ id: 'older', ts: Date.UTC(2024, 5, 20) }), outcome: '+2.00R', similarity: 0.91 }];
+        return [
+          { signal: sampleSignal({ id: 'older', ts: Date.UTC(2024, 5, 20) }), outcome: '+2.00R', similarity: 0.91, r: 2, source: 'journal' as const },
+          { signal: sampleSignal({ id: 'replayed', ts: Date.UTC(2024, 4, 2) }), outcome: '−1.00R', similarity: 0.84, r: -1, source: 'backtest' as const },
+          { signal: sampleSignal({ id: 'undecided', ts: Date.UTC(2024, 4, 1) }), outcome: 'no trade', similarity: 0.8, source: 'journal' as const },
+        ];
       },
     },
     charts: {

@@ -136,8 +136,17 @@ describe('signal messages', () => {
     expect(plain(details)).toContain('✓ Sweep of the Asian low');
     h.emulator.userPressButton(messageId, `sg:s:${ref}`);
     const similar = await h.nextBotMessage(details.message_id);
-    expect(plain(similar)).toContain('Похожие сигналы');
-    expect(plain(similar)).toContain('+2.00R · 91%');
+    expect(plain(similar).split('\n')).toEqual([
+      'Похожие прошлые сигналы ЛОНГ · Order block retest',
+      '1. 2024-06-20 00:00 · журнал · +2.00R · сходство 91%',
+      '2. 2024-05-02 00:00 · бэктест · −1.00R · сходство 84%',
+      '3. 2024-05-01 00:00 · журнал · без сделки · сходство 80%',
+      '',
+      'Среди них: 1 из 2 в плюс (50%), в среднем +0.50R на сделку, за вычетом издержек',
+    ]);
+    // Their charts follow (an album on Telegram; the emulator has no albums, so one by one).
+    const photos = await h.emulator.waitFor(() => { const p = h!.botMessages().filter((m) => m.photo && m.message_id > similar.message_id); return p.length >= 3 ? p : undefined; });
+    expect(photos.map((p) => plain(p))).toEqual(['1. 2024-06-20 00:00 · +2.00R', '2. 2024-05-02 00:00 · −1.00R', '3. 2024-05-01 00:00 · без сделки']);
   });
 
   it('validates callback data on return: a forged or stale reference gets a notice and no decision', async () => {

@@ -219,6 +219,8 @@ const services: EngineTextEntry[] = [
   { key: 'eng.decide.approved', en: 'already approved', ru: 'уже принят' },
   { key: 'eng.decide.rejected', en: 'already rejected', ru: 'уже отклонён' },
   { key: 'eng.decide.recorded', en: 'recorded', ru: 'записано' },
+  { key: 'eng.similar.open', en: 'open', ru: 'открыта' },
+  { key: 'eng.similar.noTrade', en: 'no trade', ru: 'без сделки' },
   { key: 'eng.decide.executorFailed', en: 'approval recorded, but the executor failed: {message}', ru: 'одобрение записано, но исполнитель дал сбой: {message}' },
 ];
 

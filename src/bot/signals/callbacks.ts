@@ -7,14 +7,13 @@ import { GrammyError } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { html, type FeatureDeps } from '../feature.ts';
 import type { DecisionKind } from '../services.ts';
-import { escapeHtml, truncate } from '../format/html.ts';
-import { formatDateTime } from '../format/time.ts';
+import { truncate } from '../format/html.ts';
 import { REF_PATTERN } from './refs.ts';
-import { REJECT_REASONS, decidedKeyboard, rejectReasonKeyboard, signalHeadline, type RejectReason } from './signal-message.ts';
+import { REJECT_REASONS, decidedKeyboard, rejectReasonKeyboard, type RejectReason } from './signal-message.ts';
 import { signalDetails } from './signal-details.ts';
 import { verdictView } from './verdict.ts';
+import { replySimilar } from './similar.ts';
 import { localizeEngineText } from '../i18n/index.ts';
-import { formatPrice, formatScore } from '../format/numbers.ts';
 
 const ACTION = new RegExp(`^sg:([ardsn]):(${REF_PATTERN})$`);
 const REASON = new RegExp(`^sg:rr:(${REF_PATTERN}):(${[...REJECT_REASONS, 'skip'].join('|')})$`);
@@ -79,11 +78,7 @@ export function installSignalCallbacks(deps: FeatureDeps): void {
       await ctx.reply(signalDetails(signal, ctx.lang, settings.timezone), html);
       return;
     }
-    const similar = await services.signals.similar(signal.id, 5);
-    if (similar.length === 0) return void (await ctx.reply(ctx.t('signal.noSimilar')));
-    const lines = similar.map(({ signal: s, outcome, similarity }) =>
-      `${signalHeadline(s, ctx.lang)} · ${formatDateTime(s.ts, settings.timezone)}\n   ${formatPrice(s.entry)} · ${formatScore(s.score)}/10 · ${escapeHtml(outcome)} · ${Math.round(similarity * 100)}%`);
-    await ctx.reply([ctx.t('signal.similarTitle'), ...lines].join('\n'), html);
+    await replySimilar(ctx, deps, signal, settings.timezone);
   });
 
   handlers.callbackQuery(/^sg:/, (ctx) => ctx.answerCallbackQuery({ text: ctx.t('signal.badButton') }));

@@ -47,7 +47,7 @@ export function createEngineServices(options: EngineServicesOptions): EngineServ
     status: createStatusService({ db, registry, mode: options.mode ?? 'paper', startedAt: options.startedAt ?? now(), now, runtime: options.runtime, extra: options.extraStatus }),
     watchlist: createWatchlistService({ db, now, validate: options.validateMarket, onChange: options.onWatchlistChange }),
     setups: createSetupsService({ registry, stats: options.stats }),
-    signals: createSignalsService({ db, now, onApprove: options.onApprove, outcomeOf: options.outcomeOf }),
+    signals: createSignalsService({ db, now, onApprove: options.onApprove, outcomeOf: options.outcomeOf, registry }),
     settings: createSettingsService(db, options.settings, now),
   };
 }

@@ -91,6 +91,10 @@ export interface SimilarSignal {
   /** Outcome in R when known ("open" / "no trade" otherwise). */
   outcome: string;
   similarity: number;
+  /** Result in R of the trade it led to (journal: the executor's closed trade; backtest: the simulated trade). */
+  r?: number;
+  /** Where the occurrence comes from: the journal (it was pushed) or a backtest replay of the setup before it. */
+  source?: 'journal' | 'backtest';
 }
 
 export interface BacktestRequest {
