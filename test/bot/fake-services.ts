@@ -3,6 +3,7 @@
  * signal, expiry, settings persistence, progress callbacks, abort), plus a record of every call.
  */
 import type { MarketKey, Signal } from '../../src/engine/types.ts';
+import { InputError } from '../../src/engine/errors.ts';
 import type {
   BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, SignalHistoryItem, StoredRange, UserSettings,
 } from '../../src/bot/services.ts';
@@ -120,6 +121,15 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
       async setEnabled(id, enabled) {
         calls.push(`setEnabled ${id} ${enabled}`);
         return { ...SETUP, enabled };
+      },
+      async draft(id, change) {
+        calls.push(`draft ${id} ${JSON.stringify(change)}`);
+        if (change.kind === 'set' && change.path === 'id') throw new InputError('"id" cannot be edited from the chat; editable: markets, stop (and their fields, e.g. stop.mult, targets.0.r)', { field: 'path', value: 'id' });
+        return { id: change.kind === 'clone' ? change.newId : id, basedOn: id, yaml: 'id: x\n', version: 'f00dfeed42', diff: ['- stop: { type: atr, mult: 1.5 }', '+ stop: { type: atr, mult: 2 }'] };
+      },
+      async apply(draft) {
+        calls.push(`apply ${draft.id} ${draft.version}`);
+        return { ...SETUP, id: draft.id, version: draft.version };
       },
       async setParam(id, name, value) {
         calls.push(`setParam ${id} ${name} ${value}`);

@@ -220,6 +220,14 @@ const services: EngineTextEntry[] = [
   { key: 'eng.decide.rejected', en: 'already rejected', ru: 'уже отклонён' },
   { key: 'eng.decide.recorded', en: 'recorded', ru: 'записано' },
   { key: 'eng.similar.open', en: 'open', ru: 'открыта' },
+  { key: 'eng.setup.unknown', en: 'unknown setup "{id}"; known: {list}', ru: 'нет сетапа «{id}»; есть: {list}' },
+  { key: 'eng.setup.badId', en: '"{id}" is not a setup id (lower-case letters, digits, _ and -, 2–48 long)', ru: '«{id}» — не id сетапа (строчные буквы, цифры, _ и -, длина 2–48)' },
+  { key: 'eng.setup.exists', en: 'a setup "{id}" already exists', ru: 'сетап «{id}» уже есть' },
+  {
+    key: 'eng.setup.notEditable',
+    en: '"{path}" cannot be edited from the chat; editable: {list} (and their fields, e.g. stop.mult, targets.0.r)',
+    ru: '«{path}» из чата не меняется; можно: {list} (и их поля, например stop.mult, targets.0.r)',
+  },
   { key: 'eng.similar.noTrade', en: 'no trade', ru: 'без сделки' },
   { key: 'eng.decide.executorFailed', en: 'approval recorded, but the executor failed: {message}', ru: 'одобрение записано, но исполнитель дал сбой: {message}' },
 ];

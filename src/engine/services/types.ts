@@ -44,6 +44,9 @@ export interface StatusReport {
   extra: string[];
 }
 
+export type { SetupChange, SetupDraft } from './setup-edits.ts';
+import type { SetupChange, SetupDraft } from './setup-edits.ts';
+
 export interface SetupStats {
   trades: number;
   winRate: number;
@@ -150,6 +153,10 @@ export interface EngineServices {
     get(id: string): Promise<SetupDetail | undefined>;
     setEnabled(id: string, enabled: boolean): Promise<SetupSummary>;
     setParam(id: string, name: string, value: number): Promise<SetupSummary>;
+    /** A change drafted (validated, with its diff and new version) but not applied; throws InputError when invalid. */
+    draft(id: string, change: SetupChange): Promise<SetupDraft>;
+    /** Applies a confirmed draft: a new version (or a new setup for a clone). */
+    apply(draft: SetupDraft): Promise<SetupSummary>;
   };
   signals: {
     recent(limit: number): Promise<Signal[]>;

@@ -27,6 +27,7 @@ const SOURCES = [
   'src/engine/services/watchlist.ts',
   'src/engine/services/status.ts',
   'src/engine/services/signals.ts',
+  'src/engine/services/setup-edits.ts',
   ...ruleFiles,
 ];
 /** Literals in those files that never reach the chat (log lines, ids, error texts for programmers). */
