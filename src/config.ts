@@ -47,6 +47,8 @@ export const configSchema = z.object({
   governanceFile: z.string().min(1).default('governance.yaml'),
   mode: z.enum(['paper', 'live']).default('paper'),
   timezone: z.string().min(1).default('UTC'),
+  /** The trader's language when Telegram does not say (no or another language_code) and for the offline web chat. */
+  language: z.enum(['en', 'ru']).default('en'),
   telegram: z
     .object({
       token: z.string().min(1).optional(),
@@ -174,6 +176,7 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_REPLAY_DECISION_WAIT: 'offline.decisionWaitSeconds',
   ITA_MODE: 'mode',
   ITA_TIMEZONE: 'timezone',
+  ITA_LANGUAGE: 'language',
   TELEGRAM_BOT_TOKEN: 'telegram.token',
   ITA_ALLOWED_USERS: 'telegram.allowedUserIds',
   ITA_ALLOWED_CHATS: 'telegram.allowedChatIds',

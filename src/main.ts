@@ -161,7 +161,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       for (const market of markets) for (const candle of await getLatestCandles(store.db, market, 200)) executor.observe(market, candle);
     };
 
-    const settings = { minScore: config.signals.minScore, timezone: config.timezone };
+    const settings = { minScore: config.signals.minScore, timezone: config.timezone, language: config.language };
     const recipients = allowedUserIds.map((id) => ({ userId: id, chatId: id }));
 
     // A pushed signal: its chart, a comment from the trader's theory within the time budget, then the message.
@@ -202,7 +202,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     });
 
     const telegram = offline
-      ? await startOfflineTelegram({ webChatPort: config.telegram.webChatPort, ownerId: allowedUserIds[0], dataDir: config.dataDir, logger })
+      ? await startOfflineTelegram({ webChatPort: config.telegram.webChatPort, ownerId: allowedUserIds[0], ownerLanguage: config.language, dataDir: config.dataDir, logger })
       : undefined;
     if (telegram) stops.push(() => telegram.stop());
     bot = createBot({
@@ -222,7 +222,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         charts, knowledge: createKnowledgeService(kb, llm, config), backtest },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
-      defaultSettings: { language: 'en', minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },
+      defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },
       logger,
       sessionStore: createSqliteSessionStore(store.db),
       defaultExchange: config.exchange.id,

@@ -17,6 +17,7 @@ import { sharedChartPool } from '../engine/charts/pool.ts';
 import type { RenderedChart } from '../engine/charts/signal-chart.ts';
 import type { SignalChartSpec } from '../engine/charts/spec.ts';
 import { pendingItems } from '../engine/journal/outbox.ts';
+import { keepAnnotationsOfSetup } from '../engine/charts/annotation-filter.ts';
 import { buildSignalChartSpec, buildMarketChartSpec } from '../engine/signals/chart-spec.ts';
 import type { Setup } from '../engine/setups/loader.ts';
 import { timeframeMs } from '../engine/market/timeframes.ts';
@@ -54,7 +55,7 @@ export function createChartService(db: Kysely<Database>, setups: () => readonly 
     const market = { exchange: signal.exchange, symbol: signal.symbol, timeframe: signal.timeframe };
     const candles = await candlesUpTo(market, signal.ts);
     const setup = setups().find((s) => s.id === signal.setupId && s.version === signal.setupVersion) ?? setups().find((s) => s.id === signal.setupId);
-    return render(buildSignalChartSpec(signal, candles, setup));
+    return render(keepAnnotationsOfSetup(buildSignalChartSpec(signal, candles, setup), setup));
   };
 
   // A signal's chart depends only on candles up to its own candle, which never change: rendering early is safe.
@@ -85,8 +86,11 @@ export function createChartService(db: Kysely<Database>, setups: () => readonly 
       void renderAhead().catch(() => undefined);
       return png;
     },
-    async market(market: MarketKey) {
-      const candles = await getLatestCandles(db, market, HISTORY);
+    async market(market: MarketKey, at?: number) {
+      // As of the run's clock: in a bar replay the stored sample runs ahead, and the chart must not show that future.
+      const candles = at === undefined
+        ? await getLatestCandles(db, market, HISTORY)
+        : await getCandles(db, market, { from: at - (HISTORY + 1) * timeframeMs(market.timeframe), to: at - timeframeMs(market.timeframe) });
       if (candles.length < 20) {
         throw new InputError(`not enough stored candles for ${market.symbol} ${market.timeframe} on ${market.exchange} (have ${candles.length}); /watch it first`, {
           field: 'market',

@@ -4,7 +4,7 @@
  */
 import type { Context, SessionFlavor } from 'grammy';
 import type { ConversationFlavor } from '@grammyjs/conversations';
-import type { Language } from './services.ts';
+import type { Language, SetupDraft } from './services.ts';
 import type { Translate } from './i18n/index.ts';
 
 export interface PendingParamChange {
@@ -22,6 +22,8 @@ export interface BotSession {
   clientLanguage?: Language;
   /** A /setup ID set PARAM VALUE waiting for the Confirm button. */
   pendingParam?: PendingParamChange;
+  /** A drafted setup edit or clone waiting for the Confirm button. */
+  pendingDraft?: { draft: SetupDraft; at: number };
 }
 
 export interface LanguageFlavor {

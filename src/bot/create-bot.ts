@@ -106,7 +106,7 @@ export function createBot(options: CreateBotOptions): ItaBot {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(session({ initial: (): BotSession => ({}), storage: sessionStorage, getSessionKey: (ctx) => ctx.from?.id.toString() }));
   bot.use(async (ctx, next) => {
-    const clientLanguage = languageFromCode(ctx.from?.language_code);
+    const clientLanguage = languageFromCode(ctx.from?.language_code, options.defaultSettings.language);
     if (ctx.from && ctx.session.clientLanguage !== clientLanguage) ctx.session.clientLanguage = clientLanguage;
     ctx.lang = ctx.session.language ?? clientLanguage;
     ctx.t = translator(ctx.lang);

@@ -25,8 +25,8 @@ export interface IngestProgress {
 export interface BotServices extends EngineServices {
   charts: {
     signal(signal: Signal): Promise<Buffer>;
-    /** Annotated chart of a market now (last candles, patterns, no signal). */
-    market(market: MarketKey): Promise<Buffer>;
+    /** Annotated chart of a market now (last candles, patterns, no signal); `at` = the run's clock (replay). */
+    market(market: MarketKey, at?: number): Promise<Buffer>;
   };
   backtest?: {
     /** Markets with stored candles that a backtest can run on. */

@@ -35,7 +35,6 @@ describe('/backtest', () => {
     await withButton(h, 'bt:p:90');
     h.emulator.userPressButton(question.message_id, 'bt:p:90');
     await withButton(h, 'bt:o:wf');
-    const started = Date.now();
     h.emulator.userPressButton(question.message_id, 'bt:o:wf');
 
     const { m: progress } = await cancelButtonOf(h);
@@ -58,8 +57,10 @@ describe('/backtest', () => {
 
     const [request] = h.fakes.backtests;
     expect(request).toMatchObject({ setupId: 'ob-retest', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '4h', walkForward: true });
-    expect(request.from).toBeGreaterThan(started - 90 * 86_400_000 - 60_000);
-    expect(request.from).toBeLessThanOrEqual(Date.now() - 90 * 86_400_000 + 60_000);
+    // The stored 4h data ends with the candle of 2025-07-10 20:00 (it closes at midnight): "90 days" count back from
+    // there, not from today's date (which would find no candles at all).
+    expect(request.from).toBe(Date.UTC(2025, 6, 11) - 90 * 86_400_000);
+    expect(request.to).toBe(Date.UTC(2025, 6, 10, 20));
   });
 
   it('Cancel in the dialog ends it without running anything', async () => {

@@ -76,15 +76,16 @@ describe('commands', () => {
 
   it('/chart sends the PNG from services.charts.market; /setups and /signals list', async () => {
     const { say, fakes } = await start();
-    const chart = await say('/chart ETH/USDT 4h', ENGLISH_USER.id);
+    const chart = await say('/chart ETH/USDT 1h', ENGLISH_USER.id);
     expect(chart.photo?.[0]).toMatchObject({ width: 4, height: 3 });
-    expect(chart.caption).toBe('binance ETH/USDT 4h');
-    expect(fakes.calls).toContain('chart ETH/USDT 4h');
+    expect(chart.caption).toBe('binance ETH/USDT 1h');
+    expect(fakes.calls.some((c) => c.startsWith('chart ETH/USDT 1h at '))).toBe(true);
     const setups = await say('/setups', ENGLISH_USER.id);
     expect(plain(setups)).toContain('✅ ob-retest Order block retest · 1h · 3f9a2c1d');
     expect(plain(setups)).toContain('40 trades · win 55.0% · +0.42R/trade');
     const signals = await say('/signals', ENGLISH_USER.id);
-    expect(plain(signals)).toContain('#1 7.5 LONG BTC/USDT 1h @ 62850.50 · Order block retest · 2024-07-01 00:00');
+    expect(plain(signals)).toContain('LONG BTC/USDT 1h');
+    expect(plain(signals)).toContain('⏳ waiting for your decision');
   });
 
   it('/setup shows parameters, toggles with a button and changes a parameter only after confirmation', async () => {

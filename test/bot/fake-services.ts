@@ -3,8 +3,9 @@
  * signal, expiry, settings persistence, progress callbacks, abort), plus a record of every call.
  */
 import type { MarketKey, Signal } from '../../src/engine/types.ts';
+import { InputError } from '../../src/engine/errors.ts';
 import type {
-  BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, UserSettings,
+  BacktestProgress, BacktestRequest, BotServices, DecisionKind, DecisionResult, IngestProgress, SetupDetail, SignalHistoryItem, StoredRange, UserSettings,
 } from '../../src/bot/services.ts';
 import { solidPng } from '../helpers/bot-api-client.ts';
 
@@ -35,6 +36,11 @@ export function sampleSignal(overrides: Partial<Signal> = {}): Signal {
   };
 }
 
+/** What the executor answers to an approval of sampleSignal(), word for word its template (engine/exec/executor/outcome.ts). */
+export const PLACED_OUTCOME =
+  'Placed (paper): BTC/USDT long 0.05 units (3142.525 notional), stop 62100, risk 0.38 % (37.53); entry order placed; ' +
+  'take-profits 0.025 @ 64351.5, 0.025 @ 65102. Notes: size reduced to 0.05 units: total open risk: 2.00 % open + this trade ≤ 3.00 %, so this trade risks at most 37.53';
+
 export const SETUP: SetupDetail = {
   id: 'ob-retest', name: 'Order block retest', version: '3f9a2c1d7e', timeframe: '1h', enabled: true,
   stats: { trades: 40, winRate: 0.55, expectancyR: 0.42 },
@@ -50,6 +56,11 @@ export interface FakeControls {
   backtests: BacktestRequest[];
   settings: Map<number, UserSettings>;
   signals: Map<string, Signal>;
+  /** What became of a signal, for /signals (default: waiting). */
+  outcomes: Map<string, Partial<SignalHistoryItem>>;
+  /** The run's clock (a replay's position); undefined = the wall clock. */
+  clock?: number;
+  stored: StoredRange[];
   /** Resolves the running backtest's wait between progress steps (tests release it when ready). */
   backtestGate: { release(): void };
   failStatus: boolean;
@@ -65,13 +76,20 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
   const watched: MarketKey[] = [];
   let gateOpen: (() => void) | undefined;
   const controls: FakeControls = {
-    calls, decisions, ingested, backtests, settings, signals, failStatus: false,
+    calls, decisions, ingested, backtests, settings, signals, failStatus: false, outcomes: new Map(),
+    stored: [
+      { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', count: 13_368, firstTs: Date.UTC(2024, 0, 1), lastTs: Date.UTC(2025, 6, 10, 23) },
+      { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '4h', count: 2_194, firstTs: Date.UTC(2024, 4, 1), lastTs: Date.UTC(2025, 6, 10, 20) },
+      { exchange: 'binance', symbol: 'ETH/USDT', timeframe: '1h', count: 720, firstTs: Date.UTC(2023, 3, 1), lastTs: Date.UTC(2023, 3, 30, 23) },
+    ],
     backtestGate: { release: () => gateOpen?.() },
     services: undefined as unknown as BotServices,
   };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const services: BotServices = {
+    now: () => controls.clock ?? Date.now(),
+    candles: { stored: async () => controls.stored },
     async status() {
       calls.push('status');
       if (controls.failStatus) throw new Error('status store is locked');
@@ -104,6 +122,15 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
         calls.push(`setEnabled ${id} ${enabled}`);
         return { ...SETUP, enabled };
       },
+      async draft(id, change) {
+        calls.push(`draft ${id} ${JSON.stringify(change)}`);
+        if (change.kind === 'set' && change.path === 'id') throw new InputError('"id" cannot be edited from the chat; editable: markets, stop (and their fields, e.g. stop.mult, targets.0.r)', { field: 'path', value: 'id' });
+        return { id: change.kind === 'clone' ? change.newId : id, basedOn: id, yaml: 'id: x\n', version: 'f00dfeed42', diff: ['- stop: { type: atr, mult: 1.5 }', '+ stop: { type: atr, mult: 2 }'] };
+      },
+      async apply(draft) {
+        calls.push(`apply ${draft.id} ${draft.version}`);
+        return { ...SETUP, id: draft.id, version: draft.version };
+      },
       async setParam(id, name, value) {
         calls.push(`setParam ${id} ${name} ${value}`);
         return { ...SETUP, version: 'a1b2c3d4e5' };
@@ -111,6 +138,11 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
     },
     signals: {
       async recent() { return [...signals.values()]; },
+      async history(offset, limit) {
+        const all = [...signals.values()].sort((a, b) => b.ts - a.ts || a.id.localeCompare(b.id));
+        const items = all.slice(offset, offset + limit).map((signal) => ({ signal, status: 'waiting' as const, ...controls.outcomes.get(signal.id) }));
+        return { items, total: all.length };
+      },
       async get(id) { return signals.get(id); },
       async decide(id, decision, by, reason): Promise<DecisionResult> {
         calls.push(`decide ${decision}`);
@@ -121,16 +153,20 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
         if (previous) return { ok: false, reason: 'already-decided', message: `Already decided: ${previous.decision}` };
         if (signal.validUntil < Date.now()) return { ok: false, reason: 'expired', message: 'Signal expired' };
         decisions.push({ id, decision, by, reason });
-        return { ok: true, decision, latencyMs: 1200, outcome: decision === 'approve' ? 'paper order placed' : 'recorded' };
+        return { ok: true, decision, latencyMs: 1200, outcome: decision === 'approve' ? PLACED_OUTCOME : 'recorded' };
       },
       async similar() {
-        return [{ signal: sampleSignal({ id: 'older', ts: Date.UTC(2024, 5, 20) }), outcome: '+2.00R', similarity: 0.91 }];
+        return [
+          { signal: sampleSignal({ id: 'older', ts: Date.UTC(2024, 5, 20) }), outcome: '+2.00R', similarity: 0.91, r: 2, source: 'journal' as const },
+          { signal: sampleSignal({ id: 'replayed', ts: Date.UTC(2024, 4, 2) }), outcome: '−1.00R', similarity: 0.84, r: -1, source: 'backtest' as const },
+          { signal: sampleSignal({ id: 'undecided', ts: Date.UTC(2024, 4, 1) }), outcome: 'no trade', similarity: 0.8, source: 'journal' as const },
+        ];
       },
     },
     charts: {
       async signal() { return solidPng(4, 3, [0, 128, 0]); },
-      async market(market) {
-        calls.push(`chart ${market.symbol} ${market.timeframe}`);
+      async market(market, at) {
+        calls.push(`chart ${market.symbol} ${market.timeframe}${at === undefined ? '' : ` at ${new Date(at).toISOString()}`}`);
         return solidPng(4, 3, [0, 0, 200]);
       },
     },

@@ -34,6 +34,9 @@ describe('/settings', () => {
     expect(h.emulator.callbackAnswers.map((a) => a.text)).toEqual(['Сохранено.', 'Сохранено.', 'Сохранено.', 'Saved.']);
     // The Telegram client still says "ru", but the explicit choice wins from now on.
     expect(plain(await h.say('/start'))).toMatch(/^👋 Hi, Owner!/);
+    // ...and so does the command menu of this chat.
+    const menu = h.emulator.commandsFor(h.ownerId);
+    expect(menu.find((c) => c.command === 'settings')?.description).toBe('Minimum score, quiet hours, time zone, language');
   });
 
   it('typed forms validate their values', async () => {

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { plain, startIta, type ItaHarness } from './harness.ts';
 import { sampleSignal } from './fake-services.ts';
+import { positionRef } from '../../src/bot/execution/refs.ts';
 import { solidPng } from '../helpers/bot-api-client.ts';
 import { signalRef } from '../../src/bot/signals/refs.ts';
 
@@ -25,25 +26,28 @@ describe('signal messages', () => {
     h = await startIta();
     await h.say('/start'); // the bot learns the owner's client language from any update...
     await h.say('/help'); // ...and updates of a chat run in sequence, so /start's session write is done by now
-    const signal = sampleSignal();
+    const signal = sampleSignal({
+      costs: { model: { makerFee: 0.001, takerFee: 0.001, slippage: 0.0005 }, stopCostR: 0.21, netRR: 2.31, netTargetR: [1.48, 2.31] },
+      reasons: { strengths: ['Bullish BOS on 4h', 'Sweep of the Asian low', 'history: 40 trades, win rate 55%, expectancy +0.42R'], weaknesses: ['Funding is high <0.05%>'] },
+    });
     const { messageId } = await h.ita.sendSignal(h.ownerId, signal, png, 'Цена вернулась в ордер-блок & держится');
     const message = h.botMessages().find((m) => m.message_id === messageId)!;
     expect(message.photo?.[0]).toMatchObject({ width: 6, height: 4, file_size: png.length });
     expect(message.parse_mode).toBe('HTML');
-    expect(message.caption!.length).toBeLessThanOrEqual(1024);
-    const text = plain(message);
-    // The owner's client is Russian, so the signal is too.
-    expect(text).toContain('🟢 ЛОНГ BTC/USDT 1h · binance');
-    expect(text).toContain('Order block retest 3f9a2c1d');
-    expect(text).toContain('Вход: 62850.50 (limit)');
-    expect(text).toContain('Стоп: 62100.00');
-    expect(text).toContain('Цель 1: 64351.50 (+2.00R, 50%)');
-    expect(text).toContain('R:R 3.00 · Оценка 7.5/10 · #1');
-    expect(text).toContain('✓ Bullish BOS on 4h');
-    expect(text).toContain('✗ Funding is high <0.05%>');
+    // The owner's client is Russian, so the signal is too; one line per fact, each number once.
+    expect(plain(message).split('\n')).toEqual([
+      '🟢 ЛОНГ BTC/USDT 1h · binance',
+      'Order block retest · оценка 7.5/10 · #1',
+      'Почему: Bullish BOS on 4h; Sweep of the Asian low',
+      'Вход 62850.50 лимит · стоп 62100.00 (1.19 % от входа)',
+      'Цели 64351.50 (+1.48R) · 65102.00 (+2.31R) · чистый R:R 2.31',
+      'За вычетом комиссий 0.1 %/сторона и проскальзывания 0.05 %; выход по стопу — ещё 0.21R',
+      'История: 40 сделок · выигрыш 55.0% · +0.42R/сделку',
+      'Против: Funding is high <0.05%>',
+      'Действует до 2099-01-01 00:00 UTC',
+      'Цена вернулась в ордер-блок & держится',
+    ]);
     expect(message.caption).toContain('Funding is high &lt;0.05%&gt;');
-    expect(text).toContain('История: выигрыш 55.0%, ожидание +0.42R на 40 сделках');
-    expect(text).toContain('Цена вернулась в ордер-блок & держится');
     const ref = signalRef(signal.id);
     expect(keyboardData(message)).toEqual([`sg:a:${ref}`, `sg:r:${ref}`, `sg:d:${ref}`, `sg:s:${ref}`]);
     expect(keyboardText(message)).toEqual(['✅ Принять', '❌ Отклонить', '🔎 Детали', '📚 Похожие']);
@@ -55,9 +59,11 @@ describe('signal messages', () => {
     const long = sampleSignal({ reasons: { strengths: Array(12).fill('A strength described at great length '.repeat(3)), weaknesses: Array(12).fill('W'.repeat(120)) } });
     await h.ita.sendSignal(h.ownerId, long, png, 'c'.repeat(2000));
     const [message] = h.botMessages();
-    expect(message.caption!.length).toBeLessThanOrEqual(1024);
-    expect(plain(message)).toContain('Entry: 62850.50'); // nothing heard from the owner yet: default settings language
-    expect(plain(message)).toContain('Target 2: 65102.00');
+    expect(plain(message).length).toBeLessThanOrEqual(1024);
+    // Nothing heard from the owner yet: the configured language. Levels and targets are always there.
+    expect(plain(message)).toContain('Entry 62850.50 limit · stop 62100.00');
+    expect(plain(message)).toContain('Targets 64351.50 (+2.00R) · 65102.00 (+3.00R) · R:R 3.00 before costs');
+    expect(plain(message)).toMatch(/\nc+…$/);
   });
 
   it('a double tap on Approve records exactly one decision and sends no extra message', async () => {
@@ -68,11 +74,26 @@ describe('signal messages', () => {
     h.emulator.userPressButton(messageId, `sg:a:${ref}`);
     const answers = await h.emulator.waitFor(() => (h!.emulator.callbackAnswers.length >= 2 ? h!.emulator.callbackAnswers : undefined));
     expect(h.fakes.decisions).toEqual([{ id: sampleSignal().id, decision: 'approve', by: h.ownerId, reason: undefined }]);
-    expect(answers.map((a) => a.text)).toEqual(['✅ Принят: paper order placed', 'Already decided: approve']);
-    expect(h.botMessages()).toHaveLength(1);
+    expect(answers.map((a) => a.text)).toEqual(['✅ Принят · выставлен: подробности в сообщении ниже', 'Already decided: approve']);
     const edited = h.botMessages()[0];
     expect(keyboardData(edited)).toEqual([`sg:n:${ref}`, `sg:d:${ref}`, `sg:s:${ref}`]);
-    expect(h.emulator.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(0);
+    expect(keyboardText(edited)[0]).toBe('✅ Принят · выставлен');
+    // One verdict message, in full: size, risk, what reduced it, the orders, and Cancel for the resting entry.
+    const verdicts = h.emulator.calls.filter((c) => c.method === 'sendMessage');
+    expect(verdicts).toHaveLength(1);
+    const verdict = h.botMessages().find((m) => m.message_id !== messageId)!;
+    expect(plain(verdict).split('\n')).toEqual([
+      '✅ Принят и выставлен · бумажный счёт',
+      '🟢 ЛОНГ BTC/USDT 1h · binance',
+      'Объём 0.05 ед. · номинал 3142.525',
+      'Риск 0.38 % капитала = 37.53',
+      'Уменьшено: объём уменьшен до 0.05 ед.: общий открытый риск: 2.00 % открыто + эта сделка ≤ 3.00 %, поэтому эта сделка рискует не больше 37.53',
+      'Ордера',
+      '• вход лимит 62850.5: ждёт исполнения',
+      '• стоп 62100',
+      '• тейк-профиты 0.025 @ 64351.5, 0.025 @ 65102',
+    ]);
+    expect(keyboardData(verdict)).toEqual([`ex:c:${positionRef(sampleSignal().id)}`]);
   });
 
   it('Reject asks for a reason and records it; the keyboard then shows the decision', async () => {
@@ -111,10 +132,21 @@ describe('signal messages', () => {
     const details = await h.nextBotMessage(messageId);
     expect(plain(details)).toContain('rsi: 41.2');
     expect(plain(details)).toContain('session: london');
+    expect(plain(details)).toContain('Цель 2: 65102.00 · закрывает 50 % · +3.00R без учёта издержек');
+    expect(plain(details)).toContain('✓ Sweep of the Asian low');
     h.emulator.userPressButton(messageId, `sg:s:${ref}`);
     const similar = await h.nextBotMessage(details.message_id);
-    expect(plain(similar)).toContain('Похожие сигналы');
-    expect(plain(similar)).toContain('+2.00R · 91%');
+    expect(plain(similar).split('\n')).toEqual([
+      'Похожие прошлые сигналы ЛОНГ · Order block retest',
+      '1. 2024-06-20 00:00 · журнал · +2.00R · сходство 91%',
+      '2. 2024-05-02 00:00 · бэктест · −1.00R · сходство 84%',
+      '3. 2024-05-01 00:00 · журнал · без сделки · сходство 80%',
+      '',
+      'Среди них: 1 из 2 в плюс (50%), в среднем +0.50R на сделку, за вычетом издержек',
+    ]);
+    // Their charts follow (an album on Telegram; the emulator has no albums, so one by one).
+    const photos = await h.emulator.waitFor(() => { const p = h!.botMessages().filter((m) => m.photo && m.message_id > similar.message_id); return p.length >= 3 ? p : undefined; });
+    expect(photos.map((p) => plain(p))).toEqual(['1. 2024-06-20 00:00 · +2.00R', '2. 2024-05-02 00:00 · −1.00R', '3. 2024-05-01 00:00 · без сделки']);
   });
 
   it('validates callback data on return: a forged or stale reference gets a notice and no decision', async () => {

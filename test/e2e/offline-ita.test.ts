@@ -102,11 +102,13 @@ describe('ITA offline', () => {
     await page.press('#input', 'Enter');
     const photo = page.locator('.row.bot img').first();
     await photo.waitFor({ timeout: 60_000 });
-    await page.waitForFunction("document.querySelector('.row.bot img')?.naturalWidth === 1280");
+    await page.waitForFunction("document.querySelector('.row.bot img')?.naturalWidth === 800");
     const approve = page.getByRole('button', { name: /Approve|Принять/ }).first();
     await Promise.all([approve.click(), approve.click().catch(() => undefined)]);
-    // The keyboard's label turns into the decision ("✅ Approved: …"); the button itself reads "Approve".
-    await page.getByRole('button', { name: /Approved:|Принят:/ }).first().waitFor({ timeout: 20_000 });
+    // The keyboard's label turns into the decision ("✅ Approved · placed"); the button itself reads "Approve".
+    await page.getByRole('button', { name: /Approved|Принят(?!ь)/ }).first().waitFor({ timeout: 20_000 });
+    // The full verdict follows as its own message (size, risk, orders), in the configured language.
+    await page.getByText(/Approved and placed|Approved, but not placed|Принят и выставлен|Принят, но не выставлен/).first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(os.tmpdir(), 'ita-e2e-web-chat.png') });
     await page.close();
 

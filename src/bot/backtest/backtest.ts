@@ -12,7 +12,9 @@ import type { BotContext } from '../context.ts';
 import { html, type FeatureDeps } from '../feature.ts';
 import type { Language } from '../services.ts';
 import { escapeHtml, truncate } from '../format/html.ts';
-import { parseDate } from '../format/time.ts';
+import { formatDateTime, parseDate } from '../format/time.ts';
+import { timeframeMs } from '../../engine/market/timeframes.ts';
+import { missingDataText, outsideRangeText, rangeText, usableRange } from '../commands/stored-data.ts';
 import { translator } from '../i18n/index.ts';
 import { parseSymbol, parseTimeframe, splitArgs } from '../commands/args.ts';
 import type { BacktestJobs } from './jobs.ts';
@@ -31,6 +33,8 @@ export function backtestConversation(deps: FeatureDeps, jobs: BacktestJobs) {
     const chatId = ctx.chat!.id;
     const setups = await conversation.external(() => deps.services.setups.list());
     const markets = await conversation.external(() => deps.services.backtest?.markets() ?? Promise.resolve([]));
+    // One clock: in a bar replay "the last 30 days" end where the replay is, never in its future.
+    const [stored, clockNow] = await conversation.external(async () => [await deps.services.candles.stored(), deps.services.now()] as const);
     if (setups.length === 0) return void (await conversation.external(() => deps.api().sendMessage(chatId, t('backtest.noSetups'))));
     if (markets.length === 0) return void (await conversation.external(() => deps.api().sendMessage(chatId, t('backtest.noMarkets'))));
 
@@ -70,7 +74,9 @@ export function backtestConversation(deps: FeatureDeps, jobs: BacktestJobs) {
     const chosenTimeframe = await choose('t');
     if (!chosenTimeframe || !timeframes.includes(chosenTimeframe as Timeframe)) return;
     const periodKeyboard = grid(PERIODS.map((p) => [p === 'all' ? t('backtest.periodAll') : t('backtest.periodDays', { days: p }), `bt:p:${p}`]), 2);
-    await ask(`${t('backtest.choosePeriod')}\n${setup.name} · ${pair.symbol} · ${chosenTimeframe}`, periodKeyboard);
+    const range = usableRange(stored, { exchange: pair.exchange, symbol: pair.symbol, timeframe: chosenTimeframe as Timeframe }, clockNow);
+    const rangeLine = range ? `\n${t('backtest.dataRange', { range: rangeText(range, t), end: `${formatDateTime(range.end)} UTC` })}` : '';
+    await ask(`${t('backtest.choosePeriod')}\n${setup.name} · ${pair.symbol} · ${chosenTimeframe}${rangeLine}`, periodKeyboard);
     const period = await choose('p');
     if (!period || !(PERIODS as readonly string[]).includes(period)) return;
     const optionKeyboard = new InlineKeyboard()
@@ -80,7 +86,7 @@ export function backtestConversation(deps: FeatureDeps, jobs: BacktestJobs) {
     await ask(`${t('backtest.chooseOptions')}\n${setup.name} · ${pair.symbol} · ${chosenTimeframe}`, optionKeyboard);
     const option = await choose('o');
     if (!option || !(option in OPTIONS)) return;
-    const now = await conversation.now();
+    const end = range?.end ?? (await conversation.now());
     await edit(`${setup.name} · ${pair.symbol} · ${chosenTimeframe} · ${period === 'all' ? t('backtest.periodAll') : t('backtest.periodDays', { days: period })}`);
     await conversation.external(() =>
       launchBacktest(deps, jobs, {
@@ -89,7 +95,9 @@ export function backtestConversation(deps: FeatureDeps, jobs: BacktestJobs) {
         setupName: setup.name,
         request: {
           setupId: setup.id, symbol: pair.symbol, exchange: pair.exchange, timeframe: chosenTimeframe as Timeframe,
-          from: period === 'all' ? undefined : now - Number(period) * DAY_MS,
+          from: period === 'all' ? undefined : end - Number(period) * DAY_MS,
+          // Candles that close by the end only (a replay's stored future stays out).
+          to: end - timeframeMs(chosenTimeframe as Timeframe),
           ...OPTIONS[option as keyof typeof OPTIONS],
         },
       }),
@@ -131,15 +139,23 @@ export function installBacktest(deps: FeatureDeps, jobs: BacktestJobs): void {
       if (bad) return ctx.reply(ctx.t('backtest.badDate', { value: escapeHtml(bad.word) }), html);
       const markets = await services.backtest.markets();
       const stored = markets.find((m) => m.symbol === symbol.value && m.timeframe === timeframe.value);
+      const market = { symbol: symbol.value, timeframe: timeframe.value, exchange: stored?.exchange ?? deps.defaultExchange };
+      const [ranges, now] = [await services.candles.stored(), services.now()];
+      const range = usableRange(ranges, market, now);
+      if (!range) return ctx.reply(missingDataText(ranges, market, now, ctx.t), html);
+      const from = dates[0]?.ts;
+      // "to" is inclusive of that day for the trader; never past the run's clock.
+      const to = Math.min(dates[1]?.ts === undefined ? Infinity : dates[1].ts! + DAY_MS - 1, range.end - timeframeMs(timeframe.value));
+      const outside = outsideRangeText(range, from, to, ctx.t);
+      if (outside) return ctx.reply(outside, html);
       await launchBacktest(deps, jobs, {
         chatId: ctx.chat!.id,
         language: ctx.lang,
         setupName: setup.name,
         request: {
-          setupId: setup.id, symbol: symbol.value, timeframe: timeframe.value, exchange: stored?.exchange ?? deps.defaultExchange,
-          from: dates[0]?.ts,
-          // "to" is inclusive of that day for the trader.
-          to: dates[1]?.ts === undefined ? undefined : dates[1].ts! + DAY_MS - 1,
+          setupId: setup.id, symbol: symbol.value, timeframe: timeframe.value, exchange: market.exchange,
+          from,
+          to: dates[1]?.ts === undefined && to >= range.storedLastTs ? undefined : to,
         },
       });
     },

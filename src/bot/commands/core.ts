@@ -3,11 +3,10 @@
  */
 import { html, type FeatureDeps } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
-import { formatPrice, formatScore } from '../format/numbers.ts';
 import { formatDateTime } from '../format/time.ts';
+import { localizeEngineText } from '../i18n/index.ts';
 import { marketLabel } from './args.ts';
-
-const RECENT_SIGNALS = 10;
+import { installSignalHistory } from '../signals/history.ts';
 
 export function installCoreCommands(deps: FeatureDeps): void {
   const { registry, services } = deps;
@@ -41,25 +40,13 @@ export function installCoreCommands(deps: FeatureDeps): void {
       if (report.feeds.length === 0) lines.push(ctx.t('status.noFeeds'));
       for (const feed of report.feeds) {
         const candle = feed.lastCandleTs === undefined ? ctx.t('status.noCandle') : ctx.t('status.lastCandle', { time: formatDateTime(feed.lastCandleTs, tz) });
-        lines.push(`${feed.stale ? '🟠' : '🟢'} ${escapeHtml(marketLabel(feed))} — ${candle} — ${escapeHtml(feed.health)}`);
+        lines.push(`${feed.stale ? '🟠' : '🟢'} ${escapeHtml(marketLabel(feed))} — ${candle} — ${escapeHtml(localizeEngineText(feed.health, ctx.lang))}`);
       }
-      if (report.extra.length) lines.push('', ...report.extra.map(escapeHtml));
+      if (report.extra.length) lines.push('', ...report.extra.map((line) => escapeHtml(localizeEngineText(line, ctx.lang))));
       await ctx.reply(lines.join('\n'), html);
     },
   });
 
-  registry.register({
-    name: 'signals',
-    description: { en: 'Recent signals, ranked', ru: 'Последние сигналы по рангу' },
-    async handler(ctx) {
-      const [signals, settings] = await Promise.all([services.signals.recent(RECENT_SIGNALS), deps.settingsOf(ctx)]);
-      if (signals.length === 0) return ctx.reply(ctx.t('signals.empty'));
-      const ordered = [...signals].sort((a, b) => b.ts - a.ts || a.rank - b.rank);
-      const lines = ordered.map((s) => {
-        const side = ctx.t(s.side === 'long' ? 'side.long' : 'side.short');
-        return `#${s.rank} <b>${formatScore(s.score)}</b> ${side} ${escapeHtml(s.symbol)} ${s.timeframe} @ ${formatPrice(s.entry)} · ${escapeHtml(s.setupName)} · ${formatDateTime(s.ts, settings.timezone)}`;
-      });
-      await ctx.reply([ctx.t('signals.title'), ...lines].join('\n'), html);
-    },
-  });
+  // /signals: src/bot/signals/history.ts (paged, with buttons per signal).
+  installSignalHistory(deps);
 }

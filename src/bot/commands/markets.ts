@@ -6,7 +6,12 @@ import { InputError } from '../../engine/errors.ts';
 import { html, type FeatureDeps } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
+import { localizeEngineText } from '../i18n/index.ts';
 import { marketLabel, parseMarket } from './args.ts';
+import { missingDataText, usableRange } from './stored-data.ts';
+
+/** Fewer candles than this make no chart worth reading (the chart service refuses them too). */
+const MIN_CHART_CANDLES = 20;
 
 export function installMarketCommands(deps: FeatureDeps): void {
   const { registry, services, defaultExchange } = deps;
@@ -18,7 +23,7 @@ export function installMarketCommands(deps: FeatureDeps): void {
       const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('watch.usage'));
       if (!market.ok) return ctx.reply(market.error, html);
       const result = await services.watchlist.add(market.value);
-      await ctx.reply(`${result.added ? '✅' : 'ℹ️'} ${escapeHtml(result.message)}`, html);
+      await ctx.reply(`${result.added ? '✅' : 'ℹ️'} ${escapeHtml(localizeEngineText(result.message, ctx.lang))}`, html);
     },
   });
 
@@ -59,10 +64,14 @@ export function installMarketCommands(deps: FeatureDeps): void {
     async handler(ctx, args) {
       const market = parseMarket(args, defaultExchange, ctx.t, ctx.t('chart.usage'));
       if (!market.ok) return ctx.reply(market.error, html);
+      // As of the run's clock (a bar replay's position), and only over data that exists.
+      const [stored, now] = [await services.candles.stored(), services.now()];
+      const range = usableRange(stored, market.value, now);
+      if (!range || (range.count ?? Infinity) < MIN_CHART_CANDLES) return ctx.reply(missingDataText(stored, market.value, now, ctx.t), html);
       await ctx.replyWithChatAction('upload_photo');
       let png: Buffer;
       try {
-        png = await services.charts.market(market.value);
+        png = await services.charts.market(market.value, now);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         const stored = (await services.backtest?.markets().catch(() => [])) ?? [];

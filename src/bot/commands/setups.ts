@@ -9,6 +9,22 @@ import type { SetupSummary } from '../services.ts';
 import { escapeHtml, truncate } from '../format/html.ts';
 import { formatPercent, formatR } from '../format/numbers.ts';
 import { splitArgs } from './args.ts';
+import { InputError } from '../../engine/errors.ts';
+import type { SetupChange } from '../services.ts';
+import { localizeEngineText } from '../i18n/index.ts';
+
+/** "/setup ID edit PATH VALUE", "/setup ID clone NEWID", "/setup ID markets A,B" → a change to draft. */
+function parseChange(words: string[], raw: string): SetupChange | undefined {
+  const verb = words[1]?.toLowerCase();
+  if (verb === 'clone' && words.length === 3) return { kind: 'clone', newId: words[2].toLowerCase() };
+  if (verb === 'markets' && words.length >= 3) return { kind: 'set', path: 'markets', value: `[${words.slice(2).join(' ').split(/[,\s]+/).filter(Boolean).join(', ')}]` };
+  if (verb === 'edit' && words.length >= 4) {
+    // The value is everything after the path, as typed (YAML: 2, [a, b], { type: atr, mult: 2 }).
+    const value = raw.trim().split(/\s+/).slice(3).join(' ');
+    return { kind: 'set', path: words[2], value };
+  }
+  return undefined;
+}
 
 /** A confirmation older than this is refused: the setup may have changed meanwhile. */
 const CONFIRM_TTL_MS = 10 * 60_000;
@@ -48,6 +64,8 @@ export function installSetupCommands(deps: FeatureDeps): void {
     description: { en: 'Show a setup; /setup ID set PARAM VALUE', ru: 'Показать сетап; /setup ID set ПАРАМЕТР ЗНАЧЕНИЕ' },
     async handler(ctx, args) {
       const words = splitArgs(args);
+      const change = words.length > 1 && words[1] !== 'set' ? parseChange(words, args) : undefined;
+      if (change) return draftChange(ctx, words[0], change);
       if (words.length === 0 || (words.length > 1 && (words[1] !== 'set' || words.length !== 4))) return ctx.reply(ctx.t('setup.usage'));
       const setup = ID.test(words[0]) ? await services.setups.get(words[0]) : undefined;
       if (!setup) return ctx.reply(ctx.t('setup.unknown', { id: escapeHtml(words[0]) }), html);
@@ -80,6 +98,34 @@ export function installSetupCommands(deps: FeatureDeps): void {
     },
   });
 
+  const draftChange = async (ctx: BotContext, id: string, change: SetupChange) => {
+    if (!ID.test(id) || !(await services.setups.get(id))) return ctx.reply(ctx.t('setup.unknown', { id: escapeHtml(id) }), html);
+    let draft;
+    try {
+      draft = await services.setups.draft(id, change);
+    } catch (error) {
+      // A refused edit names the field and line (the setup's own validation), in the trader's words.
+      if (!(error instanceof InputError)) throw error;
+      return ctx.reply(ctx.t('setup.editRefused', { error: escapeHtml(localizeEngineText(error.message, ctx.lang)) }), html);
+    }
+    ctx.session.pendingDraft = { draft, at: Date.now() };
+    const keyboard = new InlineKeyboard().text(ctx.t('common.confirm'), 'su:dok').text(ctx.t('common.cancel'), 'su:no');
+    const title = change.kind === 'clone'
+      ? ctx.t('setup.confirmClone', { id: escapeHtml(id), newId: escapeHtml(draft.id), version: `<code>${escapeHtml(draft.version.slice(0, 8))}</code>` })
+      : ctx.t('setup.confirmEdit', { id: escapeHtml(id), version: `<code>${escapeHtml(draft.version.slice(0, 8))}</code>` });
+    const diff = draft.diff.length ? `<pre>${escapeHtml(draft.diff.join('\n'))}</pre>` : ctx.t('setup.noDiff');
+    await ctx.reply(`${title}\n${diff}`, { ...html, reply_markup: keyboard });
+  };
+
+  handlers.callbackQuery('su:dok', async (ctx) => {
+    const pending = ctx.session.pendingDraft;
+    ctx.session.pendingDraft = undefined;
+    await ctx.answerCallbackQuery();
+    if (!pending || Date.now() - pending.at > CONFIRM_TTL_MS) return ctx.editMessageText(ctx.t('setup.changeExpired'));
+    const updated = await services.setups.apply(pending.draft);
+    await ctx.editMessageText(ctx.t('setup.applied', { id: escapeHtml(updated.id), version: `<code>${escapeHtml(updated.version.slice(0, 8))}</code>` }), html);
+  });
+
   handlers.callbackQuery(/^su:(on|off):([A-Za-z0-9_.-]{1,48})$/, async (ctx) => {
     const updated = await services.setups.setEnabled(ctx.match[2], ctx.match[1] === 'on');
     const state = ctx.t(updated.enabled ? 'setup.enabled' : 'setup.disabled');
@@ -91,7 +137,10 @@ export function installSetupCommands(deps: FeatureDeps): void {
     const pending = ctx.session.pendingParam;
     ctx.session.pendingParam = undefined;
     await ctx.answerCallbackQuery();
-    if (ctx.match[1] === 'no') return ctx.editMessageText(ctx.t('common.cancelled'));
+    if (ctx.match[1] === 'no') {
+      ctx.session.pendingDraft = undefined;
+      return ctx.editMessageText(ctx.t('common.cancelled'));
+    }
     if (!pending || Date.now() - pending.at > CONFIRM_TTL_MS) return ctx.editMessageText(ctx.t('setup.changeExpired'));
     let updated: SetupSummary;
     try {

@@ -7,7 +7,7 @@ import type { CommandSpec } from '../commands/registry.ts';
 import { html } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { actor, type ExecutionDeps } from './context.ts';
-import { errorText, parsePeriod, pnlContent } from './format.ts';
+import { engineHtml, errorText, parsePeriod, pnlContent, pnlText } from './format.ts';
 import { Pager } from '../render/pages.ts';
 import { confirmKeyboard } from './positions.ts';
 
@@ -30,9 +30,9 @@ export function controlCommands(deps: ExecutionDeps): CommandSpec[] {
     await ctx.answerCallbackQuery();
     let text: string;
     try {
-      text = ctx.t('exec.resume.done', { text: escapeHtml(await executor.resume(actor(ctx))) });
+      text = ctx.t('exec.resume.done', { text: engineHtml(await executor.resume(actor(ctx)), ctx.lang) });
     } catch (error) {
-      text = ctx.t('exec.failed', { error: errorText(error) });
+      text = ctx.t('exec.failed', { error: errorText(error, ctx.lang) });
     }
     await ctx.editMessageText(text, html);
   });
@@ -52,14 +52,14 @@ export function controlCommands(deps: ExecutionDeps): CommandSpec[] {
       description: { en: 'Risk limits, today’s usage, daily lock and kill switch', ru: 'Риск-лимиты, использование за день, дневной лок и kill switch' },
       async handler(ctx) {
         const lines = await executor.risk();
-        await ctx.reply([ctx.t('exec.risk.title', { mode: executor.mode().toUpperCase() }), ...lines.map(escapeHtml)].join('\n'), html);
+        await ctx.reply([ctx.t('exec.risk.title', { mode: executor.mode().toUpperCase() }), ...lines.map((line) => engineHtml(line, ctx.lang))].join('\n'), html);
       },
     },
     {
       name: 'pause',
       description: { en: 'Pause: no new entries (open positions stay managed)', ru: 'Пауза: без новых входов (открытые позиции сопровождаются)' },
       async handler(ctx) {
-        await ctx.reply(ctx.t('exec.pause.done', { text: escapeHtml(await executor.pause(actor(ctx))) }), html);
+        await ctx.reply(ctx.t('exec.pause.done', { text: engineHtml(await executor.pause(actor(ctx)), ctx.lang) }), html);
       },
     },
     {
@@ -78,7 +78,7 @@ export function controlCommands(deps: ExecutionDeps): CommandSpec[] {
         await ctx.replyWithChatAction('upload_photo');
         const report = await executor.report(period);
         const periodName = ctx.t(`exec.period.${period}`);
-        const text = `${ctx.t('exec.report.title', { period: periodName })}\n${escapeHtml(report.text)}`;
+        const text = `${ctx.t('exec.report.title', { period: periodName })}\n${engineHtml(report.text, ctx.lang)}`;
         if (!report.equityPng) return ctx.reply(text, html);
         if (text.length <= CAPTION_LIMIT) {
           await ctx.replyWithPhoto(new InputFile(report.equityPng, `equity-${period}.png`), { caption: text, ...html });

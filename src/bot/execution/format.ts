@@ -6,7 +6,8 @@ import type { Period, PnlSummary, PositionView } from '../../engine/exec/executo
 import { escapeHtml } from '../format/html.ts';
 import { formatPrice, formatR } from '../format/numbers.ts';
 import { formatDateTime } from '../format/time.ts';
-import type { Translate } from '../i18n/index.ts';
+import { localizeEngineText, type Translate } from '../i18n/index.ts';
+import type { Language } from '../services.ts';
 import { positionRef } from './refs.ts';
 
 export const PERIODS: readonly Period[] = ['day', 'week', 'month'];
@@ -48,7 +49,9 @@ export function positionLines(p: PositionView, n: number, t: Translate): string[
       n, icon: p.side === 'long' ? '🟢' : '🔴', side: t(p.side === 'long' ? 'side.long' : 'side.short'), symbol: escapeHtml(p.symbol),
       timeframe: p.timeframe, setup: escapeHtml(p.setupId), ref: positionRef(p.id), status: p.status === 'pending' ? t('exec.positions.pending') : '',
     }),
-    t('exec.positions.levels', { entry: formatPrice(p.entryPrice), stop: formatPrice(p.stop), size: formatSize(p.remaining) }),
+    p.status === 'pending'
+      ? t('exec.positions.order', { entry: formatPrice(p.entryPrice), stop: formatPrice(p.stop), size: formatSize(p.size) })
+      : t('exec.positions.levels', { entry: formatPrice(p.entryPrice), stop: formatPrice(p.stop), size: formatSize(p.remaining) }),
     t('exec.positions.result', {
       last: formatPrice(p.lastPrice), pnl: signedMoney(p.realized + p.unrealized, quote), r: formatR(p.r),
       realized: p.realized !== 0 ? t('exec.positions.realized', { value: signedMoney(p.realized, quote) }) : '',
@@ -76,6 +79,12 @@ export function pnlContent(summary: PnlSummary, t: Translate, timeZone: string):
   return { header: lines.join('\n'), items };
 }
 
-export function errorText(error: unknown): string {
-  return escapeHtml(error instanceof Error ? error.message : String(error));
+/** An executor error in the trader's language (its sentences are the engine's templates). */
+export function errorText(error: unknown, language: Language = 'en'): string {
+  return escapeHtml(localizeEngineText(error instanceof Error ? error.message : String(error), language));
+}
+
+/** An executor sentence, translated and escaped for HTML. */
+export function engineHtml(text: string, language: Language): string {
+  return escapeHtml(localizeEngineText(text, language));
 }

@@ -11,6 +11,7 @@ import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
 import { splitArgs } from '../commands/args.ts';
 import type { ExecutionDeps } from './context.ts';
+import { engineHtml } from './format.ts';
 
 export function modeCommand(deps: ExecutionDeps): CommandSpec {
   const { executor } = deps;
@@ -18,7 +19,7 @@ export function modeCommand(deps: ExecutionDeps): CommandSpec {
   const requestLive = async (ctx: BotContext) => {
     if (executor.mode() === 'live') return ctx.reply(ctx.t('exec.mode.alreadyLive'));
     const request = await executor.requestLive();
-    if (!request.ok) return ctx.reply(ctx.t('exec.live.refused', { reason: escapeHtml(request.reason) }), html);
+    if (!request.ok) return ctx.reply(ctx.t('exec.live.refused', { reason: engineHtml(request.reason, ctx.lang) }), html);
     const timeZone = await deps.timeZoneOf(ctx.from?.id);
     await ctx.reply(ctx.t('exec.live.warning', { code: escapeHtml(request.code), time: `${formatDateTime(request.expiresAt, timeZone)} ${escapeHtml(timeZone)}` }), html);
   };
@@ -26,7 +27,7 @@ export function modeCommand(deps: ExecutionDeps): CommandSpec {
   const confirmLive = async (ctx: BotContext, code: string) => {
     const result = await executor.confirmLive(code);
     deps.logger?.warn('live trading confirmation', { userId: ctx.from?.id ?? 'none', ok: result.ok });
-    await ctx.reply(ctx.t(result.ok ? 'exec.live.enabled' : 'exec.live.wrongCode', { text: escapeHtml(result.text) }), html);
+    await ctx.reply(ctx.t(result.ok ? 'exec.live.enabled' : 'exec.live.wrongCode', { text: engineHtml(result.text, ctx.lang) }), html);
   };
 
   return {

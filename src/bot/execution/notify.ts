@@ -10,7 +10,7 @@ import { formatR } from '../format/numbers.ts';
 import { formatDateTime } from '../format/time.ts';
 import { translator } from '../i18n/index.ts';
 import type { Language } from '../services.ts';
-import { signedMoney } from './format.ts';
+import { engineHtml, signedMoney } from './format.ts';
 
 export interface TextNotifier {
   notifyText(chatId: number, html: string): Promise<unknown>;
@@ -23,14 +23,14 @@ export function executorEventText(event: ExecutorEvent, language: Language, time
     case 'trade-closed':
       return t('exec.event.tradeClosed', {
         icon: event.pnl >= 0 ? '🟢' : '🔴', symbol: escapeHtml(event.symbol), setup: escapeHtml(event.setupId),
-        pnl: signedMoney(event.pnl), r: formatR(event.r), reason: escapeHtml(event.reason),
+        pnl: signedMoney(event.pnl), r: formatR(event.r), reason: engineHtml(event.reason, language),
       });
     case 'daily-lock':
-      return t('exec.event.dailyLock', { text: escapeHtml(event.text) });
+      return t('exec.event.dailyLock', { text: engineHtml(event.text, language) });
     case 'kill-switch':
-      return t('exec.event.killSwitch', { text: escapeHtml(event.text) });
+      return t('exec.event.killSwitch', { text: engineHtml(event.text, language) });
     case 'exchange-unavailable':
-      return t('exec.event.exchangeDown', { time: `${formatDateTime(event.at, timeZone)} ${escapeHtml(timeZone)}`, text: escapeHtml(event.message) });
+      return t('exec.event.exchangeDown', { time: `${formatDateTime(event.at, timeZone)} ${escapeHtml(timeZone)}`, text: engineHtml(event.message, language) });
     case 'exchange-recovered':
       return t('exec.event.exchangeUp', { time: `${formatDateTime(event.downSince, timeZone)} ${escapeHtml(timeZone)}` });
     default:

@@ -10,7 +10,7 @@ import { html } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatPrice, formatR } from '../format/numbers.ts';
 import { actor, type ExecutionDeps } from './context.ts';
-import { errorText, positionLabel, positionLines, quoteCurrency, signedMoney } from './format.ts';
+import { engineHtml, errorText, positionLabel, positionLines, quoteCurrency, signedMoney } from './format.ts';
 import { POSITION_REF, findByRef, matchPositions, positionRef, positionSetRef } from './refs.ts';
 
 /** Telegram messages stop at 4096 characters; about 250 per position leaves room for 15. */
@@ -26,9 +26,12 @@ export function positionCommands(deps: ExecutionDeps): CommandSpec[] {
   const askClose = async (ctx: BotContext, ref: string) => {
     const position = findByRef(await executor.positions(), ref);
     if (!position) return ctx.reply(ctx.t('exec.gone'));
-    const text = ctx.t('exec.close.confirm', {
-      position: positionLabel(position, ctx.t), pnl: signedMoney(position.realized + position.unrealized, quoteCurrency(position.symbol)), r: formatR(position.r),
-    });
+    // A resting entry is an order, not a position: cancelling it closes nothing at market.
+    const text = position.status === 'pending'
+      ? ctx.t('exec.cancelOrder.confirm', { position: positionLabel(position, ctx.t), entry: formatPrice(position.entryPrice) })
+      : ctx.t('exec.close.confirm', {
+        position: positionLabel(position, ctx.t), pnl: signedMoney(position.realized + position.unrealized, quoteCurrency(position.symbol)), r: formatR(position.r),
+      });
     await ctx.reply(text, { ...html, reply_markup: confirmKeyboard(ctx, `ex:cy:${ref}`) });
   };
 
@@ -47,7 +50,7 @@ export function positionCommands(deps: ExecutionDeps): CommandSpec[] {
       text = await act();
     } catch (error) {
       deps.logger?.warn('execution action failed', { error: error instanceof Error ? error.message : String(error) });
-      text = ctx.t('exec.failed', { error: errorText(error) });
+      text = ctx.t('exec.failed', { error: errorText(error, ctx.lang) });
     }
     await ctx.editMessageText(text, html);
   };
@@ -64,8 +67,8 @@ export function positionCommands(deps: ExecutionDeps): CommandSpec[] {
       return ctx.editMessageText(ctx.t('exec.gone'));
     }
     await ctx.answerCallbackQuery();
-    if (ctx.match[1] === 'c') return settle(ctx, async () => `✅ ${escapeHtml(await executor.close(position.id, actor(ctx)))}`);
-    return settle(ctx, async () => `🛡 ${escapeHtml(await executor.moveStopToBreakEven(position.id))}`);
+    if (ctx.match[1] === 'c') return settle(ctx, async () => `✅ ${engineHtml(await executor.close(position.id, actor(ctx)), ctx.lang)}`);
+    return settle(ctx, async () => `🛡 ${engineHtml(await executor.moveStopToBreakEven(position.id), ctx.lang)}`);
   });
 
   handlers.callbackQuery(new RegExp(`^ex:ay:(${POSITION_REF})$`), async (ctx) => {
@@ -77,7 +80,7 @@ export function positionCommands(deps: ExecutionDeps): CommandSpec[] {
     await ctx.answerCallbackQuery();
     await settle(ctx, async () => {
       const results = await executor.closeAll(actor(ctx));
-      return [ctx.t('exec.closeAll.done', { count: results.length }), ...results.map((r) => `• ${escapeHtml(r)}`)].join('\n');
+      return [ctx.t('exec.closeAll.done', { count: results.length }), ...results.map((r) => `• ${engineHtml(r, ctx.lang)}`)].join('\n');
     });
   });
 
@@ -93,7 +96,7 @@ export function positionCommands(deps: ExecutionDeps): CommandSpec[] {
         const keyboard = new InlineKeyboard();
         listed.forEach((p, i) => {
           lines.push('', ...positionLines(p, i + 1, ctx.t));
-          keyboard.text(ctx.t('exec.button.close', { n: i + 1 }), `ex:c:${positionRef(p.id)}`);
+          keyboard.text(ctx.t(p.status === 'pending' ? 'exec.button.cancelOrder' : 'exec.button.close', { n: i + 1 }), `ex:c:${positionRef(p.id)}`);
           if (p.status === 'open') keyboard.text(ctx.t('exec.button.breakEven', { n: i + 1 }), `ex:b:${positionRef(p.id)}`);
           keyboard.row();
         });

@@ -10,7 +10,7 @@ import type { Executor, Period } from '../../engine/exec/executor/types.ts';
 import type { Logger } from '../../logger.ts';
 import { escapeHtml } from '../format/html.ts';
 import { isValidTimeZone } from '../format/time.ts';
-import { translate } from '../i18n/index.ts';
+import { localizeEngineText, translate } from '../i18n/index.ts';
 import type { Language } from '../services.ts';
 
 export interface ReportTimes {
@@ -122,7 +122,7 @@ export function scheduleReports(options: {
 export function telegramReportSender(api: Api, recipients: readonly number[], language: Language): (report: PeriodicReport) => Promise<void> {
   return async ({ period, text, equityPng }) => {
     const title = translate(language, 'exec.report.scheduled', { period: translate(language, `exec.period.${period}`) });
-    const body = `${title}\n${escapeHtml(text)}`;
+    const body = `${title}\n${escapeHtml(localizeEngineText(text, language))}`;
     for (const chatId of recipients) {
       if (equityPng && body.length <= 1024) {
         await api.sendPhoto(chatId, new InputFile(equityPng, `equity-${period}.png`), { caption: body, parse_mode: 'HTML' });

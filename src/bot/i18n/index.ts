@@ -1,6 +1,7 @@
 /**
- * The user's language follows Telegram's language_code (ru* → Russian, anything else → English) until they pick one
- * in /settings.
+ * The user's language follows Telegram's language_code (ru* → Russian, en* → English, anything else or nothing → the
+ * configured language, ITA_LANGUAGE) until they pick one in /settings. Texts the engine writes in English are
+ * translated by engine-translator.ts.
  */
 import type { Language } from '../services.ts';
 import { messages as baseMessages } from './messages.ts';
@@ -11,9 +12,14 @@ export type MessageKey = keyof typeof messages;
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
-export function languageFromCode(code: string | undefined): Language {
-  return code?.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+export function languageFromCode(code: string | undefined, fallback: Language = 'en'): Language {
+  const lower = code?.toLowerCase() ?? '';
+  if (lower.startsWith('ru')) return 'ru';
+  if (lower.startsWith('en')) return 'en';
+  return fallback;
 }
+
+export { localizeEngineText, localizeEngineLines } from './engine-translator.ts';
 
 export function translate(language: Language, key: MessageKey, vars: Record<string, string | number> = {}): string {
   const template: string = messages[key][language];

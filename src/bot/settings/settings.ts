@@ -78,6 +78,11 @@ export function installSettings(deps: FeatureDeps): void {
       ctx.session.language = patch.language;
       ctx.lang = patch.language;
       ctx.t = translator(patch.language);
+      // The command menu of this chat follows the choice (Telegram would otherwise keep the client-language menu).
+      if (ctx.chat) {
+        await ctx.api.setMyCommands(registry.menu(patch.language), { scope: { type: 'chat', chat_id: ctx.chat.id } }).catch((error: unknown) =>
+          deps.logger.warn('command menu not updated', { chatId: ctx.chat!.id, error: error instanceof Error ? error.message : String(error) }));
+      }
     }
     return updated;
   };

@@ -7,11 +7,13 @@ import { GrammyError } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { html, type FeatureDeps } from '../feature.ts';
 import type { DecisionKind } from '../services.ts';
-import { escapeHtml, truncate } from '../format/html.ts';
-import { formatDateTime } from '../format/time.ts';
+import { truncate } from '../format/html.ts';
 import { REF_PATTERN } from './refs.ts';
-import { REJECT_REASONS, decidedKeyboard, rejectReasonKeyboard, signalCaption, signalHeadline, type RejectReason } from './signal-message.ts';
-import { formatPrice, formatScore } from '../format/numbers.ts';
+import { REJECT_REASONS, decidedKeyboard, rejectReasonKeyboard, type RejectReason } from './signal-message.ts';
+import { signalDetails } from './signal-details.ts';
+import { verdictView } from './verdict.ts';
+import { replySimilar } from './similar.ts';
+import { localizeEngineText } from '../i18n/index.ts';
 
 const ACTION = new RegExp(`^sg:([ardsn]):(${REF_PATTERN})$`);
 const REASON = new RegExp(`^sg:rr:(${REF_PATTERN}):(${[...REJECT_REASONS, 'skip'].join('|')})$`);
@@ -36,13 +38,21 @@ export function installSignalCallbacks(deps: FeatureDeps): void {
     // answered with "working on it" by transport/callback-answers.ts; the verdict then lands on the message.
     const result = await services.signals.decide(signal.id, decision, ctx.from!.id, reason);
     if (!result.ok) {
-      await ctx.answerCallbackQuery({ text: truncate(result.message, 200), show_alert: result.reason !== 'already-decided' });
-      await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(`⛔ ${result.message}`, 60)));
+      const message = localizeEngineText(result.message, ctx.lang);
+      await ctx.answerCallbackQuery({ text: truncate(message, 200), show_alert: result.reason !== 'already-decided' });
+      await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(`⛔ ${message}`, 40)));
       return;
     }
-    const label = result.decision === 'approve'
-      ? ctx.t('signal.approved', { outcome: result.outcome })
-      : ctx.t('signal.rejected', { reason: reason ? ` · ${ctx.t(`reason.${reason}`)}` : '' });
+    if (result.decision === 'approve') {
+      // The toast and the button hold a few words; the whole verdict (size, risk, reductions, orders) is a message.
+      const verdict = verdictView(signal, result.outcome, ctx.lang);
+      await ctx.answerCallbackQuery({ text: ctx.t('verdict.toast', { label: verdict.label }) });
+      await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, verdict.label));
+      const replyTo = ctx.callbackQuery?.message?.message_id;
+      await ctx.reply(verdict.html, { ...html, reply_markup: verdict.keyboard, ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}) });
+      return;
+    }
+    const label = ctx.t('signal.rejected', { reason: reason ? ` · ${ctx.t(`reason.${reason}`)}` : '' });
     await ctx.answerCallbackQuery({ text: truncate(label, 200) });
     await setKeyboard(ctx, decidedKeyboard(ref, ctx.lang, truncate(label, 60)));
   };
@@ -67,17 +77,10 @@ export function installSignalCallbacks(deps: FeatureDeps): void {
     await ctx.answerCallbackQuery();
     const settings = await deps.settingsOf(ctx);
     if (action === 'd') {
-      const caption = signalCaption({ signal, language: ctx.lang, timeZone: settings.timezone });
-      const context = Object.entries(signal.context).map(([key, value]) => `${escapeHtml(key)}: <code>${escapeHtml(String(value))}</code>`);
-      const detected = formatDateTime(signal.ts, settings.timezone);
-      await ctx.reply([caption, '', ctx.t('signal.context'), `candle ${detected}`, ...context].join('\n'), html);
+      await ctx.reply(signalDetails(signal, ctx.lang, settings.timezone), html);
       return;
     }
-    const similar = await services.signals.similar(signal.id, 5);
-    if (similar.length === 0) return void (await ctx.reply(ctx.t('signal.noSimilar')));
-    const lines = similar.map(({ signal: s, outcome, similarity }) =>
-      `${signalHeadline(s, ctx.lang)} · ${formatDateTime(s.ts, settings.timezone)}\n   ${formatPrice(s.entry)} · ${formatScore(s.score)}/10 · ${escapeHtml(outcome)} · ${Math.round(similarity * 100)}%`);
-    await ctx.reply([ctx.t('signal.similarTitle'), ...lines].join('\n'), html);
+    await replySimilar(ctx, deps, signal, settings.timezone);
   });
 
   handlers.callbackQuery(/^sg:/, (ctx) => ctx.answerCallbackQuery({ text: ctx.t('signal.badButton') }));

@@ -6,7 +6,7 @@ import type { Chart, Plugin } from 'chart.js';
 import { formatPrice, placeBoxes, spreadLabels, type Box } from './format.ts';
 import { arrow, boxHeight, clipTo, horizontalLine, measure, text, textBox, type Area, type Ctx2D, type TextBox } from './draw.ts';
 import type { SignalWindow } from './signal-window.ts';
-import { COLORS, FONT_SIZE, levelColor, zoneColors } from './theme.ts';
+import { COLORS, levelColor, zoneColors } from './theme.ts';
 
 const ZONE_NAMES: Record<string, string> = { fvg: 'FVG', ob: 'OB', breaker: 'Breaker', imbalance: 'Imbalance', range: 'Range' };
 
@@ -26,14 +26,32 @@ export function zoneLabel(kind: string, direction: 'bullish' | 'bearish', label?
   return label ?? `${direction === 'bullish' ? 'Bull' : 'Bear'} ${ZONE_NAMES[kind] ?? kind}`;
 }
 
-function drawSessions(ctx: Ctx2D, view: SignalWindow, s: Scales): void {
+/**
+ * Session boxes are shaded each day, but named once (the most recent box of each session): a name per box repeats
+ * itself and overlapping sessions (London and New York share the afternoon) would print over each other. Names that
+ * would still touch move up a row.
+ */
+function drawSessions(ctx: Ctx2D, view: SignalWindow, s: Scales, placedOut: PlacedLabel[]): void {
+  const size = view.fonts.label;
+  const named = new Map<string, { left: number; right: number }>();
   for (const session of view.sessions) {
     const left = Math.max(s.area.left, s.x(session.x1));
     const right = Math.min(s.area.right, s.x(session.x2));
     if (right <= left) continue;
     ctx.fillStyle = COLORS.session;
     ctx.fillRect(left, s.area.top, right - left, s.area.bottom - s.area.top);
-    text(ctx, session.name, left + 6, s.area.bottom - 6, FONT_SIZE.label, COLORS.sessionText, { bold: true, baseline: 'bottom' });
+    named.set(session.name, { left, right });
+  }
+  const rows: { left: number; right: number }[][] = [];
+  for (const [name, { left }] of [...named].sort((a, b) => a[1].left - b[1].left)) {
+    const width = measure(ctx, name, size, true);
+    const box = { left: left + 6, right: left + 6 + width + 8 };
+    let row = rows.findIndex((taken) => taken.every((o) => box.left >= o.right || box.right <= o.left));
+    if (row < 0) row = rows.push([]) - 1;
+    rows[row].push(box);
+    const bottom = s.area.bottom - 6 - row * (size + 8);
+    text(ctx, name, box.left, bottom, size, COLORS.sessionText, { bold: true, baseline: 'bottom' });
+    placedOut.push({ text: name, left: box.left, top: bottom - size, width: box.right - box.left - 8, height: size, fontSize: size });
   }
 }
 
@@ -97,18 +115,18 @@ function drawSignalArrow(ctx: Ctx2D, view: SignalWindow, s: Scales): void {
   else arrow(ctx, x, s.y(candle.high) - ARROW.gap, 'down', COLORS.arrowShort, ARROW.length, ARROW.headWidth);
 }
 
-interface Label { box: TextBox; x: number; y: number; anchor: 'left' | 'right' }
+interface Label { box: TextBox; x: number; y: number; anchor: 'left' | 'right'; plan?: boolean }
 
 /** Every text label on the plot, in priority order: the trade plan first, then zones, then levels. */
 function collectLabels(view: SignalWindow, s: Scales): Label[] {
   const labels: Label[] = [];
-  const size = FONT_SIZE.label;
+  const size = view.fonts.label;
   const height = boxHeight(size);
   const plan = planLines(view);
   const planY = spreadLabels(plan.map((line) => s.y(line.price)), height + 2, s.area.top, s.area.bottom);
   plan.forEach((line, i) => labels.push({
     box: { text: `${line.name} ${formatPrice(line.price, view.decimals)}`, size, bold: true, color: '#ffffff', background: line.color },
-    x: s.area.right - 2, y: planY[i], anchor: 'right',
+    x: s.area.right - 2, y: planY[i], anchor: 'right', plan: true,
   }));
   for (const { zone, x1, x2 } of view.zones) {
     const left = Math.max(s.area.left, s.x(x1));
@@ -130,7 +148,10 @@ function collectLabels(view: SignalWindow, s: Scales): Label[] {
   return labels;
 }
 
-function drawLabels(ctx: Ctx2D, labels: Label[], obstacles: Box[], s: Scales): void {
+/** A text drawn on the plot, in PNG pixels: tests check that none overlap and that each is tall enough to read. */
+export interface PlacedLabel { text: string; left: number; top: number; width: number; height: number; fontSize: number }
+
+function drawLabels(ctx: Ctx2D, labels: Label[], obstacles: Box[], s: Scales, placedOut: PlacedLabel[]): void {
   const boxes = labels.map((label) => {
     const width = measure(ctx, label.box.text, label.box.size, label.box.bold) + 2 * (label.box.paddingX ?? 6);
     return { left: label.anchor === 'left' ? label.x : label.x - width, width, y: label.y, height: boxHeight(label.box.size) };
@@ -138,10 +159,16 @@ function drawLabels(ctx: Ctx2D, labels: Label[], obstacles: Box[], s: Scales): v
   // Obstacles go first so they keep their place; they are not drawn here.
   const placed = placeBoxes([...obstacles, ...boxes], s.area.top - 1e6, s.area.bottom + 1e6).slice(obstacles.length)
     .map((y, i) => Math.min(s.area.bottom - boxes[i].height / 2, Math.max(s.area.top + boxes[i].height / 2, y)));
-  labels.forEach((label, i) => textBox(ctx, label.box, label.x, placed[i], label.anchor));
+  labels.forEach((label, i) => {
+    // A zone or level label pushed away from its own line would point at the wrong price: better left out.
+    if (!label.plan && Math.abs(placed[i] - label.y) > boxes[i].height * 1.2) return;
+    const { width } = textBox(ctx, label.box, label.x, placed[i], label.anchor);
+    const height = boxHeight(label.box.size);
+    placedOut.push({ text: label.box.text, left: label.anchor === 'left' ? label.x : label.x - width, top: placed[i] - height / 2, width, height, fontSize: label.box.size });
+  });
 }
 
-export function annotationsPlugin(view: SignalWindow): Plugin {
+export function annotationsPlugin(view: SignalWindow, placed: PlacedLabel[] = []): Plugin {
   return {
     id: 'itaSignalAnnotations',
     beforeDatasetsDraw(chart) {
@@ -149,7 +176,8 @@ export function annotationsPlugin(view: SignalWindow): Plugin {
       const s = scalesOf(chart);
       ctx.save();
       clipTo(ctx, s.area);
-      drawSessions(ctx, view, s);
+      placed.length = 0;
+      drawSessions(ctx, view, s, placed);
       drawZoneFills(ctx, view, s);
       ctx.restore();
     },
@@ -161,7 +189,7 @@ export function annotationsPlugin(view: SignalWindow): Plugin {
       drawLevelLines(ctx, view, s);
       drawTradePlan(ctx, view, s);
       const arrowArea = arrowBox(view, s);
-      drawLabels(ctx, collectLabels(view, s), arrowArea ? [arrowArea] : [], s);
+      drawLabels(ctx, collectLabels(view, s), arrowArea ? [arrowArea] : [], s, placed);
       drawSignalArrow(ctx, view, s);
       ctx.restore();
     },

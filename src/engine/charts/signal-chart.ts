@@ -1,12 +1,12 @@
 /** Annotated candlestick PNG for one signal: what the trader sees in Telegram before pressing Approve. */
 import type { Chart, Plugin } from 'chart.js';
 import { formatPrice, formatTickTime, formatTimestamp, timeTicks } from './format.ts';
-import { drawHeader, HEADER, type LegendItem, type Segment } from './header.ts';
+import { drawStackedHeader, stackedHeaderHeight, type LegendItem, type Segment, type StackedHeader } from './header.ts';
 import { renderPng } from './renderer.ts';
-import { annotationsPlugin, zoneLabel } from './signal-annotations.ts';
+import { annotationsPlugin, zoneLabel, type PlacedLabel } from './signal-annotations.ts';
 import { buildSignalWindow, type SignalWindow } from './signal-window.ts';
 import type { SignalChartSpec } from './spec.ts';
-import { COLORS, FONT_SIZE, LINE_PALETTE, zoneColors } from './theme.ts';
+import { COLORS, LINE_PALETTE, zoneColors } from './theme.ts';
 import { validateSignalChartSpec } from './validate.ts';
 import type { Ctx2D } from './draw.ts';
 
@@ -27,6 +27,8 @@ export interface RenderedChart {
   width: number;
   height: number;
   layout: ChartLayout;
+  /** Every text label drawn on the plot (signal charts), where it landed: for readability checks. */
+  labels?: PlacedLabel[];
 }
 
 function axisPixel(axis: AxisLayout, value: number): number {
@@ -58,24 +60,17 @@ export function layoutRecorder(onLayout: (layout: ChartLayout) => void): Plugin 
   };
 }
 
+/**
+ * Side and time only: entry, stop and targets are labelled on the plot, and the R:R the trader acts on is the net one
+ * in the caption (a gross figure here would contradict it).
+ */
 function subtitle(view: SignalWindow): Segment[] {
   const signal = view.signal;
   if (!signal) return [{ text: `Last close ${formatPrice(view.candles[view.candles.length - 1].close, view.decimals)}`, color: COLORS.mutedText }];
-  const price = (value: number) => formatPrice(value, view.decimals);
-  const risk = Math.abs(signal.entry - signal.stop);
-  const segments: Segment[] = [
+  return [
     { text: signal.side === 'long' ? '▲ LONG' : '▼ SHORT', color: signal.side === 'long' ? COLORS.arrowLong : COLORS.arrowShort, bold: true },
-    { text: '   Entry ', color: COLORS.mutedText }, { text: price(signal.entry), color: COLORS.entry, bold: true },
-    { text: '   SL ', color: COLORS.mutedText }, { text: price(signal.stop), color: COLORS.stop, bold: true },
+    { text: `   ${formatTimestamp(view.candles[signal.index].ts)}`, color: COLORS.mutedText },
   ];
-  if (signal.targets.length) {
-    segments.push({ text: '   TP ', color: COLORS.mutedText }, { text: signal.targets.map(price).join(' / '), color: COLORS.target, bold: true });
-    // Reward-to-risk of the furthest target: what the whole plan aims for (the partials are listed beside it).
-    const reward = Math.max(...signal.targets.map((t) => Math.abs(t - signal.entry)));
-    segments.push({ text: `   R:R ${(reward / risk).toFixed(1)}`, color: COLORS.text });
-  }
-  segments.push({ text: `   ${formatTimestamp(view.candles[signal.index].ts)}`, color: COLORS.mutedText });
-  return segments;
 }
 
 function legendItems(view: SignalWindow, lineColors: string[]): LegendItem[] {
@@ -90,15 +85,17 @@ function legendItems(view: SignalWindow, lineColors: string[]): LegendItem[] {
   return items;
 }
 
-function headerPlugin(spec: SignalChartSpec, view: SignalWindow, lineColors: string[]): Plugin {
+function headerOf(spec: SignalChartSpec, view: SignalWindow, lineColors: string[]): StackedHeader {
   const { symbol, timeframe, setup, score } = spec.title;
-  const title = [symbol, timeframe, setup, score === undefined ? undefined : `score ${Number(score.toFixed(1))}`]
-    .filter(Boolean).join(' · ');
+  const title = [symbol, timeframe, score === undefined ? undefined : `score ${Number(score.toFixed(1))}`].filter(Boolean).join(' · ');
+  return { title, setup, subtitle: subtitle(view), legend: legendItems(view, lineColors) };
+}
+
+function headerPlugin(header: StackedHeader, view: SignalWindow): Plugin {
   return {
     id: 'itaSignalHeader',
     afterDraw(chart: Chart) {
-      drawHeader(chart.ctx as unknown as Ctx2D, view.width, chart.chartArea.left, chart.chartArea.top, title,
-        subtitle(view), legendItems(view, lineColors));
+      drawStackedHeader(chart.ctx as unknown as Ctx2D, view.width, header, view.fonts);
     },
   };
 }
@@ -110,14 +107,16 @@ function tickDecimals(ticks: { value: number }[], marketDecimals: number): numbe
   return Math.min(marketDecimals, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
 }
 
-function buildConfig(spec: SignalChartSpec, view: SignalWindow, onLayout: (layout: ChartLayout) => void): unknown {
+function buildConfig(spec: SignalChartSpec, view: SignalWindow, onLayout: (layout: ChartLayout) => void, labels: PlacedLabel[]): unknown {
   const lineColors = view.lines.map((line, i) => line.color ?? LINE_PALETTE[i % LINE_PALETTE.length]);
   const timestamps = view.candles.map((candle) => candle.ts);
-  const ticks = timeTicks(timestamps[0], timestamps[timestamps.length - 1]);
+  // Four time ticks fit a phone-width axis at the phone font size without touching.
+  const ticks = timeTicks(timestamps[0], timestamps[timestamps.length - 1], 4);
+  const header = headerOf(spec, view, lineColors);
   const indexByTs = new Map(timestamps.map((ts, i) => [ts, i]));
   const tickIndexes = ticks.values.map((ts) => indexByTs.get(ts)).filter((i): i is number => i !== undefined);
   const candleColors = { up: COLORS.candleUp, down: COLORS.candleDown, unchanged: COLORS.candleFlat };
-  const tickFont = { size: FONT_SIZE.tick };
+  const tickFont = { size: view.fonts.tick };
   return {
     type: 'candlestick',
     data: {
@@ -147,7 +146,7 @@ function buildConfig(spec: SignalChartSpec, view: SignalWindow, onLayout: (layou
       responsive: false,
       animation: false,
       events: [],
-      layout: { padding: { top: HEADER.height, left: 10, right: 6, bottom: 4 } },
+      layout: { padding: { top: stackedHeaderHeight(header, view.width, view.fonts), left: 10, right: 6, bottom: 4 } },
       plugins: { legend: { display: false }, title: { display: false }, tooltip: { enabled: false } },
       scales: {
         x: {
@@ -171,13 +170,13 @@ function buildConfig(spec: SignalChartSpec, view: SignalWindow, onLayout: (layou
           grid: { color: COLORS.grid },
           border: { color: COLORS.axis },
           ticks: {
-            font: tickFont, color: COLORS.mutedText, maxTicksLimit: 7, includeBounds: false,
+            font: tickFont, color: COLORS.mutedText, maxTicksLimit: 6, includeBounds: false,
             callback: (value: number, _index: number, all: { value: number }[]) => formatPrice(value, tickDecimals(all, view.decimals)),
           },
         },
       },
     },
-    plugins: [annotationsPlugin(view), headerPlugin(spec, view, lineColors), layoutRecorder(onLayout)],
+    plugins: [annotationsPlugin(view, labels), headerPlugin(header, view), layoutRecorder(onLayout)],
   };
 }
 
@@ -189,6 +188,7 @@ export async function renderSignalChart(spec: SignalChartSpec): Promise<Rendered
   validateSignalChartSpec(spec);
   const view = buildSignalWindow(spec);
   let layout: ChartLayout | undefined;
-  const png = await renderPng(view.width, view.height, buildConfig(spec, view, (recorded) => { layout = recorded; }));
-  return { png, width: view.width, height: view.height, layout: layout! };
+  const labels: PlacedLabel[] = [];
+  const png = await renderPng(view.width, view.height, buildConfig(spec, view, (recorded) => { layout = recorded; }, labels));
+  return { png, width: view.width, height: view.height, layout: layout!, labels };
 }

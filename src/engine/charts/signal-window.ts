@@ -5,7 +5,8 @@
 import type { Candle } from '../types.ts';
 import { InputError } from '../errors.ts';
 import { extent, priceDecimals } from './format.ts';
-import { DEFAULT_HEIGHT, DEFAULT_LAST_CANDLES, DEFAULT_WIDTH } from './spec.ts';
+import { SIGNAL_HEIGHT, SIGNAL_LAST_CANDLES, SIGNAL_WIDTH } from './spec.ts';
+import { PHONE_FONT_SIZE, type FontSizes } from './theme.ts';
 import type { ChartLevel, ChartSignal, ChartZone, SignalChartSpec } from './spec.ts';
 
 export interface WindowZone { zone: ChartZone; x1: number; x2: number }
@@ -16,6 +17,7 @@ export interface WindowLine { name: string; color?: string; values: (number | nu
 export interface SignalWindow {
   width: number;
   height: number;
+  fonts: FontSizes;
   decimals: number;
   candles: Candle[];
   lines: WindowLine[];
@@ -31,7 +33,7 @@ export interface SignalWindow {
 }
 
 /** Empty space right of the last candle, as a share of the visible candles: where entry/stop/target labels sit. */
-const RIGHT_ROOM = 0.16;
+const RIGHT_ROOM = 0.28;
 /** Zones and levels further than this share of the candles' range from the candles do not stretch the y axis. */
 const FAR_AWAY = 0.5;
 
@@ -48,7 +50,7 @@ function indexAtOrBefore(timestamps: number[], ts: number): number {
 }
 
 export function buildSignalWindow(spec: SignalChartSpec): SignalWindow {
-  const count = Math.min(spec.candles.length, spec.lastCandles ?? DEFAULT_LAST_CANDLES);
+  const count = Math.min(spec.candles.length, spec.lastCandles ?? SIGNAL_LAST_CANDLES);
   const offset = spec.candles.length - count;
   const candles = spec.candles.slice(offset);
   const timestamps = candles.map((candle) => candle.ts);
@@ -89,8 +91,9 @@ export function buildSignalWindow(spec: SignalChartSpec): SignalWindow {
   const { yMin, yMax } = priceRange(candles, lines, zones, levels, signal);
   const typical = candles[last].close;
   return {
-    width: spec.width ?? DEFAULT_WIDTH,
-    height: spec.height ?? DEFAULT_HEIGHT,
+    width: spec.width ?? SIGNAL_WIDTH,
+    height: spec.height ?? SIGNAL_HEIGHT,
+    fonts: PHONE_FONT_SIZE,
     decimals: spec.pricePrecision ?? priceDecimals(typical),
     candles, lines, zones, levels, sessions, signal,
     xMin: -1,
@@ -116,5 +119,5 @@ function priceRange(candles: Candle[], lines: WindowLine[], zones: WindowZone[],
   if (signal) for (const price of [signal.entry, signal.stop, ...signal.targets]) include(price, true);
   const span = high - low || Math.abs(high) * 0.01 || 1;
   // Extra room below and above keeps the signal arrow and the highest/lowest labels off the plot edges.
-  return { yMin: low - span * 0.1, yMax: high + span * 0.08 };
+  return { yMin: low - span * 0.1, yMax: high + span * 0.1 };
 }

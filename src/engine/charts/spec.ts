@@ -93,3 +93,7 @@ export interface EquityChartSpec {
 export const DEFAULT_WIDTH = 1280;
 export const DEFAULT_HEIGHT = 720;
 export const DEFAULT_LAST_CANDLES = 120;
+/** The signal card: portrait (5:6) so it fills a phone's chat bubble; about 64 candles stay wide enough to read. */
+export const SIGNAL_WIDTH = 800;
+export const SIGNAL_HEIGHT = 960;
+export const SIGNAL_LAST_CANDLES = 64;

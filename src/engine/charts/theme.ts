@@ -7,13 +7,30 @@ export const FONT_FAMILY = 'ITA DejaVu Sans';
 export const FONT_REGULAR_PATH = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 export const FONT_BOLD_PATH = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 
-export const FONT_SIZE = {
+export interface FontSizes { title: number; subtitle: number; label: number; tick: number; legend: number }
+
+export const FONT_SIZE: FontSizes = {
   title: 26,
   subtitle: 19,
   label: 17,
   tick: 16,
   legend: 16,
-} as const;
+};
+
+/**
+ * The signal card is read on a phone: an 800 px wide PNG shown about 390 px wide, so every size here is at least
+ * 23 px, i.e. 11 px or more on the screen (the smallest text a trader can read at arm's length).
+ */
+export const PHONE_FONT_SIZE: FontSizes = {
+  title: 32,
+  subtitle: 25,
+  label: 24,
+  tick: 23,
+  legend: 23,
+};
+
+/** Width at which a chat bubble shows a photo on a typical phone (iPhone 12–15: 390 CSS px). */
+export const PHONE_VIEW_WIDTH = 390;
 
 export const COLORS = {
   background: '#ffffff',

@@ -3,7 +3,8 @@
  * A parameter override edits the YAML document itself and re-parses it, so the new version is exactly what a file
  * with that value would be (same validation, same content hash), and every version is journaled.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { InputError } from '../errors.ts';
 import { parseSetup, type Setup } from '../setups/index.ts';
@@ -26,6 +27,12 @@ export interface SetupRegistry {
   setEnabled(id: string, enabled: boolean): Promise<RegisteredSetup>;
   /** Called after any change (detectors are rebuilt by the live pipeline). */
   onChange(listener: () => void): () => void;
+  /**
+   * A new or edited setup from the chat, as YAML: validated exactly like a file (errors name line and field), then
+   * written to the setups directory (next to `besideSource`, as `<id>.yaml`) so it survives a restart, and journaled
+   * as a new version. Parameter overrides and the on/off switch of that id still apply on top.
+   */
+  define(yaml: string, besideSource: string): Promise<RegisteredSetup>;
 }
 
 export interface RegistryOptions {
@@ -122,6 +129,30 @@ export async function createSetupRegistry(options: RegistryOptions): Promise<Set
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+
+    async define(yaml, besideSource) {
+      const probe = parseSetup(yaml, 'chat.yaml');
+      const file = path.join(path.dirname(besideSource), `${probe.id}.yaml`);
+      const setup = parseSetup(yaml, file);
+      const previous = base.get(setup.id);
+      base.set(setup.id, { setup: { ...setup, source: file }, yaml });
+      let rebuilt: RegisteredSetup;
+      try {
+        rebuilt = build(setup.id);
+      } catch (error) {
+        if (previous) base.set(setup.id, previous);
+        else base.delete(setup.id);
+        throw error;
+      }
+      // Written whole and then renamed: a crash never leaves half a setup file.
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, yaml);
+      renameSync(temporary, file);
+      await recordSetupVersion(db, rebuilt.setup, rebuilt.yaml, now());
+      current.set(setup.id, rebuilt);
+      changed();
+      return rebuilt;
     },
   };
 }

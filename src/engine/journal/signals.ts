@@ -100,3 +100,10 @@ export function fromRow(row: Selectable<SignalTable>): Signal {
     ...(row.costs ? { costs: JSON.parse(row.costs) as Signal['costs'] } : {}),
   };
 }
+
+/** One page of the journal, newest first (as recentSignals), and the total count for paging. */
+export async function signalsPage(db: JournalDb, offset: number, limit: number): Promise<{ signals: Signal[]; total: number }> {
+  const rows = await db.selectFrom('signals').selectAll().orderBy('ts', 'desc').orderBy('rank', 'asc').orderBy('id').limit(limit).offset(offset).execute();
+  const count = await db.selectFrom('signals').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { signals: rows.map(fromRow), total: Number(count.n) };
+}

@@ -10,7 +10,9 @@ import { createSetupsService, type SetupsServiceOptions } from './setups.ts';
 import { createSignalsService } from './signals.ts';
 import { createStatusService, type LiveRuntime } from './status.ts';
 import { createWatchlistService } from './watchlist.ts';
-import type { EngineServices } from './types.ts';
+import type { EngineServices, StoredRange } from './types.ts';
+import { listMarkets } from '../store/candles.ts';
+import type { Timeframe } from '../types.ts';
 
 export type * from './types.ts';
 export type { LiveRuntime } from './status.ts';
@@ -37,10 +39,15 @@ export function createEngineServices(options: EngineServicesOptions): EngineServ
   const now = options.now ?? Date.now;
   const { db, registry } = options;
   return {
+    now,
+    candles: {
+      stored: async (): Promise<StoredRange[]> =>
+        (await listMarkets(db)).map((m) => ({ exchange: m.exchange, symbol: m.symbol, timeframe: m.timeframe as Timeframe, count: Number(m.count), firstTs: Number(m.firstTs), lastTs: Number(m.lastTs) })),
+    },
     status: createStatusService({ db, registry, mode: options.mode ?? 'paper', startedAt: options.startedAt ?? now(), now, runtime: options.runtime, extra: options.extraStatus }),
     watchlist: createWatchlistService({ db, now, validate: options.validateMarket, onChange: options.onWatchlistChange }),
     setups: createSetupsService({ registry, stats: options.stats }),
-    signals: createSignalsService({ db, now, onApprove: options.onApprove, outcomeOf: options.outcomeOf }),
+    signals: createSignalsService({ db, now, onApprove: options.onApprove, outcomeOf: options.outcomeOf, registry }),
     settings: createSettingsService(db, options.settings, now),
   };
 }

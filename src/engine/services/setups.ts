@@ -1,6 +1,7 @@
 /** Setups for the bot: list with per-version statistics, detail with YAML, switch on/off, change a parameter. */
 import type { RegisteredSetup, SetupRegistry } from '../journal/setup-registry.ts';
 import type { EngineServices, SetupStats, SetupSummary } from './types.ts';
+import { draftSetupChange } from './setup-edits.ts';
 
 export interface SetupsServiceOptions {
   registry: SetupRegistry;
@@ -28,5 +29,11 @@ export function createSetupsService(options: SetupsServiceOptions): EngineServic
     },
     setEnabled: async (id, enabled) => summary(await registry.setEnabled(id, enabled)),
     setParam: async (id, name, value) => summary(await registry.setParam(id, name, value)),
+    draft: async (id, change) => draftSetupChange(registry, id, change),
+    async apply(draft) {
+      const source = registry.get(draft.basedOn)?.setup.source;
+      if (!source) throw new Error(`setup ${draft.basedOn} has no file to write next to`);
+      return summary(await registry.define(draft.yaml, source));
+    },
   };
 }

@@ -1,8 +1,12 @@
 /** Signals for the bot: recent, one, decide (exactly once), similar. */
 import type { Signal } from '../types.ts';
 import { decisionsFor, getDecision, recordDecision } from '../journal/decisions.ts';
-import { getSignalRecord, recentSignals, signalsOfSetup, type JournalDb } from '../journal/signals.ts';
+import { getSignalRecord, recentSignals, signalsOfSetup, signalsPage, type JournalDb } from '../journal/signals.ts';
+import { historyItem } from './signal-history.ts';
 import { nearestSignals } from './similar.ts';
+import { backtestOccurrences } from './similar-occurrences.ts';
+import type { SetupRegistry } from '../journal/setup-registry.ts';
+import { formatSignedR } from './format.ts';
 import type { DecisionResult, EngineServices } from './types.ts';
 
 export interface SignalsServiceOptions {
@@ -15,6 +19,8 @@ export interface SignalsServiceOptions {
   onApprove?: (signal: Signal) => Promise<string>;
   /** Outcome of a decided signal in words (R multiple when the executor knows it). */
   outcomeOf?: (signalId: string) => Promise<string | undefined>;
+  /** For Similar: the setup replayed by the backtester over the history before a signal. */
+  registry?: SetupRegistry;
 }
 
 export function createSignalsService(options: SignalsServiceOptions): EngineServices['signals'] {
@@ -22,6 +28,11 @@ export function createSignalsService(options: SignalsServiceOptions): EngineServ
   return {
     recent: (limit) => recentSignals(db, Math.max(0, Math.floor(limit))),
     get: async (id) => (await getSignalRecord(db, id))?.signal,
+    async history(offset, limit) {
+      const page = await signalsPage(db, Math.max(0, Math.floor(offset)), Math.max(0, Math.floor(limit)));
+      const at = now();
+      return { items: await Promise.all(page.signals.map((signal) => historyItem(db, signal, at))), total: page.total };
+    },
 
     async decide(id, decision, by, reason): Promise<DecisionResult> {
       const record = await getSignalRecord(db, id);
@@ -50,13 +61,23 @@ export function createSignalsService(options: SignalsServiceOptions): EngineServ
     async similar(id, limit) {
       const record = await getSignalRecord(db, id);
       if (!record) return [];
-      const nearest = nearestSignals(record.signal, await signalsOfSetup(db, record.signal.setupId), limit);
+      const target = record.signal;
+      // Past occurrences only: the journal's earlier signals and the backtester's replay of the history before it.
+      const journal = (await signalsOfSetup(db, target.setupId)).filter((s) => s.ts < target.ts);
+      const replayed = await backtestOccurrences(db, options.registry, target).catch(() => []);
+      const journalIds = new Set(journal.map((s) => s.id));
+      const fromBacktest = new Map(replayed.filter((o) => !journalIds.has(o.signal.id)).map((o) => [o.signal.id, o]));
+      const nearest = nearestSignals(target, [...journal, ...[...fromBacktest.values()].map((o) => o.signal)], limit);
       const decisions = await decisionsFor(db, nearest.map((n) => n.signal.id));
+      const at = now();
       return Promise.all(
         nearest.map(async ({ signal, similarity }) => {
+          const simulated = fromBacktest.get(signal.id);
+          if (simulated) return { signal, similarity, outcome: formatSignedR(simulated.r), r: simulated.r, source: 'backtest' as const };
+          const item = await historyItem(db, signal, at);
           const known = await options.outcomeOf?.(signal.id);
-          const outcome = known ?? (decisions.get(signal.id) === 'approve' ? 'open' : 'no trade');
-          return { signal, similarity, outcome };
+          const outcome = known ?? (item.r !== undefined ? formatSignedR(item.r) : decisions.get(signal.id) === 'approve' ? 'open' : 'no trade');
+          return { signal, similarity, outcome, r: item.r, source: 'journal' as const };
         }),
       );
     },

@@ -1,5 +1,5 @@
 /**
- * "Similar" signals: same setup (any version), nearest by a simple distance over the context snapshot.
+ * "Similar" signals: same setup (any version) and the same side, nearest by a simple distance over the context snapshot.
  * Numbers are compared relative to their size (so a price of 60,000 and an RSI of 55 weigh alike); text values
  * (structure, session) count as 0 when equal and 1 when not; the side counts like a text value.
  */
@@ -31,7 +31,7 @@ export function similarity(a: Signal, b: Signal): number {
 
 export function nearestSignals(target: Signal, candidates: readonly Signal[], limit: number): { signal: Signal; similarity: number }[] {
   return candidates
-    .filter((c) => c.id !== target.id && c.setupId === target.setupId)
+    .filter((c) => c.id !== target.id && c.setupId === target.setupId && c.side === target.side)
     .map((signal) => ({ signal, similarity: similarity(target, signal) }))
     .sort((x, y) => y.similarity - x.similarity || y.signal.ts - x.signal.ts)
     .slice(0, Math.max(0, limit));

@@ -44,6 +44,9 @@ export interface StatusReport {
   extra: string[];
 }
 
+export type { SetupChange, SetupDraft } from './setup-edits.ts';
+import type { SetupChange, SetupDraft } from './setup-edits.ts';
+
 export interface SetupStats {
   trades: number;
   winRate: number;
@@ -74,11 +77,27 @@ export type DecisionResult =
   | { ok: true; decision: DecisionKind; latencyMs: number; /** What happened next, e.g. "paper order placed" or "recorded". */ outcome: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'already-decided'; message: string };
 
+export type SignalStatus = 'waiting' | 'expired' | 'rejected' | 'approved' | 'not-placed' | 'order' | 'open' | 'cancelled' | 'closed';
+
+export interface SignalHistoryItem {
+  signal: Signal;
+  status: SignalStatus;
+  /** Result in R of a closed trade (net of costs, as the executor books it). */
+  r?: number;
+  decidedAt?: number;
+  /** Reject reason, refusing rule, or close reason. */
+  reason?: string;
+}
+
 export interface SimilarSignal {
   signal: Signal;
   /** Outcome in R when known ("open" / "no trade" otherwise). */
   outcome: string;
   similarity: number;
+  /** Result in R of the trade it led to (journal: the executor's closed trade; backtest: the simulated trade). */
+  r?: number;
+  /** Where the occurrence comes from: the journal (it was pushed) or a backtest replay of the setup before it. */
+  source?: 'journal' | 'backtest';
 }
 
 export interface BacktestRequest {
@@ -106,7 +125,23 @@ export interface BacktestResult {
   tradesCsv: Buffer;
 }
 
+/** What the candle store holds for one market (ts = candle open times, epoch ms). */
+export interface StoredRange extends MarketKey {
+  count: number;
+  firstTs: number;
+  lastTs: number;
+}
+
 export interface EngineServices {
+  /**
+   * The one clock of this run, epoch ms: the wall clock live, the replay's position in a bar replay. Every view that
+   * says "now", "today" or "the last N days" reads it, so a replay never shows its own future.
+   */
+  now(): number;
+  /** Stored candle ranges, for periods relative to the data and for errors that say which data exists. */
+  candles: {
+    stored(): Promise<StoredRange[]>;
+  };
   status(): Promise<StatusReport>;
   watchlist: {
     add(market: MarketKey): Promise<{ added: boolean; message: string }>;
@@ -118,9 +153,15 @@ export interface EngineServices {
     get(id: string): Promise<SetupDetail | undefined>;
     setEnabled(id: string, enabled: boolean): Promise<SetupSummary>;
     setParam(id: string, name: string, value: number): Promise<SetupSummary>;
+    /** A change drafted (validated, with its diff and new version) but not applied; throws InputError when invalid. */
+    draft(id: string, change: SetupChange): Promise<SetupDraft>;
+    /** Applies a confirmed draft: a new version (or a new setup for a clone). */
+    apply(draft: SetupDraft): Promise<SetupSummary>;
   };
   signals: {
     recent(limit: number): Promise<Signal[]>;
+    /** Newest first, `limit` from `offset`, each with what became of it. */
+    history(offset: number, limit: number): Promise<{ items: SignalHistoryItem[]; total: number }>;
     get(id: string): Promise<Signal | undefined>;
     decide(id: string, decision: DecisionKind, by: number, reason?: string): Promise<DecisionResult>;
     similar(id: string, limit: number): Promise<SimilarSignal[]>;

@@ -27,10 +27,14 @@ describe('execution commands', () => {
     expect(text).toContain('Вход 62850.50 · стоп 62100.00 · объём 0.02');
     expect(text).toContain('Цена 63225.50 · PnL +7.50 USDT (+0.50R)');
     expect(text).toContain(`2. 🔴 ШОРТ ETH/USDT 4h · fvg-fill · ID ${eth} · ⏳ вход ожидается`);
-    // A pending entry has nothing to move to break-even: only Close.
+    // A pending entry is an order: shown as one, with Cancel (nothing to move to break-even).
+    expect(text).toMatch(/Ордер на вход [\d.]+ \(ждёт исполнения\)/);
     expect(buttons(reply)).toEqual([
-      ['✖️ Закрыть #1', `ex:c:${btc}`], ['🛡 Стоп → б/у #1', `ex:b:${btc}`], ['✖️ Закрыть #2', `ex:c:${eth}`],
+      ['✖️ Закрыть #1', `ex:c:${btc}`], ['🛡 Стоп → б/у #1', `ex:b:${btc}`], ['✖️ Отменить ордер #2', `ex:c:${eth}`],
     ]);
+    h.emulator.userPressButton(reply.message_id, `ex:c:${eth}`);
+    const question = await h.nextBotMessage(reply.message_id);
+    expect(plain(question)).toMatch(/^Отменить ордер на вход ШОРТ ETH\/USDT 4h .* Он ещё не исполнен/);
   });
 
   it('Close asks Yes / No: No cancels and changes nothing', async () => {
@@ -55,7 +59,8 @@ describe('execution commands', () => {
     expect(buttons(second)).toEqual(buttons(first));
     h.emulator.userPressButton(first.message_id, `ex:cy:${btc}`);
     const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === first.message_id && m.edit_date));
-    expect(plain(done)).toBe('✅ BTC/USDT long closed: +7.50 (+0.50R)');
+    // The executor's English sentence reaches the Russian client in Russian (src/bot/i18n/engine-texts.ts).
+    expect(plain(done)).toBe('✅ BTC/USDT лонг закрыта: +7.50 (+0.50R)');
     expect(h.executor.calls).toEqual([`close ${BTC_ID} ${owner}`]);
     h.emulator.userPressButton(second.message_id, `ex:cy:${btc}`);
     const refused = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === second.message_id && m.edit_date));
@@ -73,7 +78,7 @@ describe('execution commands', () => {
     expect(h.executor.calls).toEqual([]);
     h.emulator.userPressButton(question.message_id, `ex:by:${btc}`);
     const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === question.message_id && m.edit_date));
-    expect(plain(done)).toBe('🛡 BTC/USDT stop moved to break-even 62850.5');
+    expect(plain(done)).toBe('🛡 BTC/USDT: стоп перенесён в безубыток 62850.5');
     expect(h.executor.calls).toEqual([`breakEven ${BTC_ID}`]);
   });
 
@@ -122,13 +127,13 @@ describe('execution commands', () => {
     h = await startExecution();
     const risk = await h.say('/risk');
     expect(plain(risk)).toBe('Риск · режим PAPER\nrisk per trade 1% of equity\ndaily loss 1.2% of 3% used\nkill switch: armed <ok>');
-    expect(plain(await h.say('/pause'))).toContain('⏸ paused: no new entries');
+    expect(plain(await h.say('/pause'))).toContain('⏸ пауза: новых входов нет; открытые позиции сохраняют стопы и сопровождение');
     const question = await h.say('/resume');
     expect(plain(question)).toContain('Если сработал аварийный стоп (kill switch), это его снимет');
     expect(h.executor.calls).toEqual([`pause ${owner}`]);
     h.emulator.userPressButton(question.message_id, 'ex:ry');
     const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === question.message_id && m.edit_date));
-    expect(plain(done)).toBe(`▶️ kill switch lifted by ${owner}; the drawdown window restarts now`);
+    expect(plain(done)).toBe(`▶️ аварийный стоп снят (${owner}); окно просадки начинается заново`);
     expect(h.executor.calls).toEqual([`pause ${owner}`, `resume ${owner}`]);
   });
 

@@ -33,14 +33,14 @@ describe('/mode', () => {
     expect(warning).toContain('НАПИШИТЕ: /mode live КОД');
     expect(h.executor.mode()).toBe('paper');
     const wrong = plain(await h.say('/mode live 111111'));
-    expect(wrong).toContain('⛔ live trading NOT enabled');
+    expect(wrong).toContain('⛔ реальная торговля НЕ включена');
     expect(wrong).toContain('Запросите новый код: /mode live.');
     expect(h.executor.mode()).toBe('paper');
     // The wrong attempt burned the code: the right one no longer works either.
-    expect(plain(await h.say('/mode live 482913'))).toContain('NOT enabled');
+    expect(plain(await h.say('/mode live 482913'))).toContain('НЕ включена');
     await h.say('/mode live');
     const enabled = plain(await h.say('/mode live 482913'));
-    expect(enabled).toContain('🔴 LIVE trading enabled');
+    expect(enabled).toContain('🔴 РЕАЛЬНАЯ торговля включена');
     expect(h.executor.mode()).toBe('live');
     expect(plain(await h.say('/mode'))).toContain('Режим: LIVE');
     expect(plain(await h.say('/mode paper'))).toContain('mode: paper');
@@ -76,7 +76,7 @@ describe('executor events', () => {
     h.executor.emit({ type: 'exchange-recovered', at: Date.UTC(2024, 6, 1, 10, 20), downSince: down.at });
     const messages = await h.emulator.waitFor(() => (h!.botMessages().length >= 5 ? h!.botMessages() : undefined));
     expect(messages.map(plain)).toEqual([
-      '🔴 Сделка закрыта BTC/USDT · ob-retest\nPnL −15.01 (−1.00R) · stop',
+      '🔴 Сделка закрыта BTC/USDT · ob-retest\nPnL −15.01 (−1.00R) · стоп',
       '🔒 Достигнут дневной лимит убытка: новых входов не будет до следующего торгового дня.\ndaily loss 3.1% ≥ 3%',
       '🛑 Сработал аварийный стоп (kill switch): все новые входы заблокированы, пока вы его не снимете.\ndrawdown 8.2% over 7 days exceeds 8%\nПосле разбора: /resume (с подтверждением).',
       '📡 Биржа недоступна с 2024-07-01 10:00 UTC: новых входов не будет, пока она не вернётся.\nbinance: 503 Service Unavailable',

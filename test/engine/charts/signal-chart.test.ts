@@ -25,16 +25,18 @@ function longSpec(overrides: Partial<SignalChartSpec> = {}): SignalChartSpec {
     zones: [{ kind: 'fvg', from: shown[20].ts, to: shown[50].ts, top: high + span * 0.3, bottom: high + span * 0.15, direction: 'bullish' }],
     sessions: [{ name: 'London', from: shown[70].ts, to: shown[80].ts }],
     signal: { ts: signalCandle.ts, side: 'long', entry, stop: entry - span * 0.1, targets: [entry + span * 0.2] },
+    // The geometry checks below use a wide 120-candle window; the phone defaults are checked on their own.
+    width: 1280, height: 720, lastCandles: 120,
     ...overrides,
   };
 }
 
 describe('signal chart PNG', () => {
-  it('is a 1280x720 PNG by default and honours a custom size', async () => {
-    const chart = await renderSignalChart(longSpec());
+  it('is a portrait 800x960 PNG for the phone by default and honours a custom size', async () => {
+    const chart = await renderSignalChart(longSpec({ width: undefined, height: undefined, lastCandles: undefined }));
     expect(chart.png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     const image = await decodePng(chart.png);
-    expect([image.width, image.height]).toEqual([1280, 720]);
+    expect([image.width, image.height]).toEqual([800, 960]);
     const small = await renderSignalChart(longSpec({ width: 800, height: 600 }));
     const smallImage = await decodePng(small.png);
     expect([smallImage.width, smallImage.height]).toEqual([800, 600]);
@@ -120,11 +122,11 @@ describe('signal chart PNG', () => {
   it('renders Cyrillic setup names as real glyphs', async () => {
     const render = async (setup: string) => decodePng((await renderSignalChart(longSpec({ title: { symbol: 'BTC', timeframe: '1h', setup } }))).png);
     const [a, b] = await Promise.all([render('Пробой Лондона'), render('Побор Лондона')]);
-    // Title row (x 14..560, y 12..44): ink is present, and two different words of the same length differ
-    // (missing-glyph boxes would all look alike).
+    // Setup row under the title (x 14..560, y 56..82): ink is present, and two different words of the same length
+    // differ (missing-glyph boxes would all look alike).
     let ink = 0;
     let differing = 0;
-    for (let y = 12; y < 44; y += 2) {
+    for (let y = 56; y < 82; y += 2) {
       for (let x = 14; x < 560; x += 2) {
         const pa = a.pixel(x, y);
         if (pa[0] < 128) ink++;
@@ -135,7 +137,7 @@ describe('signal chart PNG', () => {
     expect(differing).toBeGreaterThan(50);
   });
 
-  it('shows the last 120 candles by default and lastCandles when given', async () => {
+  it('shows the last lastCandles candles (120 here, 64 on the phone default)', async () => {
     expect((await renderSignalChart(longSpec())).layout.x.min).toBe(-1);
     const narrow = await renderSignalChart(longSpec({ lastCandles: 60, zones: [], sessions: [] }));
     // 60 candles plus at least 4 empty slots of room for the price labels.

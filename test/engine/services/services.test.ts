@@ -69,13 +69,15 @@ describe('engine services', () => {
     expect(await services.signals.decide(fresh.id, 'reject', 1, 'no')).toEqual({ ok: true, decision: 'reject', latencyMs: 10, outcome: 'recorded' });
   });
 
-  it('similar: same setup only, nearest context first', async () => {
+  it('similar: earlier signals of the same setup and side only, nearest context first', async () => {
     const { services } = await build(t, clock);
-    const target = makeSignal({ n: 0, context: { close: 100, rsi: 50, structure: 'bullish' } });
+    const target = makeSignal({ n: 5, context: { close: 100, rsi: 50, structure: 'bullish' } });
     const near = makeSignal({ n: 1, context: { close: 101, rsi: 52, structure: 'bullish' } });
     const far = makeSignal({ n: 2, context: { close: 100, rsi: 80, structure: 'bearish' } });
     const otherSetup = makeSignal({ n: 3, setupId: 'sma_cross', id: 'other', context: { close: 100, rsi: 50, structure: 'bullish' } });
-    await saveSignals(t.store.db, [target, near, far, otherSetup], T0);
+    const otherSide = makeSignal({ n: 4, side: 'short', id: 'short-one', context: { close: 100, rsi: 50, structure: 'bullish' } });
+    const later = makeSignal({ n: 6, context: { close: 100, rsi: 50, structure: 'bullish' } });
+    await saveSignals(t.store.db, [target, near, far, otherSetup, otherSide, later], T0);
     const result = await services.signals.similar(target.id, 5);
     expect(result.map((r) => r.signal.id)).toEqual([near.id, far.id]);
     // Hand computation for `near`: terms side 0, close (1/201)^2, rsi (2/102)^2, structure 0 over 4 features.

@@ -22,6 +22,6 @@ describe('signal chart spec', () => {
     expect(spec.sessions!.length).toBeGreaterThan(0);
     const { png, width, height } = await renderSignalChart(spec);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect([width, height]).toEqual([1280, 720]);
+    expect([width, height]).toEqual([800, 960]);
   });
 });
