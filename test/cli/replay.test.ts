@@ -17,8 +17,11 @@ const TABLES = [
   'exec_positions', 'exec_orders', 'exec_fills', 'paper_orders', 'paper_balances', 'paper_prices',
   'executor_verdicts', 'executor_positions', 'executor_equity', 'executor_state',
 ];
-/** BTC/USDT 1h from 2024-07-10 to 2024-09-24: 1,800 candles, 29 signals of ema_cross (11 trades). */
-const ARGS = ['--csv', samplePath('binance_BTCUSDT_1h_2024-07'), '--setup', 'ema_cross', '--auto-approve', '--to', '2024-09-24'];
+/**
+ * BTC/USDT 1h, 2024-07-10 to 2025-07-10 (8,777 candles), ema_cross on a perpetual account with every score taken:
+ * about 130 trades, so most candles of the run have something to journal and a kill can land among them.
+ */
+const ARGS = ['--csv', samplePath('binance_BTCUSDT_1h_2024-07'), '--setup', 'ema_cross', '--auto-approve', '--account', 'perp', '--min-score', '0'];
 
 /** `node bin/ita.js replay` once src/cli.ts registers the command; until then the same command through a test entry. */
 function entry(): string[] {
@@ -30,6 +33,9 @@ interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  /** Milliseconds from the start to the first progress line (undefined without one) and to the exit. */
+  firstProgressMs?: number;
+  totalMs: number;
 }
 
 /**
@@ -42,16 +48,19 @@ function run(db: string, kill?: { afterMs: number; mid: boolean }): Promise<RunR
     const child = spawn(process.execPath, [...entry(), 'replay', ...ARGS, ...extra, '--db', db], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
+    const started = Date.now();
+    let firstProgressMs: number | undefined;
     const arm = () => (timer ??= setTimeout(() => child.kill('SIGKILL'), kill!.afterMs));
     if (kill && !kill.mid) arm();
     child.stderr.on('data', (d) => {
       stderr += d;
+      if (firstProgressMs === undefined && stderr.includes('replay: ')) firstProgressMs = Date.now() - started;
       if (kill?.mid && stderr.includes('replay: ')) arm();
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stderr });
+      resolve({ code, signal, stderr, firstProgressMs, totalMs: Date.now() - started });
     });
   });
 }
@@ -87,6 +96,11 @@ describe('ita replay', () => {
     const whole = await run(clean);
     expect(whole.stderr).toBe('');
     expect(whole.code).toBe(0);
+    // Kill moments scale with what a run really takes on this machine (it varies several-fold with load); a kill
+    // while committing lands within the first 1/25 of the commit phase, so twenty of them do not finish the run.
+    const timing = await run(path.join(dir, 'timing.sqlite'), { afterMs: 1e9, mid: true });
+    const startupMs = timing.firstProgressMs ?? timing.totalMs;
+    const committingMs = Math.max(50, timing.totalMs - startupMs);
 
     const random = seededRandom(20261121);
     const marks = new Set<number>();
@@ -94,7 +108,7 @@ describe('ita replay', () => {
     for (let i = 0; i < 20; i++) {
       // One kill in four lands at a random moment of start-up; the others while candles are being committed.
       const mid = random() >= 0.25;
-      const result = await run(killed, mid ? { afterMs: Math.floor(random() * 150), mid } : { afterMs: Math.floor(random() * 1200), mid });
+      const result = await run(killed, mid ? { afterMs: Math.floor((random() * committingMs) / 25), mid } : { afterMs: Math.floor(random() * startupMs * 1.1), mid });
       if (result.signal === 'SIGKILL') kills++;
       const mark = progress(killed);
       if (mark !== undefined) marks.add(mark);

@@ -34,10 +34,13 @@ describe('labelled examples: parsing', () => {
 });
 
 describe('the detector against 20 labels (6 wrong on purpose)', () => {
-  const candles = loadSampleCandles('binance_BTCUSDT_15m').slice(0, 3000);
+  const candles = loadSampleCandles('binance_BTCUSDT_15m').slice(0, 12_000);
   const setup = loadSetupFile(path.join(ROOT, 'setups/fvg_retrace.yaml'));
   const signals: Signal[] = detectSignals(candles, { market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '15m' }, setups: [setup] });
-  const S = signals.slice(0, 18);
+  // 18 consecutive real signals (2024-07-31 18:30 → 2024-08-07 19:00 with the shipped fvg_retrace) that are spaced
+  // widely enough for the construction below; the signals just before and after are 25 and 86 candles away.
+  const FIRST = 47;
+  const S = signals.slice(FIRST, FIRST + 18);
   const gaps = S.slice(1).map((s, i) => (s.ts - S[i].ts) / BAR);
 
   it('gives precision 14/16 and recall 14/20', () => {
@@ -45,6 +48,8 @@ describe('the detector against 20 labels (6 wrong on purpose)', () => {
     // least 6 candles apart (a label ±2 candles can only ever reach one of them).
     expect(S).toHaveLength(18);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(6);
+    expect((S[0].ts - signals[FIRST - 1].ts) / BAR).toBeGreaterThanOrEqual(10);
+    expect((signals[FIRST + 18].ts - S[17].ts) / BAR).toBeGreaterThanOrEqual(10);
     // Right labels: signals 1…16 except 5 and 9; four of them placed 1-2 candles off (inside the 2-candle tolerance).
     const right = [1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16];
     const offset: Record<number, number> = { 3: 1, 8: -2, 12: 2, 15: -1 };
