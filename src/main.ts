@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, secretsOf, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openLogFiles } from './log-files.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { startMetricsServer } from './ops/metrics-server.ts';
+import { recordExecutorEvents, recordLiveEvent, scrapeState } from './app/metrics-wiring.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
@@ -50,6 +53,8 @@ export interface RunningIta {
   stop(): Promise<void>;
   /** The web chat address in offline mode. */
   webChatUrl?: string;
+  /** The Prometheus endpoint, when metrics.port is set. */
+  metricsUrl?: string;
   /** The local Bot API emulator in offline mode (tests drive the bot through it). */
   emulator?: BotApiEmulator;
 }
@@ -94,6 +99,14 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     });
     stops.push(() => kb.close());
     const llm = createLlmLayer(config.llm, { db: store.db });
+    // Prometheus metrics only when asked for (metrics.port); they read the books, they never steer.
+    const metrics = config.metrics.port === undefined ? undefined : createMetrics();
+    const metricsServer = metrics ? await startMetricsServer(metrics, { port: config.metrics.port!, host: config.metrics.host }) : undefined;
+    if (metricsServer) {
+      stops.push(() => metricsServer.close());
+      scrapeState(metrics!, { db: store.db, usageToday: llm ? () => llm.usageToday() : undefined });
+      logger.info(`metrics: ${metricsServer.url}`);
+    }
     // /backtest runs the setup version the bot trades, under the same account, policy and governor as paper/live.
     const backtest = await createBacktestService({
       db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir, setupFor: (id) => registry.get(id)?.setup,
@@ -215,6 +228,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
           ...engine.signals,
           decide: async (id, kind, by, reason) => {
             const result = await engine.signals.decide(id, kind, by, reason);
+            metrics?.decision(kind);
             decided(id);
             return result;
           },
@@ -261,6 +275,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       });
       events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       events.on(feedExecutor);
+      if (metrics) events.on((event) => recordLiveEvent(metrics, event, clock()));
       runtime = {
         paused: () => pipeline.isPaused(),
         // Stored sample data runs ahead of the replay; say where the replay is, not where the data ends.
@@ -319,6 +334,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       live.events.on(feedExecutor);
+      if (metrics) live.events.on((event) => recordLiveEvent(metrics, event, Date.now()));
       await warmExecutor(await listWatched(store.db));
       runtime = live.runtime;
       watchlistChanged = () => live.watchlistChanged();
@@ -327,7 +343,11 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
 
     if (telegram) logger.info(`offline web chat: ${telegram.webChatUrl} (no TELEGRAM_BOT_TOKEN set; nothing leaves this machine)`);
     logger.info('ITA started', { mode: config.mode, dataDir: config.dataDir, telegram: offline ? 'emulator' : 'telegram' });
-    return { stop: stopAll, webChatUrl: telegram?.webChatUrl, emulator: telegram?.emulator };
+    if (metrics) {
+      const unsubscribe = recordExecutorEvents(metrics, executor);
+      stops.push(async () => unsubscribe());
+    }
+    return { stop: stopAll, webChatUrl: telegram?.webChatUrl, emulator: telegram?.emulator, metricsUrl: metricsServer?.url };
   } catch (error) {
     await stopAll();
     throw error;

@@ -27,7 +27,7 @@ beforeAll(async () => {
   config = loadConfig({
     cwd: ROOT,
     // The replay runs over 2025-07-02 … 07-10 (the end of the sample), so /pnl month covers everything it trades.
-    env: { ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_REPLAY_SPEED: '40', ITA_REPLAY_DAYS: '8', ITA_REPLAY_DECISION_WAIT: '60', ITA_MIN_SCORE: '5' },
+    env: { ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_REPLAY_SPEED: '40', ITA_REPLAY_DAYS: '8', ITA_REPLAY_DECISION_WAIT: '60', ITA_MIN_SCORE: '5', ITA_METRICS_PORT: '0' },
   });
   ita = await startIta(config, silentLogger);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
@@ -148,4 +148,24 @@ describe('ITA offline', () => {
     // At least one closed trade is counted in the month's realized result.
     expect(pnl.text, pnl.text).toMatch(/(trades|сделок) [1-9]/);
   }, 150_000);
+
+  it('serves Prometheus metrics of the running replay: candles, signals, decisions, delivery latency, governor state', async () => {
+    const text = await (await fetch(ita.metricsUrl!)).text();
+    const value = (pattern: RegExp) => {
+      const line = text.split('\n').find((l) => pattern.test(l));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    // The bar replay is running: feeds report and are healthy; the earlier tests pushed, delivered and approved signals.
+    expect(value(/^ita_feed_healthy\{market="binance:BTC\/USDT:/)).toBe(1);
+    expect(value(/^ita_signals_total\{setup="[^"]+",outcome="pushed"\}/)).toBeGreaterThan(0);
+    expect(value(/^ita_decisions_total\{decision="approve"\}/)).toBeGreaterThan(0);
+    const delivered = value(/^ita_signal_delivery_seconds_count /);
+    expect(delivered).toBeGreaterThan(0);
+    expect(value(/^ita_daily_loss_lock /)).toBe(0);
+    expect(value(/^ita_kill_switch_tripped /)).toBe(0);
+    const equity = value(/^ita_equity_quote\{account="paper"\}/);
+    expect(equity).toBeGreaterThan(9_000);
+    expect(equity).toBeLessThan(11_000);
+    expect(value(/^ita_queue_depth\{queue="outbox"\}/)).toBeGreaterThanOrEqual(0);
+  });
 });
