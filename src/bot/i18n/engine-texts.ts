@@ -139,8 +139,8 @@ const state: EngineTextEntry[] = [
   { key: 'eng.risk.paused', en: 'Mode: {mode:mode} — PAUSED.', ru: 'Режим: {mode} — НА ПАУЗЕ.' },
   {
     key: 'eng.risk.equity',
-    en: 'Equity {equity:num}; today {day:num} % (limit −{limit:num} %), realized {realized:num}.',
-    ru: 'Капитал {equity}; сегодня {day} % (лимит −{limit} %), зафиксировано {realized}.',
+    en: 'Equity {equity:num}; day result for the loss limit {day:num} % (open positions and fees included; limit −{limit:num} %), realized {realized:num}.',
+    ru: 'Капитал {equity}; результат дня для лимита убытка {day} % (с открытыми позициями и комиссиями; лимит −{limit} %), зафиксировано {realized}.',
   },
   { key: 'eng.risk.open', en: 'Open risk {pct:num} % of equity (limit {limit:num} %) over {n:num} position(s).', ru: 'Открытый риск {pct} % капитала (лимит {limit} %), позиций: {n}.' },
   {

@@ -16,12 +16,13 @@ describe('refusals a trader can act on', () => {
     h.fakes.services.charts.market = async (m) => {
       throw new InputError(`not enough stored candles for ${m.symbol} ${m.timeframe} on ${m.exchange} (have 0); /watch it first`, { field: 'market' });
     };
+    // The stored-data check answers before any chart is drawn (the same text the backtest dialog gives).
     const ru = plain(await h.say('/chart DOGE/USDT 1h'));
-    expect(ru).toBe('Нет графика для binance DOGE/USDT 1h: сохранённых свечей недостаточно (0). Есть данные: BTC/USDT 1h, BTC/USDT 4h, ETH/USDT 1h. Сначала начните наблюдение: /watch DOGE/USDT 1h');
+    expect(ru).toBe('Нет сохранённых свечей DOGE/USDT 1h на binance. Есть: BTC/USDT 1h (binance), BTC/USDT 4h (binance), ETH/USDT 1h (binance).');
     await h.say('/settings lang en');
     const en = plain(await h.say('/chart DOGE/USDT 1h'));
-    expect(en).toContain('No chart for binance DOGE/USDT 1h');
-    expect(en).toContain('Stored markets: BTC/USDT 1h, BTC/USDT 4h, ETH/USDT 1h');
+    expect(en).toContain('No stored 1h candles of DOGE/USDT on binance.');
+    expect(en).toContain('BTC/USDT 1h (binance), BTC/USDT 4h (binance), ETH/USDT 1h (binance)');
   });
 
   it('/settings quiet 22:00-22:00 says the two times must differ', async () => {

@@ -96,7 +96,7 @@ export function buildQueries(deps: QueryDeps) {
     const f = deps.flags();
     const lines = [
       `Mode: ${f.mode}${f.paused ? ` — PAUSED${f.pausedBy ? ` by ${f.pausedBy}` : ''}` : ''}.`,
-      `Equity ${p.equity.toFixed(2)}; today ${dayPnlPct(p).toFixed(2)} % (limit −${g.dailyLossPct} %), realized ${p.todayRealizedPnl.toFixed(2)}.`,
+      `Equity ${p.equity.toFixed(2)}; day result for the loss limit ${dayPnlPct(p).toFixed(2)} % (open positions and fees included; limit −${g.dailyLossPct} %), realized ${p.todayRealizedPnl.toFixed(2)}.`,
       `Open risk ${((openRisk(p) / p.equity) * 100).toFixed(2)} % of equity (limit ${g.maxOpenRiskPct} %) over ${p.openPositions.length} position(s).`,
       `Risk per trade ${g.risk.basePct} % base, at most ${g.risk.maxPct} %; streak ${p.streaks.wins} win(s) / ${p.streaks.losses} loss(es) in a row.`,
       p.killSwitch.status === 'tripped'
