@@ -2,6 +2,7 @@
  * Scores of out-of-sample probabilities: ROC AUC (Mann–Whitney, ties count half), a percentile bootstrap interval
  * for it, the Brier score and a calibration table. All pure; the bootstrap takes a seed so a report is reproducible.
  */
+import { seededRandom } from '../backtest/random.ts';
 
 /** Probability that a random positive scores above a random negative (ties ½). NaN without both classes. */
 export function rocAuc(scores: readonly number[], labels: readonly (0 | 1)[]): number {
@@ -26,18 +27,6 @@ export function rocAuc(scores: readonly number[], labels: readonly (0 | 1)[]): n
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return NaN;
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-
-/** A small seeded generator (mulberry32): reproducible bootstrap resamples. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface BootstrapInterval {
