@@ -62,6 +62,9 @@ export class ClockSkewError extends ItaError {
 
 export class NotFoundError extends ItaError {}
 
+/** A confirmation was pressed for a state that no longer holds; nothing was done. */
+export class StaleConfirmationError extends ItaError {}
+
 /** Formats an error for a human: message plus the location details, never the stack. */
 export function describeError(error: unknown): string {
   if (error instanceof ItaError) {

@@ -10,6 +10,7 @@ import { actor, type ExecutionDeps } from './context.ts';
 import { engineHtml, errorText, parsePeriod, pnlContent, pnlText } from './format.ts';
 import { Pager } from '../render/pages.ts';
 import { confirmKeyboard } from './positions.ts';
+import { StaleConfirmationError } from '../../engine/errors.ts';
 
 /** Photo captions stop at 1024 characters; a longer report text goes as its own message. */
 const CAPTION_LIMIT = 1024;
@@ -26,13 +27,15 @@ export function controlCommands(deps: ExecutionDeps): CommandSpec[] {
     },
   });
 
-  handlers.callbackQuery('ex:ry', async (ctx) => {
+  // The Yes carries the token of the state the question was shown for; a button without one (or with an old one)
+  // is refused by the executor without resuming anything.
+  handlers.callbackQuery(/^ex:ry(?::([0-9a-f]{8}))?$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     let text: string;
     try {
-      text = ctx.t('exec.resume.done', { text: engineHtml(await executor.resume(actor(ctx)), ctx.lang) });
+      text = ctx.t('exec.resume.done', { text: engineHtml(await executor.resume(actor(ctx), ctx.match[1] ?? 'none'), ctx.lang) });
     } catch (error) {
-      text = ctx.t('exec.failed', { error: errorText(error, ctx.lang) });
+      text = error instanceof StaleConfirmationError ? ctx.t('exec.resume.stale') : ctx.t('exec.failed', { error: errorText(error, ctx.lang) });
     }
     await ctx.editMessageText(text, html);
   });
@@ -66,7 +69,7 @@ export function controlCommands(deps: ExecutionDeps): CommandSpec[] {
       name: 'resume',
       description: { en: 'Resume entries; also lifts the kill switch (asks first)', ru: 'Возобновить входы; снимает и kill switch (с подтверждением)' },
       async handler(ctx) {
-        await ctx.reply(ctx.t('exec.resume.confirm'), { ...html, reply_markup: confirmKeyboard(ctx, 'ex:ry') });
+        await ctx.reply(ctx.t('exec.resume.confirm'), { ...html, reply_markup: confirmKeyboard(ctx, `ex:ry:${executor.controlToken()}`) });
       },
     },
     {

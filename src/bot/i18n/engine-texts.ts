@@ -138,6 +138,11 @@ const state: EngineTextEntry[] = [
   { key: 'eng.risk.pausedBy', en: 'Mode: {mode:mode} — PAUSED by {by}.', ru: 'Режим: {mode} — НА ПАУЗЕ ({by}).' },
   { key: 'eng.risk.paused', en: 'Mode: {mode:mode} — PAUSED.', ru: 'Режим: {mode} — НА ПАУЗЕ.' },
   {
+    key: 'eng.resume.stale',
+    en: 'the state changed since this question was shown (a later pause, or a new kill-switch trip); nothing was resumed: send /resume again',
+    ru: 'состояние изменилось с момента вопроса (новая пауза или новое срабатывание kill switch); ничего не возобновлено: отправьте /resume ещё раз',
+  },
+  {
     key: 'eng.risk.equity',
     en: 'Equity {equity:num}; day result for the loss limit {day:num} % (open positions and fees included; limit −{limit:num} %), realized {realized:num}.',
     ru: 'Капитал {equity}; результат дня для лимита убытка {day} % (с открытыми позициями и комиссиями; лимит −{limit} %), зафиксировано {realized}.',

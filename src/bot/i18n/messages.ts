@@ -264,6 +264,10 @@ export const messages = {
     ru: 'Возобновить торговлю? Новые входы снова будут разрешены.\n<b>Если сработал аварийный стоп (kill switch), это его снимет</b> и начнёт окно просадки заново.',
   },
   'exec.resume.done': { en: '▶️ {text}', ru: '▶️ {text}' },
+  'exec.resume.stale': {
+    en: '⚠️ This question was for an earlier state: something changed since (a later /pause or a new kill-switch trip). Nothing was resumed; send /resume again.',
+    ru: '⚠️ Этот вопрос относился к прежнему состоянию: с тех пор что-то изменилось (новая /pause или новое срабатывание kill switch). Ничего не возобновлено; отправьте /resume ещё раз.',
+  },
   'exec.mode.show': { en: 'Mode: <b>{mode}</b>\nLive trading: /mode live · paper: /mode paper', ru: 'Режим: <b>{mode}</b>\nРеальная торговля: /mode live · бумажная: /mode paper' },
   'exec.mode.usage': { en: 'Usage: /mode, /mode paper or /mode live', ru: 'Формат: /mode, /mode paper или /mode live' },
   'exec.mode.alreadyPaper': { en: 'Already in paper mode: approvals place simulated orders only.', ru: 'Уже бумажный режим: одобрения создают только симулированные ордера.' },

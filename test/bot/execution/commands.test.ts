@@ -131,10 +131,20 @@ describe('execution commands', () => {
     const question = await h.say('/resume');
     expect(plain(question)).toContain('Если сработал аварийный стоп (kill switch), это его снимет');
     expect(h.executor.calls).toEqual([`pause ${owner}`]);
-    h.emulator.userPressButton(question.message_id, 'ex:ry');
+    h.emulator.userPressButton(question.message_id, yesOf(question));
     const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === question.message_id && m.edit_date));
     expect(plain(done)).toBe(`▶️ аварийный стоп снят (${owner}); окно просадки начинается заново`);
     expect(h.executor.calls).toEqual([`pause ${owner}`, `resume ${owner}`]);
+  });
+
+  it('a stale Yes under /resume does nothing after a later /pause, and says so', async () => {
+    h = await startExecution();
+    const question = await h.say('/resume');
+    await h.say('/pause');
+    h.emulator.userPressButton(question.message_id, yesOf(question));
+    const done = await h.emulator.waitFor(() => h!.botMessages().find((m) => m.message_id === question.message_id && m.edit_date));
+    expect(plain(done)).toContain('Ничего не возобновлено; отправьте /resume ещё раз.');
+    expect(h.executor.calls).toEqual([`pause ${owner}`]);
   });
 
   it('/report sends the equity chart as a photo with the report; /journal sends journal.csv', async () => {
@@ -165,3 +175,10 @@ describe('execution commands', () => {
     expect(h.executor.calls).toEqual([]);
   });
 });
+
+/** The callback data of a confirmation's Yes button. */
+function yesOf(message: { reply_markup?: { inline_keyboard?: { text: string; callback_data?: string }[][] } }): string {
+  const yes = message.reply_markup?.inline_keyboard?.flat().find((b) => b.callback_data?.startsWith('ex:ry'));
+  if (!yes?.callback_data) throw new Error('no Yes button on the question');
+  return yes.callback_data;
+}

@@ -4,6 +4,7 @@
  */
 import type { Executor, ExecutorEvent, PnlSummary, PositionView } from '../../../src/engine/exec/executor/types.ts';
 import { solidPng } from '../../helpers/bot-api-client.ts';
+import { StaleConfirmationError } from '../../../src/engine/errors.ts';
 
 export const BTC_ID = 'ob-retest@3f9a2c1d7e:binance:BTC/USDT:1h:1719792000000:long';
 export const ETH_ID = 'fvg-fill@77aa:binance:ETH/USDT:4h:1719800000000:short';
@@ -81,10 +82,15 @@ export function createFakeExecutor(): FakeExecutor {
       fake.calls.push(`pause ${by}`);
       return 'paused: no new entries; open positions keep their stops and their management';
     },
-    async resume(by) {
+    async resume(by, expectedToken) {
+      if (expectedToken !== undefined && expectedToken !== fake.controlToken()) {
+        throw new StaleConfirmationError('the state changed since this question was shown (a later pause, or a new kill-switch trip); nothing was resumed: send /resume again');
+      }
       fake.calls.push(`resume ${by}`);
       return `kill switch lifted by ${by}; the drawdown window restarts now`;
     },
+    /** Changes with every pause, as the real executor's does. */
+    controlToken: () => `${fake.calls.filter((c) => c.startsWith('pause')).length}`.padStart(8, '0'),
     mode: () => mode,
     async requestLive() {
       fake.calls.push('requestLive');

@@ -3,7 +3,8 @@
  * Live needs BOTH the configuration (`mode: live`, a live broker) and a one-time code the bot shows in a
  * confirmation conversation: requestLive() issues it, confirmLive(code) switches. Anything else stays paper.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { StaleConfirmationError } from '../../errors.ts';
 import { resume as resumeKillSwitch } from '../../risk/index.ts';
 import type { ExecutorCore } from './core.ts';
 
@@ -14,7 +15,21 @@ export async function pause(core: ExecutorCore, by: string): Promise<string> {
   return 'paused: no new entries; open positions keep their stops and their management';
 }
 
-export async function resume(core: ExecutorCore, by: string): Promise<string> {
+/**
+ * A short fingerprint of what /resume acts on: the pause, the kill switch and the daily lock. A confirmation button
+ * carries the token of the state it was shown for; if anything changed since (a later /pause, a new trip), the token
+ * differs and the stale confirmation does nothing.
+ */
+export function controlToken(core: ExecutorCore): string {
+  const p = core.portfolio;
+  const state = [core.flags.paused, core.flags.pausedBy ?? '', p.killSwitch.status, p.killSwitch.status === 'tripped' ? p.killSwitch.at : '', p.dailyLock?.at ?? ''].join('|');
+  return createHash('sha256').update(state).digest('hex').slice(0, 8);
+}
+
+export async function resume(core: ExecutorCore, by: string, expectedToken?: string): Promise<string> {
+  if (expectedToken !== undefined && expectedToken !== controlToken(core)) {
+    throw new StaleConfirmationError('the state changed since this question was shown (a later pause, or a new kill-switch trip); nothing was resumed: send /resume again');
+  }
   const wasTripped = core.portfolio.killSwitch.status === 'tripped';
   await core.setPortfolio(resumeKillSwitch(core.portfolio, by, core.now()));
   await core.saveFlags({ ...core.flags, paused: false, pausedBy: undefined });

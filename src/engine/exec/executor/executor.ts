@@ -5,7 +5,7 @@
  */
 import { InputError } from '../../errors.ts';
 import { approveSignal } from './approve.ts';
-import { confirmLive, pause, requestLive, resume } from './controls.ts';
+import { confirmLive, controlToken, pause, requestLive, resume } from './controls.ts';
 import { ExecutorCore, toOpenPosition } from './core.ts';
 import { handleCandle } from './manage.ts';
 import { buildQueries } from './queries.ts';
@@ -59,7 +59,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     pnl: (period) => core.serial(() => queries.pnl(period)),
     risk: () => core.serial(() => queries.risk()),
     pause: (by) => core.serial(() => pause(core, by)),
-    resume: (by) => core.serial(() => resume(core, by)),
+    resume: (by, expectedToken) => core.serial(() => resume(core, by, expectedToken)),
+    controlToken: () => controlToken(core),
     mode: () => core.flags.mode,
     requestLive: () => core.serial(() => requestLive(core)),
     confirmLive: (code) => core.serial(() => confirmLive(core, code)),

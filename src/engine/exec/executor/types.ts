@@ -120,7 +120,10 @@ export interface Executor {
   pnl(period: Period): Promise<PnlSummary>;
   risk(): Promise<string[]>;
   pause(by: string): Promise<string>;
-  resume(by: string): Promise<string>;
+  /** With `expectedToken` (from controlToken() when the question was shown) a changed state refuses: StaleConfirmationError. */
+  resume(by: string, expectedToken?: string): Promise<string>;
+  /** Fingerprint of the pause / kill switch / daily lock state that a /resume confirmation is bound to. */
+  controlToken(): string;
   mode(): ExecutionMode;
   requestLive(): Promise<{ ok: true; code: string; expiresAt: number } | { ok: false; reason: string }>;
   confirmLive(code: string): Promise<{ ok: boolean; text: string }>;

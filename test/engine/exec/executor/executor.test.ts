@@ -3,6 +3,7 @@
  * entry 100, stop 98 → 1R = 2 per unit, size = 80 / 2 = 40 units; default targets 25 % at 1R (102) and 2R (104).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { StaleConfirmationError } from '../../../../src/engine/errors.ts';
 import { candle, HOUR, MARKET, openHarness, signal, T0, warmUp, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -220,6 +221,21 @@ describe('executor: journal and report', () => {
     const report = await h.executor.report('day');
     expect(report.text).toMatch(/realized -80\.00 \(-1\.00R\) over 1 trade/);
     expect(report.equityPng?.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('a /resume confirmation is bound to the state it was shown for: after a later pause it resumes nothing', async () => {
+    h = await openHarness();
+    await warmUp(h);
+    await h.feed(candle(0, 100, 100.5, 99.5, 100));
+    await h.executor.pause('trader');
+    const shown = h.executor.controlToken();
+    // Someone pauses again (another device, or the same trader later) before the old Yes is pressed.
+    await h.executor.pause('phone');
+    await expect(h.executor.resume('trader', shown)).rejects.toBeInstanceOf(StaleConfirmationError);
+    expect(await h.executor.approve(signal(0), 'trader')).toMatchObject({ status: 'refused', rule: 'paused' });
+    // The token of the state as it is now works.
+    await h.executor.resume('trader', h.executor.controlToken());
+    expect((await h.executor.approve(signal(0, { id: 'after' }), 'trader')).status).toBe('accepted');
   });
 });
 
