@@ -2,14 +2,14 @@
  * The offline replay's warm-up uses only candles CLOSED before the replay starts: a 4h candle still open at the
  * start is replayed, never fed to the detector early (which would be look-ahead and a duplicate).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/engine/store/database.ts';
 import { upsertCandles } from '../src/engine/store/candles.ts';
 import { candlesBefore } from '../src/engine/journal/candle-history.ts';
-import { startSampleReplay } from '../src/app/sample-market.ts';
+import { startSampleReplay, writePositionAtomically } from '../src/app/sample-market.ts';
 import type { Candle, MarketKey } from '../src/engine/types.ts';
 import type { ClosedCandle, LivePipeline } from '../src/engine/live/index.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -60,6 +60,21 @@ describe('offline sample replay', () => {
       }
     } finally {
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the replay position file', () => {
+  it('is replaced atomically: a temporary file renamed over the old one, never left behind', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ita-position-'));
+    try {
+      const file = path.join(dir, 'replay-position.json');
+      writePositionAtomically(file, 1);
+      writePositionAtomically(file, 2);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ position: 2 });
+      expect(readdirSync(dir)).toEqual(['replay-position.json']);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,7 @@
  * they were closing now (bar replay), so signals reach the web chat exactly as live ones would. The replay clock is
  * the candle clock: a signal stays valid for its setup's number of bars of replayed time.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
@@ -104,7 +104,7 @@ export async function startSampleReplay(options: SampleReplayOptions): Promise<S
       if (stopped) return;
       await options.pipeline.processCloses(timeline.get(close)!, { now: close });
       clock = close;
-      writeFileSync(options.positionFile, JSON.stringify({ position: close }));
+      writePositionAtomically(options.positionFile, close);
       let pause = interval;
       do {
         await new Promise<void>((resolve) => {
@@ -149,4 +149,14 @@ function readPosition(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A temporary file renamed over the old one: a kill at any moment leaves either the previous position or the new
+ * one, never a truncated file (after which the next start replayed from the beginning and fed past candles on).
+ */
+export function writePositionAtomically(file: string, position: number): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ position }));
+  renameSync(temporary, file);
 }

@@ -16,7 +16,7 @@ interface ReplayOpts {
   setup: string;
   setups: string;
   autoApprove?: boolean;
-  db: string;
+  db?: string;
   json?: boolean;
   equity: string;
   fee: string;
@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--exchange <id>', 'exchange the candles come from', 'binance')
     .option('--tf <timeframe>', "the file's timeframe (inferred from the candles when omitted)")
     .option('--setups <dir>', 'setups directory', 'setups')
-    .option('--db <file>', 'journal database (SQLite); the replay resumes from it when run again', 'data/replay.sqlite')
+    .option('--db <file>', 'journal database (SQLite); the replay resumes from it when run again (default: replay.sqlite in the data directory, ITA_DATA_DIR)')
     .option('--equity <quote>', 'starting equity of the paper account, in the quote currency', '10000')
     .option('--fee <percent>', 'paper fee per fill, percent of notional', '0.1')
     .option('--from <time>', 'trade from this time (ISO date or epoch ms); earlier candles only warm up the detector')
@@ -94,7 +94,7 @@ export function register(program: Command): void {
 
       const trading = await tradingSettings(opts);
       const result = await runReplay({
-        dbFile: opts.db, market: { exchange: opts.exchange, symbol: opts.symbol, timeframe: tf }, candles, setups: [setup],
+        dbFile: opts.db ?? (await defaultReplayDb()), market: { exchange: opts.exchange, symbol: opts.symbol, timeframe: tf }, candles, setups: [setup],
         ...trading, equity0: equity, feeRate: fee / 100, from,
         onProgress: every > 0 ? (done, total) => done % every === 0 && process.stderr.write(`replay: ${done}/${total} candles\n`) : undefined,
       });
@@ -110,7 +110,13 @@ export function register(program: Command): void {
       const accepted = result.verdicts.filter((v) => v.status === 'accepted').length;
       process.stdout.write(
         `\n${result.verdicts.length} verdict(s): ${accepted} accepted, ${result.verdicts.length - accepted} refused or failed; equity ${result.equity.toFixed(2)}` +
-          `${result.resumedAfter ? `; resumed after ${result.resumedAfter} already processed candle(s)` : ''}; journal in ${opts.db}\n`,
+          `${result.resumedAfter ? `; resumed after ${result.resumedAfter} already processed candle(s)` : ''}; journal in ${opts.db ?? (await defaultReplayDb())}\n`,
       );
     });
+}
+
+/** Every runtime file lives under the data directory, the replay's journal included. */
+async function defaultReplayDb(): Promise<string> {
+  const { loadConfig } = await import('../../config.ts');
+  return path.join(loadConfig().dataDir, 'replay.sqlite');
 }
