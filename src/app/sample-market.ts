@@ -14,6 +14,7 @@ import { importCandleCsv } from '../engine/market/csv/import-csv.ts';
 import { timeframeMs } from '../engine/market/timeframes.ts';
 import type { ClosedCandle, LivePipeline } from '../engine/live/index.ts';
 import type { Logger } from '../logger.ts';
+import { maxOf } from '../engine/backtest/metrics.ts';
 
 /** Bundled files that make up the offline market (data/samples, see its manifest). */
 export const SAMPLE_MARKETS: { file: string; market: MarketKey }[] = [
@@ -66,7 +67,7 @@ export async function startSampleReplay(options: SampleReplayOptions): Promise<S
   const markets = (await options.markets()).filter((m) => SAMPLE_MARKETS.some((s) => sameMarket(s.market, m)));
   const series = new Map<MarketKey, Candle[]>();
   for (const market of markets) series.set(market, await getCandles(options.db, market));
-  const end = Math.max(...[...series].map(([m, c]) => (c.length ? c[c.length - 1].ts + timeframeMs(m.timeframe) : 0)));
+  const end = maxOf([...series].map(([m, c]) => (c.length ? c[c.length - 1].ts + timeframeMs(m.timeframe) : 0)));
   const saved = readPosition(options.positionFile);
   const start = saved ?? end - options.days * 86_400_000;
 

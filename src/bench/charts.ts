@@ -7,6 +7,7 @@ import type { EquityPoint, SignalChartSpec } from '../engine/charts/spec.ts';
 import { loadavg } from 'node:os';
 import { medianMs, type BenchLine, type BenchSection } from './timing.ts';
 import { compared } from './compare.ts';
+import { maxOf, minOf } from '../engine/backtest/metrics.ts';
 
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/samples/binance_BTCUSDT_1h_2024-07.csv');
 
@@ -44,8 +45,8 @@ function signalSpec(candles: Candle[]): SignalChartSpec {
       { kind: 'ob', from: ob.ts, to: shown[shown.length - 25].ts, top: ob.high, bottom: ob.low, direction: 'bearish' },
     ],
     levels: [
-      { price: Math.max(...shown.slice(-60, -10).map((c) => c.high)), from: shown[shown.length - 50].ts, label: 'Swing high', kind: 'swing-high' },
-      { price: Math.min(...shown.slice(-60, -10).map((c) => c.low)), from: shown[shown.length - 45].ts, label: 'Sell-side liq.', kind: 'liquidity' },
+      { price: maxOf(shown.slice(-60, -10).map((c) => c.high)), from: shown[shown.length - 50].ts, label: 'Swing high', kind: 'swing-high' },
+      { price: minOf(shown.slice(-60, -10).map((c) => c.low)), from: shown[shown.length - 45].ts, label: 'Sell-side liq.', kind: 'liquidity' },
     ],
     sessions: [
       { name: 'London', from: day - 86_400_000 + 7 * 3_600_000, to: day - 86_400_000 + 16 * 3_600_000 },

@@ -10,6 +10,7 @@
 import type { Signal, Timeframe } from '../../types.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import type { LabelInput } from './parse.ts';
+import { maxOf, minOf } from '../../backtest/metrics.ts';
 
 export const DEFAULT_TOLERANCE_BARS = 2;
 
@@ -46,8 +47,9 @@ export function scoreDetector<L extends LabelInput>(labels: readonly L[], signal
     const { setupId, symbol, timeframe } = group[0];
     const tf = timeframeMs(timeframe);
     const tolerance = toleranceBars * tf;
-    const from = Math.min(...group.map((l) => l.ts)) - tolerance;
-    const to = Math.max(...group.map((l) => l.ts)) + tolerance;
+    const stamps = group.map((l) => l.ts);
+    const from = minOf(stamps) - tolerance;
+    const to = maxOf(stamps) + tolerance;
     const judged = signals.filter((s) => s.setupId === setupId && s.symbol === symbol && s.timeframe === timeframe && s.ts >= from && s.ts <= to);
     const pairs: { l: number; s: number; distance: number }[] = [];
     group.forEach((label, l) => {
