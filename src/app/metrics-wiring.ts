@@ -10,6 +10,7 @@ import { marketKey } from '../engine/live/events.ts';
 import type { Executor } from '../engine/exec/executor/index.ts';
 import { timeframeMs } from '../engine/market/timeframes.ts';
 import { countPending } from '../engine/journal/outbox.ts';
+import { executorDb, readState } from '../engine/exec/executor/store.ts';
 
 export function recordLiveEvent(metrics: ItaMetrics, event: LiveEvent, now: number): void {
   switch (event.type) {
@@ -34,7 +35,8 @@ export function recordLiveEvent(metrics: ItaMetrics, event: LiveEvent, now: numb
 export function recordExecutorEvents(metrics: ItaMetrics, executor: Executor): () => void {
   return executor.on((event) => {
     if (event.type === 'verdict' && !event.result.duplicate) {
-      if (event.result.status === 'accepted') metrics.order('paper', 'entry', 'placed');
+      // The account the approval went to: the executor's mode when the verdict is announced.
+      if (event.result.status === 'accepted') metrics.order(executor.mode(), 'entry', 'placed');
       else metrics.refusal(event.result.rule ?? event.result.status);
     }
     if (event.type === 'trade-closed') metrics.signal(event.setupId, event.r > 0 ? 'win' : event.r < 0 ? 'loss' : 'scratch');
@@ -51,8 +53,8 @@ interface PersistedPortfolio {
 /** Values read when Prometheus scrapes, so they are what the books say now. */
 export function scrapeState(metrics: ItaMetrics, deps: { db: Kysely<any>; usageToday?: () => Promise<{ costUsd: number }> }): void {
   metrics.onScrape(async () => {
-    const row = await deps.db.selectFrom('executor_state').select('value').where('key', '=', 'portfolio').executeTakeFirst().catch(() => undefined);
-    const state = row ? (JSON.parse(row.value as string) as PersistedPortfolio) : undefined;
+    // The executor's own repository: the state it persists on every change.
+    const state = await readState<PersistedPortfolio>(executorDb(deps.db), 'portfolio').catch(() => undefined);
     if (state) {
       const equity = state.equity ?? 0;
       const risk = (state.openPositions ?? []).reduce((sum, p) => sum + Math.abs(p.entry - p.stop) * p.size, 0);
