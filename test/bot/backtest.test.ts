@@ -87,6 +87,42 @@ describe('/backtest', () => {
     expect(h.botMessages().some((m) => m.photo || m.document)).toBe(false);
   });
 
+  it('an optimization offers its parameters; Apply drafts them against the optimized version and confirms first', async () => {
+    h = await startIta();
+    const question = await h.say('/backtest');
+    h.emulator.userPressButton(question.message_id, 'bt:s:0');
+    await withButton(h, 'bt:m:0');
+    h.emulator.userPressButton(question.message_id, 'bt:m:0');
+    await withButton(h, 'bt:t:4h');
+    h.emulator.userPressButton(question.message_id, 'bt:t:4h');
+    await withButton(h, 'bt:p:all');
+    h.emulator.userPressButton(question.message_id, 'bt:p:all');
+    await withButton(h, 'bt:o:opt');
+    h.emulator.userPressButton(question.message_id, 'bt:o:opt');
+    const { m: progress } = await cancelButtonOf(h);
+    await h.emulator.waitFor(() => plain(h!.botMessages().find((m) => m.message_id === progress.message_id)).includes('50%'));
+    h.fakes.backtestGate.release();
+    const offer = await h.emulator.waitFor(() => h!.botMessages().find((m) => (m.reply_markup?.inline_keyboard?.flat() ?? []).some((b) => b.callback_data?.startsWith('bt:ap:'))));
+    expect(h.fakes.backtests[0]).toMatchObject({ setupId: 'ob-retest', optimize: true });
+    expect(plain(offer)).toBe(
+      'Оптимизатор для ob-retest: fast 10 → 15. Вне выборки (последние 30 %, за вычетом издержек): сделок 34, матожидание +0.12R, доходность 4.5%. Применить эти параметры как новую версию?',
+    );
+    const apply = offer.reply_markup!.inline_keyboard!.flat().find((b) => b.callback_data?.startsWith('bt:ap:'))!.callback_data!;
+    h.emulator.userPressButton(offer.message_id, apply);
+    const confirm = await withButton(h, 'su:dok');
+    expect(h.fakes.calls).toContain('draft ob-retest {"kind":"params","values":{"fast":15,"slow":30},"expectedVersion":"v0ptimized"}');
+    expect(plain(confirm)).toContain('Изменить сетап ob-retest? Это будет версия f00dfeed');
+    expect(h.fakes.calls.some((c) => c.startsWith('apply'))).toBe(false);
+    h.emulator.userPressButton(confirm.message_id, 'su:dok');
+    await h.emulator.waitFor(() => h!.fakes.calls.includes('apply ob-retest f00dfeed42'));
+    // The offer is used up: a second press says so and drafts nothing.
+    const drafts = h.fakes.calls.filter((c) => c.startsWith('draft')).length;
+    h.emulator.userPressButton(offer.message_id, apply);
+    const expired = await h.emulator.waitFor(() => h!.botMessages().find((m) => plain(m).startsWith('Этот результат оптимизации больше недоступен')));
+    expect(expired).toBeDefined();
+    expect(h.fakes.calls.filter((c) => c.startsWith('draft'))).toHaveLength(drafts);
+  });
+
   it('rejects bad inline arguments with a clear message', async () => {
     h = await startIta();
     expect(plain(await h.say('/backtest ob-retest BTC/USDT 1h 2024-13-01'))).toBe('«2024-13-01» — не дата; пишите ГГГГ-ММ-ДД, например 2024-07-01.');

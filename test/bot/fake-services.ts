@@ -201,7 +201,10 @@ export function createFakeServices(options: { knowledge?: boolean; backtest?: bo
           }
         }
         if (signal.aborted) throw signal.reason;
-        return { summary: ['Trades: 12', 'Win rate: 58.3%', 'Expectancy: +0.41R'], equityPng: solidPng(5, 5, [10, 10, 10]), tradesCsv: Buffer.from('entry_ts,exit_ts,r\n1,2,1.5\n') };
+        const optimized = request.optimize
+          ? { setupId: request.setupId, version: 'v0ptimized', current: { fast: 10, slow: 30 }, best: { fast: 15, slow: 30 }, outOfSample: { trades: 34, expectancyR: 0.12, returnPct: 4.5 } }
+          : undefined;
+        return { summary: ['Trades: 12', 'Win rate: 58.3%', 'Expectancy: +0.41R'], equityPng: solidPng(5, 5, [10, 10, 10]), tradesCsv: Buffer.from('entry_ts,exit_ts,r\n1,2,1.5\n'), optimized };
       },
     };
   }

@@ -15,7 +15,9 @@ import { escapeHtml, truncate } from '../format/html.ts';
 import { formatDateTime, parseDate } from '../format/time.ts';
 import { timeframeMs } from '../../engine/market/timeframes.ts';
 import { missingDataText, outsideRangeText, rangeText, usableRange } from '../commands/stored-data.ts';
-import { translator } from '../i18n/index.ts';
+import { localizeEngineText, translator } from '../i18n/index.ts';
+import { InputError } from '../../engine/errors.ts';
+import { askToApply } from '../commands/setups.ts';
 import { parseSymbol, parseTimeframe, splitArgs } from '../commands/args.ts';
 import type { BacktestJobs } from './jobs.ts';
 import { launchBacktest } from './run-job.ts';
@@ -23,7 +25,7 @@ import { launchBacktest } from './run-job.ts';
 export const BACKTEST_CONVERSATION = 'backtest';
 const DAY_MS = 86_400_000;
 const PERIODS = ['all', '30', '90', '365'] as const;
-const OPTIONS = { plain: {}, wf: { walkForward: true }, mc: { monteCarlo: 1000 } } as const;
+const OPTIONS = { plain: {}, wf: { walkForward: true }, mc: { monteCarlo: 1000 }, opt: { optimize: true } } as const;
 /** A half-finished dialog is dropped after this long without an answer. */
 const STEP_TIMEOUT_MS = 30 * 60_000;
 
@@ -82,7 +84,8 @@ export function backtestConversation(deps: FeatureDeps, jobs: BacktestJobs) {
     const optionKeyboard = new InlineKeyboard()
       .text(t('backtest.optionPlain'), 'bt:o:plain').row()
       .text(t('backtest.optionWalkForward'), 'bt:o:wf').row()
-      .text(t('backtest.optionMonteCarlo'), 'bt:o:mc');
+      .text(t('backtest.optionMonteCarlo'), 'bt:o:mc').row()
+      .text(t('backtest.optionOptimize'), 'bt:o:opt');
     await ask(`${t('backtest.chooseOptions')}\n${setup.name} · ${pair.symbol} · ${chosenTimeframe}`, optionKeyboard);
     const option = await choose('o');
     if (!option || !(option in OPTIONS)) return;
@@ -164,6 +167,20 @@ export function installBacktest(deps: FeatureDeps, jobs: BacktestJobs): void {
   handlers.callbackQuery(/^bt:x:([a-z0-9]{1,20})$/, async (ctx) => {
     const cancelled = jobs.cancel(ctx.match[1], ctx.chat!.id);
     await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'backtest.cancelling' : 'backtest.notRunning') });
+  });
+  // "Apply these parameters" under an optimizer result: drafted against the version that was optimized, then confirmed.
+  handlers.callbackQuery(/^bt:ap:([a-z0-9]{1,20})$/, async (ctx) => {
+    const offer = jobs.takeOffer(ctx.match[1], ctx.chat!.id);
+    await ctx.answerCallbackQuery();
+    if (!offer) return ctx.reply(ctx.t('backtest.offerExpired'));
+    let draft;
+    try {
+      draft = await services.setups.draft(offer.setupId, { kind: 'params', values: offer.best, expectedVersion: offer.version });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return ctx.reply(ctx.t('setup.editRefused', { error: escapeHtml(localizeEngineText(error.message, ctx.lang)) }), html);
+    }
+    await askToApply(ctx, draft);
   });
   // A button of a dialog that is over (finished, cancelled, timed out, or lost in a restart).
   handlers.callbackQuery(/^bt:/, (ctx) => ctx.answerCallbackQuery({ text: ctx.t('signal.badButton') }));

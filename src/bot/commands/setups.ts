@@ -10,7 +10,7 @@ import { escapeHtml, truncate } from '../format/html.ts';
 import { formatPercent, formatR } from '../format/numbers.ts';
 import { splitArgs } from './args.ts';
 import { InputError } from '../../engine/errors.ts';
-import type { SetupChange } from '../services.ts';
+import type { SetupChange, SetupDraft } from '../services.ts';
 import { localizeEngineText } from '../i18n/index.ts';
 
 /** "/setup ID edit PATH VALUE", "/setup ID clone NEWID", "/setup ID markets A,B" → a change to draft. */
@@ -108,13 +108,7 @@ export function installSetupCommands(deps: FeatureDeps): void {
       if (!(error instanceof InputError)) throw error;
       return ctx.reply(ctx.t('setup.editRefused', { error: escapeHtml(localizeEngineText(error.message, ctx.lang)) }), html);
     }
-    ctx.session.pendingDraft = { draft, at: Date.now() };
-    const keyboard = new InlineKeyboard().text(ctx.t('common.confirm'), 'su:dok').text(ctx.t('common.cancel'), 'su:no');
-    const title = change.kind === 'clone'
-      ? ctx.t('setup.confirmClone', { id: escapeHtml(id), newId: escapeHtml(draft.id), version: `<code>${escapeHtml(draft.version.slice(0, 8))}</code>` })
-      : ctx.t('setup.confirmEdit', { id: escapeHtml(id), version: `<code>${escapeHtml(draft.version.slice(0, 8))}</code>` });
-    const diff = draft.diff.length ? `<pre>${escapeHtml(draft.diff.join('\n'))}</pre>` : ctx.t('setup.noDiff');
-    await ctx.reply(`${title}\n${diff}`, { ...html, reply_markup: keyboard });
+    await askToApply(ctx, draft, change.kind === 'clone');
   };
 
   handlers.callbackQuery('su:dok', async (ctx) => {
@@ -122,7 +116,14 @@ export function installSetupCommands(deps: FeatureDeps): void {
     ctx.session.pendingDraft = undefined;
     await ctx.answerCallbackQuery();
     if (!pending || Date.now() - pending.at > CONFIRM_TTL_MS) return ctx.editMessageText(ctx.t('setup.changeExpired'));
-    const updated = await services.setups.apply(pending.draft);
+    let updated: SetupSummary;
+    try {
+      updated = await services.setups.apply(pending.draft);
+    } catch (error) {
+      // E.g. the setup changed after this draft was shown: applying it would undo that change.
+      if (!(error instanceof InputError)) throw error;
+      return ctx.editMessageText(ctx.t('setup.editRefused', { error: escapeHtml(localizeEngineText(error.message, ctx.lang)) }), html);
+    }
     await ctx.editMessageText(ctx.t('setup.applied', { id: escapeHtml(updated.id), version: `<code>${escapeHtml(updated.version.slice(0, 8))}</code>` }), html);
   });
 
@@ -158,6 +159,18 @@ export function installSetupCommands(deps: FeatureDeps): void {
       id: escapeHtml(updated.id), name: escapeHtml(pending.name), value: pending.value, version: `<code>${escapeHtml(updated.version.slice(0, 8))}</code>`,
     }), html);
   });
+}
+
+/** Shows a drafted change with its diff and new version; Confirm (su:dok) applies it, Cancel (su:no) drops it. */
+export async function askToApply(ctx: BotContext, draft: SetupDraft, clone = false): Promise<void> {
+  ctx.session.pendingDraft = { draft, at: Date.now() };
+  const keyboard = new InlineKeyboard().text(ctx.t('common.confirm'), 'su:dok').text(ctx.t('common.cancel'), 'su:no');
+  const version = `<code>${escapeHtml(draft.version.slice(0, 8))}</code>`;
+  const title = clone
+    ? ctx.t('setup.confirmClone', { id: escapeHtml(draft.basedOn), newId: escapeHtml(draft.id), version })
+    : ctx.t('setup.confirmEdit', { id: escapeHtml(draft.basedOn), version });
+  const diff = draft.diff.length ? `<pre>${escapeHtml(draft.diff.join('\n'))}</pre>` : ctx.t('setup.noDiff');
+  await ctx.reply(`${title}\n${diff}`, { ...html, reply_markup: keyboard });
 }
 
 type Param = { value: number; min?: number; max?: number; step?: number };

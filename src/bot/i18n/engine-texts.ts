@@ -233,6 +233,18 @@ const services: EngineTextEntry[] = [
     en: '"{path}" cannot be edited from the chat; editable: {list} (and their fields, e.g. stop.mult, targets.0.r)',
     ru: '«{path}» из чата не меняется; можно: {list} (и их поля, например stop.mult, targets.0.r)',
   },
+  {
+    key: 'eng.setup.optimizedStale',
+    en: 'setup {id} changed since these parameters were found (it was version {old}, now {now}); run the optimization again',
+    ru: 'сетап {id} изменился после того, как были найдены эти параметры (была версия {old}, теперь {now}); запустите оптимизацию заново',
+  },
+  {
+    key: 'eng.setup.draftStale',
+    en: 'setup {id} changed since this draft (version {old}, now {now}); nothing was changed, make the edit again',
+    ru: 'сетап {id} изменился после этого черновика (версия {old}, теперь {now}); ничего не изменено, внесите правку заново',
+  },
+  { key: 'eng.setup.noParam', en: 'setup {id} has no parameter "{name}" (it has: {list})', ru: 'у сетапа {id} нет параметра «{name}» (есть: {list})' },
+  { key: 'eng.setup.paramNotNumber', en: 'parameter {name} must be a number, got {value}', ru: 'параметр {name} должен быть числом, получено {value}' },
   { key: 'eng.similar.noTrade', en: 'no trade', ru: 'без сделки' },
   { key: 'eng.decide.executorFailed', en: 'approval recorded, but the executor failed: {message}', ru: 'одобрение записано, но исполнитель дал сбой: {message}' },
 ];

@@ -11,11 +11,15 @@ import { parseSetup } from '../setups/index.ts';
 
 export type SetupChange =
   | { kind: 'set'; path: string; value: string }
-  | { kind: 'clone'; newId: string };
+  | { kind: 'clone'; newId: string }
+  /** Several parameter values at once (an optimizer's result), drafted only while the setup is still `expectedVersion`. */
+  | { kind: 'params'; values: Record<string, number>; expectedVersion?: string };
 
 export interface SetupDraft {
   id: string;
   basedOn: string;
+  /** The version of `basedOn` this draft was made from: applying refuses once that setup has changed since. */
+  baseVersion?: string;
   yaml: string;
   version: string;
   /** Changed lines: "- old" / "+ new". */
@@ -36,6 +40,18 @@ export function draftSetupChange(registry: SetupRegistry, id: string, change: Se
     newId = change.newId;
     doc.set('id', newId);
     doc.set('name', `${entry.setup.name} (copy)`);
+  } else if (change.kind === 'params') {
+    if (change.expectedVersion !== undefined && change.expectedVersion !== entry.setup.version) {
+      throw new InputError(
+        `setup ${id} changed since these parameters were found (it was version ${change.expectedVersion.slice(0, 8)}, now ${entry.setup.version.slice(0, 8)}); run the optimization again`,
+        { field: 'version', value: change.expectedVersion },
+      );
+    }
+    for (const [name, value] of Object.entries(change.values)) {
+      if (!entry.setup.params[name]) throw new InputError(`setup ${id} has no parameter "${name}" (it has: ${Object.keys(entry.setup.params).join(', ') || 'none'})`, { field: 'params', value: name });
+      if (!Number.isFinite(value)) throw new InputError(`parameter ${name} must be a number, got ${value}`, { field: `params.${name}`, value });
+      doc.setIn(['params', name, 'value'], value);
+    }
   } else {
     const path = change.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
     if (!EDITABLE.includes(String(path[0]))) {
@@ -55,5 +71,5 @@ export function draftSetupChange(registry: SetupRegistry, id: string, change: Se
     ...original.split('\n').filter((line) => line.trim() && !after.has(line)).map((line) => `- ${line}`),
     ...yaml.split('\n').filter((line) => line.trim() && !before.has(line)).map((line) => `+ ${line}`),
   ].slice(0, 16);
-  return { id: newId, basedOn: id, yaml, version: setup.version, diff };
+  return { id: newId, basedOn: id, baseVersion: entry.setup.version, yaml, version: setup.version, diff };
 }

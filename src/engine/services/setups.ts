@@ -2,6 +2,7 @@
 import type { RegisteredSetup, SetupRegistry } from '../journal/setup-registry.ts';
 import type { EngineServices, SetupStats, SetupSummary } from './types.ts';
 import { draftSetupChange } from './setup-edits.ts';
+import { InputError } from '../errors.ts';
 
 export interface SetupsServiceOptions {
   registry: SetupRegistry;
@@ -31,8 +32,13 @@ export function createSetupsService(options: SetupsServiceOptions): EngineServic
     setParam: async (id, name, value) => summary(await registry.setParam(id, name, value)),
     draft: async (id, change) => draftSetupChange(registry, id, change),
     async apply(draft) {
-      const source = registry.get(draft.basedOn)?.setup.source;
-      if (!source) throw new Error(`setup ${draft.basedOn} has no file to write next to`);
+      const base = registry.get(draft.basedOn)?.setup;
+      if (!base?.source) throw new Error(`setup ${draft.basedOn} has no file to write next to`);
+      const source = base.source;
+      // A draft shown before another edit landed would silently undo that edit.
+      if (draft.baseVersion !== undefined && draft.baseVersion !== base.version) {
+        throw new InputError(`setup ${draft.basedOn} changed since this draft (version ${draft.baseVersion.slice(0, 8)}, now ${base.version.slice(0, 8)}); nothing was changed, make the edit again`, { field: 'version', value: draft.baseVersion });
+      }
       return summary(await registry.define(draft.yaml, source));
     },
   };

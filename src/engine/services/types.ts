@@ -110,6 +110,19 @@ export interface BacktestRequest {
   to?: number;
   walkForward?: boolean;
   monteCarlo?: number;
+  /** Genetic search of the setup's parameter ranges on the first 70 % of the period, the winner re-run on the rest. */
+  optimize?: boolean;
+}
+
+/** What an optimization found, offered to the trader as "apply these parameters" (a new setup version). */
+export interface OptimizedParameters {
+  setupId: string;
+  /** The version that was optimized: applying refuses once the setup has changed since. */
+  version: string;
+  current: Record<string, number>;
+  best: Record<string, number>;
+  /** The winner on the held-out part, net of costs. */
+  outOfSample: { trades: number; expectancyR: number; returnPct: number };
 }
 
 export interface BacktestProgress {
@@ -123,6 +136,8 @@ export interface BacktestResult {
   summary: string[];
   equityPng: Buffer;
   tradesCsv: Buffer;
+  /** Set when the request asked for an optimization and it found parameters. */
+  optimized?: OptimizedParameters;
 }
 
 /** What the candle store holds for one market (ts = candle open times, epoch ms). */

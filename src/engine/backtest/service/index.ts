@@ -24,7 +24,8 @@ import { countRuns, historyKey, insertRun, loadHistories, type BacktestTables } 
 export { backtestMigrations } from './store.ts';
 
 export type { BacktestRequest, BacktestProgress, BacktestResult } from '../../services/types.ts';
-import type { BacktestRequest, BacktestProgress, BacktestResult } from '../../services/types.ts';
+import type { BacktestRequest, BacktestProgress, BacktestResult, OptimizedParameters } from '../../services/types.ts';
+import type { OptimizeResult } from '../optimizer.ts';
 
 export interface BacktestServiceDeps {
   /** Opened with `extraMigrations: { backtest_migration: backtestMigrations }`. */
@@ -41,7 +42,12 @@ export interface BacktestServiceDeps {
   /** Walk-forward windows used by the bot's request (days). */
   walkForward?: { trainDays: number; testDays: number };
   ruinDrawdownPct?: number;
+  /** Worker threads of the bot's optimizer runs (default: one per core). */
+  optimizerWorkers?: number;
 }
+
+/** Share of the period the bot's optimizer searches on; the rest is held out for the winner's re-run. */
+const OPTIMIZE_TRAIN_SPLIT = 0.7;
 
 export interface BacktestService {
   markets(): Promise<MarketKey[]>;
@@ -89,6 +95,8 @@ export async function createBacktestService(deps: BacktestServiceDeps): Promise<
       settings,
       walkForward: request.walkForward ? (deps.walkForward ?? { trainDays: 60, testDays: 30 }) : undefined,
       monteCarlo: request.monteCarlo ? { iterations: request.monteCarlo, ruinDrawdownPct: deps.ruinDrawdownPct ?? 30 } : undefined,
+      // The specification's genetic search (population 50, 20 generations) under the composite objective.
+      optimize: request.optimize && !request.walkForward ? { method: 'genetic', objective: 'composite', trainSplit: OPTIMIZE_TRAIN_SPLIT, workers: deps.optimizerWorkers } : undefined,
       onProgress,
       signal,
     });
@@ -117,7 +125,7 @@ export async function createBacktestService(deps: BacktestServiceDeps): Promise<
     histories = await loadHistories(db);
     await keepReport(deps.dataDir, `${setup.id}@${setup.version}_${key.symbol.replace(/[^A-Za-z0-9]+/g, '')}_${market.key.timeframe}_${createdAt}`, analysis.report, csv, equityPng);
     onProgress({ stage: 'done', done: 1, total: 1 });
-    return { summary: analysis.summary, equityPng, tradesCsv: Buffer.from(csv) };
+    return { summary: analysis.summary, equityPng, tradesCsv: Buffer.from(csv), optimized: optimizedParameters(setup, analysis.optimization?.result) };
   }
 
   function setupFromFile(id: string): Setup {
@@ -144,6 +152,16 @@ export async function createBacktestService(deps: BacktestServiceDeps): Promise<
       histories = await loadHistories(db);
     },
     storedRuns: () => countRuns(db),
+  };
+}
+
+function optimizedParameters(setup: Setup, result: OptimizeResult | undefined): OptimizedParameters | undefined {
+  if (!result) return undefined;
+  const current = Object.fromEntries(Object.entries(setup.params).map(([name, p]) => [name, p.value]));
+  const stats = result.outOfSample.stats as { trades: number; avgR: number; returnPct: number };
+  return {
+    setupId: setup.id, version: setup.version, current, best: { ...result.best.params },
+    outOfSample: { trades: stats.trades, expectancyR: stats.avgR, returnPct: stats.returnPct },
   };
 }
 
