@@ -43,6 +43,8 @@ import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrat
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
 import { getLatestCandles } from './engine/store/candles.ts';
+import { HealthGates } from './engine/live/health-gates.ts';
+import { healthStatusLines, wireHealthGates } from './app/health-wiring.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
@@ -134,9 +136,12 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       now: () => clock(),
       logger,
     });
+    // Stale feed, unfillable gap, clock skew: new entries pause on the markets concerned until the gate clears.
+    const gates = new HealthGates({ now: () => clock() });
     const executor: Executor = await createExecutor({
       db: store.db,
       broker,
+      entryGate: (market) => gates.blocked(market),
       governance,
       clock: () => clock(),
       logger,
@@ -209,6 +214,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         const usage = llm ? await llm.usageToday() : undefined;
         return [
           sampleMarket ? 'market: bundled sample candles replayed (no exchange)' : `exchange: ${config.exchange.id}${config.exchange.sandbox ? ' (testnet)' : ''}`,
+          ...healthStatusLines(gates),
           usage ? `LLM today: ${usage.calls} calls, $${usage.costUsd.toFixed(4)} of $${config.llm.dailyBudgetUsd}` : 'LLM: not configured (answers quote your documents)',
         ];
       },
@@ -276,6 +282,9 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       events.on(feedExecutor);
       if (metrics) events.on((event) => recordLiveEvent(metrics, event, clock()));
+      // No exchange clock to check offline; the replay's own feed can still go stale or gapped.
+      const unwireGates = wireHealthGates({ gates, events, notifier: bot!, recipients: allowedUserIds, language: ownerLanguage, logger, metrics });
+      stops.push(async () => unwireGates());
       runtime = {
         paused: () => pipeline.isPaused(),
         // Stored sample data runs ahead of the replay; say where the replay is, not where the data ends.
@@ -335,6 +344,11 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       live.events.on(feedExecutor);
       if (metrics) live.events.on((event) => recordLiveEvent(metrics, event, Date.now()));
+      const unwireGates = wireHealthGates({
+        gates, events: live.events, notifier: bot!, recipients: allowedUserIds, language: ownerLanguage, logger, metrics,
+        clock: { exchange: config.exchange.id, measure: () => source.measureClockOffset() },
+      });
+      stops.push(async () => unwireGates());
       await warmExecutor(await listWatched(store.db));
       runtime = live.runtime;
       watchlistChanged = () => live.watchlistChanged();

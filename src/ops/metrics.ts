@@ -33,6 +33,7 @@ export function createMetrics(options: MetricsOptions = {}) {
   const equity = new Gauge({ ...r, name: 'ita_equity_quote', help: 'Mark-to-market equity of the account in the quote currency', labelNames: ['account'] });
   const llmSpend = new Gauge({ ...r, name: 'ita_llm_spend_usd_today', help: 'LLM spend today (UTC) in USD' });
   const queueDepth = new Gauge({ ...r, name: 'ita_queue_depth', help: 'Jobs or messages waiting', labelNames: ['queue'] });
+  const healthGate = new Gauge({ ...r, name: 'ita_health_gate_open', help: '1 while a health gate (stale feed, gap, clock skew) pauses new entries', labelNames: ['gate', 'scope'] });
   const regimeLabels = new Map<string, string>();
   const scrapeHooks: (() => Promise<void> | void)[] = [];
     return {
@@ -57,6 +58,7 @@ export function createMetrics(options: MetricsOptions = {}) {
       killSwitch.set(state.killSwitch ? 1 : 0);
       openRisk.set(state.openRiskRatio);
     },
+    healthGate: (gate: string, scope: string, open: boolean) => healthGate.set({ gate, scope }, open ? 1 : 0),
     equity: (account: string, value: number) => equity.set({ account }, value),
     llmSpend: (usd: number) => llmSpend.set(usd),
     queue: (queue: string, depth: number) => queueDepth.set({ queue }, depth),

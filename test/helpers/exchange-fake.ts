@@ -68,6 +68,8 @@ export interface ExchangeFake {
   market(symbolId: string): FakeMarket | undefined;
   /** Candles of a series as the fake would serve them now (closed ones + the forming one). */
   visible(symbolId: string, tf: Timeframe): Candle[];
+  /** A hole in the exchange's own data: these candle open times are never served (Binance then returns no rows). */
+  hideCandles(symbolId: string, tf: Timeframe, openTimes: readonly number[]): void;
   resetLog(): void;
   close(): Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function startExchangeFake(options: ExchangeFakeOptions = {}): Prom
   const faults = new FaultQueue();
   const requests: LoggedRequest[] = [];
   const unrouted: LoggedRequest[] = [];
+  const holes = new Map<string, Set<number>>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -153,7 +156,15 @@ export async function startExchangeFake(options: ExchangeFakeOptions = {}): Prom
       routes.set(`${method.toUpperCase()} ${path}`, handler);
     },
     market: (symbolId) => markets.find((m) => m.id === symbolId),
-    visible: (symbolId, tf) => visibleCandles(seriesCandles(series, symbolId, tf) ?? [], tf, clock),
+    visible: (symbolId, tf) => {
+      const all = visibleCandles(seriesCandles(series, symbolId, tf) ?? [], tf, clock);
+      const hidden = holes.get(`${symbolId} ${tf}`);
+      return hidden ? all.filter((c) => !hidden.has(c.ts)) : all;
+    },
+    hideCandles: (symbolId, tf, openTimes) => {
+      const key = `${symbolId} ${tf}`;
+      holes.set(key, new Set([...(holes.get(key) ?? []), ...openTimes]));
+    },
     resetLog: () => {
       requests.length = 0;
       unrouted.length = 0;

@@ -245,6 +245,23 @@ const services: EngineTextEntry[] = [
   },
   { key: 'eng.setup.noParam', en: 'setup {id} has no parameter "{name}" (it has: {list})', ru: 'у сетапа {id} нет параметра «{name}» (есть: {list})' },
   { key: 'eng.setup.paramNotNumber', en: 'parameter {name} must be a number, got {value}', ru: 'параметр {name} должен быть числом, получено {value}' },
+  { key: 'eng.gate.statusAll', en: 'new entries paused on every {exchange} market: {reason*}', ru: 'новые входы на паузе на всех рынках {exchange}: {reason}' },
+  { key: 'eng.gate.status', en: 'new entries paused on {where}: {reason*}', ru: 'новые входы на паузе на {where}: {reason}' },
+  { key: 'eng.gate.any', en: 'health gate: {reasons*}', ru: 'проверка здоровья: {reasons}' },
+  { key: 'eng.gate.gated', en: '{gate*}; new entries on {symbol} {tf} resume when it clears', ru: '{gate}; новые входы на {symbol} {tf} возобновятся, когда это пройдёт' },
+  { key: 'eng.gate.staleNone', en: 'feed stale: expected the candle of {expected}, no candle yet', ru: 'данные устарели: ожидалась свеча {expected}, свечей ещё нет' },
+  { key: 'eng.gate.stale', en: 'feed stale: expected the candle of {expected}, the last closed candle opened {last}', ru: 'данные устарели: ожидалась свеча {expected}, последняя закрытая открылась {last}' },
+  { key: 'eng.gate.gap', en: 'gap: {n:num} of {m:num} missing candles could not be fetched', ru: 'пропуск: {n} из {m} недостающих свечей не удалось загрузить' },
+  {
+    key: 'eng.gate.clockAhead',
+    en: "this host's clock is {ms:num} ms ahead of {exchange} (limit {limit:num} ms): sync the clock (e.g. enable NTP)",
+    ru: 'часы этого компьютера спешат относительно {exchange} на {ms} мс (предел {limit} мс): синхронизируйте часы (например, включите NTP)',
+  },
+  {
+    key: 'eng.gate.clockBehind',
+    en: "this host's clock is {ms:num} ms behind {exchange} (limit {limit:num} ms): sync the clock (e.g. enable NTP)",
+    ru: 'часы этого компьютера отстают от {exchange} на {ms} мс (предел {limit} мс): синхронизируйте часы (например, включите NTP)',
+  },
   { key: 'eng.similar.noTrade', en: 'no trade', ru: 'без сделки' },
   { key: 'eng.decide.executorFailed', en: 'approval recorded, but the executor failed: {message}', ru: 'одобрение записано, но исполнитель дал сбой: {message}' },
 ];

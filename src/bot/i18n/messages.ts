@@ -301,6 +301,9 @@ export const messages = {
     en: '🛑 <b>Kill switch tripped</b>: all new entries are blocked until you lift it.\n{text}\nAfter review: /resume (asks for confirmation).',
     ru: '🛑 <b>Сработал аварийный стоп (kill switch)</b>: все новые входы заблокированы, пока вы его не снимете.\n{text}\nПосле разбора: /resume (с подтверждением).',
   },
+  'health.opened': { en: '⛔ <b>New entries paused</b> on {where}: {reason}. Open positions keep their stops; I will say when it clears.', ru: '⛔ <b>Новые входы приостановлены</b> на {where}: {reason}. Открытые позиции сохраняют стопы; сообщу, когда это пройдёт.' },
+  'health.cleared': { en: '✅ <b>Entries resumed</b> on {where}: the health gate cleared.', ru: '✅ <b>Входы возобновлены</b> на {where}: проверка здоровья пройдена.' },
+  'health.allMarkets': { en: 'every {exchange} market', ru: 'всех рынках {exchange}' },
   'exec.event.exchangeDown': { en: '📡 <b>Exchange unavailable</b> since {time}: no new entries until it is back.\n{text}', ru: '📡 <b>Биржа недоступна</b> с {time}: новых входов не будет, пока она не вернётся.\n{text}' },
   'exec.event.exchangeUp': { en: '✅ <b>Exchange reachable again</b> (was down since {time}).', ru: '✅ <b>Биржа снова доступна</b> (была недоступна с {time}).' },
 } as const;

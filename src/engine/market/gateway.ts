@@ -107,6 +107,11 @@ export interface ExchangeGateway {
   fetchOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder | undefined>;
   /** Cancels by clientOrderId; an order that already filled or was cancelled comes back as it is. */
   cancelOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder>;
+  /**
+   * This host's clock minus the exchange's, in ms (positive: ahead), measured now from the exchange's time endpoint;
+   * signed requests then use the new offset too.
+   */
+  measureClockOffset(): Promise<number>;
   /** Open orders of one symbol, or of the whole account. */
   fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>;
   /** Non-zero balances by asset. */
@@ -285,6 +290,11 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
           throw error;
         }
       });
+    },
+
+    measureClockOffset() {
+      // ccxt's loadTimeDifference: (local time after the answer) − serverTime, kept for signing later requests.
+      return call('fetchTime', undefined, undefined, async () => Number(await (exchange as unknown as { loadTimeDifference(): Promise<number> }).loadTimeDifference()));
     },
 
     async fetchOpenOrders(symbol) {

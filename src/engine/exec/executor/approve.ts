@@ -34,6 +34,8 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   }
   const f = core.flags;
   if (f.paused) return refuse('paused', `trading is paused${f.pausedBy ? ` by ${f.pausedBy}` : ''}; /resume to continue`);
+  const gated = core.options.entryGate?.(signal);
+  if (gated) return refuse('health-gate', `${gated}; new entries on ${signal.symbol} ${signal.timeframe} resume when it clears`);
   if (f.exchangeDown) {
     return refuse('exchange-unavailable', `the exchange is unreachable since ${new Date(f.exchangeDown.since).toISOString()} (${f.exchangeDown.message}); no new entries until it recovers`);
   }

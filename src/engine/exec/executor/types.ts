@@ -27,6 +27,8 @@ export interface ExecutorOptions {
   quote?: (symbol: string) => Quote | undefined;
   /** Position management plan when a signal does not carry its own (defaults: the backtester's). */
   management?: Partial<ManagementPlan>;
+  /** Why new entries on a market are paused right now (health gates: stale feed, gap, clock skew), else undefined. */
+  entryGate?: (market: { exchange?: string; symbol: string; timeframe: string }) => string | undefined;
   /** One-time live confirmation codes; injected by tests. */
   randomCode?: () => string;
 }
