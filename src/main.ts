@@ -45,6 +45,7 @@ import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Exec
 import { getLatestCandles } from './engine/store/candles.ts';
 import { HealthGates } from './engine/live/health-gates.ts';
 import { healthStatusLines, wireHealthGates } from './app/health-wiring.ts';
+import { reportSinks } from './app/report-sinks.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
@@ -255,7 +256,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     stops.push(async () => stopEvents());
     const reports = scheduleReports({
       executor,
-      send: telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage),
+      // With Notion configured, each scheduled report also syncs the backtests and the journal there.
+      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage), { sqlite: store.sqlite, notion: config.notion, logger }),
       times: config.reports,
       timezone: config.timezone,
       logger,

@@ -95,6 +95,43 @@ describe('Notion export', () => {
   });
 });
 
+describe('scheduled reports to Notion', () => {
+  it('each scheduled report goes to the chat and syncs the journal to Notion; a Notion failure never costs the chat report', async () => {
+    const { scheduleReports } = await import('../../src/bot/execution/index.ts');
+    const { createFakeExecutor } = await import('../bot/execution/fake-executor.ts');
+    const { reportSinks } = await import('../../src/app/report-sinks.ts');
+    const { silentLogger } = await import('../../src/logger.ts');
+    const fake = await startNotionFake(TOKEN);
+    const store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
+    try {
+      await seed(store);
+      const journal = fake.addDatabase('ITA journal', { Name: 'title' });
+      const chat: string[] = [];
+      const send = reportSinks(async (r) => void chat.push(r.period), { sqlite: store.sqlite, notion: { token: TOKEN, journalDatabase: journal, apiUrl: fake.url }, logger: silentLogger });
+      const schedule = scheduleReports({ executor: createFakeExecutor(), send, timezone: 'UTC' });
+      try {
+        await schedule.runNow('day');
+        await schedule.runNow('week');
+      } finally {
+        schedule();
+      }
+      expect(chat).toEqual(['day', 'week']);
+      expect(fake.pages(journal)).toHaveLength(2); // two closed trades, synced twice, never duplicated
+
+      // A token Notion refuses: the chat report still goes out, and the sink does not throw.
+      const broken = reportSinks(async (r) => void chat.push(r.period), { sqlite: store.sqlite, notion: { token: 'ntn_wrong', journalDatabase: journal, apiUrl: fake.url }, logger: silentLogger });
+      await broken({ period: 'month', text: 'x' });
+      expect(chat).toEqual(['day', 'week', 'month']);
+      // Without Notion configured the chat sender is used as is.
+      const plain = async () => undefined;
+      expect(reportSinks(plain, { sqlite: store.sqlite, notion: {}, logger: silentLogger })).toBe(plain);
+    } finally {
+      await store.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('ita notion export', () => {
   it('exports the journal of a database file, twice without duplicates', async () => {
     const { execFile } = await import('node:child_process');

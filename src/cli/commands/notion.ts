@@ -26,30 +26,17 @@ export function register(program: Command): void {
     .action(async (opts: NotionOpts) => {
       const { loadConfig } = await import('../../config.ts');
       const { openDatabase } = await import('../../engine/store/database.ts');
-      const { createNotionExporter } = await import('../../integrations/notion/export.ts');
-      const { backtestRows, tradeRows } = await import('../../integrations/notion/rows.ts');
+      const { planNotionSync, syncToNotion } = await import('../../integrations/notion/sync.ts');
       const config = loadConfig();
-      const { token, backtestsDatabase, journalDatabase, apiUrl } = config.notion;
-      if (!token) throw new ConfigError('NOTION_TOKEN is not set: create an internal integration in Notion and export its token', { field: 'notion.token' });
       if (opts.only !== undefined && opts.only !== 'backtests' && opts.only !== 'journal') {
         throw new ConfigError(`--only must be "backtests" or "journal", got "${opts.only}"`, { field: 'only', value: opts.only });
       }
-      const wantBacktests = opts.only !== 'journal';
-      const wantJournal = opts.only !== 'backtests';
-      if ((wantBacktests && !backtestsDatabase && opts.only === 'backtests') || (wantJournal && !journalDatabase && opts.only === 'journal') || (!backtestsDatabase && !journalDatabase)) {
-        throw new ConfigError('no Notion database named: set ITA_NOTION_BACKTESTS_DB and/or ITA_NOTION_JOURNAL_DB', { field: 'notion' });
-      }
+      const plan = planNotionSync(config.notion, opts.only as 'backtests' | 'journal' | undefined);
       const store = await openDatabase(opts.db ?? config.dbFile);
       try {
-        const exporter = createNotionExporter({ token, baseUrl: apiUrl });
-        if (wantBacktests && backtestsDatabase) {
-          const r = await exporter.exportBacktests(backtestsDatabase, backtestRows(store.sqlite));
-          process.stdout.write(`backtests: ${r.created} created, ${r.updated} updated\n`);
-        }
-        if (wantJournal && journalDatabase) {
-          const r = await exporter.exportTrades(journalDatabase, tradeRows(store.sqlite));
-          process.stdout.write(`journal: ${r.created} created, ${r.updated} updated\n`);
-        }
+        const r = await syncToNotion(store.sqlite, plan);
+        if (r.backtests) process.stdout.write(`backtests: ${r.backtests.created} created, ${r.backtests.updated} updated\n`);
+        if (r.journal) process.stdout.write(`journal: ${r.journal.created} created, ${r.journal.updated} updated\n`);
       } finally {
         await store.close();
       }
