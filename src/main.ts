@@ -22,6 +22,7 @@ import { DeliveryWorker, LiveEvents, LivePipeline, startLive, type Deliver, type
 import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
 import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
 import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
+import { oppositeSignalMode } from './engine/backtest/detector-source.ts';
 import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
 import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
@@ -32,7 +33,6 @@ import { transportFromConfig } from './bot/transport/from-config.ts';
 import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
-import { positionsToExitOnOpposite } from './app/opposite-exit.ts';
 import { createChartService } from './app/chart-service.ts';
 import { closeSharedChartPool } from './engine/charts/pool.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
@@ -142,14 +142,15 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       logger,
       equity0: config.paper.equity,
       configuredMode: config.mode,
+      // The trading session's rules (trading/decision.ts): policy, account of the market, opposite exit, net sizing.
+      policy: tradingPolicy(config),
+      accountOf: async (m) => (await listWatched(store.db)).find((w) => w.symbol === m.symbol && w.timeframe === m.timeframe)?.account ?? config.exchange.account,
+      oppositeSignal: (setupId) => oppositeSignalMode(registry.enabled().filter((s) => s.id === setupId)),
+      costs: { ...NO_COSTS, makerFee: fee, takerFee: fee },
     });
     // Scoring reads each setup version's record: its backtests and its journaled trades, updated as trades close.
     const history = await loadSetupHistory(store.db, (id, version) => backtest.setupHistory(id, version));
-    executor.on((event) => {
-      if (event.type !== 'trade-closed') return;
-      const row = store.sqlite.prepare('SELECT setup_version FROM executor_positions WHERE id = ?').get(event.positionId) as { setup_version: string } | undefined;
-      if (row) history.recordTrade(event.setupId, row.setup_version, event.r);
-    });
+    executor.on((event) => event.type === 'trade-closed' && history.recordTrade(event.setupId, event.setupVersion, event.r));
     // Candles reach the executor in order (fills, stops, trailing), one at a time.
     let executorQueue: Promise<void> = Promise.resolve();
     const feedExecutor = (event: LiveEvent) => {
@@ -158,14 +159,9 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
           .then(() => executor.onCandle(event.market, event.candle))
           .catch((error) => logger.error('executor failed on a candle', { error: describeError(error) }));
       } else if (event.type === 'signal') {
-        const signal = event.signal;
+        // The session's opposite-signal exit, by the executor's one decision module (trading/decision.ts).
         executorQueue = executorQueue
-          .then(async () => {
-            for (const position of positionsToExitOnOpposite(signal, await executor.positions(), registry.enabled())) {
-              logger.info('closing on an opposite signal', { position: position.id, signal: signal.id });
-              await executor.close(position.id, `opposite signal ${signal.setupId} ${signal.side}`);
-            }
-          })
+          .then(async () => void (await executor.onSignal(event.signal)))
           .catch((error) => logger.error('opposite-signal exit failed', { error: describeError(error) }));
       }
     };

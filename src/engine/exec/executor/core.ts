@@ -12,6 +12,7 @@ import {
   createPortfolioState, onPositionOpened, onTradeClosed, type Governance, type OpenPosition, type PortfolioState,
 } from '../../risk/index.ts';
 import type { Broker, BrokerPosition } from '../broker.ts';
+import { NO_COSTS, type CostModel } from '../sim/fill-model.ts';
 import { DEFAULT_INSTRUMENT, MarketStats, type InstrumentSpec } from './market-stats.ts';
 import { DEFAULT_PLAN } from './management.ts';
 import { executorDb, listManagedPositions, readState, saveManagedPosition, writeState, type ExecutorDb, type ManagedPositionRow } from './store.ts';
@@ -35,6 +36,8 @@ export class ExecutorCore {
   readonly logger: Logger;
   readonly plan: ManagementPlan;
   readonly instrument: (symbol: string) => InstrumentSpec;
+  /** The account's fees and slippage (sizing, signal costs). */
+  readonly costs: CostModel;
   readonly stats = new MarketStats();
   readonly listeners = new Set<(event: ExecutorEvent) => void>();
   portfolio!: PortfolioState;
@@ -49,6 +52,7 @@ export class ExecutorCore {
     this.logger = (options.logger ?? silentLogger).child({ component: 'executor' });
     this.plan = { ...DEFAULT_PLAN, ...options.management };
     this.instrument = options.instrument ?? (() => DEFAULT_INSTRUMENT);
+    this.costs = options.costs ?? NO_COSTS;
   }
 
   static async load(options: ExecutorOptions): Promise<ExecutorCore> {
@@ -167,7 +171,7 @@ export class ExecutorCore {
     // The bar the trade closed in: a close stamped at a candle's close time belongs to that candle.
     const barIndex = Math.floor((closedAt - 1) / timeframeMs(row.timeframe as Timeframe));
     await this.setPortfolio(onTradeClosed(this.portfolio, { positionId: row.id, setupId: row.setup_id, pnl: bp.realizedPnl, barIndex, closedAt }, this.g));
-    this.emit({ type: 'trade-closed', positionId: row.id, symbol: row.symbol, setupId: row.setup_id, pnl: bp.realizedPnl, r: next.r_multiple!, reason: next.close_reason! });
+    this.emit({ type: 'trade-closed', positionId: row.id, symbol: row.symbol, setupId: row.setup_id, setupVersion: row.setup_version, pnl: bp.realizedPnl, r: next.r_multiple!, reason: next.close_reason! });
     return next;
   }
 
