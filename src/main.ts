@@ -134,6 +134,11 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       now: () => clock(),
       logger,
     });
+    // Each watched market's account type (spot: long only), else the configured one.
+    const accountOf = async (m: { exchange?: string; symbol: string; timeframe: string }) =>
+      (await listWatched(store.db)).find((w) => (m.exchange === undefined || w.exchange === m.exchange) && w.symbol === m.symbol && w.timeframe === m.timeframe)?.account
+        ?? config.exchange.account;
+    const signalPolicy = { maxCostR: tradingPolicy(config).maxCostR, accountOf };
     const executor: Executor = await createExecutor({
       db: store.db,
       broker,
@@ -144,7 +149,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       configuredMode: config.mode,
       // The trading session's rules (trading/decision.ts): policy, account of the market, opposite exit, net sizing.
       policy: tradingPolicy(config),
-      accountOf: async (m) => (await listWatched(store.db)).find((w) => w.symbol === m.symbol && w.timeframe === m.timeframe)?.account ?? config.exchange.account,
+      accountOf,
       oppositeSignal: (setupId) => oppositeSignalMode(registry.enabled().filter((s) => s.id === setupId)),
       costs: { ...NO_COSTS, makerFee: fee, takerFee: fee },
     });
@@ -266,6 +271,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         recipients,
         settings,
         history: (id, version) => history.history(id, version),
+        policy: signalPolicy,
+        costs: { makerFee: fee, takerFee: fee, slippage: 0 },
         events,
         onQueued: () => worker.kick(),
       });
@@ -327,6 +334,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         deliver,
         notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped),
         history: (id, version) => history.history(id, version),
+        policy: signalPolicy,
+        costs: { makerFee: fee, takerFee: fee, slippage: 0 },
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       live.events.on(feedExecutor);
