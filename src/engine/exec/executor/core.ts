@@ -149,7 +149,11 @@ export class ExecutorCore {
     }
     if (row.status === 'pending' && bp.filled > 0) {
       // 1R is measured from the actual fill, as the backtester does.
-      next = { ...next, status: 'open', entry_price: bp.entryPrice, size: bp.filled, risk_per_unit: Math.abs(bp.entryPrice - row.initial_stop), best: bp.entryPrice };
+      // Opened = filled: a resting limit opens when it fills, not when it was placed (the session's entry time).
+      next = {
+        ...next, status: 'open', opened_at: Math.max(row.opened_at, this.now()), entry_price: bp.entryPrice, size: bp.filled,
+        risk_per_unit: Math.abs(bp.entryPrice - row.initial_stop), best: bp.entryPrice,
+      };
       this.emit({ type: 'position-opened', positionId: row.id, symbol: row.symbol, entryPrice: bp.entryPrice, size: bp.filled });
     }
     next = { ...next, targets_taken: Math.max(next.targets_taken, next.take_profit_count - bp.takeProfits.length), stop: bp.stop };
