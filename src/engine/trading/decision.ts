@@ -90,6 +90,11 @@ export function decideSignal(sig: DecidableSignal, book: MarketBook, rules: Sign
   return { exitOpposite, refusal: null };
 }
 
+/** A limit rests from the next candle until validUntil exactly: a candle opening AT validUntil is already too late. */
+export function validityEnded(validUntil: number, ts: number): boolean {
+  return Number.isFinite(validUntil) && validUntil > 0 && ts >= validUntil;
+}
+
 /** The price is at or beyond the stop: an entry there would be stopped at once (or rest without protection). */
 export function beyondStop(side: Side, price: number, stop: number): boolean {
   return Number.isFinite(stop) && dirOf(side) * (price - stop) <= 0;

@@ -21,13 +21,13 @@ import { costsFor, planFor, resolveSettings, type ResolvedSettings } from '../ba
 import { sizeUnits } from '../backtest/sizing.ts';
 import type { BacktestOptions, SessionEvent } from '../backtest/types.ts';
 import { GovernorGate } from './governor-gate.ts';
-import { beyondStop, beyondStopRefusal, decideSignal, fitUnits, netRiskPerUnit, type SignalRules } from './decision.ts';
+import { beyondStop, beyondStopRefusal, decideSignal, fitUnits, netRiskPerUnit, validityEnded, type SignalRules } from './decision.ts';
 
 const NO_DETAIL: Candle[] = [];
 
 /** A limit rests from the next candle until validUntil exactly: a candle opening AT validUntil is already too late. */
 export function expiredAt(signal: Signal, ts: number): boolean {
-  return Number.isFinite(signal.validUntil) && signal.validUntil > 0 && ts >= signal.validUntil;
+  return validityEnded(signal.validUntil, ts);
 }
 
 export class TradingSession {

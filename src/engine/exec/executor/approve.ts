@@ -15,6 +15,7 @@ import { toOpenPosition, type ExecutorCore } from './core.ts';
 import { planOf, takeProfitLegs } from './management.ts';
 import { acceptedOutcome, adoptedOutcome, num, refusedOutcome, verdictResult } from './outcome.ts';
 import { getVerdict, saveManagedPosition, saveVerdict, type ManagedPositionRow, type VerdictRow } from './store.ts';
+import { saveEntryExpiry } from './expiry.ts';
 import type { ApprovableSignal, ApprovalResult } from './types.ts';
 
 export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal, by: string): Promise<ApprovalResult> {
@@ -151,6 +152,8 @@ async function manage(core: ExecutorCore, signal: ApprovableSignal, account: str
   };
   const last = core.stats.lastPrice(signal.symbol) ?? entry;
   await saveManagedPosition(core.db, row);
+  // A resting limit lives until the signal's validity, as in the session (manage.ts cancels it then).
+  if (signal.entryType === 'limit' && position.status === 'pending') await saveEntryExpiry(core.db, position.id, signal.validUntil);
   await core.setPortfolio(onPositionOpened(core.portfolio, toOpenPosition(row, position, last)));
   await core.syncPosition(row, position, last);
 }

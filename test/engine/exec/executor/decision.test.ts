@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_COSTS } from '../../../../src/engine/exec/sim/fill-model.ts';
+import { DEFAULT_PLAN, takeProfitLegs } from '../../../../src/engine/exec/executor/management.ts';
 import { candle, openHarness, signal, warmUp, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -85,5 +86,36 @@ describe('executor decisions = trading session decisions', () => {
     await h.feed(candle(1, 99.5, 99.8, 97, 97.5));
     const pnl = await h.executor.pnl('day');
     expect(pnl.realized).toBeCloseTo(-80, 1); // 36.39672 × 2.198 = 79.9999
+  });
+
+  it('a resting limit lives until its validity exactly: the candle opening at validUntil does not fill it', async () => {
+    h = await openHarness();
+    await warmUp(h);
+    await h.feed(candle(0, 100, 100.5, 99.5, 100));
+    // Valid until T0 + 3h; candles 1 and 2 stay above 99, candle 3 (opening at T0 + 3h) trades through it.
+    expect((await h.executor.approve(signal(0, { entryType: 'limit', entry: 99, stop: 97 }), 'trader')).status).toBe('accepted');
+    await h.feed(candle(1, 100, 100.5, 99.5, 100));
+    await h.feed(candle(2, 100, 100.5, 99.5, 100));
+    await h.feed(candle(3, 100, 100.2, 98.5, 99.2));
+    expect(await h.executor.positions()).toEqual([]);
+    expect(await h.broker.positions()).toEqual([expect.objectContaining({ id: 'sig-0', status: 'canceled', filled: 0, closeReason: 'expired before fill' })]);
+    expect(await h.broker.openOrders()).toEqual([]);
+  });
+
+  it('a take-profit the candle trades through fills at its price in that candle, also when the candle closes below it', async () => {
+    h = await openHarness();
+    await warmUp(h);
+    await h.feed(candle(0, 100, 100.5, 99.5, 100));
+    await h.executor.approve(signal(0), 'trader'); // 40 units, 10 at 1R = 102
+    await h.feed(candle(1, 100, 102.5, 99.5, 101)); // a wick through 102, close below it
+    const [open] = await h.executor.positions();
+    expect(open).toMatchObject({ remaining: 30 });
+    expect(open.realized).toBeCloseTo(20, 9); // 10 × (102 − 100)
+  });
+
+  it('take-profit legs whose fractions add up to the whole close the whole, in whole lot steps (no dust left without a stop)', () => {
+    const s = signal(0, { entry: 87626.96, stop: 86120.34, targets: [{ price: 89133.58, r: 1, closeFraction: 0.25 }, { price: 90640.2, r: 2, closeFraction: 0.25 }, { price: 92146.82, r: 3, closeFraction: 0.5 }] });
+    const legs = takeProfitLegs(s, 87626.96, 0.03547, 0.00001, DEFAULT_PLAN, 1.8);
+    expect(legs.map((l) => l.amount)).toEqual([0.00886, 0.00886, 0.01775]);
   });
 });
