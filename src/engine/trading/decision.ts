@@ -100,7 +100,7 @@ export function beyondStop(side: Side, price: number, stop: number): boolean {
   return Number.isFinite(stop) && dirOf(side) * (price - stop) <= 0;
 }
 
-export function beyondStopRefusal(price: number, stop: number, at: string): Refusal {
+export function beyondStopRefusal(price: number, stop: number, at: 'now' | 'at the fill'): Refusal {
   return { rule: BEYOND_STOP, reason: `the price ${num(price)} is already beyond the stop ${num(stop)} ${at}` };
 }
 
