@@ -13,6 +13,7 @@ import {
 } from '../../risk/index.ts';
 import type { Broker, BrokerPosition } from '../broker.ts';
 import { NO_COSTS, type CostModel } from '../sim/fill-model.ts';
+import { netRiskPerUnit } from '../../trading/decision.ts';
 import { DEFAULT_INSTRUMENT, MarketStats, type InstrumentSpec } from './market-stats.ts';
 import { DEFAULT_PLAN } from './management.ts';
 import { executorDb, listManagedPositions, readState, saveManagedPosition, writeState, type ExecutorDb, type ManagedPositionRow } from './store.ts';
@@ -162,7 +163,11 @@ export class ExecutorCore {
       await this.setPortfolio(onPositionOpened(this.portfolio, toOpenPosition(next, bp, lastPrice)));
       return next;
     }
-    const initialRisk = next.risk_per_unit * next.size;
+    // R net, as the session measures it (trading/decision.ts netRiskPerUnit): the stop distance plus the entry and
+    // stop fees and the stop's slippage at the account's costs, so a stopped trade is about −1R after costs. (The
+    // break-even rule keeps reading the gross distance, as the session's does.)
+    const netRisk = netRiskPerUnit(next.side as Side, next.entry_price, next.initial_stop, this.costs.takerFee, this.costs);
+    const initialRisk = (netRisk > 0 ? netRisk : next.risk_per_unit) * next.size;
     const dir = next.side === 'long' ? 1 : -1;
     const gross = bp.realizedPnl + bp.fees;
     const closedAt = bp.closedAt ?? this.now();

@@ -86,6 +86,7 @@ describe('executor decisions = trading session decisions', () => {
     await h.feed(candle(1, 99.5, 99.8, 97, 97.5));
     const pnl = await h.executor.pnl('day');
     expect(pnl.realized).toBeCloseTo(-80, 1); // 36.39672 × 2.198 = 79.9999
+    expect(pnl.realizedR).toBeCloseTo(-1, 4); // R net of fees, as the session measures it
   });
 
   it('a resting limit lives until its validity exactly: the candle opening at validUntil does not fill it', async () => {
