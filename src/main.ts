@@ -22,6 +22,7 @@ import { DeliveryWorker, LiveEvents, LivePipeline, startLive, type Deliver, type
 import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
 import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
 import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
+import { oppositeSignalMode } from './engine/backtest/detector-source.ts';
 import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
 import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
@@ -32,7 +33,6 @@ import { transportFromConfig } from './bot/transport/from-config.ts';
 import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
-import { positionsToExitOnOpposite } from './app/opposite-exit.ts';
 import { createChartService } from './app/chart-service.ts';
 import { closeSharedChartPool } from './engine/charts/pool.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
@@ -139,6 +139,11 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     });
     // Stale feed, unfillable gap, clock skew: new entries pause on the markets concerned until the gate clears.
     const gates = new HealthGates({ now: () => clock() });
+    // Each watched market's account type (spot: long only), else the configured one.
+    const accountOf = async (m: { exchange?: string; symbol: string; timeframe: string }) =>
+      (await listWatched(store.db)).find((w) => (m.exchange === undefined || w.exchange === m.exchange) && w.symbol === m.symbol && w.timeframe === m.timeframe)?.account
+        ?? config.exchange.account;
+    const signalPolicy = { maxCostR: tradingPolicy(config).maxCostR, accountOf };
     const executor: Executor = await createExecutor({
       db: store.db,
       broker,
@@ -148,14 +153,15 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       logger,
       equity0: config.paper.equity,
       configuredMode: config.mode,
+      // The trading session's rules (trading/decision.ts): policy, account of the market, opposite exit, net sizing.
+      policy: tradingPolicy(config),
+      accountOf,
+      oppositeSignal: (setupId) => oppositeSignalMode(registry.enabled().filter((s) => s.id === setupId)),
+      costs: { ...NO_COSTS, makerFee: fee, takerFee: fee },
     });
     // Scoring reads each setup version's record: its backtests and its journaled trades, updated as trades close.
     const history = await loadSetupHistory(store.db, (id, version) => backtest.setupHistory(id, version));
-    executor.on((event) => {
-      if (event.type !== 'trade-closed') return;
-      const row = store.sqlite.prepare('SELECT setup_version FROM executor_positions WHERE id = ?').get(event.positionId) as { setup_version: string } | undefined;
-      if (row) history.recordTrade(event.setupId, row.setup_version, event.r);
-    });
+    executor.on((event) => event.type === 'trade-closed' && history.recordTrade(event.setupId, event.setupVersion, event.r));
     // Candles reach the executor in order (fills, stops, trailing), one at a time.
     let executorQueue: Promise<void> = Promise.resolve();
     const feedExecutor = (event: LiveEvent) => {
@@ -164,14 +170,9 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
           .then(() => executor.onCandle(event.market, event.candle))
           .catch((error) => logger.error('executor failed on a candle', { error: describeError(error) }));
       } else if (event.type === 'signal') {
-        const signal = event.signal;
+        // The session's opposite-signal exit, by the executor's one decision module (trading/decision.ts).
         executorQueue = executorQueue
-          .then(async () => {
-            for (const position of positionsToExitOnOpposite(signal, await executor.positions(), registry.enabled())) {
-              logger.info('closing on an opposite signal', { position: position.id, signal: signal.id });
-              await executor.close(position.id, `opposite signal ${signal.setupId} ${signal.side}`);
-            }
-          })
+          .then(async () => void (await executor.onSignal(event.signal)))
           .catch((error) => logger.error('opposite-signal exit failed', { error: describeError(error) }));
       }
     };
@@ -278,6 +279,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         recipients,
         settings,
         history: (id, version) => history.history(id, version),
+        policy: signalPolicy,
+        costs: { makerFee: fee, takerFee: fee, slippage: 0 },
         events,
         onQueued: () => worker.kick(),
       });
@@ -342,6 +345,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         deliver,
         notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped),
         history: (id, version) => history.history(id, version),
+        policy: signalPolicy,
+        costs: { makerFee: fee, takerFee: fee, slippage: 0 },
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       live.events.on(feedExecutor);

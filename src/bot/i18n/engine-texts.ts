@@ -267,4 +267,24 @@ const services: EngineTextEntry[] = [
 ];
 
 /** Order matters where templates overlap: the longer, more specific one first. */
-export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services];
+/** The one decision module's refusals (trading/decision.ts, signals/policy.ts) and the executor's opposite-signal exit. */
+const decisions: EngineTextEntry[] = [
+  { key: 'eng.dec.limitNoPrice', en: 'limit entry without a price', ru: 'лимитный вход без цены' },
+  { key: 'eng.dec.stopWrongSide', en: 'stop on the wrong side of entry', ru: 'стоп не с той стороны от входа' },
+  { key: 'eng.dec.riskNeedsStop', en: 'risk sizing needs a stop', ru: 'для расчёта размера по риску нужен стоп' },
+  { key: 'eng.dec.oppositeExit', en: 'used to exit the opposite position (oppositeSignal=exit)', ru: 'использован для выхода из противоположной позиции (oppositeSignal=exit)' },
+  { key: 'eng.dec.oppositeHeld', en: 'an opposite position is open (oppositeSignal=ignore)', ru: 'открыта противоположная позиция (oppositeSignal=ignore)' },
+  { key: 'eng.dec.inPosition', en: 'already in a position on this market', ru: 'на этом рынке уже есть позиция' },
+  { key: 'eng.dec.entryPending', en: 'an entry order is already pending on this market', ru: 'на этом рынке уже ждёт ордер на вход' },
+  { key: 'eng.dec.beyondStopNow', en: 'the price {price:num} is already beyond the stop {stop:num} now', ru: 'цена {price} уже за стопом {stop}' },
+  { key: 'eng.dec.beyondStopFill', en: 'the price {price:num} is already beyond the stop {stop:num} at the fill', ru: 'цена {price} при исполнении уже за стопом {stop}' },
+  { key: 'eng.dec.sizeZero', en: 'size rounds to 0 units', ru: 'размер округляется до 0 единиц' },
+  { key: 'eng.policy.spotShort', en: 'a spot account cannot sell short', ru: 'спотовый счёт не может продавать в шорт' },
+  { key: 'eng.policy.minScore', en: 'score {score:num} is below the minimum {min:num}', ru: 'оценка {score} ниже минимума {min}' },
+  { key: 'eng.policy.cost', en: 'a stopped trade would cost {cost:num} R in fees and slippage (limit {limit:num} R)', ru: 'сделка, закрытая по стопу, стоила бы {cost} R комиссий и проскальзывания (предел {limit} R)' },
+  { key: 'eng.exit.oppositeClosed', en: '{symbol} {side:side} closed on an opposite signal: {pnl}', ru: '{symbol} {side} закрыта по противоположному сигналу: {pnl}' },
+  { key: 'eng.log.oppositeClosing', en: 'closing on an opposite signal', ru: 'закрытие по противоположному сигналу' },
+  { key: 'eng.log.oppositeRefused', en: 'opposite-signal exit refused by the broker', ru: 'брокер отклонил выход по противоположному сигналу' },
+];
+
+export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...decisions];

@@ -23,13 +23,22 @@ export async function getSignal(db: JournalDb, id: string): Promise<Signal | und
 export interface SignalRecord {
   signal: Signal;
   pushed: boolean;
+  /** Kept from the trader by the signal policy: its rule and reason. */
+  filtered?: { rule: string; reason: string };
   pushedAt?: number;
   createdAt: number;
 }
 
 export async function getSignalRecord(db: JournalDb, id: string): Promise<SignalRecord | undefined> {
   const row = await db.selectFrom('signals').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? { signal: fromRow(row), pushed: row.pushed === 1, pushedAt: row.pushed_at ?? undefined, createdAt: row.created_at } : undefined;
+  if (!row) return undefined;
+  const filtered = row.policy_rule !== null ? { rule: row.policy_rule, reason: row.policy_reason ?? '' } : undefined;
+  return { signal: fromRow(row), pushed: row.pushed === 1, ...(filtered ? { filtered } : {}), pushedAt: row.pushed_at ?? undefined, createdAt: row.created_at };
+}
+
+/** Journals why the signal policy kept a signal from the trader (it stays in the journal, not pushed). */
+export async function markFiltered(db: JournalDb, signalId: string, rule: string, reason: string): Promise<void> {
+  await db.updateTable('signals').set({ policy_rule: rule, policy_reason: reason }).where('id', '=', signalId).execute();
 }
 
 /** Newest first: by candle time, then rank. */

@@ -12,7 +12,7 @@ import type { LiveRuntime } from '../services/status.ts';
 import type { DetectorOptions } from '../signals/detector.ts';
 import { DeliveryWorker, type Deliver, type DeliveryOptions } from './delivery.ts';
 import { LiveEvents } from './events.ts';
-import { LivePipeline, type CandleSource, type Recipient } from './pipeline.ts';
+import { LivePipeline, type CandleSource, type PipelineOptions, type Recipient } from './pipeline.ts';
 import { PollingFeed } from './poll-feed.ts';
 
 export { LivePipeline, type CandleSource, type ClosedCandle, type Recipient } from './pipeline.ts';
@@ -35,6 +35,9 @@ export interface LiveOptions {
   notifyDropped?: DeliveryOptions['notifyDropped'];
   history?: DetectorOptions['history'];
   warmupCandles?: number;
+  /** The signal policy and the account's costs (see PipelineOptions). */
+  policy?: PipelineOptions['policy'];
+  costs?: PipelineOptions['costs'];
   delaySeconds?: number;
   now?: () => number;
 }
@@ -64,6 +67,8 @@ export async function startLive(options: LiveOptions): Promise<LiveSystem> {
     sourceFor: options.sourceFor,
     warmupCandles: options.warmupCandles,
     history: options.history,
+    policy: options.policy,
+    costs: options.costs,
     now: options.now,
     events,
     onQueued: () => worker.kick(),

@@ -5,13 +5,14 @@
  * One path for live and replay, so a replayed month pushes exactly what the live bot would have pushed.
  */
 import type SQLite from 'better-sqlite3';
-import type { Candle, MarketKey, Signal } from '../types.ts';
+import type { AccountType, Candle, CostModel, MarketKey, Signal } from '../types.ts';
 import type { Setup } from '../setups/index.ts';
 import { MarketDetector, type DetectorOptions } from '../signals/detector.ts';
 import { rankSignals } from '../signals/scoring.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import type { ExchangeGateway } from '../market/gateway.ts';
-import { saveSignals, type JournalDb } from '../journal/signals.ts';
+import { markFiltered, saveSignals, type JournalDb } from '../journal/signals.ts';
+import { applySignalPolicy } from '../signals/policy.ts';
 import { candlesBefore, candlesBetween, storeCandles } from '../journal/candle-history.ts';
 import { warmupCandles } from '../setups/warmup.ts';
 import { enqueue } from '../journal/outbox.ts';
@@ -43,6 +44,14 @@ export interface PipelineOptions {
   history?: DetectorOptions['history'];
   now?: () => number;
   events?: LiveEvents;
+  /**
+   * The trading session's signal policy (signals/policy.ts, as trading/decision.ts applies it): the account type of
+   * the signal's market (spot takes longs only) and `signals.maxCostR`; the minimum score is each recipient's.
+   * Without it only the score is judged.
+   */
+  policy?: { maxCostR: number; accountOf: (market: MarketKey) => AccountType | Promise<AccountType> };
+  /** The account's fees and slippage: each signal's cost in R (default: the paper account's 0.1 % per side). */
+  costs?: CostModel;
   /** Called after something was queued, so the delivery worker wakes up. */
   onQueued?: () => void;
 }
@@ -181,7 +190,7 @@ export class LivePipeline {
     const key = marketKey(market);
     let state = this.markets.get(key);
     if (state) return state;
-    const detector = new MarketDetector({ market, setups: this.options.setups(), history: this.options.history });
+    const detector = new MarketDetector({ market, setups: this.options.setups(), history: this.options.history, costs: this.options.costs });
     state = { detector };
     // The same warm-up length as backtests and replays: computed from what the setups read.
     const history = await candlesBefore(this.options.db, market, beforeTs, this.options.warmupCandles ?? warmupCandles(this.options.setups(), market.timeframe));
@@ -192,22 +201,36 @@ export class LivePipeline {
     return state;
   }
 
-  /** Queues journaled signals for every recipient by their settings (min score, quiet hours); paused or expired ones are held. */
+  /**
+   * Queues journaled signals for every recipient by the signal policy (account side, the recipient's minimum score,
+   * cost in R) and their settings (quiet hours); paused or expired ones are held. A signal the policy keeps from
+   * every recipient is journaled with the rule and the reason, and the 'signal' event carries it.
+   */
   async queueForRecipients(signals: Signal[], now: number): Promise<void> {
     let queued = false;
+    const policy = this.options.policy;
     for (const signal of signals) {
       let held: string | undefined;
+      let filtered: { rule: string; reason: string } | undefined;
+      let reached = false;
+      // Without a policy the account is not known: no side rule (as a research backtest).
+      const account: AccountType = policy ? await policy.accountOf({ exchange: signal.exchange, symbol: signal.symbol, timeframe: signal.timeframe }) : 'perp';
       for (const recipient of this.options.recipients) {
         const settings = await loadUserSettings(this.options.db, recipient.userId, this.options.settings);
-        if (this.paused) held = 'paused';
-        else if (signal.score < settings.minScore) held = `score ${signal.score} below ${settings.minScore}`;
+        const judged = applySignalPolicy(signal, { account, minScore: settings.minScore, maxCostR: policy?.maxCostR ?? Infinity });
+        if (!judged.pass) {
+          held = `${judged.rule}: ${judged.reason}`;
+          filtered ??= { rule: judged.rule, reason: judged.reason };
+        } else if (this.paused) held = 'paused';
         else if (now > signal.validUntil) held = 'expired before it could be pushed';
         else {
+          reached = true;
           const notBefore = releaseTime(now, settings.quietHours, settings.timezone);
           if (await enqueue(this.options.db, signal, recipient.chatId, notBefore, now)) queued = true;
           held = notBefore > now ? `quiet hours until ${new Date(notBefore).toISOString()}` : undefined;
         }
       }
+      if (filtered && !reached) await markFiltered(this.options.db, signal.id, filtered.rule, filtered.reason);
       this.events.emit({ type: 'signal', signal, queued: held === undefined || held.startsWith('quiet'), held });
     }
     if (queued) this.options.onQueued?.();

@@ -26,7 +26,8 @@ export type PolicyDecision = { pass: true } | { pass: false; rule: PolicyRule; r
 
 export const DEFAULT_MAX_COST_R = 0.25;
 
-export function applySignalPolicy(signal: Signal, policy: SignalPolicy): PolicyDecision {
+/** Only the side, the score and the costs are read (the executor judges an approved signal with the same rules). */
+export function applySignalPolicy(signal: Pick<Signal, 'side' | 'score' | 'costs'>, policy: SignalPolicy): PolicyDecision {
   if (policy.account === 'spot' && signal.side === 'short') return { pass: false, rule: 'side', reason: 'a spot account cannot sell short' };
   if (!(signal.score >= policy.minScore)) return { pass: false, rule: 'min-score', reason: `score ${signal.score.toFixed(1)} is below the minimum ${policy.minScore}` };
   const cost = signal.costs?.stopCostR;

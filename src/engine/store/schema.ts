@@ -65,6 +65,9 @@ export interface SignalTable {
   valid_until: number;
   /** JSON SignalCosts (null for signals journaled before costs existed). */
   costs: string | null;
+  /** The signal policy's rule and reason when it kept the signal from every recipient (null: pushed or not judged). */
+  policy_rule: ColumnType<string | null, string | null | undefined, string | null>;
+  policy_reason: ColumnType<string | null, string | null | undefined, string | null>;
   pushed: Generated<number>;
   pushed_at: number | null;
   created_at: number;

@@ -15,21 +15,19 @@ import type { AccountType, Candle, MarketKey, Signal } from '../types.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import { direction, limitFillPrice, marketFillPrice } from '../exec/sim/fill-model.ts';
 import { endOfBar, exitAtMarket, runIntrabar, type SimPosition } from '../exec/sim/position.ts';
-import { applySignalPolicy, type SignalPolicy } from '../signals/policy.ts';
-import { signalCosts } from '../signals/costs.ts';
 import { DEFAULT_INSTRUMENT, type InstrumentSpec } from '../exec/executor/market-stats.ts';
 import { Portfolio, type PendingEntry } from '../backtest/portfolio.ts';
 import { costsFor, planFor, resolveSettings, type ResolvedSettings } from '../backtest/settings.ts';
 import { sizeUnits } from '../backtest/sizing.ts';
 import type { BacktestOptions, SessionEvent } from '../backtest/types.ts';
 import { GovernorGate } from './governor-gate.ts';
-import { floorToStep } from './lots.ts';
+import { beyondStop, beyondStopRefusal, decideSignal, fitUnits, netRiskPerUnit, validityEnded, type SignalRules } from './decision.ts';
 
 const NO_DETAIL: Candle[] = [];
 
 /** A limit rests from the next candle until validUntil exactly: a candle opening AT validUntil is already too late. */
 export function expiredAt(signal: Signal, ts: number): boolean {
-  return Number.isFinite(signal.validUntil) && signal.validUntil > 0 && ts >= signal.validUntil;
+  return validityEnded(signal.validUntil, ts);
 }
 
 export class TradingSession {
@@ -43,7 +41,7 @@ export class TradingSession {
   private readonly barMs: number[];
   private readonly accounts: AccountType[];
   private readonly specs: (InstrumentSpec | null)[];
-  private readonly policies: SignalPolicy[];
+  private readonly rules: SignalRules[];
   private readonly leverage: number;
   private readonly emit: ((e: SessionEvent) => void) | null;
   readonly total: number;
@@ -63,7 +61,12 @@ export class TradingSession {
     this.barMs = opts.markets.map((mk) => timeframeMs(mk.key.timeframe));
     this.accounts = opts.markets.map((mk) => mk.account ?? 'perp');
     this.specs = opts.markets.map((mk) => mk.instrument ?? (opts.governance ? DEFAULT_INSTRUMENT : null));
-    this.policies = this.accounts.map((account) => ({ account, minScore: opts.policy?.minScore ?? -Infinity, maxCostR: opts.policy?.maxCostR ?? Infinity }));
+    // The account's costs price a signal that carries none, only when a policy judges it (research runs judge nothing).
+    const costs = opts.policy ? { makerFee: this.s.fees.maker, takerFee: this.s.fees.taker, slippage: this.s.slippage.bps / 10_000 } : null;
+    this.rules = this.accounts.map((account) => ({
+      policy: { account, minScore: opts.policy?.minScore ?? -Infinity, maxCostR: opts.policy?.maxCostR ?? Infinity },
+      oppositeSignal: this.s.management.oppositeSignal, pyramiding: this.s.management.pyramiding, riskSizing: this.s.sizing.kind === 'risk', costs,
+    }));
     const cap = opts.governance?.leverageCap ?? Infinity;
     this.leverage = Math.max(1, Math.min(opts.leverage ?? 1, cap));
     const first = opts.markets.reduce((t, m) => Math.min(t, m.candles[0]?.ts ?? Infinity), Infinity);
@@ -181,39 +184,24 @@ export class TradingSession {
   private open(m: number, entry: PendingEntry, price: number, feeRate: number, bar: number, step: number, c: Candle): SimPosition | null {
     const { pf, s } = this;
     const sig = entry.signal;
-    const dir = direction(sig.side);
     const hasStop = Number.isFinite(sig.stop);
-    if (hasStop && dir * (price - sig.stop) <= 0) {
-      pf.skip(sig, 'price was already beyond the stop at the fill', `fill ${price} vs stop ${sig.stop}`);
+    if (beyondStop(sig.side, price, sig.stop)) {
+      const refusal = beyondStopRefusal(price, sig.stop, 'at the fill');
+      pf.skip(sig, refusal.rule, refusal.reason);
       return null;
     }
-    // 1R net: what a stop-out at the initial stop costs per unit, both fees and the stop's slippage included.
-    let netRisk = NaN;
-    if (hasStop) {
-      const costs = costsFor(planFor(sig, s).atr, s);
-      const stopFill = marketFillPrice(sig.stop, dir === 1 ? -1 : 1, false, costs);
-      netRisk = dir * (price - stopFill) + price * feeRate + stopFill * costs.takerFee;
-    }
+    const netRisk = hasStop ? netRiskPerUnit(sig.side, price, sig.stop, feeRate, costsFor(planFor(sig, s).atr, s)) : NaN;
     const equity = pf.equityNow(c.ts);
     const leverage = this.accounts[m] === 'spot' ? 1 : this.leverage;
     const freeMargin = equity * leverage - pf.marginUsed(c.ts);
     const sizing = s.sizing.kind === 'risk' ? { ...s.sizing, riskFraction: entry.riskFraction } : s.sizing;
-    const spec = this.specs[m];
-    let units = sizeUnits(sizing, { equity, freeMargin, fillPrice: price, feeRate, stop: sig.stop, netRiskPerUnit: netRisk });
-    if (entry.maxUnits < Infinity) {
-      // The governor sized on the gross distance at the decision; scaled to the net risk it stays within every cap.
-      const gross = Math.abs(price - sig.stop);
-      units = Math.min(units, netRisk > 0 ? (entry.maxUnits * gross) / netRisk : entry.maxUnits);
-    }
-    if (spec) units = floorToStep(units, spec.amountStep);
-    if (!(units > 0)) {
-      pf.skip(sig, freeMargin <= 0 ? 'no free margin' : 'size rounds to 0 units');
+    const units0 = sizeUnits(sizing, { equity, freeMargin, fillPrice: price, feeRate, stop: sig.stop, netRiskPerUnit: netRisk });
+    const sized = fitUnits(units0, entry.maxUnits, price, sig.stop, netRisk, this.specs[m], freeMargin);
+    if (sized.refusal) {
+      pf.skip(sig, sized.refusal.rule, sized.refusal.reason);
       return null;
     }
-    if (spec && (units < spec.minAmount || units * price < spec.minNotional)) {
-      pf.skip(sig, 'min-size', `size ${units} units (notional ${(units * price).toFixed(2)}) is below the market minimum (amount ${spec.minAmount}, notional ${spec.minNotional})`);
-      return null;
-    }
+    const units = sized.units;
     const pos = pf.openPosition(m, sig, price, units, feeRate, bar, step, c.ts, netRisk);
     this.emit?.({ type: 'position-opened', ts: c.ts, position: pos });
     return pos;
@@ -276,29 +264,16 @@ export class TradingSession {
   private acceptSignal(m: number, sig: Signal, now: number): void {
     const { pf, s } = this;
     const book = pf.books[m];
-    const dir = direction(sig.side);
-    const hasStop = Number.isFinite(sig.stop);
-    if (!Number.isFinite(sig.entry) && sig.entryType === 'limit') return this.refuse(sig, 'invalid', 'limit entry without a price', now);
-    if (hasStop && sig.entryType === 'limit' && dir * (sig.entry - sig.stop) <= 0) return this.refuse(sig, 'invalid', 'stop on the wrong side of entry', now);
-    if (!hasStop && s.sizing.kind === 'risk') return this.refuse(sig, 'invalid', 'risk sizing needs a stop', now);
-    // Position rule first: an exit adds no risk, so it needs no score and holds on a spot account too.
-    const live = book.positions.filter((p) => p.pendingExit === null);
-    const opposite = live.filter((p) => p.side !== sig.side);
-    const mode = s.management.oppositeSignal;
-    if (opposite.length > 0 && mode !== 'ignore') {
-      for (const p of opposite) p.pendingExit = 'opposite-signal';
-      if (mode === 'exit') return this.refuse(sig, 'opposite-exit', 'used to exit the opposite position (oppositeSignal=exit)', now);
+    let opposite = false;
+    let sameSide = false;
+    for (const p of book.positions) {
+      if (p.pendingExit !== null) continue;
+      if (p.side === sig.side) sameSide = true;
+      else opposite = true;
     }
-    if (this.opts.policy && sig.costs === undefined && hasStop) {
-      sig.costs = signalCosts(sig, { makerFee: s.fees.maker, takerFee: s.fees.taker, slippage: s.slippage.bps / 10_000 });
-    }
-    const policy = applySignalPolicy(sig, this.policies[m]);
-    if (!policy.pass) return this.refuse(sig, policy.rule, policy.reason, now);
-    if (opposite.length > 0 && mode === 'ignore') return this.refuse(sig, 'opposite-position', 'an opposite position is open (oppositeSignal=ignore)', now);
-    if (!s.management.pyramiding) {
-      if (live.some((p) => p.side === sig.side)) return this.refuse(sig, 'one-position', 'already in a position on this market', now);
-      if (book.marketEntries.length > 0 || book.limits.length > 0) return this.refuse(sig, 'one-position', 'an entry order is already pending on this market', now);
-    }
+    const decision = decideSignal(sig, { opposite, sameSide, pendingEntry: book.marketEntries.length > 0 || book.limits.length > 0 }, this.rules[m]);
+    if (decision.exitOpposite) for (const p of book.positions) if (p.pendingExit === null && p.side !== sig.side) p.pendingExit = 'opposite-signal';
+    if (decision.refusal) return this.refuse(sig, decision.refusal.rule, decision.refusal.reason ?? '', now);
     if (this.opts.decide && !this.opts.decide(sig)) return this.refuse(sig, 'rejected', 'the trader rejected it', now);
     let maxUnits = Infinity;
     let riskFraction = s.sizing.kind === 'risk' ? s.sizing.riskFraction : NaN;

@@ -49,6 +49,7 @@ export function createFakeExecutor(): FakeExecutor {
     liveAllowed: true,
     emit: (event) => listeners.forEach((l) => l(event)),
     approve: () => Promise.reject(new Error('not used')),
+    onSignal: async () => [],
     observe: () => undefined,
     onCandle: () => Promise.resolve(),
     positions: async () => fake.open.map((p) => ({ ...p })),

@@ -63,7 +63,7 @@ describe('executor events', () => {
     h = await startExecution();
     const stop = notifyExecutorEvents(h.ita, h.executor, [h.ownerId], 'ru', { timeZone: 'UTC' });
     const down = { type: 'exchange-unavailable', at: Date.UTC(2024, 6, 1, 10, 0), message: 'binance: 503 Service Unavailable' } as const;
-    const closed = { type: 'trade-closed', positionId: BTC_ID, symbol: 'BTC/USDT', setupId: 'ob-retest', pnl: -15.01, r: -1, reason: 'stop' } as const;
+    const closed = { type: 'trade-closed', positionId: BTC_ID, symbol: 'BTC/USDT', setupId: 'ob-retest', setupVersion: 'v1', pnl: -15.01, r: -1, reason: 'stop' } as const;
     const kill = { type: 'kill-switch', at: Date.UTC(2024, 6, 1, 11, 0), text: 'drawdown 8.2% over 7 days exceeds 8%' } as const;
     h.executor.emit(closed);
     h.executor.emit(closed);

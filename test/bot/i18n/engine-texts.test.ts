@@ -17,6 +17,9 @@ const ruleFiles = readdirSync(path.join(ROOT, 'src/engine/risk/rules')).filter((
 const SOURCES = [
   'src/engine/exec/executor/outcome.ts',
   'src/engine/exec/executor/approve.ts',
+  'src/engine/exec/executor/decide.ts',
+  'src/engine/trading/decision.ts',
+  'src/engine/signals/policy.ts',
   'src/engine/exec/executor/controls.ts',
   'src/engine/exec/executor/queries.ts',
   'src/engine/exec/reports/period-report.ts',

@@ -125,7 +125,7 @@ describe('pipeline → outbox policy', () => {
     expect(rows.map((r) => [r.signalId, r.chatId, r.nextAttemptAt])).toEqual([['strong', 555, Date.UTC(2024, 6, 11, 4, 0)]]);
     expect(events.filter((e) => e.type === 'signal').map((e) => e.type === 'signal' && [e.signal.id, e.queued, e.held])).toEqual([
       ['strong', true, 'quiet hours until 2024-07-11T04:00:00.000Z'],
-      ['weak', false, 'score 5 below 6'],
+      ['weak', false, 'min-score: score 5.0 is below the minimum 6'],
     ]);
     const { deliver, delivered } = recordingDeliver();
     await newWorker(t.store, deliver, clock).drain();

@@ -48,11 +48,15 @@ export class Protection {
     await this.place(p, 's', { role: 'stop', type: 'stop-limit', amount, price: limit, stopPrice: p.stop });
   }
 
-  /** Take-profit legs reached by `high`: free the base from the stop, send the leg as a limit sell, re-protect. */
-  async takeProfits(symbol: string, high: number): Promise<void> {
+  /**
+   * Take-profit legs reached by `high`: free the base from the stop, send the leg as a limit sell, re-protect.
+   * With `low` (a paper candle about to be simulated), positions whose stop that candle also reaches are left alone.
+   */
+  async takeProfits(symbol: string, high: number, low?: number): Promise<void> {
     const { books } = this.broker;
     for (const candidate of await books.listPositions(['open'])) {
       if (candidate.symbol !== symbol || !candidate.takeProfits.some((tp) => tp.price <= high)) continue;
+      if (low !== undefined && low <= candidate.stop) continue;
       const rules = await this.broker.rules(symbol);
       for (const order of await books.listOrders({ positionId: candidate.id, statuses: OPEN })) {
         if (order.role === 'stop') await this.cancel(order);

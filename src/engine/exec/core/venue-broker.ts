@@ -136,6 +136,10 @@ export class VenueBroker implements Broker {
 
   onCandle(symbol: string, candle: Candle): Promise<Fill[]> {
     return this.collect(async () => {
+      // Paper simulates the candle itself: a take-profit the candle reaches rests on the simulated book BEFORE it
+      // trades, so it fills at its price inside this candle, as the trading session fills it (not on a later candle,
+      // and not at all when price only wicked through it). Not when the candle also reaches the stop: stop first.
+      if (this.mode === 'paper') await this.protection.takeProfits(symbol, candle.high, candle.low);
       await this.venue.observe?.(symbol, candle);
       await this.syncSymbol(symbol);
       await this.protection.takeProfits(symbol, candle.high);

@@ -5,12 +5,17 @@
  */
 import { ItaError } from '../../errors.ts';
 import { evaluateIntent, onPositionOpened, roundDownToStep, type OrderIntent, type RiskVerdict } from '../../risk/index.ts';
+import { beyondStop, beyondStopRefusal, fitUnits, netRiskPerUnit, type Refusal } from '../../trading/decision.ts';
+import { direction, marketFillPrice } from '../sim/fill-model.ts';
+import type { InstrumentSpec } from './market-stats.ts';
+import { decideForExecutor, executorMarket, exitOpposite } from './decide.ts';
 import { dayPnl } from '../../risk/metrics.ts';
 import type { BrokerPosition } from '../broker.ts';
 import { toOpenPosition, type ExecutorCore } from './core.ts';
 import { planOf, takeProfitLegs } from './management.ts';
 import { acceptedOutcome, adoptedOutcome, num, refusedOutcome, verdictResult } from './outcome.ts';
 import { getVerdict, saveManagedPosition, saveVerdict, type ManagedPositionRow, type VerdictRow } from './store.ts';
+import { saveEntryExpiry } from './expiry.ts';
 import type { ApprovableSignal, ApprovalResult } from './types.ts';
 
 export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal, by: string): Promise<ApprovalResult> {
@@ -40,17 +45,32 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
     return refuse('exchange-unavailable', `the exchange is unreachable since ${new Date(f.exchangeDown.since).toISOString()} (${f.exchangeDown.message}); no new entries until it recovers`);
   }
 
-  const last = core.stats.lastPrice(signal.symbol) ?? signal.entry;
+  // The trading session's rules, in its order (trading/decision.ts): invalid, opposite-signal exit, signal policy,
+  // opposite position held, one position per market.
+  const market = await executorMarket(core, signal);
+  const decision = decideForExecutor(core, signal, market);
+  if (decision.exitOpposite) await exitOpposite(core, market.opposite, signal);
+  if (decision.refusal) return refuse(decision.refusal.rule, decision.refusal.reason ?? decision.refusal.rule);
+  const seen = core.stats.lastPrice(signal.symbol);
+  // Checked before anything is placed: an entry at a price already beyond the stop would be stopped at once, or
+  // (a limit that is marketable now) filled with a stop the venue refuses — never an order, a refusal.
+  if (seen !== undefined && beyondStop(signal.side, seen, signal.stop)) {
+    const r = beyondStopRefusal(seen, signal.stop, 'now');
+    return refuse(r.rule, r.reason!);
+  }
+  const last = seen ?? signal.entry;
   const entry = signal.entryType === 'limit' ? signal.entry : last;
   const intent: OrderIntent = {
     symbol: signal.symbol, side: signal.side, entry, stop: signal.stop, setupId: signal.setupId, setupVersion: signal.setupVersion, signalId: signal.id,
   };
   const spec = core.instrument(signal.symbol);
   const others = core.portfolio.openPositions.map((p) => p.symbol);
-  const market = core.stats.marketState(signal.symbol, signal.timeframe, others, core.g, spec, last, core.options.quote?.(signal.symbol));
-  const governed = evaluateIntent(intent, core.portfolio, market, now, core.g);
+  const state = core.stats.marketState(signal.symbol, signal.timeframe, others, core.g, spec, last, core.options.quote?.(signal.symbol));
+  const governed = evaluateIntent(intent, core.portfolio, state, now, core.g);
   if (governed.status === 'refused') return refuse(governed.rule, governed.reason, 'refused', governed);
-  const verdict = await fitSpotBalance(core, signal, governed, entry, spec.amountStep);
+  const net = netSized(core, signal, governed, entry, spec);
+  if ('refusal' in net) return refuse(net.refusal.rule, net.refusal.reason ?? net.refusal.rule, 'refused', governed);
+  const verdict = await fitSpotBalance(core, signal, net.verdict, entry, spec.amountStep);
   if (verdict.status === 'refused') return refuse(verdict.rule, verdict.reason, 'refused', verdict);
 
   const plan = planOf(signal, core.plan, core.stats.atr(signal.symbol, signal.timeframe));
@@ -70,6 +90,26 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   await manage(core, signal, account, position, entry, units, now);
   return record({ status: 'accepted', verdict, outcome: acceptedOutcome(signal, verdict, broker.mode, position) });
 }
+
+/**
+ * The session's net-1R sizing (trading/decision.ts): the governor sized on the gross distance; scaled to the risk per
+ * unit net of both fees and the stop's slippage at the account's costs, a stopped trade loses about 1R net. Floored
+ * to the lot step, refused below the market minimums. With no costs nothing changes.
+ */
+function netSized(core: ExecutorCore, signal: ApprovableSignal, verdict: AcceptedVerdict, entry: number, spec: InstrumentSpec): { verdict: AcceptedVerdict } | { refusal: Refusal } {
+  const costs = core.costs;
+  const market = signal.entryType !== 'limit';
+  // The fill the paper venue gives a market order: the last price plus adverse slippage (the session's next open).
+  const fill = market ? marketFillPrice(entry, direction(signal.side), true, costs) : entry;
+  const netRisk = netRiskPerUnit(signal.side, fill, signal.stop, market ? costs.takerFee : costs.makerFee, costs);
+  const sized = fitUnits(Infinity, verdict.size.units, fill, signal.stop, netRisk, spec);
+  if (sized.refusal) return { refusal: sized.refusal };
+  if (sized.units === verdict.size.units) return { verdict };
+  const riskQuote = sized.units * netRisk;
+  return { verdict: { ...verdict, size: { ...verdict.size, units: sized.units, notional: sized.units * entry, riskQuote, riskPct: (riskQuote / core.portfolio.equity) * 100 } } };
+}
+
+type AcceptedVerdict = Extract<RiskVerdict, { status: 'accepted' }>;
 
 /** Room left for fees and slippage when a spot buy is sized to the free balance. */
 const SPOT_BALANCE_BUFFER = 0.01;
@@ -114,6 +154,8 @@ async function manage(core: ExecutorCore, signal: ApprovableSignal, account: str
   };
   const last = core.stats.lastPrice(signal.symbol) ?? entry;
   await saveManagedPosition(core.db, row);
+  // A resting limit lives until the signal's validity, as in the session (manage.ts cancels it then).
+  if (signal.entryType === 'limit' && position.status === 'pending') await saveEntryExpiry(core.db, position.id, signal.validUntil);
   await core.setPortfolio(onPositionOpened(core.portfolio, toOpenPosition(row, position, last)));
   await core.syncPosition(row, position, last);
 }

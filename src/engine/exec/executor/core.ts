@@ -12,6 +12,8 @@ import {
   createPortfolioState, onPositionOpened, onTradeClosed, type Governance, type OpenPosition, type PortfolioState,
 } from '../../risk/index.ts';
 import type { Broker, BrokerPosition } from '../broker.ts';
+import { NO_COSTS, type CostModel } from '../sim/fill-model.ts';
+import { netRiskPerUnit } from '../../trading/decision.ts';
 import { DEFAULT_INSTRUMENT, MarketStats, type InstrumentSpec } from './market-stats.ts';
 import { DEFAULT_PLAN } from './management.ts';
 import { executorDb, listManagedPositions, readState, saveManagedPosition, writeState, type ExecutorDb, type ManagedPositionRow } from './store.ts';
@@ -35,6 +37,8 @@ export class ExecutorCore {
   readonly logger: Logger;
   readonly plan: ManagementPlan;
   readonly instrument: (symbol: string) => InstrumentSpec;
+  /** The account's fees and slippage (sizing, signal costs). */
+  readonly costs: CostModel;
   readonly stats = new MarketStats();
   readonly listeners = new Set<(event: ExecutorEvent) => void>();
   portfolio!: PortfolioState;
@@ -49,6 +53,7 @@ export class ExecutorCore {
     this.logger = (options.logger ?? silentLogger).child({ component: 'executor' });
     this.plan = { ...DEFAULT_PLAN, ...options.management };
     this.instrument = options.instrument ?? (() => DEFAULT_INSTRUMENT);
+    this.costs = options.costs ?? NO_COSTS;
   }
 
   static async load(options: ExecutorOptions): Promise<ExecutorCore> {
@@ -145,7 +150,11 @@ export class ExecutorCore {
     }
     if (row.status === 'pending' && bp.filled > 0) {
       // 1R is measured from the actual fill, as the backtester does.
-      next = { ...next, status: 'open', entry_price: bp.entryPrice, size: bp.filled, risk_per_unit: Math.abs(bp.entryPrice - row.initial_stop), best: bp.entryPrice };
+      // Opened = filled: a resting limit opens when it fills, not when it was placed (the session's entry time).
+      next = {
+        ...next, status: 'open', opened_at: Math.max(row.opened_at, this.now()), entry_price: bp.entryPrice, size: bp.filled,
+        risk_per_unit: Math.abs(bp.entryPrice - row.initial_stop), best: bp.entryPrice,
+      };
       this.emit({ type: 'position-opened', positionId: row.id, symbol: row.symbol, entryPrice: bp.entryPrice, size: bp.filled });
     }
     next = { ...next, targets_taken: Math.max(next.targets_taken, next.take_profit_count - bp.takeProfits.length), stop: bp.stop };
@@ -154,7 +163,11 @@ export class ExecutorCore {
       await this.setPortfolio(onPositionOpened(this.portfolio, toOpenPosition(next, bp, lastPrice)));
       return next;
     }
-    const initialRisk = next.risk_per_unit * next.size;
+    // R net, as the session measures it (trading/decision.ts netRiskPerUnit): the stop distance plus the entry and
+    // stop fees and the stop's slippage at the account's costs, so a stopped trade is about −1R after costs. (The
+    // break-even rule keeps reading the gross distance, as the session's does.)
+    const netRisk = netRiskPerUnit(next.side as Side, next.entry_price, next.initial_stop, this.costs.takerFee, this.costs);
+    const initialRisk = (netRisk > 0 ? netRisk : next.risk_per_unit) * next.size;
     const dir = next.side === 'long' ? 1 : -1;
     const gross = bp.realizedPnl + bp.fees;
     const closedAt = bp.closedAt ?? this.now();
@@ -167,7 +180,7 @@ export class ExecutorCore {
     // The bar the trade closed in: a close stamped at a candle's close time belongs to that candle.
     const barIndex = Math.floor((closedAt - 1) / timeframeMs(row.timeframe as Timeframe));
     await this.setPortfolio(onTradeClosed(this.portfolio, { positionId: row.id, setupId: row.setup_id, pnl: bp.realizedPnl, barIndex, closedAt }, this.g));
-    this.emit({ type: 'trade-closed', positionId: row.id, symbol: row.symbol, setupId: row.setup_id, pnl: bp.realizedPnl, r: next.r_multiple!, reason: next.close_reason! });
+    this.emit({ type: 'trade-closed', positionId: row.id, symbol: row.symbol, setupId: row.setup_id, setupVersion: row.setup_version, pnl: bp.realizedPnl, r: next.r_multiple!, reason: next.close_reason! });
     return next;
   }
 

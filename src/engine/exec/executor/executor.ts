@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../errors.ts';
 import { approveSignal } from './approve.ts';
+import { onSignal } from './decide.ts';
 import { confirmLive, controlToken, pause, requestLive, resume } from './controls.ts';
 import { ExecutorCore, toOpenPosition } from './core.ts';
 import { handleCandle } from './manage.ts';
@@ -39,6 +40,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
   const executor: Executor = {
     approve: (signal, by) => core.serial(() => approveSignal(core, signal, by)),
+    onSignal: (signal) => core.serial(() => onSignal(core, signal)),
     observe: (market, candle) => core.stats.observe(market, candle),
     onCandle: (market, candle) => core.serial(() => handleCandle(core, market, candle)),
     positions: () => core.serial(() => queries.positions()),

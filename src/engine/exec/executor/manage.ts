@@ -8,12 +8,14 @@ import { onEquity } from '../../risk/index.ts';
 import type { BrokerPosition } from '../broker.ts';
 import type { ExecutorCore } from './core.ts';
 import { manageBar } from './management.ts';
+import { expireEntries } from './expiry.ts';
 import { num } from './outcome.ts';
 import { markEquity, saveManagedPosition, type ManagedPositionRow } from './store.ts';
 
 export async function handleCandle(core: ExecutorCore, market: MarketKey, candle: Candle): Promise<void> {
   core.stats.observe(market, candle);
   const now = core.now();
+  await expireEntries(core, market, candle);
   const byAccount = new Map<string, BrokerPosition[]>();
   for (const account of core.accounts()) {
     const broker = core.brokerFor(account);

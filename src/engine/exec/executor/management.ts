@@ -10,7 +10,7 @@ import { direction } from '../sim/fill-model.ts';
 import { endOfBar, type SimPosition } from '../sim/position.ts';
 import type { ExitReason } from '../../backtest/types.ts';
 import { DEFAULT_MANAGEMENT } from '../../backtest/settings.ts';
-import { roundDownToStep } from '../../risk/index.ts';
+import { floorToStep } from '../../trading/lots.ts';
 import type { TakeProfitLeg } from '../broker.ts';
 import type { ManagedPositionRow } from './store.ts';
 import type { ApprovableSignal, ManagementPlan } from './types.ts';
@@ -39,7 +39,8 @@ export function planOf(signal: ApprovableSignal, plan: ManagementPlan, fallbackA
 
 /**
  * Take-profit legs for `units`: the signal's targets (or the default plan from `entry`), nearest first, each closing
- * its fraction of the whole position. Like the simulator, the last target closes the rest only when nothing trails.
+ * its fraction of the whole position. Like the simulator, the last target closes the rest when nothing trails or when
+ * the targets' fractions add up to the whole.
  */
 export function takeProfitLegs(signal: ApprovableSignal, entry: number, units: number, step: number, plan: ManagementPlan, trailAtr: number): TakeProfitLeg[] {
   const dir = direction(signal.side);
@@ -49,12 +50,18 @@ export function takeProfitLegs(signal: ApprovableSignal, entry: number, units: n
   targets = targets.filter((t) => dir * (t.price - entry) > 0).sort((a, b) => dir * (a.price - b.price));
   const legs: TakeProfitLeg[] = [];
   let left = units;
+  let fraction = 0;
   targets.forEach((t, i) => {
-    const last = i === targets.length - 1 && trailAtr <= 0;
-    const amount = roundDownToStep(Math.min(left, last ? left : units * t.closeFraction), step);
+    fraction += t.closeFraction;
+    // Targets whose fractions add up to the whole close the whole, as in the simulator (which never rounds a partial
+    // exit): without this, rounding each leg down to the lot step leaves a dust remainder below the market minimum.
+    const last = i === targets.length - 1 && (trailAtr <= 0 || fraction >= 1 - 1e-9);
+    // Whole lot steps rebuilt from their count (trading/lots.ts): k × step in floating point can land a hair above
+    // the true multiple, and a guard against that would drop a whole step (0.03547 − 0.00886 → 0.0266).
+    const amount = floorToStep(Math.min(left, last ? left : units * t.closeFraction), step);
     if (amount > 0) {
       legs.push({ price: t.price, amount });
-      left = roundDownToStep(left - amount, step);
+      left = floorToStep(left - amount, step);
     }
   });
   return legs;

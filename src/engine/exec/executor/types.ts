@@ -1,10 +1,12 @@
 /** The executor's public surface: what the bot and the CLI call, and the events the notifier subscribes to. */
 import type { Kysely } from 'kysely';
-import type { Candle, MarketKey, Side, Signal, Timeframe } from '../../types.ts';
+import type { AccountType, Candle, MarketKey, Side, Signal, Timeframe } from '../../types.ts';
 import type { Logger } from '../../../logger.ts';
 import type { Governance, RiskVerdict } from '../../risk/index.ts';
 import type { Broker } from '../broker.ts';
 import type { InstrumentSpec, Quote } from './market-stats.ts';
+import type { CostModel } from '../sim/fill-model.ts';
+import type { OppositeSignalMode } from '../../trading/decision.ts';
 
 export type ExecutionMode = 'paper' | 'live';
 
@@ -29,6 +31,17 @@ export interface ExecutorOptions {
   management?: Partial<ManagementPlan>;
   /** Why new entries on a market are paused right now (health gates: stale feed, gap, clock skew), else undefined. */
   entryGate?: (market: { exchange?: string; symbol: string; timeframe: string }) => string | undefined;
+  /**
+   * The signal policy the trading session applies (trading/decision.ts): minimum score and cost limit from config
+   * (`signals.minScore`, `signals.maxCostR`); default: neither (every score, any cost).
+   */
+  policy?: { minScore: number; maxCostR: number };
+  /** The account type of a signal's market (the watchlist's `account`, else `exchange.account`); default spot. */
+  accountOf?: (market: { symbol: string; timeframe: Timeframe }) => AccountType | Promise<AccountType>;
+  /** What an opposite signal does, by the signal's setup (`exit_on_opposite` → exit-and-reverse); default ignore. */
+  oppositeSignal?: (setupId: string) => OppositeSignalMode;
+  /** The account's fees and slippage: signals' cost in R and the net-1R size (a stopped trade loses ≈ 1R net). Default none. */
+  costs?: CostModel;
   /** One-time live confirmation codes; injected by tests. */
   randomCode?: () => string;
 }
@@ -45,7 +58,9 @@ export interface ManagementPlan {
 export type ApprovableSignal = Pick<
   Signal,
   'id' | 'setupId' | 'setupVersion' | 'symbol' | 'timeframe' | 'side' | 'ts' | 'entryType' | 'entry' | 'stop' | 'targets' | 'context' | 'validUntil'
->;
+> &
+  /** A detected signal carries them; without a score the minimum score is not judged, without costs they are computed. */
+  Partial<Pick<Signal, 'score' | 'costs'>>;
 
 export type VerdictStatus = 'accepted' | 'refused' | 'failed';
 
@@ -105,13 +120,19 @@ export type ExecutorEvent =
   | { type: 'verdict'; signalId: string; result: ApprovalResult }
   | { type: 'position-opened'; positionId: string; symbol: string; entryPrice: number; size: number }
   | { type: 'stop-moved'; positionId: string; from: number; to: number; reason: string }
-  | { type: 'trade-closed'; positionId: string; symbol: string; setupId: string; pnl: number; r: number; reason: string }
+  | { type: 'trade-closed'; positionId: string; symbol: string; setupId: string; setupVersion: string; pnl: number; r: number; reason: string }
   | { type: 'daily-lock'; at: number; text: string }
   | { type: 'kill-switch'; at: number; text: string }
   | { type: 'mode'; mode: ExecutionMode };
 
 export interface Executor {
   approve(signal: ApprovableSignal, by: string): Promise<ApprovalResult>;
+  /**
+   * Every detected signal, at its close (before any approval): the opposite-signal exit of the trading session —
+   * open positions of the other side on the signal's market are closed at market (modes exit / exit-and-reverse).
+   * Returns what was closed, in words.
+   */
+  onSignal(signal: ApprovableSignal): Promise<string[]>;
   /** Rebuilds market statistics only (restart warm-up): no fills, no management. */
   observe(market: MarketKey, candle: Candle): void;
   onCandle(market: MarketKey, candle: Candle): Promise<void>;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openDatabase } from '../../../../src/engine/store/database.ts';
 import { createPaperBroker } from '../../../../src/engine/exec/paper/index.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from '../../../../src/engine/exec/store/migrations.ts';
-import { NO_COSTS } from '../../../../src/engine/exec/sim/fill-model.ts';
+import { NO_COSTS, type CostModel } from '../../../../src/engine/exec/sim/fill-model.ts';
 import { createExecutor } from '../../../../src/engine/exec/executor/index.ts';
 import { EXECUTOR_MIGRATION_TABLE, executorMigrations } from '../../../../src/engine/exec/executor/schema.ts';
 import type { Broker } from '../../../../src/engine/exec/broker.ts';
@@ -47,7 +47,7 @@ export interface Harness {
 
 export async function openHarness(
   file = tempDbFile(),
-  over: Partial<ExecutorOptions> & { wrapBroker?: (b: Broker) => Broker; startAt?: number } = {},
+  over: Partial<ExecutorOptions> & { wrapBroker?: (b: Broker) => Broker; startAt?: number; paperCosts?: CostModel } = {},
 ): Promise<Harness> {
   const { db, close } = await openDatabase(file, {
     extraMigrations: { [EXEC_MIGRATION_TABLE]: execMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations },
@@ -55,7 +55,7 @@ export async function openHarness(
   const now = { value: over.startAt ?? T0 - 24 * HOUR };
   const clock = () => now.value;
   const paper = await createPaperBroker({
-    db, costs: NO_COSTS, initialBalances: { USDT: 10_000 }, now: clock,
+    db, costs: over.paperCosts ?? NO_COSTS, initialBalances: { USDT: 10_000 }, now: clock,
     markets: { 'BTC/USDT': { base: 'BTC', quote: 'USDT', amountStep: 0.00001, minAmount: 0.00001, minNotional: 5 } },
   });
   const broker = over.wrapBroker ? over.wrapBroker(paper) : paper;
