@@ -123,16 +123,18 @@ describe('live broker against exchange faults', () => {
     expect(differences.map((d) => [d.kind, d.subject])).toEqual([
       ['order-state', stop.id],
       ['order-unknown-locally', 'by-hand-1'],
+      // The stop check: the position holds a protectable amount and no stop of ITA's rests on the exchange.
+      ['position-unprotected', 'rec-1'],
       ['balance-short', 'BTC'],
     ]);
-    expect(differences[2].message).toBe('open positions hold 0.00999 BTC but the account has 0 BTC');
+    expect(differences[3].message).toBe('open positions hold 0.00999 BTC but the account has 0 BTC');
     expect((await h.broker.openOrders()).map((o) => [o.id, o.status])).toEqual([[stop.id, 'open']]);
     expect((await h.broker.positions())[0].status).toBe('open');
     // A restart reconciles first and reports the same.
     await h.restart();
     // ... then applies the venue's state of ITA's own orders, cannot re-place the stop without coins, and says so.
-    expect(h.broker.startupDifferences.map((d) => d.kind)).toEqual(['order-state', 'order-unknown-locally', 'balance-short', 'sync-failed']);
-    expect(h.broker.startupDifferences[3].message).toMatch(/insufficient balance/);
+    expect(h.broker.startupDifferences.map((d) => d.kind)).toEqual(['order-state', 'order-unknown-locally', 'position-unprotected', 'balance-short', 'sync-failed']);
+    expect(h.broker.startupDifferences[4].message).toMatch(/insufficient balance/);
     expect(entry.status).toBe('filled');
   });
 
