@@ -10,8 +10,8 @@ export const reconcileMessages = {
     ru: '✅ <b>Учёт совпадает с биржей</b> ({trigger}): открытых позиций {positions}, открытых ордеров {orders}.',
   },
   'rec.header': {
-    en: '⚠️ <b>Books and exchange differ</b> ({trigger}): {count}. Nothing was overwritten: ITA recorded what the exchange reports for its own orders and left everything else as it is. Please check each point:',
-    ru: '⚠️ <b>Учёт и биржа расходятся</b> ({trigger}): {count}. Ничего не перезаписано: ITA записал то, что биржа сообщает о его собственных ордерах, остальное оставлено как есть. Проверьте каждый пункт:',
+    en: '⚠️ <b>Books and exchange differ</b> ({trigger}): {count}. Nothing was overwritten: ITA took the exchange’s word on its own orders and touched nothing else, except that a position is never left without a stop. Please check each point:',
+    ru: '⚠️ <b>Учёт и биржа расходятся</b> ({trigger}): {count}. Ничего не перезаписано: о своих ордерах ITA принял данные биржи и больше ничего не трогал — кроме того, что позиция никогда не остаётся без стопа. Проверьте каждый пункт:',
   },
   'rec.count': { en: '{n} differences', ru: 'расхождений: {n}' },
   'rec.diff.missing': {
