@@ -40,7 +40,8 @@ export function watchReconciliation(options: {
   // Start-up: the broker reconciled (and brought its own orders up to date) when it was created.
   run('start-up', async () => broker.startupDifferences);
   const unsubscribe = options.executor.on((event) => {
-    if (event.type === 'exchange-recovered') run('reconnect', () => broker.reconcile());
+    // The broker compared before it brought anything up to date; without an outage of its own, compare now.
+    if (event.type === 'exchange-recovered') run('reconnect', async () => broker.takeRecoveryDifferences() ?? broker.reconcile());
   });
   return { idle: () => chain, stop: unsubscribe };
 }

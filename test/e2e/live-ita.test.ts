@@ -81,7 +81,8 @@ describe.each([SPOT])('ITA live on the exchange fake: $name', (venue) => {
   const start = async () => {
     ita = await startIta(config, process.env.ITA_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger, {
       now: () => fake.now(),
-      gateway: { urlsOverride: fake.url, enableRateLimit: false, timeoutMs: 3_000 },
+      // Retries without real sleeps: a fault costs one request per attempt.
+      gateway: { urlsOverride: fake.url, enableRateLimit: false, timeoutMs: 3_000, retry: { sleep: async () => undefined } },
     });
     return ita;
   };
@@ -226,5 +227,30 @@ describe.each([SPOT])('ITA live on the exchange fake: $name', (venue) => {
     expect(stop2.clientOrderId).not.toBe(stop1.clientOrderId);
     expect(stop2.stopPrice).toBe(stop1.stopPrice);
     expect(text).toContain(`resting on the exchange (${stop2.clientOrderId})`);
+  }, 60_000);
+
+  it('after a reconnect the books are compared before anything is brought up to date, and the trader hears each difference', async () => {
+    const [stop3] = restingStops();
+    // While the exchange answers ITA with 503s (all four attempts of one call), the trader cancels the stop by hand.
+    await venue.cancelByHand(fake, stop3.clientOrderId);
+    fake.fault({ kind: 'status', status: 503, count: 4, path: '/api/v3/order' });
+    const seen = new Set(botMessages().map((m) => m.message_id));
+    const fresh = () => botMessages().filter((m) => !seen.has(m.message_id));
+    await closeCandle();
+    await emulator().waitFor(() => fresh().find((m) => /Exchange unavailable/.test(textOf(m))), 20_000, 'the outage notice');
+    expect(fake.pendingFaults()).toBe(0);
+    // The next candle reaches the exchange again.
+    await closeCandle();
+    const report = await emulator().waitFor(() => fresh().find((m) => /Books and exchange differ \(after the reconnect\)/.test(textOf(m))), 20_000, 'the reconnect report');
+    const text = textOf(report);
+    expect(text).toContain(stop3.clientOrderId);
+    expect(text).toMatch(/ITA’s books say open.*the exchange says canceled/);
+    expect(fresh().some((m) => /Exchange reachable again/.test(textOf(m)))).toBe(true);
+    // Not revived, nothing sent twice, and the position has a stop again (a new id, said in the report).
+    expect(orders.orders.find((o) => o.clientOrderId === stop3.clientOrderId)!.status).toBe('CANCELED');
+    expect([...byClientId().values()].every((n) => n === 1)).toBe(true);
+    const [stop4] = restingStops();
+    expect(stop4.clientOrderId).not.toBe(stop3.clientOrderId);
+    expect(text).toContain(`resting on the exchange (${stop4.clientOrderId})`);
   }, 60_000);
 });
