@@ -17,7 +17,7 @@ export function liveUnavailableReason(config: Pick<Config, 'mode' | 'exchange'>,
   if (config.mode !== 'live') return undefined;
   if (sampleMarket) return 'live trading needs the exchange as the market, not the bundled sample replay: set ITA_MARKET=exchange and restart';
   const missing = [!config.exchange.apiKey && 'ITA_EXCHANGE_API_KEY', !config.exchange.secret && 'ITA_EXCHANGE_SECRET'].filter((name): name is string => !!name);
-  if (missing.length > 0) return `live trading needs the exchange API key and secret: set ${missing.join(' and ')} in the environment and restart`;
+  if (missing.length > 0) return `live trading needs the exchange API key and secret from the environment; missing: ${missing.join(', ')}. Set them and restart`;
   // The live broker's order logic is spot (long only, stop-limit sells); a futures venue needs its own.
   if (config.exchange.account !== 'spot') return 'live trading is wired for spot accounts only so far: set ITA_EXCHANGE_ACCOUNT=spot for live orders';
   return undefined;

@@ -254,3 +254,46 @@ describe.each([SPOT])('ITA live on the exchange fake: $name', (venue) => {
     expect(text).toContain(`resting on the exchange (${stop4.clientOrderId})`);
   }, 60_000);
 });
+
+describe('ITA in live mode without the exchange keys', () => {
+  let fake: ExchangeFake;
+  let ita: RunningIta | undefined;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    fake = await startExchangeFake({ now: SPOT.candles[SPOT.start].ts + MINUTE });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-live-nokeys-'));
+    const config = loadConfig({
+      cwd: ROOT,
+      env: {
+        ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_LOG_FILES: 'false', ITA_LANGUAGE: 'ru', ITA_MARKET: 'exchange', ITA_MODE: 'live',
+        ITA_EXCHANGE_API_KEY: 'only-the-key', ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/live-setups'),
+        ITA_REPORT_DAILY: 'off', ITA_REPORT_WEEKLY: 'off', ITA_REPORT_MONTHLY: 'off',
+      },
+    });
+    ita = await startIta(config, silentLogger, { now: () => fake.now(), gateway: { urlsOverride: fake.url, enableRateLimit: false, timeoutMs: 3_000 } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await ita?.stop();
+    await fake?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('/mode live names the missing environment variable (in the trader\'s language) and /status and /risk both stay paper', async () => {
+    const emulator = ita!.emulator!;
+    const bot = () => emulator.messages(OWNER).filter((m) => m.from?.is_bot).map((m) => (m.text ?? '').replace(/<[^>]+>/g, ''));
+    const ask = async (text: string, answer: RegExp) => {
+      const before = bot().length;
+      emulator.userSendText(emulator.owner, text);
+      return emulator.waitFor(() => bot().slice(before).find((t) => answer.test(t)), 20_000, `reply to ${text}`);
+    };
+    const refusal = await ask('/mode live', /Реальную торговлю включить нельзя/);
+    expect(refusal).toContain('не заданы: ITA_EXCHANGE_SECRET. Задайте их и перезапустите');
+    expect(refusal).not.toContain('ITA_EXCHANGE_API_KEY');
+    expect(await ask('/status', /Режим:/)).toMatch(/Режим: paper/);
+    expect(await ask('/risk', /Риск/)).toMatch(/режим paper/i);
+    // No live broker: nothing was asked of the exchange's private endpoints.
+    expect(fake.requests.filter((r) => /\/api\/v3\/(order|openOrders|account|myTrades)$/.test(r.path))).toEqual([]);
+  });
+});
