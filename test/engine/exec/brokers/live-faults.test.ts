@@ -138,6 +138,23 @@ describe('live broker against exchange faults', () => {
     expect(entry.status).toBe('filled');
   });
 
+  it('after an outage the broker compares with the exchange BEFORE it applies the exchange\'s state, so a stop cancelled meanwhile is reported', async () => {
+    h = await liveHarness();
+    await h.broker.placeEntry(intent('out-1'));
+    const [stop] = await h.broker.openOrders();
+    h.fake.fault({ kind: 'status', status: 503, path: '/api/v3/order', count: 4 });
+    await expect(h.advance()).rejects.toThrow(ExchangeUnavailableError);
+    // While ITA cannot reach the exchange, the stop is cancelled there by hand.
+    await h.gateway.cancelOrder(SYMBOL, stop.id);
+    expect(h.broker.takeRecoveryDifferences()).toBeUndefined();
+    await h.advance();
+    const found = h.broker.takeRecoveryDifferences()!;
+    expect(found.map((d) => [d.kind, d.subject])).toEqual([['order-state', stop.id], ['position-unprotected', 'out-1']]);
+    // Taken once; the sync that followed re-protected the position under a new clientOrderId.
+    expect(h.broker.takeRecoveryDifferences()).toBeUndefined();
+    expect((await h.broker.openOrders()).map((o) => [o.role, o.id === stop.id])).toEqual([['stop', false]]);
+  });
+
   it('signed endpoints need an API key: the fake refuses without one, ITA reports an authentication error', async () => {
     h = await liveHarness();
     const bare = await fetch(`${h.fake.url}/api/v3/account?timestamp=1&signature=x`);
