@@ -1,7 +1,8 @@
 /**
  * Composition root: config → logger → governance → database (+ migrations) → setups, knowledge, LLM, backtests →
- * Telegram (real, or the local emulator + web chat when no token is set) → live pipeline (exchange feed, or the
- * bundled sample market replayed) → bot. The only place that wires services together; graceful shutdown on signals.
+ * paper and live brokers → executor → Telegram (real, or the local emulator + web chat when no token is set) → bot →
+ * one candle feed (the exchange polled, or the bundled sample market replayed). The only place that wires services
+ * together; the pieces it wires live in src/app and the engine. Graceful shutdown on signals.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,37 +17,42 @@ import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
-import { addWatched, listWatched } from './engine/journal/watchlist.ts';
 import { createEngineServices, type LiveRuntime } from './engine/services/index.ts';
-import { DeliveryWorker, LiveEvents, LivePipeline, startLive, type Deliver, type LiveEvent } from './engine/live/index.ts';
 import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
 import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
 import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
-import { oppositeSignalMode } from './engine/backtest/detector-source.ts';
 import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
 import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
-import { commentOnSignal } from './knowledge/answer/index.ts';
 import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
 import { transportFromConfig } from './bot/transport/from-config.ts';
-import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
+import {
+  installExecutionFeature, notifyExecutorEvents, scheduleReports, sendReconciliationReport, telegramReportSender,
+} from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { createChartService } from './app/chart-service.ts';
 import { closeSharedChartPool } from './engine/charts/pool.ts';
-import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
-import { createGateway } from './engine/market/gateway.ts';
-import type { MarketKey, Signal } from './engine/types.ts';
+import type { CandleFeed } from './app/feeds/candle-feed.ts';
+import { exchangeFeed } from './app/feeds/exchange-feed.ts';
+import { sampleFeed, validateSampleMarket } from './app/feeds/sample-feed.ts';
+import { feedExecutor } from './app/executor-feed.ts';
+import { signalDelivery } from './app/signal-delivery.ts';
+import { openLiveAccount } from './app/live-account.ts';
+import { watchReconciliation } from './app/reconciliation.ts';
+import { createGateway, type GatewayOptions } from './engine/market/gateway.ts';
+import type { DroppedItem } from './engine/live/delivery.ts';
 import { createPaperBroker } from './engine/exec/paper/index.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
-import { getLatestCandles } from './engine/store/candles.ts';
+import { ownerOnlyFiles } from './engine/store/file-modes.ts';
+import { listWatched } from './engine/journal/watchlist.ts';
+import { oppositeSignalMode } from './engine/backtest/detector-source.ts';
 import { HealthGates } from './engine/live/health-gates.ts';
 import { healthStatusLines, wireHealthGates } from './app/health-wiring.ts';
 import { reportSinks } from './app/report-sinks.ts';
-import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
 const OFFLINE_OWNER_ID = 100001;
@@ -60,9 +66,19 @@ export interface RunningIta {
   metricsUrl?: string;
   /** The local Bot API emulator in offline mode (tests drive the bot through it). */
   emulator?: BotApiEmulator;
+  /** The market side that was picked (tests on a fake exchange clock poll it). */
+  feed: CandleFeed;
 }
 
-export async function startIta(config: Config, logger: Logger): Promise<RunningIta> {
+/** What a test (or a tool) may replace when starting the shipped application; production passes nothing. */
+export interface StartOverrides {
+  /** The exchange side's wall clock (a test runs the exchange fake on its own clock). */
+  now?: () => number;
+  /** Merged over the gateway options from the configuration, e.g. `urlsOverride` to a local exchange fake. */
+  gateway?: Partial<GatewayOptions>;
+}
+
+export async function startIta(config: Config, logger: Logger, overrides: StartOverrides = {}): Promise<RunningIta> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error) => logger.error('shutdown step failed', { error: describeError(error) }));
@@ -123,10 +139,27 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
 
     // Late-bound: the bot and the market side start after the services that refer to them.
     let bot: ItaBot | undefined;
-    let clock: () => number = Date.now;
+    const wallClock = overrides.now ?? Date.now;
+    let clock: () => number = wallClock;
     let runtime: LiveRuntime | undefined;
     let watchlistChanged: () => Promise<void> = async () => {};
     let decided: (signalId: string) => void = () => {};
+
+    // The ONE exchange gateway: candles for the feed and orders for the live broker. None offline.
+    const gateway = sampleMarket
+      ? undefined
+      : await createGateway({
+        exchangeId: config.exchange.id,
+        apiKey: config.exchange.apiKey,
+        secret: config.exchange.secret,
+        sandbox: config.exchange.sandbox,
+        // A perp account trades (and reads candles of) the exchange's USDT-M futures markets.
+        account: config.exchange.account,
+        logger,
+        ...(overrides.now ? { now: overrides.now } : {}),
+        ...overrides.gateway,
+      });
+    if (gateway) stops.push(() => gateway.close());
 
     // Money moves only through the executor: approved signals → risk governor → paper broker (live needs /mode live).
     const fee = config.paper.feePct / 100;
@@ -137,6 +170,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       now: () => clock(),
       logger,
     });
+    // Live: mode live + the exchange keys; the broker reconciles its books with the exchange before it is used.
+    const live = await openLiveAccount({ config, sampleMarket, gateway, db: store.db, now: () => clock(), logger });
     // Stale feed, unfillable gap, clock skew: new entries pause on the markets concerned until the gate clears.
     const gates = new HealthGates({ now: () => clock() });
     // Each watched market's account type (spot: long only), else the configured one.
@@ -147,6 +182,8 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     const executor: Executor = await createExecutor({
       db: store.db,
       broker,
+      liveBroker: live.broker,
+      liveUnavailable: live.unavailable,
       entryGate: (market) => gates.blocked(market),
       governance,
       clock: () => clock(),
@@ -162,56 +199,33 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     // Scoring reads each setup version's record: its backtests and its journaled trades, updated as trades close.
     const history = await loadSetupHistory(store.db, (id, version) => backtest.setupHistory(id, version));
     executor.on((event) => event.type === 'trade-closed' && history.recordTrade(event.setupId, event.setupVersion, event.r));
-    // Candles reach the executor in order (fills, stops, trailing), one at a time.
-    let executorQueue: Promise<void> = Promise.resolve();
-    const feedExecutor = (event: LiveEvent) => {
-      if (event.type === 'candle') {
-        executorQueue = executorQueue
-          .then(() => executor.onCandle(event.market, event.candle))
-          .catch((error) => logger.error('executor failed on a candle', { error: describeError(error) }));
-      } else if (event.type === 'signal') {
-        // The session's opposite-signal exit, by the executor's one decision module (trading/decision.ts).
-        executorQueue = executorQueue
-          .then(async () => void (await executor.onSignal(event.signal)))
-          .catch((error) => logger.error('opposite-signal exit failed', { error: describeError(error) }));
-      }
-    };
-    const warmExecutor = async (markets: MarketKey[]) => {
-      // Liquidity and volatility rules need recent history; the executor keeps it in memory only.
-      for (const market of markets) for (const candle of await getLatestCandles(store.db, market, 200)) executor.observe(market, candle);
-    };
+    // Candles and signals reach the executor in order (fills, stops, trailing, opposite exits), one at a time.
+    const toExecutor = feedExecutor(executor, logger);
 
     const settings = { minScore: config.signals.minScore, timezone: config.timezone, language: config.language };
     const recipients = allowedUserIds.map((id) => ({ userId: id, chatId: id }));
 
-    // A pushed signal: its chart, a comment from the trader's theory within the time budget, then the message.
-    const deliver: Deliver = async (signal: Signal, chatId: number) => {
-      if (!bot) throw new Error('the bot is not running yet');
-      const [png, userSettings] = await Promise.all([charts.signal(signal), engine.settings.get(chatId)]);
-      const comment = await commentOnSignal(
-        { ...signal, targets: signal.targets.map((t) => t.price) },
-        { retriever: kb, llm, language: userSettings.language, budgetMs: config.llm.commentBudgetMs },
-      );
-      return bot.sendSignal(chatId, signal, png, comment.text);
-    };
+    const deliver = signalDelivery({
+      bot: () => bot,
+      charts,
+      languageOf: async (chatId) => (await engine.settings.get(chatId)).language,
+      comment: { retriever: kb, llm },
+      commentBudgetMs: config.llm.commentBudgetMs,
+    });
 
     const engine = createEngineServices({
       db: store.db,
       registry,
       settings,
-      mode: config.mode,
+      // What the executor trades on (paper until /mode live is confirmed), so /status and /risk agree.
+      mode: () => executor.mode(),
       now: () => clock(),
       onApprove: async (signal) => (await executor.approve(signal, 'telegram')).outcome,
       stats: async (id, version) => history.history(id, version),
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
       runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market) },
       onWatchlistChange: () => void watchlistChanged().catch((error) => logger.error('watchlist change failed', { error: describeError(error) })),
-      validateMarket: sampleMarket
-        ? async (market) =>
-            SAMPLE_MARKETS.some((s) => s.market.symbol === market.symbol && s.market.timeframe === market.timeframe)
-              ? undefined
-              : `offline mode replays only the bundled markets: ${SAMPLE_MARKETS.map((s) => `${s.market.symbol} ${s.market.timeframe}`).join(', ')}`
-        : undefined,
+      validateMarket: sampleMarket ? validateSampleMarket : undefined,
       extraStatus: async () => {
         const usage = llm ? await llm.usageToday() : undefined;
         return [
@@ -265,102 +279,56 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     });
     stops.push(async () => reports());
 
-    if (sampleMarket) {
-      await seedSampleCandles(store.db, store.sqlite, path.join(ROOT, 'data/samples'), logger);
-      if ((await listWatched(store.db)).length === 0) {
-        for (const { market } of SAMPLE_MARKETS.filter((s) => s.market.symbol === 'BTC/USDT')) await addWatched(store.db, market, Date.now());
-      }
-      const events = new LiveEvents();
-      const worker = new DeliveryWorker({ db: store.db, deliver, events, now: () => clock(), notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped) });
-      const pipeline = new LivePipeline({
-        db: store.db,
-        sqlite: store.sqlite,
-        setups: () => registry.enabled(),
-        recipients,
-        settings,
-        history: (id, version) => history.history(id, version),
-        policy: signalPolicy,
-        costs: { makerFee: fee, takerFee: fee, slippage: 0 },
-        events,
-        onQueued: () => worker.kick(),
-      });
-      events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
-      events.on(feedExecutor);
-      if (metrics) events.on((event) => recordLiveEvent(metrics, event, clock()));
-      // No exchange clock to check offline; the replay's own feed can still go stale or gapped.
-      const unwireGates = wireHealthGates({ gates, events, notifier: bot!, recipients: allowedUserIds, language: ownerLanguage, logger, metrics });
-      stops.push(async () => unwireGates());
-      runtime = {
-        paused: () => pipeline.isPaused(),
-        // Stored sample data runs ahead of the replay; say where the replay is, not where the data ends.
-        health: (market) => {
-          const problem = pipeline.healthOf(market);
-          const at = pipeline.lastTs(market);
-          return problem ?? (at === undefined ? undefined : `bar replay at ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-        },
-      };
-      worker.start();
-      stops.push(() => worker.stop());
-      const startReplay = () =>
-        startSampleReplay({
-          db: store.db,
-          pipeline,
-          markets: async () => listWatched(store.db),
-          speed: config.offline.replaySpeed,
-          days: config.offline.replayDays,
-          positionFile: path.join(config.dataDir, 'replay-position.json'),
-          decisionWaitMs: config.offline.decisionWaitSeconds * 1000,
-          // The executor must know prices as of the replay's present, not the end of the sample data.
-          warm: (market, candles) => candles.forEach((candle) => executor.observe(market, candle)),
-          logger,
-        });
-      let replay = await startReplay();
-      clock = () => replay.now();
-      events.on((event) => event.type === 'signal' && event.queued && replay.hold(event.signal.id));
-      decided = (id) => replay.release(id);
-      // A newly watched sample market joins the replay from where it is now (the position is saved per close).
-      watchlistChanged = async () => {
-        await replay.stop();
-        replay = await startReplay();
-      };
-      stops.push(() => replay.stop());
-    } else {
-      const source = await createGateway({
-        exchangeId: config.exchange.id,
-        apiKey: config.exchange.apiKey,
-        secret: config.exchange.secret,
-        sandbox: config.exchange.sandbox,
-        // A perp account trades (and reads candles of) the exchange's USDT-M futures markets.
-        account: config.exchange.account,
+    if (live.broker) {
+      const watch = watchReconciliation({
+        broker: live.broker,
+        executor,
+        report: (report) => sendReconciliationReport(bot!, allowedUserIds, ownerLanguage, report, logger),
         logger,
       });
-      stops.push(() => source.close());
-      const live = await startLive({
-        db: store.db,
-        sqlite: store.sqlite,
-        registry,
-        recipients,
-        settings,
-        sourceFor: (exchange) => (exchange === config.exchange.id ? source : undefined),
-        deliver,
-        notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped),
-        history: (id, version) => history.history(id, version),
-        policy: signalPolicy,
-        costs: { makerFee: fee, takerFee: fee, slippage: 0 },
-      });
-      live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
-      live.events.on(feedExecutor);
-      if (metrics) live.events.on((event) => recordLiveEvent(metrics, event, Date.now()));
-      const unwireGates = wireHealthGates({
-        gates, events: live.events, notifier: bot!, recipients: allowedUserIds, language: ownerLanguage, logger, metrics,
-        clock: { exchange: config.exchange.id, measure: () => source.measureClockOffset() },
-      });
-      stops.push(async () => unwireGates());
-      await warmExecutor(await listWatched(store.db));
-      runtime = live.runtime;
-      watchlistChanged = () => live.watchlistChanged();
-      stops.push(() => live.stop());
+      stops.push(async () => watch.stop());
     }
+
+    // The market side: one feed, picked here and wired once.
+    const feedDeps = {
+      db: store.db,
+      sqlite: store.sqlite,
+      registry,
+      recipients,
+      settings,
+      deliver,
+      notifyDropped: (chatId: number, dropped: DroppedItem[]) => bot!.notifyDropped(chatId, dropped),
+      history: (id: string, version: string) => history.history(id, version),
+      warm: toExecutor.warm,
+      policy: signalPolicy,
+      costs: { makerFee: fee, takerFee: fee, slippage: 0 },
+    };
+    const feed: CandleFeed = sampleMarket
+      ? sampleFeed({
+        ...feedDeps,
+        samplesDir: path.join(ROOT, 'data/samples'),
+        dataDir: config.dataDir,
+        replay: { speed: config.offline.replaySpeed, days: config.offline.replayDays, decisionWaitMs: config.offline.decisionWaitSeconds * 1000 },
+        logger,
+      })
+      : exchangeFeed({ ...feedDeps, exchangeId: config.exchange.id, source: gateway!, ...(overrides.now ? { now: overrides.now } : {}) });
+    feed.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
+    feed.events.on(toExecutor.onEvent);
+    if (metrics) feed.events.on((event) => recordLiveEvent(metrics, event, feed.now()));
+    // The exchange's clock is checked only when there is an exchange; a replayed feed can still go stale or gapped.
+    const unwireGates = wireHealthGates({
+      gates, events: feed.events, notifier: bot!, recipients: allowedUserIds, language: ownerLanguage, logger, metrics,
+      ...(feed.kind === 'exchange' && gateway ? { clock: { exchange: config.exchange.id, measure: () => gateway!.measureClockOffset() } } : {}),
+    });
+    stops.push(async () => unwireGates());
+    // A bar replay waits for the trader's decision on what it pushed.
+    feed.events.on((event) => event.type === 'signal' && event.queued && feed.hold(event.signal.id));
+    decided = (id) => feed.release(id);
+    watchlistChanged = () => feed.watchlistChanged();
+    runtime = feed.runtime;
+    clock = () => feed.now();
+    stops.push(() => feed.stop());
+    await feed.start();
 
     if (telegram) logger.info(`offline web chat: ${telegram.webChatUrl} (no TELEGRAM_BOT_TOKEN set; nothing leaves this machine)`);
     logger.info('ITA started', { mode: config.mode, dataDir: config.dataDir, telegram: offline ? 'emulator' : 'telegram' });
@@ -368,7 +336,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       const unsubscribe = recordExecutorEvents(metrics, executor);
       stops.push(async () => unsubscribe());
     }
-    return { stop: stopAll, webChatUrl: telegram?.webChatUrl, emulator: telegram?.emulator, metricsUrl: metricsServer?.url };
+    return { stop: stopAll, webChatUrl: telegram?.webChatUrl, emulator: telegram?.emulator, metricsUrl: metricsServer?.url, feed };
   } catch (error) {
     await stopAll();
     throw error;

@@ -3,3 +3,4 @@ export { notifyExecutorEvents, executorEventText, type TextNotifier } from './no
 export {
   scheduleReports, reportCronExpressions, telegramReportSender, DEFAULT_REPORT_TIMES, type ReportTimes, type ReportSchedule, type PeriodicReport,
 } from './schedule.ts';
+export { reconciliationText, sendReconciliationReport } from './reconcile-report.ts';

@@ -123,6 +123,8 @@ export type DifferenceKind =
   | 'order-unknown-locally'
   | 'order-state'
   | 'balance-short'
+  /** An open position holds an amount the venue would accept a stop for, but no stop of ITA's is open there. */
+  | 'position-unprotected'
   /** Start-up only: applying the venue's state or re-placing a protective order failed (see message). */
   | 'sync-failed';
 

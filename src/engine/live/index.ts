@@ -40,6 +40,8 @@ export interface LiveOptions {
   costs?: PipelineOptions['costs'];
   delaySeconds?: number;
   now?: () => number;
+  /** Events to emit on, when the caller subscribes before the start (warm-up errors, the first closes). */
+  events?: LiveEvents;
 }
 
 export interface LiveSystem {
@@ -55,7 +57,7 @@ export interface LiveSystem {
 }
 
 export async function startLive(options: LiveOptions): Promise<LiveSystem> {
-  const events = new LiveEvents();
+  const events = options.events ?? new LiveEvents();
   const worker = new DeliveryWorker({ db: options.db, deliver: options.deliver, now: options.now, events, notifyDropped: options.notifyDropped });
   const enabled = (): Setup[] => options.registry.enabled();
   const pipeline = new LivePipeline({

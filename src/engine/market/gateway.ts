@@ -108,8 +108,8 @@ export interface ExchangeGateway {
   /** Cancels by clientOrderId; an order that already filled or was cancelled comes back as it is. */
   cancelOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder>;
   /**
-   * This host's clock minus the exchange's, in ms (positive: ahead), measured now from the exchange's time endpoint;
-   * signed requests then use the new offset too.
+   * This host's clock (the gateway's `now`) minus the exchange's, in ms (positive: ahead), measured now from the
+   * exchange's time endpoint. (ccxt corrects signed requests separately, at every market load.)
    */
   measureClockOffset(): Promise<number>;
   /** Open orders of one symbol, or of the whole account. */
@@ -293,8 +293,12 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
     },
 
     measureClockOffset() {
-      // ccxt's loadTimeDifference: (local time after the answer) − serverTime, kept for signing later requests.
-      return call('fetchTime', undefined, undefined, async () => Number(await (exchange as unknown as { loadTimeDifference(): Promise<number> }).loadTimeDifference()));
+      // Against the clock that judges which candle is closed (`now`), from the midpoint of the round trip.
+      return call('fetchTime', undefined, undefined, async () => {
+        const before = now();
+        const server = Number(await exchange.fetchTime());
+        return (before + now()) / 2 - server;
+      });
     },
 
     async fetchOpenOrders(symbol) {

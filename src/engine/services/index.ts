@@ -23,7 +23,8 @@ export interface EngineServicesOptions {
   db: JournalDb;
   registry: SetupRegistry;
   settings: SettingsDefaults;
-  mode?: 'paper' | 'live';
+  /** The execution mode /status shows; a function when it can change at run time (/mode live). */
+  mode?: 'paper' | 'live' | (() => 'paper' | 'live');
   now?: () => number;
   startedAt?: number;
   runtime?: LiveRuntime;

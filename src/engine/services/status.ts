@@ -17,7 +17,8 @@ export interface LiveRuntime {
 export interface StatusServiceOptions {
   db: JournalDb;
   registry: SetupRegistry;
-  mode: 'paper' | 'live';
+  /** A function when the mode can change while running (the executor's /mode live). */
+  mode: 'paper' | 'live' | (() => 'paper' | 'live');
   startedAt: number;
   now: () => number;
   runtime?: LiveRuntime;
@@ -38,7 +39,7 @@ export function createStatusService(options: StatusServiceOptions): () => Promis
       return { ...entry, stale: quality.stale, health };
     });
     return {
-      mode: options.mode,
+      mode: typeof options.mode === 'function' ? options.mode() : options.mode,
       paused: options.runtime?.paused() ?? false,
       startedAt: options.startedAt,
       feeds,

@@ -113,7 +113,7 @@ describe('health gates', () => {
 
   it('a host clock more than 1.5 s off the exchange pauses every market of that exchange; back in range, it clears', async () => {
     // The fake's clock is the exchange's: 3 s ahead of this host means this host is 3 s behind.
-    rig = await startRig({ now: Date.now() + 3_000 });
+    rig = await startRig({ now: Date.now() + 3_000 }, { now: Date.now });
     const gates = new HealthGates();
     const chat = recordingChat();
     notifyHealthGates(chat.notifier, gates, [1], 'en');

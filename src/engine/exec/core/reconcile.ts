@@ -33,11 +33,19 @@ export async function reconcileBooks(venue: Venue, books: Books): Promise<Differ
     }
   }
 
-  // Every open position's remaining amount must be in the account (free or locked by its stop).
+  // Every open position's remaining amount must be in the account (free or locked by its stop), and protected by
+  // a stop the venue still has open (a stop cancelled by hand shows up above as an order-state difference too).
   const needed = new Map<string, number>();
   for (const p of await books.listPositions(['open'])) {
-    const { base } = await venue.rules(p.symbol);
-    needed.set(base, (needed.get(base) ?? 0) + p.remaining);
+    const rules = await venue.rules(p.symbol);
+    needed.set(rules.base, (needed.get(rules.base) ?? 0) + p.remaining);
+    const stops = (await books.listOrders({ positionId: p.id, statuses: ['pending', 'open'] })).filter((o) => o.role === 'stop');
+    const resting = stops.some((o) => (remoteById.get(o.id)?.status ?? 'missing') === 'open');
+    const protectable = p.remaining >= (rules.minAmount ?? 0) && p.remaining * p.stop >= (rules.minNotional ?? 0);
+    if (!resting && protectable) {
+      differences.push({ kind: 'position-unprotected', subject: p.id, local: p,
+        message: `position ${p.id} (${p.remaining} ${p.symbol}) has no stop open on the venue` });
+    }
   }
   const balances = await venue.balances();
   for (const [asset, amount] of needed) {

@@ -31,6 +31,9 @@ export class VenueBroker implements Broker {
   private readonly listeners = new Set<(fill: Fill) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private collected: Fill[] | undefined;
+  /** The venue failed to answer (TemporaryError): before the next sync, compare first, so nothing it changed meanwhile is applied unreported. */
+  private venueDown = false;
+  private recovery: Difference[] | undefined;
   private readonly protection: Protection;
   readonly now: () => number;
   readonly logger: Logger;
@@ -136,6 +139,7 @@ export class VenueBroker implements Broker {
 
   onCandle(symbol: string, candle: Candle): Promise<Fill[]> {
     return this.collect(async () => {
+      await this.reconcileAfterOutage();
       // Paper simulates the candle itself: a take-profit the candle reaches rests on the simulated book BEFORE it
       // trades, so it fills at its price inside this candle, as the trading session fills it (not on a later candle,
       // and not at all when price only wicked through it). Not when the candle also reaches the stop: stop first.
@@ -153,6 +157,7 @@ export class VenueBroker implements Broker {
   /** Brings every open order up to date with the venue (what onCandle does for one symbol). */
   sync(): Promise<Fill[]> {
     return this.collect(async () => {
+      await this.reconcileAfterOutage();
       const symbols = new Set((await this.books.listOrders({ statuses: OPEN_STATUSES })).map((o) => o.symbol));
       for (const p of await this.books.listPositions(['open'])) symbols.add(p.symbol);
       for (const symbol of symbols) await this.syncSymbol(symbol);
@@ -173,6 +178,17 @@ export class VenueBroker implements Broker {
 
   reconcile(): Promise<Difference[]> {
     return this.serial(() => reconcileBooks(this.venue, this.books));
+  }
+
+  /**
+   * What the comparison found when the venue answered again after an outage, BEFORE the broker applied the venue's
+   * state of its orders (a stop cancelled meanwhile would otherwise be replaced without anyone hearing of it).
+   * Undefined when no outage was seen since the last call.
+   */
+  takeRecoveryDifferences(): Difference[] | undefined {
+    const found = this.recovery;
+    this.recovery = undefined;
+    return found;
   }
 
   onFill(listener: (fill: Fill) => void): () => void {
@@ -253,6 +269,14 @@ export class VenueBroker implements Broker {
 
   // ---- internals -----------------------------------------------------------------------------------------------
 
+  private async reconcileAfterOutage(): Promise<void> {
+    if (!this.venueDown) return;
+    const found = await reconcileBooks(this.venue, this.books);
+    this.venueDown = false;
+    this.recovery = [...(this.recovery ?? []), ...found];
+    for (const difference of found) this.logger.warn('reconcile after the outage: ' + difference.message, { kind: difference.kind });
+  }
+
   private async syncSymbol(symbol: string): Promise<void> {
     for (const order of await this.books.listOrders({ statuses: OPEN_STATUSES })) {
       if (order.symbol === symbol) await this.syncOrder(order);
@@ -297,7 +321,9 @@ export class VenueBroker implements Broker {
   /** One operation at a time: a candle arriving during a placement must not see half-written books. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
+    this.queue = run.catch((error) => {
+      if (error instanceof TemporaryError) this.venueDown = true;
+    });
     return run;
   }
 }

@@ -81,7 +81,8 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
       id: signal.id, symbol: signal.symbol, side: signal.side, type: signal.entryType, amount: units, price: entry, stop: signal.stop,
       takeProfits: takeProfitLegs(signal, entry, units, spec.amountStep, core.plan, plan.trailAtrMultiple),
     }));
-    await core.exchangeOk();
+    // A paper placement says nothing about the exchange.
+    if (broker.mode === 'live' || core.accounts().length === 1) await core.exchangeOk();
   } catch (error) {
     if (await core.exchangeFailed(error)) return refuse('exchange-unavailable', `the exchange is unreachable (${(error as Error).message}); nothing was placed`, 'failed', verdict);
     if (!(error instanceof ItaError)) throw error;

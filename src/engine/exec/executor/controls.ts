@@ -38,7 +38,7 @@ export async function resume(core: ExecutorCore, by: string, expectedToken?: str
 
 export async function requestLive(core: ExecutorCore): Promise<{ ok: true; code: string; expiresAt: number } | { ok: false; reason: string }> {
   if (core.options.configuredMode !== 'live') return { ok: false, reason: 'the configuration says mode: paper; set mode: live and restart to allow live trading' };
-  if (!core.options.liveBroker) return { ok: false, reason: 'no live broker is configured (exchange API keys missing)' };
+  if (!core.options.liveBroker) return { ok: false, reason: core.options.liveUnavailable ?? 'no live broker is configured (exchange API keys missing)' };
   const code = core.options.randomCode?.() ?? String(randomInt(100_000, 1_000_000));
   const expiresAt = core.now() + LIVE_CODE_TTL_MS;
   await core.saveFlags({ ...core.flags, liveCode: { code, expiresAt } });

@@ -17,16 +17,20 @@ export async function handleCandle(core: ExecutorCore, market: MarketKey, candle
   const now = core.now();
   await expireEntries(core, market, candle);
   const byAccount = new Map<string, BrokerPosition[]>();
+  let unreachable = false;
   for (const account of core.accounts()) {
     const broker = core.brokerFor(account);
     try {
       await broker.onCandle(market.symbol, candle);
       byAccount.set(account, await broker.positions());
-      await core.exchangeOk();
     } catch (error) {
       if (!(await core.exchangeFailed(error))) throw error;
+      unreachable = true;
     }
   }
+  // Recovered only when every account answered: the paper broker always does, and must not end a live outage
+  // before the live broker has caught up (the reconnect reconciliation reads its books then).
+  if (!unreachable) await core.exchangeOk();
   for (const row of await core.openRows()) {
     const bp = byAccount.get(row.account)?.find((p) => p.id === row.id);
     if (!bp || row.symbol !== market.symbol) continue;

@@ -17,6 +17,8 @@ export interface ExecutorOptions {
   broker: Broker;
   /** The live broker, when configured; used only after requestLive() + confirmLive(code). */
   liveBroker?: Broker;
+  /** Without a live broker: what is missing, in words /mode live quotes (e.g. which environment variables to set). */
+  liveUnavailable?: string;
   governance: Governance;
   /** Epoch ms now: wall clock live, candle close time in a replay. */
   clock: () => number;

@@ -123,17 +123,36 @@ describe('live broker against exchange faults', () => {
     expect(differences.map((d) => [d.kind, d.subject])).toEqual([
       ['order-state', stop.id],
       ['order-unknown-locally', 'by-hand-1'],
+      // The stop check: the position holds a protectable amount and no stop of ITA's rests on the exchange.
+      ['position-unprotected', 'rec-1'],
       ['balance-short', 'BTC'],
     ]);
-    expect(differences[2].message).toBe('open positions hold 0.00999 BTC but the account has 0 BTC');
+    expect(differences[3].message).toBe('open positions hold 0.00999 BTC but the account has 0 BTC');
     expect((await h.broker.openOrders()).map((o) => [o.id, o.status])).toEqual([[stop.id, 'open']]);
     expect((await h.broker.positions())[0].status).toBe('open');
     // A restart reconciles first and reports the same.
     await h.restart();
     // ... then applies the venue's state of ITA's own orders, cannot re-place the stop without coins, and says so.
-    expect(h.broker.startupDifferences.map((d) => d.kind)).toEqual(['order-state', 'order-unknown-locally', 'balance-short', 'sync-failed']);
-    expect(h.broker.startupDifferences[3].message).toMatch(/insufficient balance/);
+    expect(h.broker.startupDifferences.map((d) => d.kind)).toEqual(['order-state', 'order-unknown-locally', 'position-unprotected', 'balance-short', 'sync-failed']);
+    expect(h.broker.startupDifferences[4].message).toMatch(/insufficient balance/);
     expect(entry.status).toBe('filled');
+  });
+
+  it('after an outage the broker compares with the exchange BEFORE it applies the exchange\'s state, so a stop cancelled meanwhile is reported', async () => {
+    h = await liveHarness();
+    await h.broker.placeEntry(intent('out-1'));
+    const [stop] = await h.broker.openOrders();
+    h.fake.fault({ kind: 'status', status: 503, path: '/api/v3/order', count: 4 });
+    await expect(h.advance()).rejects.toThrow(ExchangeUnavailableError);
+    // While ITA cannot reach the exchange, the stop is cancelled there by hand.
+    await h.gateway.cancelOrder(SYMBOL, stop.id);
+    expect(h.broker.takeRecoveryDifferences()).toBeUndefined();
+    await h.advance();
+    const found = h.broker.takeRecoveryDifferences()!;
+    expect(found.map((d) => [d.kind, d.subject])).toEqual([['order-state', stop.id], ['position-unprotected', 'out-1']]);
+    // Taken once; the sync that followed re-protected the position under a new clientOrderId.
+    expect(h.broker.takeRecoveryDifferences()).toBeUndefined();
+    expect((await h.broker.openOrders()).map((o) => [o.role, o.id === stop.id])).toEqual([['stop', false]]);
   });
 
   it('signed endpoints need an API key: the fake refuses without one, ITA reports an authentication error', async () => {

@@ -1,0 +1,39 @@
+/**
+ * The live account: the ccxt live broker over the ONE exchange gateway, when the configuration allows it. When it
+ * does not, the reason names exactly what is missing (the environment variables to set), and /mode live quotes it.
+ * Creating the broker reconciles ITA's books with the exchange first (see engine/exec/live/index.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { ExchangeGateway } from '../engine/market/gateway.ts';
+import { createLiveBroker, type LiveBroker } from '../engine/exec/live/index.ts';
+
+export type LiveAccount = { broker: LiveBroker; unavailable?: undefined } | { broker?: undefined; unavailable?: string };
+
+/** Why live trading cannot be offered with this configuration; undefined when it can. */
+export function liveUnavailableReason(config: Pick<Config, 'mode' | 'exchange'>, sampleMarket: boolean): string | undefined {
+  // mode: paper has its own refusal in the executor.
+  if (config.mode !== 'live') return undefined;
+  if (sampleMarket) return 'live trading needs the exchange as the market, not the bundled sample replay: set ITA_MARKET=exchange and restart';
+  const missing = [!config.exchange.apiKey && 'ITA_EXCHANGE_API_KEY', !config.exchange.secret && 'ITA_EXCHANGE_SECRET'].filter((name): name is string => !!name);
+  if (missing.length > 0) return `live trading needs the exchange API key and secret from the environment; missing: ${missing.join(', ')}. Set them and restart`;
+  // The live broker's order logic is spot (long only, stop-limit sells); a futures venue needs its own.
+  if (config.exchange.account !== 'spot') return 'live trading is wired for spot accounts only so far: set ITA_EXCHANGE_ACCOUNT=spot for live orders';
+  return undefined;
+}
+
+export async function openLiveAccount(options: {
+  config: Pick<Config, 'mode' | 'exchange'>;
+  sampleMarket: boolean;
+  gateway: ExchangeGateway | undefined;
+  db: Kysely<any>;
+  now: () => number;
+  logger: Logger;
+}): Promise<LiveAccount> {
+  const unavailable = liveUnavailableReason(options.config, options.sampleMarket);
+  if (options.config.mode !== 'live' || unavailable || !options.gateway) return { unavailable };
+  const broker = await createLiveBroker({ gateway: options.gateway, db: options.db, now: options.now, logger: options.logger });
+  options.logger.info('live broker ready', { exchange: options.gateway.exchangeId, differences: broker.startupDifferences.length });
+  return { broker };
+}

@@ -1,0 +1,36 @@
+/** What /mode live says when the configuration cannot trade live: the exact environment variables to set. */
+import { describe, expect, it } from 'vitest';
+import { liveUnavailableReason } from '../../src/app/live-account.ts';
+import { loadConfig } from '../../src/config.ts';
+import { localizeEngineText } from '../../src/bot/i18n/index.ts';
+
+const config = (env: Record<string, string>) => loadConfig({ env, file: undefined, cwd: '/nonexistent' });
+
+describe('live account availability', () => {
+  it('names the missing key, secret or both; nothing is missing with both set', () => {
+    expect(liveUnavailableReason(config({ ITA_MODE: 'live' }), false))
+      .toBe('live trading needs the exchange API key and secret from the environment; missing: ITA_EXCHANGE_API_KEY, ITA_EXCHANGE_SECRET. Set them and restart');
+    expect(liveUnavailableReason(config({ ITA_MODE: 'live', ITA_EXCHANGE_SECRET: 's' }), false)).toMatch(/missing: ITA_EXCHANGE_API_KEY\. /);
+    expect(liveUnavailableReason(config({ ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's' }), false)).toBeUndefined();
+  });
+
+  it('refuses the bundled sample replay as a market and, for now, perp accounts; paper mode has the executor\'s own refusal', () => {
+    const keys = { ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's' };
+    expect(liveUnavailableReason(config(keys), true)).toMatch(/set ITA_MARKET=exchange/);
+    expect(liveUnavailableReason(config({ ...keys, ITA_EXCHANGE_ACCOUNT: 'perp' }), false)).toMatch(/ITA_EXCHANGE_ACCOUNT=spot/);
+    expect(liveUnavailableReason(config({}), false)).toBeUndefined();
+  });
+
+  it('every reason has its Russian line in the catalog', () => {
+    const reasons = [
+      liveUnavailableReason(config({ ITA_MODE: 'live' }), false)!,
+      liveUnavailableReason(config({ ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's' }), true)!,
+      liveUnavailableReason(config({ ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's', ITA_EXCHANGE_ACCOUNT: 'perp' }), false)!,
+    ];
+    expect(reasons.map((r) => localizeEngineText(r, 'ru'))).toEqual([
+      'для реальной торговли нужны API-ключ и секрет биржи из переменных окружения; не заданы: ITA_EXCHANGE_API_KEY, ITA_EXCHANGE_SECRET. Задайте их и перезапустите',
+      'для реальной торговли рынком должна быть биржа, а не воспроизведение встроенных свечей: задайте ITA_MARKET=exchange и перезапустите',
+      'реальная торговля пока подключена только для спотовых счетов: задайте ITA_EXCHANGE_ACCOUNT=spot для реальных ордеров',
+    ]);
+  });
+});
