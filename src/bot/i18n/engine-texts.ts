@@ -42,6 +42,11 @@ const placement: EngineTextEntry[] = [
     en: 'spot account: the free {free:num} {quote} buys at most {units:num} units at {entry:num} (fees and slippage kept aside)',
     ru: 'спотовый счёт: на свободные {free} {quote} можно купить не больше {units} ед. по {entry} (с запасом на комиссии и проскальзывание)',
   },
+  {
+    key: 'eng.noPerpBroker',
+    en: '{symbol} trades on a perp account but no {mode:mode} perp broker is configured',
+    ru: '{symbol} торгуется на фьючерсном (perp) счёте, но {mode}-брокер для фьючерсов не настроен',
+  },
   { key: 'eng.sizeReduced', en: 'size reduced to {units:num} units: {reason*}', ru: 'объём уменьшен до {units} ед.: {reason}' },
   {
     key: 'eng.belowMinimum',

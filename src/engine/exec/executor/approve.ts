@@ -17,11 +17,14 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   const previous = await getVerdict(core.db, signal.id);
   if (previous) return { ...verdictResult(previous), duplicate: true };
   const now = core.now();
-  const account = core.flags.mode;
+  // The market's account type picks the broker: spot (long only) or USDT-M perpetual (both sides).
+  const perpAccount = core.entryAccount(signal.symbol, signal.timeframe);
+  const account = perpAccount ?? core.flags.mode;
   const broker = core.brokerFor(account);
   const record = (result: Omit<ApprovalResult, 'duplicate'>, units?: number) => recordVerdict(core, signal, by, now, account, { ...result, duplicate: false }, units);
   const refuse = (rule: string, reason: string, status: 'refused' | 'failed' = 'refused', verdict?: RiskVerdict) =>
     record({ status, rule, reason, outcome: refusedOutcome(signal, rule, reason), ...(verdict ? { verdict } : {}) });
+  if (perpAccount === undefined) return refuse('account', `${signal.symbol} trades on a perp account but no ${core.flags.mode} perp broker is configured`);
 
   // Placed before a crash that lost the verdict: take it back under management rather than asking again.
   const orphan = (await broker.positions().catch(() => [])).find((p) => p.id === signal.id);
@@ -48,7 +51,7 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   const market = core.stats.marketState(signal.symbol, signal.timeframe, others, core.g, spec, last, core.options.quote?.(signal.symbol));
   const governed = evaluateIntent(intent, core.portfolio, market, now, core.g);
   if (governed.status === 'refused') return refuse(governed.rule, governed.reason, 'refused', governed);
-  const verdict = await fitSpotBalance(core, signal, governed, entry, spec.amountStep);
+  const verdict = account.endsWith('-perp') ? governed : await fitSpotBalance(core, signal, governed, entry, spec.amountStep, account);
   if (verdict.status === 'refused') return refuse(verdict.rule, verdict.reason, 'refused', verdict);
 
   const plan = planOf(signal, core.plan, core.stats.atr(signal.symbol, signal.timeframe));
@@ -78,11 +81,11 @@ const SPOT_BALANCE_BUFFER = 0.01;
  * exchange refuse it; below the market minimum it refuses with the numbers.
  */
 async function fitSpotBalance(
-  core: ExecutorCore, signal: ApprovableSignal, verdict: Extract<RiskVerdict, { status: 'accepted' }>, entry: number, step: number,
+  core: ExecutorCore, signal: ApprovableSignal, verdict: Extract<RiskVerdict, { status: 'accepted' }>, entry: number, step: number, account: string,
 ): Promise<RiskVerdict> {
   if (signal.side !== 'long') return verdict;
   const quote = signal.symbol.split('/')[1]?.split(':')[0];
-  const free = (await core.brokerFor(core.flags.mode).balances().catch(() => ({}) as Record<string, { free: number }>))[quote ?? '']?.free;
+  const free = (await core.brokerFor(account).balances().catch(() => ({}) as Record<string, { free: number }>))[quote ?? '']?.free;
   if (free === undefined) return verdict;
   const affordable = roundDownToStep(free / (entry * (1 + SPOT_BALANCE_BUFFER)), step);
   if (affordable >= verdict.size.units) return verdict;

@@ -82,12 +82,31 @@ export class ExecutorCore {
     }
   }
 
+  /**
+   * The broker of a books account: "paper" and "live" (spot), "paper-perp" and "live-perp" (USDT-M perpetual).
+   * An account whose broker is not configured falls back to the paper spot broker, as before perp existed.
+   */
   brokerFor(account: string): Broker {
-    return account === 'live' && this.options.liveBroker ? this.options.liveBroker : this.options.broker;
+    const o = this.options;
+    const broker = account === 'live' ? o.liveBroker : account === 'paper-perp' ? o.perpBroker : account === 'live-perp' ? o.livePerpBroker : undefined;
+    return broker ?? o.broker;
   }
 
-  accounts(): ExecutionMode[] {
-    return this.options.liveBroker ? ['paper', 'live'] : ['paper'];
+  accounts(): string[] {
+    const o = this.options;
+    return [['paper', o.broker], ['live', o.liveBroker], ['paper-perp', o.perpBroker], ['live-perp', o.livePerpBroker]]
+      .filter(([, broker]) => broker !== undefined).map(([account]) => account as string);
+  }
+
+  /**
+   * Where a new entry on this market goes: the execution mode (paper / live) and the market's account type (spot /
+   * perp). Undefined when the market is perp but no perp broker of that mode is configured.
+   */
+  entryAccount(symbol: string, timeframe: Timeframe): string | undefined {
+    const mode = this.flags.mode;
+    if ((this.options.accountOf?.(symbol, timeframe) ?? 'spot') === 'spot') return mode;
+    const perp = mode === 'live' ? this.options.livePerpBroker : this.options.perpBroker;
+    return perp ? `${mode}-perp` : undefined;
   }
 
   async saveFlags(next: ExecutorFlags): Promise<void> {

@@ -1,6 +1,6 @@
 /** The executor's public surface: what the bot and the CLI call, and the events the notifier subscribes to. */
 import type { Kysely } from 'kysely';
-import type { Candle, MarketKey, Side, Signal, Timeframe } from '../../types.ts';
+import type { AccountType, Candle, MarketKey, Side, Signal, Timeframe } from '../../types.ts';
 import type { Logger } from '../../../logger.ts';
 import type { Governance, RiskVerdict } from '../../risk/index.ts';
 import type { Broker } from '../broker.ts';
@@ -15,6 +15,12 @@ export interface ExecutorOptions {
   broker: Broker;
   /** The live broker, when configured; used only after requestLive() + confirmLive(code). */
   liveBroker?: Broker;
+  /** The USDT-M perpetual paper broker: entries on markets whose account type is perp (paper mode). */
+  perpBroker?: Broker;
+  /** The USDT-M perpetual live broker: entries on perp markets once live mode was confirmed. */
+  livePerpBroker?: Broker;
+  /** The account type of a market (the watchlist's, else exchange.account); default: every market is spot. */
+  accountOf?: (symbol: string, timeframe: Timeframe) => AccountType;
   governance: Governance;
   /** Epoch ms now: wall clock live, candle close time in a replay. */
   clock: () => number;
