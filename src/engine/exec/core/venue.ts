@@ -26,7 +26,7 @@ export interface VenuePosition {
   /** Base amount, positive. */
   amount: number;
   entryPrice: number;
-  leverage: number;
+  leverage?: number;
 }
 
 export interface VenueOrder {
@@ -88,6 +88,12 @@ export interface Venue {
 export function clientOrderId(intentId: string, leg: string): string {
   const digest = createHash('sha256').update(intentId).digest('base64url').slice(0, 22);
   return `ita${digest}-${leg}`;
+}
+
+/** Leverage as the exchange takes it: a whole number from 1 up to the governance cap. */
+export function clampLeverage(leverage: number | undefined, cap: number | undefined): number {
+  const wanted = Math.min(leverage ?? 1, cap ?? Infinity);
+  return Math.max(1, Math.floor(Number.isFinite(wanted) ? wanted : 1));
 }
 
 /** Rounds DOWN to the lot step: never trade more than the risk governor sized. */

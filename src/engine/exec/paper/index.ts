@@ -9,7 +9,7 @@ import type { CostModel } from '../sim/fill-model.ts';
 import { openBooks } from '../store/books.ts';
 import { migrateExecStore } from '../store/migrations.ts';
 import type { ExecDatabase } from '../store/schema.ts';
-import type { MarketRules } from '../core/venue.ts';
+import { clampLeverage, type MarketRules } from '../core/venue.ts';
 import { VenueBroker } from '../core/venue-broker.ts';
 import { createPaperVenue, type PaperVenue } from './paper-venue.ts';
 
@@ -56,11 +56,6 @@ export interface PerpPaperBroker extends VenueBroker {
   readonly venue: PerpPaperVenue;
 }
 
-/** Leverage as the exchange takes it: a whole number from 1 up to the governance cap. */
-export function clampLeverage(leverage: number | undefined, cap: number | undefined): number {
-  const wanted = Math.min(leverage ?? 1, cap ?? Infinity);
-  return Math.max(1, Math.floor(Number.isFinite(wanted) ? wanted : 1));
-}
 
 /** The USDT-M perpetual paper account (books key "paper-perp" unless `account` says otherwise). */
 export async function createPerpPaperBroker(options: PerpPaperBrokerOptions): Promise<PerpPaperBroker> {

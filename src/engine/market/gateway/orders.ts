@@ -87,10 +87,23 @@ export async function sendOrder(exchange: Exchange, request: OrderRequest): Prom
   return toExchangeOrder(order, request);
 }
 
-/** The order with this clientOrderId, or undefined when the exchange says it does not exist. */
-export async function lookupOrder(ccxt: CcxtModule, exchange: Exchange, symbol: string, clientOrderId: string): Promise<ExchangeOrder | undefined> {
+/**
+ * The order with this clientOrderId, or undefined when the exchange says it does not exist. `trigger`: a futures
+ * conditional order (STOP_MARKET), which Binance keeps in its algo service under its own id; once triggered, its fill
+ * is the order it placed in the book (actualOrderId), read from there so the filled amount and cost are real.
+ */
+export async function lookupOrder(
+  ccxt: CcxtModule, exchange: Exchange, symbol: string, clientOrderId: string, trigger = false,
+): Promise<ExchangeOrder | undefined> {
   try {
-    return toExchangeOrder(await exchange.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }), { clientOrderId, symbol });
+    const order = await exchange.fetchOrder(undefined as unknown as string, symbol, trigger ? { clientOrderId, trigger: true } : { clientOrderId });
+    const actualId = trigger ? String((order.info as Record<string, unknown> | undefined)?.actualOrderId ?? '') : '';
+    if (actualId && actualId !== '0') {
+      const actual = toExchangeOrder(await exchange.fetchOrder(actualId, symbol), { clientOrderId, symbol });
+      const status = actual.status === 'open' ? 'open' : actual.filled > 0 ? 'filled' : actual.status;
+      return { ...actual, type: 'stop-market', status };
+    }
+    return toExchangeOrder(order, { clientOrderId, symbol });
   } catch (error) {
     if (error instanceof ccxt.OrderNotFound) return undefined;
     throw error;
