@@ -38,7 +38,7 @@ import { closeSharedChartPool } from './engine/charts/pool.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay } from './app/sample-market.ts';
 import { createGateway } from './engine/market/gateway.ts';
 import type { MarketKey, Signal } from './engine/types.ts';
-import { createPaperBroker } from './engine/exec/paper/index.ts';
+import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/index.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
@@ -134,9 +134,17 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       now: () => clock(),
       logger,
     });
+    // Perp markets (watchlist account, else exchange.account) trade on the USDT-M perpetual paper account.
+    const perpBroker = await createPerpPaperBroker({
+      db: store.db, costs: { ...NO_COSTS, makerFee: fee, takerFee: fee }, initialBalances: { USDT: config.paper.equity },
+      leverage: config.exchange.leverage, leverageCap: governance.leverageCap, now: () => clock(), logger,
+    });
     const executor: Executor = await createExecutor({
       db: store.db,
       broker,
+      perpBroker,
+      accountOf: async (symbol, timeframe) =>
+        (await listWatched(store.db)).find((w) => w.symbol === symbol && w.timeframe === timeframe)?.account ?? config.exchange.account,
       governance,
       clock: () => clock(),
       logger,

@@ -18,7 +18,7 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   if (previous) return { ...verdictResult(previous), duplicate: true };
   const now = core.now();
   // The market's account type picks the broker: spot (long only) or USDT-M perpetual (both sides).
-  const perpAccount = core.entryAccount(signal.symbol, signal.timeframe);
+  const perpAccount = await core.entryAccount(signal.symbol, signal.timeframe);
   const account = perpAccount ?? core.flags.mode;
   const broker = core.brokerFor(account);
   const record = (result: Omit<ApprovalResult, 'duplicate'>, units?: number) => recordVerdict(core, signal, by, now, account, { ...result, duplicate: false }, units);

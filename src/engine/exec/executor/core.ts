@@ -102,9 +102,9 @@ export class ExecutorCore {
    * Where a new entry on this market goes: the execution mode (paper / live) and the market's account type (spot /
    * perp). Undefined when the market is perp but no perp broker of that mode is configured.
    */
-  entryAccount(symbol: string, timeframe: Timeframe): string | undefined {
+  async entryAccount(symbol: string, timeframe: Timeframe): Promise<string | undefined> {
     const mode = this.flags.mode;
-    if ((this.options.accountOf?.(symbol, timeframe) ?? 'spot') === 'spot') return mode;
+    if (((await this.options.accountOf?.(symbol, timeframe)) ?? 'spot') === 'spot') return mode;
     const perp = mode === 'live' ? this.options.livePerpBroker : this.options.perpBroker;
     return perp ? `${mode}-perp` : undefined;
   }
