@@ -47,6 +47,16 @@ const placement: EngineTextEntry[] = [
     en: '{symbol} trades on a perp account but no {mode:mode} perp broker is configured',
     ru: '{symbol} торгуется на фьючерсном (perp) счёте, но {mode}-брокер для фьючерсов не настроен',
   },
+  {
+    key: 'eng.perpMin',
+    en: 'perp account: the free margin {free:num} {quote} at {leverage:num}x holds at most {units:num} units at {entry:num} (fees and slippage kept aside), below the market minimum',
+    ru: 'фьючерсный счёт: свободная маржа {free} {quote} при плече {leverage}x вмещает не больше {units} ед. по {entry} (с запасом на комиссии и проскальзывание), это ниже минимума рынка',
+  },
+  {
+    key: 'eng.perp',
+    en: 'perp account: the free margin {free:num} {quote} at {leverage:num}x holds at most {units:num} units at {entry:num} (fees and slippage kept aside)',
+    ru: 'фьючерсный счёт: свободная маржа {free} {quote} при плече {leverage}x вмещает не больше {units} ед. по {entry} (с запасом на комиссии и проскальзывание)',
+  },
   { key: 'eng.sizeReduced', en: 'size reduced to {units:num} units: {reason*}', ru: 'объём уменьшен до {units} ед.: {reason}' },
   {
     key: 'eng.belowMinimum',

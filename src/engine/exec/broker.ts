@@ -143,6 +143,8 @@ export interface Difference {
 
 export interface Broker {
   readonly mode: 'paper' | 'live';
+  /** Perp brokers: the leverage set on a symbol before its first entry (margin = notional / leverage). */
+  readonly leverage?: number;
   placeEntry(intent: EntryIntent): Promise<OrderResult>;
   /** Cancels an open order by its id (clientOrderId). Cancelling an entry cancels the unfilled rest only. */
   cancel(orderId: string): Promise<BrokerOrder>;

@@ -36,7 +36,7 @@ export class VenueBroker implements Broker {
   readonly mode: 'paper' | 'live';
   /** The venue is a USDT-M perpetual futures account: both sides, reduce-only protection. */
   readonly perp: boolean;
-  private readonly leverage: number;
+  readonly leverage: number;
   private readonly leverageSet = new Set<string>();
   private readonly listeners = new Set<(fill: Fill) => void>();
   private queue: Promise<unknown> = Promise.resolve();

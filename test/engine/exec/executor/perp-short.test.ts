@@ -29,10 +29,10 @@ afterEach(async () => {
   h = undefined;
 });
 
-const perpHarness = (accountOf: 'perp' | 'spot' = 'perp') => openHarness(undefined, {
+const perpHarness = (accountOf: 'perp' | 'spot' = 'perp', leverage = 3) => openHarness(undefined, {
   accountOf: () => accountOf,
   makePerp: (db, clock) => createPerpPaperBroker({
-    db, costs: COSTS, initialBalances: { USDT: 10_000 }, markets: MARKETS, leverage: 3, leverageCap: loadGovernance().leverageCap, now: clock,
+    db, costs: COSTS, initialBalances: { USDT: 10_000 }, markets: MARKETS, leverage, leverageCap: loadGovernance().leverageCap, now: clock,
   }),
 });
 
@@ -81,5 +81,19 @@ describe('executor: a short on a perpetual paper account', () => {
     expect(result.status).not.toBe('accepted');
     expect(result.outcome).toMatch(/spot account can only buy then sell \(long\); shorts need a perp/);
     expect(await h.perpBroker!.positions()).toEqual([]);
+  });
+
+  it('a size the free margin cannot hold at the broker\'s leverage is shrunk to what it holds, and the trader is told', async () => {
+    h = await perpHarness('perp', 1);
+    await warmUp(h);
+    await h.feed(candle(0, 100, 100.5, 99.5, 100));
+    // Stop 0.5 % away: the governor's risk budget asks for far more than 10,000 USDT of notional; at 1x the margin
+    // holds 10,000 / (100 x 1.01) = 99.0099 units (the executor's default instrument step 0.0001), and the market's
+    // 0.001 lot takes 99.009 of them.
+    const result = await h.executor.approve(signal(0, { side: 'short', entry: 100, stop: 100.5 }), 'trader');
+    expect(result.status).toBe('accepted');
+    expect(result.verdict?.status === 'accepted' && result.verdict.size.units).toBe(99.0099);
+    expect(result.outcome).toMatch(/perp account: the free margin 10000 USDT at 1x holds at most 99\.0099 units at 100/);
+    expect((await h.perpBroker!.positions())[0]).toMatchObject({ side: 'short', status: 'open', filled: 99.009 });
   });
 });
