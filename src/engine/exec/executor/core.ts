@@ -56,7 +56,7 @@ export class ExecutorCore {
     core.portfolio = (await readState<PortfolioState>(core.db, PORTFOLIO_KEY)) ?? createPortfolioState(options.equity0, options.clock(), core.g);
     core.flags = (await readState<ExecutorFlags>(core.db, FLAGS_KEY)) ?? { paused: false, mode: 'paper' };
     // Live mode never survives a restart into a configuration that no longer allows it.
-    if (core.flags.mode === 'live' && (options.configuredMode !== 'live' || !options.liveBroker)) core.flags = { ...core.flags, mode: 'paper' };
+    if (core.flags.mode === 'live' && (options.configuredMode !== 'live' || !(options.liveBroker ?? options.livePerpBroker))) core.flags = { ...core.flags, mode: 'paper' };
     core.realizedTotal = (await listManagedPositions(core.db, { status: 'closed' })).reduce((sum, r) => sum + (r.pnl ?? 0), 0);
     return core;
   }

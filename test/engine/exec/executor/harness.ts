@@ -55,6 +55,8 @@ export async function openHarness(
     startAt?: number;
     /** Builds the perp paper broker on the harness's database (perp markets go there). */
     makePerp?: (db: Kysely<any>, clock: () => number) => Promise<Broker>;
+    /** More brokers built on the harness's database (e.g. a live perp broker over the exchange fake). */
+    makeBrokers?: (db: Kysely<any>, clock: () => number) => Promise<Partial<ExecutorOptions>>;
   } = {},
 ): Promise<Harness> {
   const { db, close } = await openDatabase(file, {
@@ -68,7 +70,8 @@ export async function openHarness(
   });
   const broker = over.wrapBroker ? over.wrapBroker(paper) : paper;
   const perpBroker = over.makePerp ? await over.makePerp(db, clock) : undefined;
-  const executor = await createExecutor({ db, broker, governance: loadGovernance(), clock, equity0: 10_000, ...(perpBroker ? { perpBroker } : {}), ...over });
+  const extra = over.makeBrokers ? await over.makeBrokers(db, clock) : {};
+  const executor = await createExecutor({ db, broker, governance: loadGovernance(), clock, equity0: 10_000, ...(perpBroker ? { perpBroker } : {}), ...extra, ...over });
   const events: ExecutorEvent[] = [];
   executor.on((e) => events.push(e));
   return {
