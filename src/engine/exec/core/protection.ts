@@ -41,7 +41,7 @@ export class Protection {
     if (p.status !== 'open') return;
     const amount = wanted(p, await books.listOrders({ positionId, statuses: OPEN }));
     if (!(amount > 0) || (rules.minAmount !== undefined && amount < rules.minAmount)
-      || (rules.minNotional !== undefined && amount * p.stop < rules.minNotional)) {
+      || (this.minNotional(rules) !== undefined && amount * p.stop < this.minNotional(rules)!)) {
       if (amount > 0) this.broker.logger.warn('held amount is below the market minimum; no exchange stop for it', { positionId, amount });
       return;
     }
@@ -72,7 +72,7 @@ export class Protection {
         const resting = (await books.listOrders({ positionId: p.id, statuses: OPEN }))
           .filter((o) => o.role === 'take-profit').reduce((s, o) => s + o.amount - o.filled, 0);
         const amount = floorToStep(Math.min(leg.amount, p.remaining - resting), rules.amountStep);
-        if (!(amount > 0) || (rules.minNotional !== undefined && amount * leg.price < rules.minNotional)) continue;
+        if (!(amount > 0) || (this.minNotional(rules) !== undefined && amount * leg.price < this.minNotional(rules)!)) continue;
         await this.place(p, 't', { role: 'take-profit', type: 'limit', amount, price: leg.price });
       }
       await this.protect(candidate.id);
@@ -101,6 +101,11 @@ export class Protection {
     };
     await this.broker.books.saveOrder(order);
     await this.broker.submit(order);
+  }
+
+  /** Binance futures exempt reduce-only orders from the minimum notional, so a perp stop is placed for any remainder. */
+  private minNotional(rules: { minNotional?: number }): number | undefined {
+    return this.broker.perp ? undefined : rules.minNotional;
   }
 
   private async cancel(order: BrokerOrder): Promise<void> {

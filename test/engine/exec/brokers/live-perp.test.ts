@@ -43,4 +43,15 @@ describe('live perp broker: the exchange calls', () => {
     expect(differences[0].message).toBe('open positions on BTC/USDT add up to -0.01 here but the venue holds -0.006');
     expect((await h.broker.positions())[0]).toMatchObject({ status: 'open', remaining: 0.01 });
   });
+
+  it('a remainder below the minimum notional still gets its reduce-only stop (Binance exempts reduce-only orders)', async () => {
+    h = await livePerpHarness();
+    const stop = 65_551;
+    // Take-profit 0.009 of 0.01 at 63800 (reached in candle +6, filled in +7): 0.001 BTC is left, about 64 USDT < 100.
+    await h.broker.placeEntry({ id: 'rem-1', symbol: SYMBOL, side: 'short', type: 'market', amount: 0.01, stop, takeProfits: [{ price: 63_800, amount: 0.009 }] });
+    while (h.index <= START + 7) await h.advance();
+    expect((await h.broker.positions())[0]).toMatchObject({ status: 'open', remaining: expect.closeTo(0.001, 12) });
+    expect((await h.broker.openOrders()).map((o) => [o.role, o.type, o.stopPrice, o.amount])).toEqual([['stop', 'stop-market', stop, 0.001]]);
+    expect(h.futures.book.open('BTCUSDT', true)).toHaveLength(1);
+  });
 });
