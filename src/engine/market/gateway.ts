@@ -148,7 +148,11 @@ const EXCHANGE_DEFAULTS: Record<string, Record<string, unknown>> = {
   },
   // USDT-M perpetuals: only linear markets (fapi hosts), no wallet/margin calls on market load.
   binanceusdm: {
-    options: { fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, fetchMargins: false, warnOnFetchOpenOrdersWithoutSymbol: false },
+    options: {
+      fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, fetchMargins: false, warnOnFetchOpenOrdersWithoutSymbol: false,
+      // The same clock handling as spot: signed futures requests are refused (-1021) when this host runs ahead.
+      adjustForTimeDifference: true, recvWindow: 10_000,
+    },
   },
 };
 
