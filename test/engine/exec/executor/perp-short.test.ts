@@ -96,4 +96,13 @@ describe('executor: a short on a perpetual paper account', () => {
     expect(result.outcome).toMatch(/perp account: the free margin 10000 USDT at 1x holds at most 99\.0099 units at 100/);
     expect((await h.perpBroker!.positions())[0]).toMatchObject({ side: 'short', status: 'open', filled: 99.009 });
   });
+
+  it('a perp market with no perp broker configured is refused by name, and nothing is placed', async () => {
+    h = await openHarness(undefined, { accountOf: () => 'perp' });
+    await warmUp(h);
+    await h.feed(candle(0, 100, 100.5, 99.5, 100));
+    const result = await h.executor.approve(signal(0, { side: 'short', entry: 100, stop: 102 }), 'trader');
+    expect(result).toMatchObject({ status: 'refused', rule: 'account', reason: 'BTC/USDT trades on a perp account but no paper perp broker is configured' });
+    expect(await h.broker.positions()).toEqual([]);
+  });
 });
