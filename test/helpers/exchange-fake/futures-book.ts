@@ -8,6 +8,7 @@ import { timeframeMs } from '../../../src/engine/market/timeframes.ts';
 import type { ExchangeFake, FakeResponse } from '../exchange-fake.ts';
 import { futuresError as reject } from './futures-market.ts';
 import type { FakeMarket } from './market-data.ts';
+import { algoView, orderView } from './futures-views.ts';
 
 export interface FuturesOrder {
   orderId: number;
@@ -71,6 +72,10 @@ export class FuturesBook {
     this.wallet = balance;
   }
 
+  now(): number {
+    return this.fake.now();
+  }
+
   position(symbol: string): FuturesPosition {
     let p = this.positions.get(symbol);
     // Binance's defaults for a symbol never touched: 20x, cross margin.
@@ -113,7 +118,7 @@ export class FuturesBook {
     if (!marketable) order.locked = margin;
     this.orders.push(order);
     if (marketable) this.execute(order, marketPrice, false);
-    return ok(this.view(order));
+    return ok(orderView(order));
   }
 
   placeAlgo(spec: OrderSpec): FakeResponse {
@@ -127,7 +132,7 @@ export class FuturesBook {
     const order = this.newOrder(spec);
     order.algo = { status: 'NEW', triggerTime: 0 };
     this.orders.push(order);
-    return ok(this.algoView(order));
+    return ok(algoView(this, order));
   }
 
   find(symbol: string | null, clientOrderId: string | null, orderId: string | null): FuturesOrder | undefined {
@@ -148,7 +153,7 @@ export class FuturesBook {
     order.status = 'CANCELED';
     order.rest = undefined;
     order.updateTime = this.fake.now();
-    return ok(this.view(order));
+    return ok(orderView(order));
   }
 
   cancelAlgo(order: FuturesOrder | undefined): FakeResponse {
@@ -187,80 +192,13 @@ export class FuturesBook {
     }
   }
 
-  trades(symbol: string, orderId: string | null): unknown[] {
-    return this.trades_.filter((t) => t.symbol === symbol && (!orderId || String(t.orderId) === orderId)).map((t) => ({
-      buyer: t.side === 'BUY', commission: str(t.commission), commissionAsset: 'USDT', id: t.id, maker: t.maker, orderId: t.orderId,
-      price: str(t.price), qty: str(t.qty), quoteQty: str(t.price * t.qty), realizedPnl: str(t.realizedPnl), side: t.side,
-      positionSide: 'BOTH', symbol: t.symbol, time: t.time,
-    }));
-  }
-
-  account(): unknown {
-    const now = this.fake.now();
-    let unrealized = 0;
-    let positionMargin = 0;
-    for (const [symbol, p] of this.positions) {
-      unrealized += p.amt * ((this.reference(symbol) ?? p.entryPrice) - p.entryPrice);
-      positionMargin += p.margin;
-    }
-    const orderMargin = this.orders.filter((o) => this.isOpen(o)).reduce((s, o) => s + o.locked, 0);
-    const asset = {
-      asset: 'USDT', walletBalance: str(this.wallet), unrealizedProfit: str(unrealized), marginBalance: str(this.wallet + unrealized),
-      maintMargin: str(positionMargin * 0.08), initialMargin: str(positionMargin + orderMargin), positionInitialMargin: str(positionMargin),
-      openOrderInitialMargin: str(orderMargin), crossWalletBalance: str(this.wallet - positionMargin), crossUnPnl: '0',
-      availableBalance: str(this.available()), maxWithdrawAmount: str(this.available()), updateTime: now,
-    };
-    return {
-      totalInitialMargin: asset.initialMargin, totalMaintMargin: asset.maintMargin, totalWalletBalance: asset.walletBalance,
-      totalUnrealizedProfit: asset.unrealizedProfit, totalMarginBalance: asset.marginBalance, totalPositionInitialMargin: asset.positionInitialMargin,
-      totalOpenOrderInitialMargin: asset.openOrderInitialMargin, totalCrossWalletBalance: asset.crossWalletBalance, totalCrossUnPnl: '0',
-      availableBalance: asset.availableBalance, maxWithdrawAmount: asset.maxWithdrawAmount, assets: [asset],
-      positions: this.positionRisk(null),
-    };
-  }
-
-  positionRisk(symbol: string | null): unknown[] {
-    return [...this.positions].filter(([id, p]) => p.amt !== 0 && (!symbol || id === symbol)).map(([id, p]) => {
-      const mark = this.reference(id) ?? p.entryPrice;
-      return {
-        symbol: id, positionSide: 'BOTH', positionAmt: str(p.amt), entryPrice: str(p.entryPrice), breakEvenPrice: str(p.entryPrice),
-        markPrice: str(mark), unRealizedProfit: str(p.amt * (mark - p.entryPrice)), liquidationPrice: '0', isolatedMargin: str(p.margin),
-        notional: str(p.amt * mark), marginAsset: 'USDT', isolatedWallet: str(p.margin), initialMargin: str(p.margin),
-        maintMargin: str(p.margin * 0.08), positionInitialMargin: str(p.margin), openOrderInitialMargin: '0', adl: 0,
-        bidNotional: '0', askNotional: '0', updateTime: this.fake.now(),
-      };
-    });
-  }
-
-  view(o: FuturesOrder): Record<string, unknown> {
-    return {
-      orderId: o.orderId, symbol: o.symbol, status: o.status, clientOrderId: o.clientOrderId, price: str(o.price),
-      avgPrice: str(o.executedQty > 0 ? o.cumQuote / o.executedQty : 0), origQty: str(o.origQty), executedQty: str(o.executedQty),
-      cumQty: str(o.executedQty), cumQuote: str(o.cumQuote), timeInForce: 'GTC', type: o.type, reduceOnly: o.reduceOnly,
-      closePosition: false, side: o.side, positionSide: 'BOTH', stopPrice: '0', workingType: 'CONTRACT_PRICE', priceProtect: false,
-      origType: o.type, priceMatch: 'NONE', selfTradePreventionMode: 'EXPIRE_MAKER', goodTillDate: 0, time: o.time, updateTime: o.updateTime,
-    };
-  }
-
-  algoView(o: FuturesOrder): Record<string, unknown> {
-    const actual = o.algo?.actualOrderId !== undefined ? this.orders.find((x) => x.orderId === o.algo!.actualOrderId) : undefined;
-    return {
-      algoId: o.orderId, clientAlgoId: o.clientOrderId, algoType: 'CONDITIONAL', orderType: o.type, symbol: o.symbol, side: o.side,
-      positionSide: 'BOTH', timeInForce: 'GTC', quantity: str(o.origQty), algoStatus: o.algo?.status, actualOrderId: actual ? String(actual.orderId) : '',
-      actualPrice: actual ? str(actual.executedQty > 0 ? actual.cumQuote / actual.executedQty : 0) : '0', triggerPrice: str(o.stopPrice),
-      price: '0', icebergQuantity: null, selfTradePreventionMode: 'EXPIRE_MAKER', workingType: 'CONTRACT_PRICE', priceMatch: 'NONE',
-      closePosition: false, priceProtect: false, reduceOnly: o.reduceOnly, createTime: o.time, updateTime: o.updateTime,
-      triggerTime: o.algo?.triggerTime ?? 0, goodTillDate: 0,
-    };
-  }
-
   // ---- internals ---------------------------------------------------------------------------------------------
 
   private market(id: string): FakeMarket {
     return this.markets.find((m) => m.id === id)!;
   }
 
-  private isOpen(o: FuturesOrder): boolean {
+  isOpen(o: FuturesOrder): boolean {
     return o.algo ? o.algo.status === 'NEW' : o.status === 'NEW' || o.status === 'PARTIALLY_FILLED';
   }
 
@@ -345,8 +283,4 @@ export class FuturesBook {
 
 function round(x: number): number {
   return Math.round(x * 1e10) / 1e10;
-}
-
-function str(x: number): string {
-  return String(round(x));
 }

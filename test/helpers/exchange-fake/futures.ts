@@ -19,6 +19,7 @@ import type { ExchangeFake, FakeRequest, FakeResponse } from '../exchange-fake.t
 import { FUTURES_MARKETS, futuresError as reject, futuresPublicRoutes } from './futures-market.ts';
 import type { FakeMarket } from './market-data.ts';
 import { FuturesBook, type FuturesOrder } from './futures-book.ts';
+import { accountView, algoView, orderView, positionRiskView, tradesView } from './futures-views.ts';
 
 export interface FakeFuturesOptions {
   /** Starting USDT wallet balance. */
@@ -103,24 +104,24 @@ export function mountFuturesVenue(fake: ExchangeFake, options: FakeFuturesOption
   fake.addRoute('POST', '/fapi/v1/order', signed(createOrder));
   fake.addRoute('GET', '/fapi/v1/order', signed((p) => {
     const order = book.find(p.get('symbol'), p.get('origClientOrderId'), p.get('orderId'));
-    return order ? ok(book.view(order)) : reject(-2013, 'Order does not exist.');
+    return order ? ok(orderView(order)) : reject(-2013, 'Order does not exist.');
   }));
   fake.addRoute('DELETE', '/fapi/v1/order', signed((p) => book.cancel(book.find(p.get('symbol'), p.get('origClientOrderId'), p.get('orderId')))));
-  fake.addRoute('GET', '/fapi/v1/openOrders', signed((p) => ok(book.open(p.get('symbol'), false).map((o) => book.view(o)))));
+  fake.addRoute('GET', '/fapi/v1/openOrders', signed((p) => ok(book.open(p.get('symbol'), false).map((o) => orderView(o)))));
   fake.addRoute('POST', '/fapi/v1/algoOrder', signed(createAlgo));
   fake.addRoute('GET', '/fapi/v1/algoOrder', signed((p) => {
     const order = book.findAlgo(p.get('clientAlgoId'), p.get('algoId'));
-    return order ? ok(book.algoView(order)) : reject(-2013, 'Order does not exist.');
+    return order ? ok(algoView(book, order)) : reject(-2013, 'Order does not exist.');
   }));
   fake.addRoute('DELETE', '/fapi/v1/algoOrder', signed((p) => book.cancelAlgo(book.findAlgo(p.get('clientAlgoId'), p.get('algoId')))));
-  fake.addRoute('GET', '/fapi/v1/openAlgoOrders', signed((p) => ok(book.open(p.get('symbol'), true).map((o) => book.algoView(o)))));
+  fake.addRoute('GET', '/fapi/v1/openAlgoOrders', signed((p) => ok(book.open(p.get('symbol'), true).map((o) => algoView(book, o)))));
   fake.addRoute('GET', '/fapi/v1/userTrades', signed((p) => {
     const symbol = p.get('symbol');
     if (!symbol) return reject(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
-    return ok(book.trades(symbol, p.get('orderId')));
+    return ok(tradesView(book, symbol, p.get('orderId')));
   }));
-  fake.addRoute('GET', '/fapi/v3/account', signed(() => ok(book.account())));
-  fake.addRoute('GET', '/fapi/v3/positionRisk', signed((p) => ok(book.positionRisk(p.get('symbol')))));
+  fake.addRoute('GET', '/fapi/v3/account', signed(() => ok(accountView(book))));
+  fake.addRoute('GET', '/fapi/v3/positionRisk', signed((p) => ok(positionRiskView(book, p.get('symbol')))));
   fake.addRoute('POST', '/fapi/v1/leverage', signed((p) => {
     const id = p.get('symbol') ?? '';
     const leverage = Number(p.get('leverage'));
