@@ -143,7 +143,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       db: store.db,
       broker,
       perpBroker,
-      accountOf: async (symbol, timeframe) =>
+      accountOf: async ({ symbol, timeframe }) =>
         (await listWatched(store.db)).find((w) => w.symbol === symbol && w.timeframe === timeframe)?.account ?? config.exchange.account,
       governance,
       clock: () => clock(),

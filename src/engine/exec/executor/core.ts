@@ -104,7 +104,7 @@ export class ExecutorCore {
    */
   async entryAccount(symbol: string, timeframe: Timeframe): Promise<string | undefined> {
     const mode = this.flags.mode;
-    if (((await this.options.accountOf?.(symbol, timeframe)) ?? 'spot') === 'spot') return mode;
+    if (((await this.options.accountOf?.({ symbol, timeframe })) ?? 'spot') === 'spot') return mode;
     const perp = mode === 'live' ? this.options.livePerpBroker : this.options.perpBroker;
     return perp ? `${mode}-perp` : undefined;
   }

@@ -19,8 +19,8 @@ export interface ExecutorOptions {
   perpBroker?: Broker;
   /** The USDT-M perpetual live broker: entries on perp markets once live mode was confirmed. */
   livePerpBroker?: Broker;
-  /** The account type of a market (the watchlist's, else exchange.account); default: every market is spot. */
-  accountOf?: (symbol: string, timeframe: Timeframe) => AccountType | Promise<AccountType>;
+  /** The account type of a signal's market (the watchlist's `account`, else `exchange.account`); default spot. */
+  accountOf?: (market: { symbol: string; timeframe: Timeframe }) => AccountType | Promise<AccountType>;
   governance: Governance;
   /** Epoch ms now: wall clock live, candle close time in a replay. */
   clock: () => number;
