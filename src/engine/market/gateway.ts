@@ -330,8 +330,12 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
       requireFutures('setLeverage');
       await gateway.loadMarkets();
       return call('setLeverage', symbol, undefined, async () => {
-        // Isolated margin: a position can never lose more than its own margin, whatever happens to the stop.
-        await exchange.setMarginMode('isolated', symbol);
+        // Isolated margin: a position can never lose more than its own margin, whatever happens to the stop. The
+        // exchange refuses the switch while a position is open (-4048); the leverage is still set then.
+        await exchange.setMarginMode('isolated', symbol).catch((error: unknown) => {
+          if (!(error instanceof ccxt.BaseError) || error instanceof ccxt.NetworkError || error instanceof ccxt.AuthenticationError) throw error;
+          logger.warn('margin type not changed', { symbol, error: (error as Error).message });
+        });
         const answer = (await exchange.setLeverage(leverage, symbol)) as { leverage?: unknown };
         return Number(answer?.leverage ?? leverage);
       });

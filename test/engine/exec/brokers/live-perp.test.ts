@@ -54,4 +54,13 @@ describe('live perp broker: the exchange calls', () => {
     expect((await h.broker.openOrders()).map((o) => [o.role, o.type, o.stopPrice, o.amount])).toEqual([['stop', 'stop-market', stop, 0.001]]);
     expect(h.futures.book.open('BTCUSDT', true)).toHaveLength(1);
   });
+
+  it('a position already open on the symbol (margin type cannot change, -4048) does not stop the entry: the leverage is still set', async () => {
+    h = await livePerpHarness();
+    await h.gateway.createOrder({ clientOrderId: 'by-hand-2', symbol: SYMBOL, side: 'buy', type: 'market', amount: 0.004 });
+    const { position } = await h.broker.placeEntry({ id: 'mt-1', symbol: SYMBOL, side: 'long', type: 'market', amount: 0.01, stop: Math.round(CANDLES[START].open * 0.98) });
+    expect(position.status).toBe('open');
+    expect(h.fake.requests.filter((r) => r.path === '/fapi/v1/marginType').map((r) => r.status)).toEqual([400]);
+    expect(h.futures.book.positions.get('BTCUSDT')).toMatchObject({ leverage: 3, marginType: 'CROSSED', amt: 0.014 });
+  });
 });
