@@ -43,7 +43,7 @@ import { openLiveAccount } from './app/live-account.ts';
 import { watchReconciliation } from './app/reconciliation.ts';
 import { createGateway, type GatewayOptions } from './engine/market/gateway.ts';
 import type { DroppedItem } from './engine/live/delivery.ts';
-import { createPaperBroker } from './engine/exec/paper/index.ts';
+import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/index.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
@@ -171,7 +171,12 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       logger,
     });
     // Live: mode live + the exchange keys; the broker reconciles its books with the exchange before it is used.
-    const live = await openLiveAccount({ config, sampleMarket, gateway, db: store.db, now: () => clock(), logger });
+    const live = await openLiveAccount({ config, sampleMarket, gateway, db: store.db, now: () => clock(), logger, leverageCap: governance.leverageCap });
+    // Perp markets (watchlist account, else exchange.account) trade on the USDT-M perpetual paper account.
+    const perpBroker = await createPerpPaperBroker({
+      db: store.db, costs: { ...NO_COSTS, makerFee: fee, takerFee: fee }, initialBalances: { USDT: config.paper.equity },
+      leverage: config.exchange.leverage, leverageCap: governance.leverageCap, now: () => clock(), logger,
+    });
     // Stale feed, unfillable gap, clock skew: new entries pause on the markets concerned until the gate clears.
     const gates = new HealthGates({ now: () => clock() });
     // Each watched market's account type (spot: long only), else the configured one.
@@ -182,7 +187,9 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     const executor: Executor = await createExecutor({
       db: store.db,
       broker,
+      perpBroker,
       liveBroker: live.broker,
+      livePerpBroker: live.perpBroker,
       liveUnavailable: live.unavailable,
       entryGate: (market) => gates.blocked(market),
       governance,
@@ -279,9 +286,10 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     });
     stops.push(async () => reports());
 
-    if (live.broker) {
+    const liveBroker = live.broker ?? live.perpBroker;
+    if (liveBroker) {
       const watch = watchReconciliation({
-        broker: live.broker,
+        broker: liveBroker,
         executor,
         report: (report) => sendReconciliationReport(bot!, allowedUserIds, ownerLanguage, report, logger),
         logger,

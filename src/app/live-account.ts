@@ -9,7 +9,11 @@ import type { Logger } from '../logger.ts';
 import type { ExchangeGateway } from '../engine/market/gateway.ts';
 import { createLiveBroker, type LiveBroker } from '../engine/exec/live/index.ts';
 
-export type LiveAccount = { broker: LiveBroker; unavailable?: undefined } | { broker?: undefined; unavailable?: string };
+/** The live broker of the configured account type: `broker` for spot, `perpBroker` for USDT-M perpetuals. */
+export type LiveAccount =
+  | { broker: LiveBroker; perpBroker?: undefined; unavailable?: undefined }
+  | { broker?: undefined; perpBroker: LiveBroker; unavailable?: undefined }
+  | { broker?: undefined; perpBroker?: undefined; unavailable?: string };
 
 /** Why live trading cannot be offered with this configuration; undefined when it can. */
 export function liveUnavailableReason(config: Pick<Config, 'mode' | 'exchange'>, sampleMarket: boolean): string | undefined {
@@ -18,14 +22,14 @@ export function liveUnavailableReason(config: Pick<Config, 'mode' | 'exchange'>,
   if (sampleMarket) return 'live trading needs the exchange as the market, not the bundled sample replay: set ITA_MARKET=exchange and restart';
   const missing = [!config.exchange.apiKey && 'ITA_EXCHANGE_API_KEY', !config.exchange.secret && 'ITA_EXCHANGE_SECRET'].filter((name): name is string => !!name);
   if (missing.length > 0) return `live trading needs the exchange API key and secret from the environment; missing: ${missing.join(', ')}. Set them and restart`;
-  // The live broker's order logic is spot (long only, stop-limit sells); a futures venue needs its own.
-  if (config.exchange.account !== 'spot') return 'live trading is wired for spot accounts only so far: set ITA_EXCHANGE_ACCOUNT=spot for live orders';
   return undefined;
 }
 
 export async function openLiveAccount(options: {
   config: Pick<Config, 'mode' | 'exchange'>;
   sampleMarket: boolean;
+  /** The governance leverage cap: a perp account never sets more on the exchange. */
+  leverageCap?: number;
   gateway: ExchangeGateway | undefined;
   db: Kysely<any>;
   now: () => number;
@@ -33,7 +37,12 @@ export async function openLiveAccount(options: {
 }): Promise<LiveAccount> {
   const unavailable = liveUnavailableReason(options.config, options.sampleMarket);
   if (options.config.mode !== 'live' || unavailable || !options.gateway) return { unavailable };
-  const broker = await createLiveBroker({ gateway: options.gateway, db: options.db, now: options.now, logger: options.logger });
-  options.logger.info('live broker ready', { exchange: options.gateway.exchangeId, differences: broker.startupDifferences.length });
-  return { broker };
+  const perp = options.config.exchange.account === 'perp';
+  // A perp gateway is ccxt's futures class (binanceusdm): reduce-only STOP_MARKET stops, leverage set per symbol.
+  const broker = await createLiveBroker({
+    gateway: options.gateway, db: options.db, now: options.now, logger: options.logger,
+    ...(perp ? { leverage: options.config.exchange.leverage, leverageCap: options.leverageCap } : {}),
+  });
+  options.logger.info('live broker ready', { exchange: options.gateway.exchangeId, account: options.config.exchange.account, differences: broker.startupDifferences.length });
+  return perp ? { perpBroker: broker } : { broker };
 }

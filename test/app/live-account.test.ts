@@ -14,10 +14,10 @@ describe('live account availability', () => {
     expect(liveUnavailableReason(config({ ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's' }), false)).toBeUndefined();
   });
 
-  it('refuses the bundled sample replay as a market and, for now, perp accounts; paper mode has the executor\'s own refusal', () => {
+  it('refuses the bundled sample replay as a market; a perp account trades live through the futures class; paper mode has the executor\'s own refusal', () => {
     const keys = { ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's' };
     expect(liveUnavailableReason(config(keys), true)).toMatch(/set ITA_MARKET=exchange/);
-    expect(liveUnavailableReason(config({ ...keys, ITA_EXCHANGE_ACCOUNT: 'perp' }), false)).toMatch(/ITA_EXCHANGE_ACCOUNT=spot/);
+    expect(liveUnavailableReason(config({ ...keys, ITA_EXCHANGE_ACCOUNT: 'perp' }), false)).toBeUndefined();
     expect(liveUnavailableReason(config({}), false)).toBeUndefined();
   });
 
@@ -25,12 +25,10 @@ describe('live account availability', () => {
     const reasons = [
       liveUnavailableReason(config({ ITA_MODE: 'live' }), false)!,
       liveUnavailableReason(config({ ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's' }), true)!,
-      liveUnavailableReason(config({ ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'k', ITA_EXCHANGE_SECRET: 's', ITA_EXCHANGE_ACCOUNT: 'perp' }), false)!,
     ];
     expect(reasons.map((r) => localizeEngineText(r, 'ru'))).toEqual([
       'для реальной торговли нужны API-ключ и секрет биржи из переменных окружения; не заданы: ITA_EXCHANGE_API_KEY, ITA_EXCHANGE_SECRET. Задайте их и перезапустите',
       'для реальной торговли рынком должна быть биржа, а не воспроизведение встроенных свечей: задайте ITA_MARKET=exchange и перезапустите',
-      'реальная торговля пока подключена только для спотовых счетов: задайте ITA_EXCHANGE_ACCOUNT=spot для реальных ордеров',
     ]);
   });
 });

@@ -20,6 +20,8 @@ export type { FaultSpec } from './exchange-fake/faults.ts';
 export type { FakeMarket, SeriesTable } from './exchange-fake/market-data.ts';
 // The order endpoints (order, openOrders, account, myTrades) mount onto a running fake: mountOrderEndpoints(fake).
 export { mountOrderEndpoints, type FakeOrders, type FakeOrderOptions } from './exchange-fake/orders.ts';
+// The USDT-M futures venue (fapi routes, for ccxt's binanceusdm) mounts beside them: mountFuturesVenue(fake).
+export { mountFuturesVenue, type FakeFutures, type FakeFuturesOptions } from './exchange-fake/futures.ts';
 
 export interface FakeRequest {
   method: string;

@@ -42,6 +42,21 @@ const placement: EngineTextEntry[] = [
     en: 'spot account: the free {free:num} {quote} buys at most {units:num} units at {entry:num} (fees and slippage kept aside)',
     ru: 'спотовый счёт: на свободные {free} {quote} можно купить не больше {units} ед. по {entry} (с запасом на комиссии и проскальзывание)',
   },
+  {
+    key: 'eng.noPerpBroker',
+    en: '{symbol} trades on a perp account but no {mode:mode} perp broker is configured',
+    ru: '{symbol} торгуется на фьючерсном (perp) счёте, но {mode}-брокер для фьючерсов не настроен',
+  },
+  {
+    key: 'eng.perpMin',
+    en: 'perp account: the free margin {free:num} {quote} at {leverage:num}x holds at most {units:num} units at {entry:num} (fees and slippage kept aside), below the market minimum',
+    ru: 'фьючерсный счёт: свободная маржа {free} {quote} при плече {leverage}x вмещает не больше {units} ед. по {entry} (с запасом на комиссии и проскальзывание), это ниже минимума рынка',
+  },
+  {
+    key: 'eng.perp',
+    en: 'perp account: the free margin {free:num} {quote} at {leverage:num}x holds at most {units:num} units at {entry:num} (fees and slippage kept aside)',
+    ru: 'фьючерсный счёт: свободная маржа {free} {quote} при плече {leverage}x вмещает не больше {units} ед. по {entry} (с запасом на комиссии и проскальзывание)',
+  },
   { key: 'eng.sizeReduced', en: 'size reduced to {units:num} units: {reason*}', ru: 'объём уменьшен до {units} ед.: {reason}' },
   {
     key: 'eng.belowMinimum',
@@ -180,7 +195,6 @@ const controls: EngineTextEntry[] = [
   { key: 'eng.liveConfig', en: 'the configuration says mode: paper; set mode: live and restart to allow live trading', ru: 'в конфигурации указано mode: paper; чтобы разрешить реальную торговлю, укажите mode: live и перезапустите' },
   { key: 'eng.liveNoBroker', en: 'no live broker is configured (exchange API keys missing)', ru: 'реальный брокер не настроен (нет API-ключей биржи)' },
   { key: 'eng.liveNeedsKeys', en: 'live trading needs the exchange API key and secret from the environment; missing: {names}. Set them and restart', ru: 'для реальной торговли нужны API-ключ и секрет биржи из переменных окружения; не заданы: {names}. Задайте их и перезапустите' },
-  { key: 'eng.liveSpotOnly', en: 'live trading is wired for spot accounts only so far: set ITA_EXCHANGE_ACCOUNT=spot for live orders', ru: 'реальная торговля пока подключена только для спотовых счетов: задайте ITA_EXCHANGE_ACCOUNT=spot для реальных ордеров' },
   { key: 'eng.liveNeedsExchange', en: 'live trading needs the exchange as the market, not the bundled sample replay: set ITA_MARKET=exchange and restart', ru: 'для реальной торговли рынком должна быть биржа, а не воспроизведение встроенных свечей: задайте ITA_MARKET=exchange и перезапустите' },
   { key: 'eng.liveWrongCode', en: 'live trading NOT enabled: the confirmation code is wrong, used or expired; still paper', ru: 'реальная торговля НЕ включена: код подтверждения неверный, использованный или просроченный; режим по-прежнему бумажный' },
   { key: 'eng.liveEnabled', en: 'LIVE trading enabled: new approvals place real orders', ru: 'РЕАЛЬНАЯ торговля включена: новые одобрения выставляют настоящие ордера' },

@@ -77,7 +77,7 @@ function describeAccounts(opts: BacktestOptions | undefined): string {
   if (kinds.has('perp')) {
     const cap = opts?.governance?.leverageCap;
     const lev = Math.max(1, Math.min(opts?.leverage ?? 1, cap ?? Infinity));
-    parts.push(`USDT-margined perpetual: long and short, leverage ${lev}×${cap !== undefined ? ` (governance cap ${cap}×)` : ''}; funding is NOT charged`);
+    parts.push(`USDT-margined perpetual: long and short, leverage ${lev}×${cap !== undefined ? ` (governance cap ${cap}×)` : ''}; funding is NOT charged and liquidation is not modelled (backtest, replay and paper alike)`);
   }
   return parts.join('; ') || 'none';
 }

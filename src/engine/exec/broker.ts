@@ -11,7 +11,9 @@
  *  - `moveStop` only tightens; a wider stop is refused with an InputError naming the old and new prices.
  *  - State lives in SQLite: a new broker on the same database (and exchange) sees the same positions and orders.
  *  - `reconcile` compares local state with the venue and REPORTS differences; it never overwrites either side.
- *  - Spot only: long positions. A short intent is refused (spot cannot sell what it does not hold).
+ *  - Spot venues take long positions only: a short intent is refused (spot cannot sell what it does not hold).
+ *    Perpetual-futures venues (USDT-M, one-way mode) take both sides; there every protective order (stop,
+ *    take-profit, exit) is reduce-only, so it can only shrink the position, never open the opposite one.
  * Errors follow src/engine/errors.ts: TemporaryError = try again later, InputError / ExchangeRejectedError = this
  * request will never succeed as is, AuthenticationError / ConfigError = stop and tell the human.
  */
@@ -20,7 +22,8 @@ import type { Candle, Side } from '../types.ts';
 export type OrderSide = 'buy' | 'sell';
 /** What an order is for inside a position. */
 export type OrderRole = 'entry' | 'stop' | 'take-profit' | 'exit';
-export type OrderType = 'market' | 'limit' | 'stop-limit';
+/** stop-limit: the spot stop (Binance STOP_LOSS_LIMIT); stop-market: the futures stop (STOP_MARKET, reduce-only). */
+export type OrderType = 'market' | 'limit' | 'stop-limit' | 'stop-market';
 /** `pending` = written locally, not yet acknowledged by the venue (a crash here is resolved by clientOrderId lookup). */
 export type OrderStatus = 'pending' | 'open' | 'filled' | 'canceled' | 'rejected';
 export type PositionStatus = 'pending' | 'open' | 'closed' | 'canceled';
@@ -125,6 +128,8 @@ export type DifferenceKind =
   | 'balance-short'
   /** An open position holds an amount the venue would accept a stop for, but no stop of ITA's is open there. */
   | 'position-unprotected'
+  /** Perp only: the venue's position on a symbol differs from what ITA's open positions add up to. */
+  | 'position-differs'
   /** Start-up only: applying the venue's state or re-placing a protective order failed (see message). */
   | 'sync-failed';
 
@@ -140,6 +145,8 @@ export interface Difference {
 
 export interface Broker {
   readonly mode: 'paper' | 'live';
+  /** Perp brokers: the leverage set on a symbol before its first entry (margin = notional / leverage). */
+  readonly leverage?: number;
   placeEntry(intent: EntryIntent): Promise<OrderResult>;
   /** Cancels an open order by its id (clientOrderId). Cancelling an entry cancels the unfilled rest only. */
   cancel(orderId: string): Promise<BrokerOrder>;

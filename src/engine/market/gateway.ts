@@ -88,8 +88,19 @@ export interface TickerQuote {
   last?: number;
 }
 
+/** A futures account's net position on one symbol (one-way mode). */
+export interface ExchangePosition {
+  symbol: string;
+  side: 'long' | 'short';
+  amount: number;
+  entryPrice: number;
+  leverage?: number;
+}
+
 export interface ExchangeGateway {
   readonly exchangeId: string;
+  /** spot, or perp (the exchange's USDT-M futures class). */
+  readonly account: AccountType;
   /** Distinct scheme://host of every REST base the gateway may call (shows testnet vs live vs override). */
   readonly apiOrigins: string[];
   loadMarkets(): Promise<MarketInfo[]>;
@@ -103,17 +114,21 @@ export interface ExchangeGateway {
    * looks the order up first and re-sends only if the exchange does not have it (see gateway/orders.ts).
    */
   createOrder(request: OrderRequest): Promise<ExchangeOrder>;
-  /** The order with this clientOrderId, or undefined if the exchange does not know it. */
-  fetchOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder | undefined>;
+  /** The order with this clientOrderId, or undefined if the exchange does not know it. `trigger`: a futures stop. */
+  fetchOrder(symbol: string, clientOrderId: string, options?: { trigger?: boolean }): Promise<ExchangeOrder | undefined>;
   /** Cancels by clientOrderId; an order that already filled or was cancelled comes back as it is. */
-  cancelOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder>;
+  cancelOrder(symbol: string, clientOrderId: string, options?: { trigger?: boolean }): Promise<ExchangeOrder>;
   /**
    * This host's clock (the gateway's `now`) minus the exchange's, in ms (positive: ahead), measured now from the
    * exchange's time endpoint. (ccxt corrects signed requests separately, at every market load.)
    */
   measureClockOffset(): Promise<number>;
-  /** Open orders of one symbol, or of the whole account. */
+  /** Open orders of one symbol, or of the whole account (on futures: the conditional ones as well). */
   fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>;
+  /** Futures only: sets the symbol's leverage (and isolated margin); answers the leverage the exchange confirmed. */
+  setLeverage(symbol: string, leverage: number): Promise<number>;
+  /** Futures only: open positions. */
+  fetchPositions(): Promise<ExchangePosition[]>;
   /** Non-zero balances by asset. */
   fetchBalances(): Promise<Record<string, BalanceEntry>>;
   /** The account's trades on `symbol` (those of one order with `orderId`), with their fees. */
@@ -138,7 +153,11 @@ const EXCHANGE_DEFAULTS: Record<string, Record<string, unknown>> = {
   },
   // USDT-M perpetuals: only linear markets (fapi hosts), no wallet/margin calls on market load.
   binanceusdm: {
-    options: { fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, fetchMargins: false, warnOnFetchOpenOrdersWithoutSymbol: false },
+    options: {
+      fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, fetchMargins: false, warnOnFetchOpenOrdersWithoutSymbol: false,
+      // The same clock handling as spot: signed futures requests are refused (-1021) when this host runs ahead.
+      adjustForTimeDifference: true, recvWindow: 10_000,
+    },
   },
 };
 
@@ -206,8 +225,14 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
     return call(method, symbol, tf, async () => toCandles(await exchange.fetchOHLCV(symbol, tf, since, limit)));
   };
 
+  const futures = options.account === 'perp';
+  const requireFutures = (method: string): void => {
+    if (!futures) throw new ConfigError(`${exchangeId} ${method}: only a perp (futures) gateway has positions and leverage`, { field: 'account', value: 'spot' });
+  };
+
   const gateway: ExchangeGateway = {
     exchangeId,
+    account: futures ? 'perp' : 'spot',
     apiOrigins: [...new Set(listUrls(exchange.urls.api).map((url) => url.replace(/^([a-z]+:\/\/[^/]+).*$/i, '$1')))],
 
     loadMarkets() {
@@ -261,7 +286,7 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
       let sent = false;
       return call('createOrder', request.symbol, undefined, async () => {
         if (sent) {
-          const existing = await lookupOrder(ccxt, exchange, request.symbol, request.clientOrderId);
+          const existing = await lookupOrder(ccxt, exchange, request.symbol, request.clientOrderId, request.type === 'stop-market');
           if (existing) {
             logger.info('order found after an ambiguous failure; not sending it again', { clientOrderId: request.clientOrderId });
             return existing;
@@ -272,20 +297,24 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
       });
     },
 
-    async fetchOrder(symbol, clientOrderId) {
+    async fetchOrder(symbol, clientOrderId, fetchOptions = {}) {
       await gateway.loadMarkets();
-      return call('fetchOrder', symbol, undefined, () => lookupOrder(ccxt, exchange, symbol, clientOrderId));
+      return call('fetchOrder', symbol, undefined, () => lookupOrder(ccxt, exchange, symbol, clientOrderId, fetchOptions.trigger === true));
     },
 
-    async cancelOrder(symbol, clientOrderId) {
+    async cancelOrder(symbol, clientOrderId, cancelOptions = {}) {
       await gateway.loadMarkets();
+      const trigger = cancelOptions.trigger === true;
       return call('cancelOrder', symbol, undefined, async () => {
         try {
-          return toExchangeOrder(await exchange.cancelOrder(undefined as unknown as string, symbol, { clientOrderId }), { clientOrderId, symbol });
+          const answer = await exchange.cancelOrder(undefined as unknown as string, symbol, trigger ? { clientOrderId, trigger: true } : { clientOrderId });
+          // Binance's algo service answers a cancel with {code, msg} only: read the order back for its state.
+          if (trigger) return (await lookupOrder(ccxt, exchange, symbol, clientOrderId, true)) ?? toExchangeOrder(answer, { clientOrderId, symbol });
+          return toExchangeOrder(answer, { clientOrderId, symbol });
         } catch (error) {
           if (!(error instanceof ccxt.BaseError) || error instanceof ccxt.NetworkError) throw error;
           // Binance answers -2011 "Unknown order sent." for an order that already filled or was cancelled.
-          const current = await lookupOrder(ccxt, exchange, symbol, clientOrderId);
+          const current = await lookupOrder(ccxt, exchange, symbol, clientOrderId, trigger);
           if (current && current.status !== 'open') return current;
           throw error;
         }
@@ -303,8 +332,42 @@ export async function createGateway(options: GatewayOptions): Promise<ExchangeGa
 
     async fetchOpenOrders(symbol) {
       await gateway.loadMarkets();
-      return call('fetchOpenOrders', symbol, undefined, async () =>
-        (await exchange.fetchOpenOrders(symbol)).map((order) => toExchangeOrder(order)));
+      return call('fetchOpenOrders', symbol, undefined, async () => {
+        const orders = (await exchange.fetchOpenOrders(symbol)).map((order) => toExchangeOrder(order));
+        if (!futures) return orders;
+        const triggers = await exchange.fetchOpenOrders(symbol, undefined, undefined, { trigger: true });
+        return [...orders, ...triggers.map((order) => ({ ...toExchangeOrder(order), type: 'stop-market' }))];
+      });
+    },
+
+    async setLeverage(symbol, leverage) {
+      requireFutures('setLeverage');
+      await gateway.loadMarkets();
+      return call('setLeverage', symbol, undefined, async () => {
+        // Isolated margin: a position can never lose more than its own margin, whatever happens to the stop. The
+        // exchange refuses the switch while a position is open (-4048); the leverage is still set then.
+        await exchange.setMarginMode('isolated', symbol).catch((error: unknown) => {
+          if (!(error instanceof ccxt.BaseError) || error instanceof ccxt.NetworkError || error instanceof ccxt.AuthenticationError) throw error;
+          logger.warn('margin type not changed', { symbol, error: (error as Error).message });
+        });
+        const answer = (await exchange.setLeverage(leverage, symbol)) as { leverage?: unknown };
+        return Number(answer?.leverage ?? leverage);
+      });
+    },
+
+    async fetchPositions() {
+      requireFutures('fetchPositions');
+      await gateway.loadMarkets();
+      return call('fetchPositions', undefined, undefined, async () => {
+        const out: ExchangePosition[] = [];
+        for (const p of await exchange.fetchPositions()) {
+          const amount = Math.abs(num(p.contracts) ?? 0) * (num(p.contractSize) ?? 1);
+          if (!(amount > 0)) continue;
+          const leverage = num(p.leverage);
+          out.push({ symbol: p.symbol ?? '', side: p.side === 'short' ? 'short' : 'long', amount, entryPrice: num(p.entryPrice) ?? 0, ...(leverage !== undefined ? { leverage } : {}) });
+        }
+        return out;
+      });
     },
 
     async fetchBalances() {

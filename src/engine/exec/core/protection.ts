@@ -8,7 +8,8 @@
  * and sends a limit sell at the take-profit price, then re-places the stop for what is left. Binance's OCO would
  * rest both, but pairs one target with one stop only; several targets would need several OCOs and a stop per leg.
  */
-import type { BrokerOrder } from '../broker.ts';
+import type { Candle } from '../../types.ts';
+import type { BrokerOrder, OrderSide } from '../broker.ts';
 import type { StoredPosition } from '../store/books.ts';
 import { clientOrderId, floorToStep, roundToTick } from './venue.ts';
 import type { VenueBroker } from './venue-broker.ts';
@@ -40,8 +41,12 @@ export class Protection {
     if (p.status !== 'open') return;
     const amount = wanted(p, await books.listOrders({ positionId, statuses: OPEN }));
     if (!(amount > 0) || (rules.minAmount !== undefined && amount < rules.minAmount)
-      || (rules.minNotional !== undefined && amount * p.stop < rules.minNotional)) {
+      || (this.minNotional(rules) !== undefined && amount * p.stop < this.minNotional(rules)!)) {
       if (amount > 0) this.broker.logger.warn('held amount is below the market minimum; no exchange stop for it', { positionId, amount });
+      return;
+    }
+    if (this.broker.perp) {
+      await this.place(p, 's', { role: 'stop', type: 'stop-market', amount, stopPrice: p.stop });
       return;
     }
     const limit = roundToTick(p.stop * (1 - this.stopLimitBuffer), rules.priceTick, 'down');
@@ -49,35 +54,38 @@ export class Protection {
   }
 
   /**
-   * Take-profit legs reached by `high`: free the base from the stop, send the leg as a limit sell, re-protect.
-   * With `low` (a paper candle about to be simulated), positions whose stop that candle also reaches are left alone.
+   * Take-profit legs reached inside `candle`: free the amount from the stop, send the leg as a limit exit, re-protect.
+   * With `stopFirst` (a paper candle about to be simulated), positions whose stop that candle also reaches are left
+   * alone: the stop comes first, as in the trading session.
    */
-  async takeProfits(symbol: string, high: number, low?: number): Promise<void> {
+  async takeProfits(symbol: string, candle: Candle, stopFirst = false): Promise<void> {
     const { books } = this.broker;
     for (const candidate of await books.listPositions(['open'])) {
-      if (candidate.symbol !== symbol || !candidate.takeProfits.some((tp) => tp.price <= high)) continue;
-      if (low !== undefined && low <= candidate.stop) continue;
+      const short = candidate.side === 'short';
+      const hit = (price: number) => (short ? price >= candle.low : price <= candle.high);
+      if (candidate.symbol !== symbol || !candidate.takeProfits.some((tp) => hit(tp.price))) continue;
+      if (stopFirst && (short ? candle.high >= candidate.stop : candle.low <= candidate.stop)) continue;
       const rules = await this.broker.rules(symbol);
       for (const order of await books.listOrders({ positionId: candidate.id, statuses: OPEN })) {
         if (order.role === 'stop') await this.cancel(order);
       }
       let p = (await books.getPosition(candidate.id))!;
-      const reached = p.takeProfits.filter((tp) => tp.price <= high);
-      await books.savePosition({ ...p, takeProfits: p.takeProfits.filter((tp) => tp.price > high) });
+      const reached = p.takeProfits.filter((tp) => hit(tp.price));
+      await books.savePosition({ ...p, takeProfits: p.takeProfits.filter((tp) => !hit(tp.price)) });
       for (const leg of reached) {
         p = (await books.getPosition(candidate.id))!;
         if (p.status !== 'open') break;
         const resting = (await books.listOrders({ positionId: p.id, statuses: OPEN }))
           .filter((o) => o.role === 'take-profit').reduce((s, o) => s + o.amount - o.filled, 0);
         const amount = floorToStep(Math.min(leg.amount, p.remaining - resting), rules.amountStep);
-        if (!(amount > 0) || (rules.minNotional !== undefined && amount * leg.price < rules.minNotional)) continue;
+        if (!(amount > 0) || (this.minNotional(rules) !== undefined && amount * leg.price < this.minNotional(rules)!)) continue;
         await this.place(p, 't', { role: 'take-profit', type: 'limit', amount, price: leg.price });
       }
       await this.protect(candidate.id);
     }
   }
 
-  /** Market-sells what the position holds (rounded down to the lot step). */
+  /** Exits what the position holds at market (rounded down to the lot step): a sell for a long, a buy for a short. */
   async sellRemaining(positionId: string, role: 'exit', reason: string): Promise<void> {
     const p = (await this.broker.books.getPosition(positionId))!;
     const rules = await this.broker.rules(p.symbol);
@@ -92,7 +100,7 @@ export class Protection {
     await this.broker.books.savePosition({ ...p, legSeq });
     const ts = this.broker.now();
     const order: BrokerOrder = {
-      id: clientOrderId(p.id, `${prefix}${legSeq}`), positionId: p.id, symbol: p.symbol, side: 'sell', role: spec.role,
+      id: clientOrderId(p.id, `${prefix}${legSeq}`), positionId: p.id, symbol: p.symbol, side: exitSide(p), role: spec.role,
       type: spec.type, amount: spec.amount, ...(spec.price !== undefined ? { price: spec.price } : {}),
       ...(spec.stopPrice !== undefined ? { stopPrice: spec.stopPrice } : {}),
       filled: 0, cost: 0, fees: { base: 0, quote: 0 }, status: 'pending', createdAt: ts, updatedAt: ts,
@@ -101,7 +109,17 @@ export class Protection {
     await this.broker.submit(order);
   }
 
+  /** Binance futures exempt reduce-only orders from the minimum notional, so a perp stop is placed for any remainder. */
+  private minNotional(rules: { minNotional?: number }): number | undefined {
+    return this.broker.perp ? undefined : rules.minNotional;
+  }
+
   private async cancel(order: BrokerOrder): Promise<void> {
     await this.broker.cancelAtVenue(order);
   }
+}
+
+/** The side that reduces a position: a long is closed by selling, a short by buying back. */
+export function exitSide(p: Pick<StoredPosition, 'side'>): OrderSide {
+  return p.side === 'short' ? 'buy' : 'sell';
 }

@@ -15,7 +15,7 @@ export async function reconcileBooks(venue: Venue, books: Books): Promise<Differ
   const localIds = new Set(local.map((o) => o.id));
 
   for (const order of local) {
-    const seen = remoteById.get(order.id) ?? (await venue.fetch(order.symbol, order.id));
+    const seen = remoteById.get(order.id) ?? (await venue.fetch(order.symbol, order.id, order.type));
     if (!seen) {
       differences.push({ kind: 'order-missing-on-venue', subject: order.id, local: order,
         message: `order ${order.id} (${order.role} ${order.side} ${order.amount} ${order.symbol}) is ${order.status} here but the venue does not know it` });
@@ -33,20 +33,23 @@ export async function reconcileBooks(venue: Venue, books: Books): Promise<Differ
     }
   }
 
-  // Every open position's remaining amount must be in the account (free or locked by its stop), and protected by
-  // a stop the venue still has open (a stop cancelled by hand shows up above as an order-state difference too).
+  // Every open position must be protected by a stop the venue still has open (a stop cancelled by hand shows up
+  // above as an order-state difference too); on spot its remaining amount must also be in the account.
+  const perp = venue.account === 'perp';
   const needed = new Map<string, number>();
   for (const p of await books.listPositions(['open'])) {
     const rules = await venue.rules(p.symbol);
-    needed.set(rules.base, (needed.get(rules.base) ?? 0) + p.remaining);
+    if (!perp) needed.set(rules.base, (needed.get(rules.base) ?? 0) + p.remaining);
     const stops = (await books.listOrders({ positionId: p.id, statuses: ['pending', 'open'] })).filter((o) => o.role === 'stop');
     const resting = stops.some((o) => (remoteById.get(o.id)?.status ?? 'missing') === 'open');
-    const protectable = p.remaining >= (rules.minAmount ?? 0) && p.remaining * p.stop >= (rules.minNotional ?? 0);
+    // Binance exempts reduce-only futures orders from the minimum notional: every perp remainder can be protected.
+    const protectable = p.remaining >= (rules.minAmount ?? 0) && (perp || p.remaining * p.stop >= (rules.minNotional ?? 0));
     if (!resting && protectable) {
       differences.push({ kind: 'position-unprotected', subject: p.id, local: p,
         message: `position ${p.id} (${p.remaining} ${p.symbol}) has no stop open on the venue` });
     }
   }
+  if (perp) return [...differences, ...(await reconcilePositions(venue, books))];
   const balances = await venue.balances();
   for (const [asset, amount] of needed) {
     const held = balances[asset]?.total ?? 0;
@@ -56,4 +59,29 @@ export async function reconcileBooks(venue: Venue, books: Books): Promise<Differ
     }
   }
   return differences;
+}
+
+/**
+ * Perp: there is no base balance to hold; the venue keeps one net position per symbol (one-way mode), which must
+ * equal ITA's open positions on that symbol added up with their signs.
+ */
+async function reconcilePositions(venue: Venue, books: Books): Promise<Difference[]> {
+  const differences: Difference[] = [];
+  const local = new Map<string, number>();
+  for (const p of await books.listPositions(['open'])) local.set(p.symbol, (local.get(p.symbol) ?? 0) + (p.side === 'short' ? -1 : 1) * p.remaining);
+  const remote = new Map<string, number>();
+  for (const p of (await venue.positions?.()) ?? []) remote.set(p.symbol, (remote.get(p.symbol) ?? 0) + (p.side === 'short' ? -1 : 1) * p.amount);
+  for (const symbol of new Set([...local.keys(), ...remote.keys()])) {
+    const here = local.get(symbol) ?? 0;
+    const there = remote.get(symbol) ?? 0;
+    if (Math.abs(here - there) > 1e-9) {
+      differences.push({ kind: 'position-differs', subject: symbol, local: here, venue: there,
+        message: `open positions on ${symbol} add up to ${signed(here)} here but the venue holds ${signed(there)}` });
+    }
+  }
+  return differences;
+}
+
+function signed(x: number): string {
+  return `${x > 0 ? '+' : ''}${Number(x.toFixed(10))}`;
 }

@@ -4,6 +4,10 @@
  * Order of safety: every order row is written BEFORE it is sent (status `pending`), so after a crash or an
  * ambiguous failure the broker asks the venue for that clientOrderId instead of guessing. Fills are derived from
  * the venue's cumulative filled amount and cost, so seeing the same order twice never counts a fill twice.
+ *
+ * Sides: a spot venue takes longs only (planEntry refuses a short with the reason); a perp venue (venue.account
+ * 'perp') takes both, sets the symbol's leverage before its first entry, and sends every non-entry order
+ * reduce-only, so a stop or take-profit can never open a position the other way.
  */
 import type { Candle } from '../../types.ts';
 import { InputError, ItaError, TemporaryError } from '../../errors.ts';
@@ -20,6 +24,8 @@ import { reconcileBooks } from './reconcile.ts';
 export interface VenueBrokerOptions {
   /** Below the stop trigger, the limit of an exchange stop-limit order, as a fraction (room to fill in a fast move). */
   stopLimitBuffer?: number;
+  /** Perp venues: exchange leverage set on a symbol before its first entry (already clamped to the governance cap). */
+  leverage?: number;
   now?: () => number;
   logger?: Logger;
 }
@@ -28,6 +34,10 @@ const OPEN_STATUSES: BrokerOrder['status'][] = ['pending', 'open'];
 
 export class VenueBroker implements Broker {
   readonly mode: 'paper' | 'live';
+  /** The venue is a USDT-M perpetual futures account: both sides, reduce-only protection. */
+  readonly perp: boolean;
+  readonly leverage: number;
+  private readonly leverageSet = new Set<string>();
   private readonly listeners = new Set<(fill: Fill) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private collected: Fill[] | undefined;
@@ -40,6 +50,8 @@ export class VenueBroker implements Broker {
 
   constructor(readonly venue: Venue, readonly books: Books, options: VenueBrokerOptions = {}) {
     this.mode = venue.mode;
+    this.perp = venue.account === 'perp';
+    this.leverage = Math.max(1, options.leverage ?? 1);
     this.now = options.now ?? Date.now;
     this.logger = (options.logger ?? silentLogger).child({ broker: venue.mode });
     this.protection = new Protection(this, options.stopLimitBuffer ?? 0.005);
@@ -59,15 +71,19 @@ export class VenueBroker implements Broker {
       }
       const rules = await this.venue.rules(intent.symbol);
       const plan = planEntry(intent, rules, intent.type === 'market' && intent.price === undefined
-        ? await this.venue.referencePrice(intent.symbol) : undefined);
+        ? await this.venue.referencePrice(intent.symbol) : undefined, this.perp ? 'perp' : 'spot');
+      if (this.perp && this.venue.setLeverage && !this.leverageSet.has(intent.symbol)) {
+        await this.venue.setLeverage(intent.symbol, this.leverage);
+        this.leverageSet.add(intent.symbol);
+      }
       const ts = this.now();
       const position: StoredPosition = {
-        id: intent.id, symbol: intent.symbol, side: 'long', status: 'pending', requested: plan.amount, filled: 0,
+        id: intent.id, symbol: intent.symbol, side: intent.side, status: 'pending', requested: plan.amount, filled: 0,
         remaining: 0, entryPrice: 0, stop: plan.stop, takeProfits: plan.takeProfits, realizedPnl: 0, fees: 0,
         openedAt: ts, legSeq: 0,
       };
       const entry: BrokerOrder = {
-        id: clientOrderId(intent.id, 'e'), positionId: intent.id, symbol: intent.symbol, side: 'buy', role: 'entry',
+        id: clientOrderId(intent.id, 'e'), positionId: intent.id, symbol: intent.symbol, side: intent.side === 'short' ? 'sell' : 'buy', role: 'entry',
         type: intent.type, amount: plan.amount, ...(plan.price !== undefined ? { price: plan.price } : {}),
         filled: 0, cost: 0, fees: { base: 0, quote: 0 }, status: 'pending', createdAt: ts, updatedAt: ts,
       };
@@ -104,17 +120,22 @@ export class VenueBroker implements Broker {
       const rules = await this.venue.rules(position.symbol);
       const stop = roundToTick(newStop, rules.priceTick);
       if (!(stop > 0)) throw new InputError(`stop must be a positive price, got ${newStop}`, { field: 'stop', value: newStop });
-      if (stop < position.stop) {
-        throw new InputError(`refusing to move the stop of ${positionId} from ${position.stop} down to ${stop}: that widens it and `
-          + 'increases the risk; a long position\'s stop only moves up', { field: 'stop', value: newStop, current: position.stop });
+      const long = position.side !== 'short';
+      if (long ? stop < position.stop : stop > position.stop) {
+        throw new InputError(long
+          ? `refusing to move the stop of ${positionId} from ${position.stop} down to ${stop}: that widens it and increases the risk; a long position's stop only moves up`
+          : `refusing to move the stop of ${positionId} from ${position.stop} up to ${stop}: that widens it and increases the risk; a short position's stop only moves down`,
+        { field: 'stop', value: newStop, current: position.stop });
       }
       if (stop === position.stop) return publicPosition(position);
-      // Checked before the old stop is cancelled: the exchange would refuse a sell stop at or above the market,
+      // Checked before the old stop is cancelled: the exchange would refuse a stop on the wrong side of the market,
       // and the position would be left with no stop at all.
       const price = await this.venue.referencePrice(position.symbol);
-      if (price !== undefined && stop >= price) {
-        throw new InputError(`refusing to move the stop of ${positionId} to ${stop}: it is at or above the current price ${price} `
-          + 'and would sell at once; close the position instead', { field: 'stop', value: newStop, price });
+      if (price !== undefined && (long ? stop >= price : stop <= price)) {
+        throw new InputError(long
+          ? `refusing to move the stop of ${positionId} to ${stop}: it is at or above the current price ${price} and would sell at once; close the position instead`
+          : `refusing to move the stop of ${positionId} to ${stop}: it is at or below the current price ${price} and would buy at once; close the position instead`,
+        { field: 'stop', value: newStop, price });
       }
       await this.books.savePosition({ ...position, stop });
       await this.protection.protect(positionId);
@@ -143,10 +164,10 @@ export class VenueBroker implements Broker {
       // Paper simulates the candle itself: a take-profit the candle reaches rests on the simulated book BEFORE it
       // trades, so it fills at its price inside this candle, as the trading session fills it (not on a later candle,
       // and not at all when price only wicked through it). Not when the candle also reaches the stop: stop first.
-      if (this.mode === 'paper') await this.protection.takeProfits(symbol, candle.high, candle.low);
+      if (this.mode === 'paper') await this.protection.takeProfits(symbol, candle, true);
       await this.venue.observe?.(symbol, candle);
       await this.syncSymbol(symbol);
-      await this.protection.takeProfits(symbol, candle.high);
+      await this.protection.takeProfits(symbol, candle);
     });
   }
 
@@ -204,6 +225,7 @@ export class VenueBroker implements Broker {
       const sent = await this.venue.submit({
         clientOrderId: order.id, symbol: order.symbol, side: order.side, type: order.type, amount: order.amount,
         ...(order.price !== undefined ? { price: order.price } : {}), ...(order.stopPrice !== undefined ? { stopPrice: order.stopPrice } : {}),
+        ...(this.perp && order.role !== 'entry' ? { reduceOnly: true } : {}),
       });
       await this.apply(order, sent);
     } catch (error) {
@@ -240,7 +262,8 @@ export class VenueBroker implements Broker {
       } else {
         const remaining = Math.max(0, p.remaining - qty);
         const done = remaining < (rules.amountStep ?? 1e-12) && !(await this.entryStillOpen(p.id, local.id));
-        await this.books.savePosition({ ...p, remaining, fees: p.fees + fee, realizedPnl: p.realizedPnl + cost - qty * p.entryPrice - fee,
+        const gross = (p.side === 'short' ? -1 : 1) * (cost - qty * p.entryPrice);
+        await this.books.savePosition({ ...p, remaining, fees: p.fees + fee, realizedPnl: p.realizedPnl + gross - fee,
           ...(done ? { status: 'closed' as const, closedAt: ts, closeReason: p.closeReason ?? reasonOf(local.role) } : {}) });
       }
       for (const listener of this.listeners) listener(fill);
@@ -253,14 +276,14 @@ export class VenueBroker implements Broker {
   /** Cancels at the venue; an order still `pending` that the venue never received is simply cancelled here. */
   async cancelAtVenue(order: BrokerOrder): Promise<void> {
     if (order.status === 'pending') {
-      const venue = await this.venue.fetch(order.symbol, order.id);
+      const venue = await this.venue.fetch(order.symbol, order.id, order.type);
       if (!venue) {
         await this.books.saveOrder({ ...order, status: 'canceled', updatedAt: this.now() });
         return;
       }
       if (venue.status !== 'open') return this.apply(order, venue);
     }
-    await this.apply(order, await this.venue.cancel(order.symbol, order.id));
+    await this.apply(order, await this.venue.cancel(order.symbol, order.id, order.type));
   }
 
   async rules(symbol: string): Promise<MarketRules> {
@@ -285,7 +308,7 @@ export class VenueBroker implements Broker {
   }
 
   private async syncOrder(order: BrokerOrder): Promise<void> {
-    const venue = await this.venue.fetch(order.symbol, order.id);
+    const venue = await this.venue.fetch(order.symbol, order.id, order.type);
     if (venue) return this.apply(order, venue);
     // Never reached the venue (the send failed before it was accepted): send it now, with the same id.
     if (order.status === 'pending') return this.submit(order);

@@ -4,7 +4,7 @@
  * ./venue-broker.ts, so paper and live can only differ in how an order fills.
  */
 import { createHash } from 'node:crypto';
-import type { Candle } from '../../types.ts';
+import type { AccountType, Candle, Side } from '../../types.ts';
 import type { Balances, OrderSide, OrderType } from '../broker.ts';
 
 export interface VenueOrderRequest {
@@ -15,6 +15,18 @@ export interface VenueOrderRequest {
   amount: number;
   price?: number;
   stopPrice?: number;
+  /** Perp only: the order may only shrink the position on its symbol (Binance reduceOnly). */
+  reduceOnly?: boolean;
+}
+
+/** A perp venue's net position on one symbol (one-way mode). */
+export interface VenuePosition {
+  symbol: string;
+  side: Side;
+  /** Base amount, positive. */
+  amount: number;
+  entryPrice: number;
+  leverage?: number;
 }
 
 export interface VenueOrder {
@@ -45,17 +57,26 @@ export interface MarketRules {
 
 export interface Venue {
   readonly mode: 'paper' | 'live';
+  /** spot (default when absent): long only; perp: USDT-M perpetual, both sides, reduce-only protection. */
+  readonly account?: AccountType;
   rules(symbol: string): Promise<MarketRules>;
   /** A current price for checks (minimum notional of a market order); undefined if none is known. */
   referencePrice(symbol: string): Promise<number | undefined>;
   /** Idempotent by clientOrderId. Throws ExchangeRejectedError when the venue refuses the order. */
   submit(request: VenueOrderRequest): Promise<VenueOrder>;
-  /** The order with this clientOrderId, or undefined if the venue never received it. */
-  fetch(symbol: string, clientOrderId: string): Promise<VenueOrder | undefined>;
+  /**
+   * The order with this clientOrderId, or undefined if the venue never received it. `type` is the order's own type
+   * (a futures exchange keeps conditional orders such as STOP_MARKET in a separate book).
+   */
+  fetch(symbol: string, clientOrderId: string, type?: OrderType): Promise<VenueOrder | undefined>;
   /** Cancels what is left of an order; an order that already finished comes back as it is. */
-  cancel(symbol: string, clientOrderId: string): Promise<VenueOrder>;
+  cancel(symbol: string, clientOrderId: string, type?: OrderType): Promise<VenueOrder>;
   openOrders(): Promise<VenueOrder[]>;
   balances(): Promise<Balances>;
+  /** Perp only: sets the symbol's leverage (before its first entry); answers the leverage now in force. */
+  setLeverage?(symbol: string, leverage: number): Promise<number>;
+  /** Perp only: the venue's open positions, for reconciliation. */
+  positions?(): Promise<VenuePosition[]>;
   /** Paper only: a closed candle or a price that may fill resting orders. */
   observe?(symbol: string, candle: Candle): Promise<void>;
 }
@@ -67,6 +88,12 @@ export interface Venue {
 export function clientOrderId(intentId: string, leg: string): string {
   const digest = createHash('sha256').update(intentId).digest('base64url').slice(0, 22);
   return `ita${digest}-${leg}`;
+}
+
+/** Leverage as the exchange takes it: a whole number from 1 up to the governance cap. */
+export function clampLeverage(leverage: number | undefined, cap: number | undefined): number {
+  const wanted = Math.min(leverage ?? 1, cap ?? Infinity);
+  return Math.max(1, Math.floor(Number.isFinite(wanted) ? wanted : 1));
 }
 
 /** Rounds DOWN to the lot step: never trade more than the risk governor sized. */

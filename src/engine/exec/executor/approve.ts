@@ -22,11 +22,14 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   const previous = await getVerdict(core.db, signal.id);
   if (previous) return { ...verdictResult(previous), duplicate: true };
   const now = core.now();
-  const account = core.flags.mode;
+  // The market's account type picks the broker: spot (long only) or USDT-M perpetual (both sides).
+  const perpAccount = await core.entryAccount(signal.symbol, signal.timeframe);
+  const account = perpAccount ?? core.flags.mode;
   const broker = core.brokerFor(account);
   const record = (result: Omit<ApprovalResult, 'duplicate'>, units?: number) => recordVerdict(core, signal, by, now, account, { ...result, duplicate: false }, units);
   const refuse = (rule: string, reason: string, status: 'refused' | 'failed' = 'refused', verdict?: RiskVerdict) =>
     record({ status, rule, reason, outcome: refusedOutcome(signal, rule, reason), ...(verdict ? { verdict } : {}) });
+  if (perpAccount === undefined) return refuse('account', `${signal.symbol} trades on a perp account but no ${core.flags.mode} perp broker is configured`);
 
   // Placed before a crash that lost the verdict: take it back under management rather than asking again.
   const orphan = (await broker.positions().catch(() => [])).find((p) => p.id === signal.id);
@@ -70,7 +73,7 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   if (governed.status === 'refused') return refuse(governed.rule, governed.reason, 'refused', governed);
   const net = netSized(core, signal, governed, entry, spec);
   if ('refusal' in net) return refuse(net.refusal.rule, net.refusal.reason ?? net.refusal.rule, 'refused', governed);
-  const verdict = await fitSpotBalance(core, signal, net.verdict, entry, spec.amountStep);
+  const verdict = await fitSpotBalance(core, signal, net.verdict, entry, spec.amountStep, account);
   if (verdict.status === 'refused') return refuse(verdict.rule, verdict.reason, 'refused', verdict);
 
   const plan = planOf(signal, core.plan, core.stats.atr(signal.symbol, signal.timeframe));
@@ -118,19 +121,24 @@ const SPOT_BALANCE_BUFFER = 0.01;
 /**
  * The governor allows account leverage up to its cap, but a spot account can only buy what its free quote balance
  * pays for. A smaller size is always safe, so the executor shrinks the order (and says so) instead of letting the
- * exchange refuse it; below the market minimum it refuses with the numbers.
+ * exchange refuse it; below the market minimum it refuses with the numbers. A perp account (either side) is fitted
+ * the same way to what its free margin holds at the broker's leverage.
  */
 async function fitSpotBalance(
-  core: ExecutorCore, signal: ApprovableSignal, verdict: Extract<RiskVerdict, { status: 'accepted' }>, entry: number, step: number,
+  core: ExecutorCore, signal: ApprovableSignal, verdict: Extract<RiskVerdict, { status: 'accepted' }>, entry: number, step: number, account: string,
 ): Promise<RiskVerdict> {
-  if (signal.side !== 'long') return verdict;
+  const perp = account.endsWith('-perp');
+  if (signal.side !== 'long' && !perp) return verdict;
+  const leverage = perp ? core.brokerFor(account).leverage ?? 1 : 1;
   const quote = signal.symbol.split('/')[1]?.split(':')[0];
-  const free = (await core.brokerFor(core.flags.mode).balances().catch(() => ({}) as Record<string, { free: number }>))[quote ?? '']?.free;
+  const free = (await core.brokerFor(account).balances().catch(() => ({}) as Record<string, { free: number }>))[quote ?? '']?.free;
   if (free === undefined) return verdict;
-  const affordable = roundDownToStep(free / (entry * (1 + SPOT_BALANCE_BUFFER)), step);
+  const affordable = roundDownToStep((free * leverage) / (entry * (1 + SPOT_BALANCE_BUFFER)), step);
   if (affordable >= verdict.size.units) return verdict;
   const spec = core.instrument(signal.symbol);
-  const reason = `spot account: the free ${num(free)} ${quote} buys at most ${num(affordable)} units at ${num(entry)} (fees and slippage kept aside)`;
+  const reason = perp
+    ? `perp account: the free margin ${num(free)} ${quote} at ${num(leverage)}x holds at most ${num(affordable)} units at ${num(entry)} (fees and slippage kept aside)`
+    : `spot account: the free ${num(free)} ${quote} buys at most ${num(affordable)} units at ${num(entry)} (fees and slippage kept aside)`;
   if (!(affordable > 0) || affordable < spec.minAmount || affordable * entry < spec.minNotional) {
     return { status: 'refused', intent: verdict.intent, rule: 'min-size', reason: `${reason}, below the market minimum`, adjustments: verdict.adjustments };
   }

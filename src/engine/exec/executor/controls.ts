@@ -38,7 +38,7 @@ export async function resume(core: ExecutorCore, by: string, expectedToken?: str
 
 export async function requestLive(core: ExecutorCore): Promise<{ ok: true; code: string; expiresAt: number } | { ok: false; reason: string }> {
   if (core.options.configuredMode !== 'live') return { ok: false, reason: 'the configuration says mode: paper; set mode: live and restart to allow live trading' };
-  if (!core.options.liveBroker) return { ok: false, reason: core.options.liveUnavailable ?? 'no live broker is configured (exchange API keys missing)' };
+  if (!core.options.liveBroker && !core.options.livePerpBroker) return { ok: false, reason: core.options.liveUnavailable ?? 'no live broker is configured (exchange API keys missing)' };
   const code = core.options.randomCode?.() ?? String(randomInt(100_000, 1_000_000));
   const expiresAt = core.now() + LIVE_CODE_TTL_MS;
   await core.saveFlags({ ...core.flags, liveCode: { code, expiresAt } });
@@ -49,7 +49,7 @@ export async function confirmLive(core: ExecutorCore, code: string): Promise<{ o
   const pending = core.flags.liveCode;
   // One attempt per code: a wrong guess burns it, so a code cannot be guessed by trying.
   await core.saveFlags({ ...core.flags, liveCode: undefined });
-  if (!pending || pending.code !== code || core.now() > pending.expiresAt || core.options.configuredMode !== 'live' || !core.options.liveBroker) {
+  if (!pending || pending.code !== code || core.now() > pending.expiresAt || core.options.configuredMode !== 'live' || !(core.options.liveBroker ?? core.options.livePerpBroker)) {
     return { ok: false, text: 'live trading NOT enabled: the confirmation code is wrong, used or expired; still paper' };
   }
   await core.saveFlags({ ...core.flags, mode: 'live' });

@@ -61,7 +61,7 @@ export class ExecutorCore {
     core.portfolio = (await readState<PortfolioState>(core.db, PORTFOLIO_KEY)) ?? createPortfolioState(options.equity0, options.clock(), core.g);
     core.flags = (await readState<ExecutorFlags>(core.db, FLAGS_KEY)) ?? { paused: false, mode: 'paper' };
     // Live mode never survives a restart into a configuration that no longer allows it.
-    if (core.flags.mode === 'live' && (options.configuredMode !== 'live' || !options.liveBroker)) core.flags = { ...core.flags, mode: 'paper' };
+    if (core.flags.mode === 'live' && (options.configuredMode !== 'live' || !(options.liveBroker ?? options.livePerpBroker))) core.flags = { ...core.flags, mode: 'paper' };
     core.realizedTotal = (await listManagedPositions(core.db, { status: 'closed' })).reduce((sum, r) => sum + (r.pnl ?? 0), 0);
     return core;
   }
@@ -87,12 +87,31 @@ export class ExecutorCore {
     }
   }
 
+  /**
+   * The broker of a books account: "paper" and "live" (spot), "paper-perp" and "live-perp" (USDT-M perpetual).
+   * An account whose broker is not configured falls back to the paper spot broker, as before perp existed.
+   */
   brokerFor(account: string): Broker {
-    return account === 'live' && this.options.liveBroker ? this.options.liveBroker : this.options.broker;
+    const o = this.options;
+    const broker = account === 'live' ? o.liveBroker : account === 'paper-perp' ? o.perpBroker : account === 'live-perp' ? o.livePerpBroker : undefined;
+    return broker ?? o.broker;
   }
 
-  accounts(): ExecutionMode[] {
-    return this.options.liveBroker ? ['paper', 'live'] : ['paper'];
+  accounts(): string[] {
+    const o = this.options;
+    return [['paper', o.broker], ['live', o.liveBroker], ['paper-perp', o.perpBroker], ['live-perp', o.livePerpBroker]]
+      .filter(([, broker]) => broker !== undefined).map(([account]) => account as string);
+  }
+
+  /**
+   * Where a new entry on this market goes: the execution mode (paper / live) and the market's account type (spot /
+   * perp). Undefined when the market is perp but no perp broker of that mode is configured.
+   */
+  async entryAccount(symbol: string, timeframe: Timeframe): Promise<string | undefined> {
+    const mode = this.flags.mode;
+    if (((await this.options.accountOf?.({ symbol, timeframe })) ?? 'spot') === 'spot') return mode;
+    const perp = mode === 'live' ? this.options.livePerpBroker : this.options.perpBroker;
+    return perp ? `${mode}-perp` : undefined;
   }
 
   async saveFlags(next: ExecutorFlags): Promise<void> {

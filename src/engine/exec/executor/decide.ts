@@ -17,10 +17,10 @@ export interface ExecutorMarket {
   account: AccountType;
 }
 
-/** The signal's market (symbol + timeframe, as the session's books) in the current mode's account. */
+/** The signal's market (symbol + timeframe, as the session's books) in the books account it trades in (e.g. paper-perp). */
 export async function executorMarket(core: ExecutorCore, signal: ApprovableSignal): Promise<ExecutorMarket> {
-  const mode = core.flags.mode;
-  const rows = (await core.openRows()).filter((r) => r.account === mode && sameMarket(r, signal));
+  const books = (await core.entryAccount(signal.symbol, signal.timeframe)) ?? core.flags.mode;
+  const rows = (await core.openRows()).filter((r) => r.account === books && sameMarket(r, signal));
   const open = rows.filter((r) => r.status === 'open');
   const opposite = open.filter((r) => r.side !== signal.side);
   return {

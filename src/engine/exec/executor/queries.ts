@@ -43,7 +43,7 @@ export function toView(v: OpenView): PositionView {
   const unrealized = dir * remaining * (last - entry);
   const risk = row.risk_per_unit * row.size;
   return {
-    id: row.id, account: row.account as PositionView['account'], symbol: row.symbol, timeframe: row.timeframe as PositionView['timeframe'],
+    id: row.id, account: (row.account.startsWith('live') ? 'live' : 'paper') as PositionView['account'], symbol: row.symbol, timeframe: row.timeframe as PositionView['timeframe'],
     side: row.side as PositionView['side'], setupId: row.setup_id, setupVersion: row.setup_version, status: filled ? 'open' : 'pending',
     entryPrice: entry, size: filled ? bp!.filled : row.size, remaining, stop: bp?.stop ?? row.stop, initialStop: row.initial_stop,
     lastPrice: last, realized, unrealized, r: risk > 0 ? (realized + unrealized) / risk : 0, openedAt: row.opened_at,

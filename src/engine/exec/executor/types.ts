@@ -19,6 +19,10 @@ export interface ExecutorOptions {
   liveBroker?: Broker;
   /** Without a live broker: what is missing, in words /mode live quotes (e.g. which environment variables to set). */
   liveUnavailable?: string;
+  /** The USDT-M perpetual paper broker: entries on markets whose account type is perp (paper mode). */
+  perpBroker?: Broker;
+  /** The USDT-M perpetual live broker: entries on perp markets once live mode was confirmed. */
+  livePerpBroker?: Broker;
   governance: Governance;
   /** Epoch ms now: wall clock live, candle close time in a replay. */
   clock: () => number;

@@ -13,6 +13,7 @@ import { openBooks } from '../store/books.ts';
 import { migrateExecStore } from '../store/migrations.ts';
 import { createLiveVenue } from './live-venue.ts';
 import { VenueBroker } from '../core/venue-broker.ts';
+import { clampLeverage } from '../core/venue.ts';
 
 export { VenueBroker } from '../core/venue-broker.ts';
 
@@ -23,6 +24,10 @@ export interface LiveBrokerOptions {
   account?: string;
   /** Limit of the exchange stop-limit below its trigger, as a fraction (default 0.005). */
   stopLimitBuffer?: number;
+  /** Perp gateways: leverage set on a symbol before its first entry (config exchange.leverage)... */
+  leverage?: number;
+  /** ... never above the governance leverage cap. */
+  leverageCap?: number;
   now?: () => number;
   logger?: Logger;
 }
@@ -35,7 +40,8 @@ export interface LiveBroker extends VenueBroker {
 export async function createLiveBroker(options: LiveBrokerOptions): Promise<LiveBroker> {
   await migrateExecStore(options.db);
   const books = openBooks(options.db, options.account ?? `live:${options.gateway.exchangeId}`);
-  const broker = new VenueBroker(createLiveVenue(options.gateway), books, options) as VenueBroker & { startupDifferences: Difference[] };
+  const leverage = clampLeverage(options.leverage, options.leverageCap);
+  const broker = new VenueBroker(createLiveVenue(options.gateway), books, { ...options, leverage }) as VenueBroker & { startupDifferences: Difference[] };
   // Report first (what changed while ITA was down: a stop that filled, an order placed by hand), then apply the
   // venue's progress on ITA's OWN orders, found by clientOrderId. Anything else stays as reported.
   broker.startupDifferences = await broker.reconcile();

@@ -3,6 +3,10 @@
  * loadMarkets (Binance precision is a tick/step size); fees come from the account's trades of the order, because
  * Binance reports them only there, and a buyer's fee is taken in the BASE asset: a stop for the full bought
  * amount would be refused, so the broker protects what actually arrived.
+ *
+ * On a perp gateway (ccxt binanceusdm) the same venue is a USDT-M futures account: "BTC/USDT" names the linear
+ * perpetual "BTC/USDT:USDT", fees are in USDT, the stop is a reduce-only STOP_MARKET (Binance's algo service, hence
+ * the `trigger` lookups), leverage is set per symbol and positions are read from the exchange.
  */
 import { NotFoundError } from '../../errors.ts';
 import type { ExchangeGateway, ExchangeOrder, MarketInfo } from '../../market/gateway.ts';
@@ -14,7 +18,8 @@ export function createLiveVenue(gateway: ExchangeGateway): Venue {
 
   const market = async (symbol: string): Promise<MarketInfo> => {
     markets ??= new Map((await gateway.loadMarkets()).map((m) => [m.symbol, m]));
-    const info = markets.get(symbol);
+    // A perp market is "BASE/QUOTE:SETTLE" in ccxt; ITA's watchlist names it "BASE/QUOTE".
+    const info = markets.get(symbol) ?? (gateway.account === 'perp' ? markets.get(`${symbol}:${symbol.split('/')[1]}`) : undefined);
     if (!info) throw new NotFoundError(`${gateway.exchangeId} has no market "${symbol}"`, { field: 'symbol', value: symbol });
     return info;
   };
@@ -34,8 +39,12 @@ export function createLiveVenue(gateway: ExchangeGateway): Venue {
     };
   };
 
+  const trigger = (type: VenueOrderRequest['type'] | undefined) => ({ trigger: type === 'stop-market' });
+  const perp = gateway.account === 'perp';
+
   return {
     mode: 'live',
+    account: gateway.account,
 
     async rules(symbol): Promise<MarketRules> {
       const m = await market(symbol);
@@ -54,14 +63,19 @@ export function createLiveVenue(gateway: ExchangeGateway): Venue {
       return withFees(await gateway.createOrder(request));
     },
 
-    async fetch(symbol, clientOrderId) {
-      const order = await gateway.fetchOrder(symbol, clientOrderId);
+    async fetch(symbol, clientOrderId, type) {
+      const order = await gateway.fetchOrder(symbol, clientOrderId, trigger(type));
       return order ? withFees(order) : undefined;
     },
 
-    async cancel(symbol, clientOrderId) {
-      return withFees(await gateway.cancelOrder(symbol, clientOrderId));
+    async cancel(symbol, clientOrderId, type) {
+      return withFees(await gateway.cancelOrder(symbol, clientOrderId, trigger(type)));
     },
+
+    ...(perp ? {
+      setLeverage: (symbol: string, leverage: number) => gateway.setLeverage(symbol, leverage),
+      positions: async () => (await gateway.fetchPositions()).map((p) => ({ ...p, symbol: p.symbol.split(':')[0] })),
+    } : {}),
 
     async openOrders() {
       // Open orders: fees only matter once the broker applies a fill, which it does through fetch().

@@ -6,6 +6,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { ItaError } from '../../errors.ts';
+import { m20261202_0300_paper_perp } from './migration-paper-perp.ts';
 
 const m20261121_0001_exec: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -114,6 +115,7 @@ const m20261121_0001_exec: Migration = {
 
 export const execMigrations: Record<string, Migration> = {
   '20261121_0001_exec': m20261121_0001_exec,
+  '20261202_0300_paper_perp': m20261202_0300_paper_perp,
 };
 
 export const EXEC_MIGRATION_TABLE = 'exec_migration';

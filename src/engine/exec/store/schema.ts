@@ -89,6 +89,25 @@ export interface PaperPriceTable {
   ts: number;
 }
 
+/** The perpetual paper venue's orders (its own table: reduce-only flag and the margin a resting order locks). */
+export interface PaperPerpOrderTable extends PaperOrderTable {
+  reduce_only: number;
+  /** Margin (quote) still locked for the unfilled part; reduce-only orders lock none. */
+  locked: number;
+}
+
+/** One net position per symbol (one-way mode); `leverage` stays when the position is flat. */
+export interface PaperPerpPositionTable {
+  account: string;
+  symbol: string;
+  /** Base amount, signed: > 0 long, < 0 short, 0 flat. */
+  amount: number;
+  entry_price: number;
+  /** Initial margin held for the position (quote). */
+  margin: number;
+  leverage: number;
+}
+
 export interface ExecDatabase {
   exec_positions: ExecPositionTable;
   exec_orders: ExecOrderTable;
@@ -96,4 +115,6 @@ export interface ExecDatabase {
   paper_orders: PaperOrderTable;
   paper_balances: PaperBalanceTable;
   paper_prices: PaperPriceTable;
+  paper_perp_orders: PaperPerpOrderTable;
+  paper_perp_positions: PaperPerpPositionTable;
 }

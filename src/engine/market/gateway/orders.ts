@@ -8,7 +8,8 @@ import type { Exchange, Order, Trade } from 'ccxt';
 import { InputError } from '../../errors.ts';
 import type { CcxtModule } from './errors.ts';
 
-export type ExchangeOrderType = 'market' | 'limit' | 'stop-limit';
+/** stop-limit: spot STOP_LOSS_LIMIT; stop-market: futures STOP_MARKET (a conditional order, Binance's algo service). */
+export type ExchangeOrderType = 'market' | 'limit' | 'stop-limit' | 'stop-market';
 
 export interface OrderRequest {
   /** Caller-chosen, deterministic; Binance allows [.A-Za-z0-9:/_-]{1,36}. */
@@ -19,8 +20,10 @@ export interface OrderRequest {
   amount: number;
   /** Limit price (limit and stop-limit). */
   price?: number;
-  /** Trigger price (stop-limit). */
+  /** Trigger price (stop-limit, stop-market). */
   stopPrice?: number;
+  /** Futures only: the order may only reduce the position. */
+  reduceOnly?: boolean;
 }
 
 export type ExchangeOrderStatus = 'open' | 'filled' | 'canceled' | 'rejected';
@@ -60,30 +63,47 @@ export function checkOrderRequest(request: OrderRequest): void {
     throw new InputError(`clientOrderId must be 1-36 of [.A-Za-z0-9:/_-], got "${request.clientOrderId}"`, { field: 'clientOrderId', value: request.clientOrderId });
   }
   if (!(request.amount > 0)) throw new InputError(`order amount must be positive, got ${request.amount}`, { field: 'amount', value: request.amount });
-  if (request.type !== 'market' && !(request.price! > 0)) {
+  if (request.type !== 'market' && request.type !== 'stop-market' && !(request.price! > 0)) {
     throw new InputError(`${request.type} order needs a positive price, got ${request.price}`, { field: 'price', value: request.price });
   }
-  if (request.type === 'stop-limit' && !(request.stopPrice! > 0)) {
-    throw new InputError(`stop-limit order needs a positive stopPrice, got ${request.stopPrice}`, { field: 'stopPrice', value: request.stopPrice });
+  if ((request.type === 'stop-limit' || request.type === 'stop-market') && !(request.stopPrice! > 0)) {
+    throw new InputError(`${request.type} order needs a positive stopPrice, got ${request.stopPrice}`, { field: 'stopPrice', value: request.stopPrice });
   }
 }
 
-/** Sends the order through ccxt: a stop-limit is ccxt's limit order with `stopLossPrice` (Binance STOP_LOSS_LIMIT). */
+/**
+ * Sends the order through ccxt: a stop-limit is ccxt's limit order with `stopLossPrice` (Binance STOP_LOSS_LIMIT),
+ * a stop-market its market order with `stopLossPrice` (on USDT-M futures: STOP_MARKET through the algo service).
+ */
 export async function sendOrder(exchange: Exchange, request: OrderRequest): Promise<ExchangeOrder> {
   const params: Record<string, unknown> = { clientOrderId: request.clientOrderId };
-  if (request.type === 'stop-limit') params.stopLossPrice = request.stopPrice;
-  if (request.type !== 'market') params.timeInForce = 'GTC';
-  const type = request.type === 'market' ? 'market' : 'limit';
+  if (request.type === 'stop-limit' || request.type === 'stop-market') params.stopLossPrice = request.stopPrice;
+  if (request.type === 'limit' || request.type === 'stop-limit') params.timeInForce = 'GTC';
+  if (request.reduceOnly) params.reduceOnly = true;
+  const type = request.type === 'market' || request.type === 'stop-market' ? 'market' : 'limit';
   // No price for market orders: ccxt's binance would turn amount x price into a quote-quantity order.
-  const price = request.type === 'market' ? undefined : request.price;
+  const price = type === 'market' ? undefined : request.price;
   const order = await exchange.createOrder(request.symbol, type, request.side, request.amount, price, params);
   return toExchangeOrder(order, request);
 }
 
-/** The order with this clientOrderId, or undefined when the exchange says it does not exist. */
-export async function lookupOrder(ccxt: CcxtModule, exchange: Exchange, symbol: string, clientOrderId: string): Promise<ExchangeOrder | undefined> {
+/**
+ * The order with this clientOrderId, or undefined when the exchange says it does not exist. `trigger`: a futures
+ * conditional order (STOP_MARKET), which Binance keeps in its algo service under its own id; once triggered, its fill
+ * is the order it placed in the book (actualOrderId), read from there so the filled amount and cost are real.
+ */
+export async function lookupOrder(
+  ccxt: CcxtModule, exchange: Exchange, symbol: string, clientOrderId: string, trigger = false,
+): Promise<ExchangeOrder | undefined> {
   try {
-    return toExchangeOrder(await exchange.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }), { clientOrderId, symbol });
+    const order = await exchange.fetchOrder(undefined as unknown as string, symbol, trigger ? { clientOrderId, trigger: true } : { clientOrderId });
+    const actualId = trigger ? String((order.info as Record<string, unknown> | undefined)?.actualOrderId ?? '') : '';
+    if (actualId && actualId !== '0') {
+      const actual = toExchangeOrder(await exchange.fetchOrder(actualId, symbol), { clientOrderId, symbol });
+      const status = actual.status === 'open' ? 'open' : actual.filled > 0 ? 'filled' : actual.status;
+      return { ...actual, type: 'stop-market', status };
+    }
+    return toExchangeOrder(order, { clientOrderId, symbol });
   } catch (error) {
     if (error instanceof ccxt.OrderNotFound) return undefined;
     throw error;

@@ -48,10 +48,17 @@ function tempDb(): { file: string; dir: string } {
   return { dir, file: path.join(dir, 'ita.sqlite') };
 }
 
-export async function paperHarness(): Promise<BrokerHarness & { broker: PaperBroker }> {
+export function paperHarness(): Promise<BrokerHarness & { broker: PaperBroker }> {
+  return paperHarnessOf((db) => createPaperBroker({ db, costs: PAPER_COSTS, initialBalances: { USDT: START_USDT }, markets: { [SYMBOL]: RULES } }), 'paper_orders');
+}
+
+/** A paper broker of either account type, fed candle by candle; `ordersTable` is where its venue keeps orders. */
+export async function paperHarnessOf<B extends VenueBroker & { venue: { setMaxVolumeShare(share: number | undefined): void } }>(
+  create: (db: OpenedDatabase['db']) => Promise<B>, ordersTable: string,
+): Promise<BrokerHarness & { broker: B }> {
   const { dir, file } = tempDb();
   let opened: OpenedDatabase = await openDatabase(file);
-  const make = () => createPaperBroker({ db: opened.db, costs: PAPER_COSTS, initialBalances: { USDT: START_USDT }, markets: { [SYMBOL]: RULES } });
+  const make = () => create(opened.db);
   const harness = {
     name: 'paper' as const,
     broker: await make(),
@@ -72,7 +79,7 @@ export async function paperHarness(): Promise<BrokerHarness & { broker: PaperBro
       harness.broker = await make();
     },
     async venueOrderIds() {
-      const rows = await opened.db.selectFrom('paper_orders' as never).select('client_order_id' as never).execute();
+      const rows = await opened.db.selectFrom(ordersTable as never).select('client_order_id' as never).execute();
       return rows.map((r) => (r as { client_order_id: string }).client_order_id);
     },
     async close() {
@@ -86,7 +93,7 @@ export async function paperHarness(): Promise<BrokerHarness & { broker: PaperBro
 }
 
 /** Binance BTCUSDT rules, as the fake serves them. */
-const RULES = { base: 'BTC', quote: 'USDT', amountStep: 0.00001, priceTick: 0.01, minAmount: 0.00001, minNotional: 5 };
+export const RULES = { base: 'BTC', quote: 'USDT', amountStep: 0.00001, priceTick: 0.01, minAmount: 0.00001, minNotional: 5 };
 
 export interface LiveHarness extends BrokerHarness {
   broker: LiveBroker;

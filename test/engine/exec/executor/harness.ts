@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { openDatabase } from '../../../../src/engine/store/database.ts';
 import { createPaperBroker } from '../../../../src/engine/exec/paper/index.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from '../../../../src/engine/exec/store/migrations.ts';
@@ -40,6 +41,8 @@ export interface Harness {
   executor: Awaited<ReturnType<typeof createExecutor>>;
   events: ExecutorEvent[];
   broker: Broker;
+  /** The perp paper broker, when the harness was given `makePerp`. */
+  perpBroker?: Broker;
   /** Feeds candle i: the clock moves to its close first. */
   feed(c: Candle): Promise<void>;
   close(): Promise<void>;
@@ -47,7 +50,15 @@ export interface Harness {
 
 export async function openHarness(
   file = tempDbFile(),
-  over: Partial<ExecutorOptions> & { wrapBroker?: (b: Broker) => Broker; startAt?: number; paperCosts?: CostModel } = {},
+  over: Partial<ExecutorOptions> & {
+    wrapBroker?: (b: Broker) => Broker;
+    startAt?: number;
+    paperCosts?: CostModel;
+    /** Builds the perp paper broker on the harness's database (perp markets go there). */
+    makePerp?: (db: Kysely<any>, clock: () => number) => Promise<Broker>;
+    /** More brokers built on the harness's database (e.g. a live perp broker over the exchange fake). */
+    makeBrokers?: (db: Kysely<any>, clock: () => number) => Promise<Partial<ExecutorOptions>>;
+  } = {},
 ): Promise<Harness> {
   const { db, close } = await openDatabase(file, {
     extraMigrations: { [EXEC_MIGRATION_TABLE]: execMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations },
@@ -59,11 +70,13 @@ export async function openHarness(
     markets: { 'BTC/USDT': { base: 'BTC', quote: 'USDT', amountStep: 0.00001, minAmount: 0.00001, minNotional: 5 } },
   });
   const broker = over.wrapBroker ? over.wrapBroker(paper) : paper;
-  const executor = await createExecutor({ db, broker, governance: loadGovernance(), clock, equity0: 10_000, ...over });
+  const perpBroker = over.makePerp ? await over.makePerp(db, clock) : undefined;
+  const extra = over.makeBrokers ? await over.makeBrokers(db, clock) : {};
+  const executor = await createExecutor({ db, broker, governance: loadGovernance(), clock, equity0: 10_000, ...(perpBroker ? { perpBroker } : {}), ...extra, ...over });
   const events: ExecutorEvent[] = [];
   executor.on((e) => events.push(e));
   return {
-    file, now, executor, events, broker,
+    file, now, executor, events, broker, perpBroker,
     async feed(c) {
       now.value = c.ts + HOUR;
       await executor.onCandle(MARKET, c);
