@@ -48,8 +48,8 @@ describe('perp paper venue: margin, wallet and refusals', () => {
     await broker.placeEntry({ id: 'b', symbol: SYMBOL, side: 'long', type: 'market', amount: 10, stop: 90, takeProfits: [{ price: 105, amount: 4 }] });
     // bought at 100.1; margin 10 x 100.1 / 4 = 250.25
     expect((await broker.balances()).USDT.used).toBeCloseTo(250.25, 9);
-    await broker.onCandle(SYMBOL, bar(1, 101, 106, 100.5, 104)); // target reached, closes below: the limit rests
-    const fills = await broker.onCandle(SYMBOL, bar(2, 104, 105.5, 103, 105));
+    // The target is reached inside this candle (and the stop is not): it fills at its price there, as in the session.
+    const fills = await broker.onCandle(SYMBOL, bar(1, 101, 106, 100.5, 104));
     expect(fills.map((f) => [f.role, f.price, f.amount])).toEqual([['take-profit', 105, 4]]);
     expect((await broker.balances()).USDT.used).toBeCloseTo(250.25 * 0.6, 9);
     const [p] = await broker.positions();

@@ -6,6 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_COSTS } from '../../../../src/engine/exec/sim/fill-model.ts';
+import { createPerpPaperBroker } from '../../../../src/engine/exec/paper/index.ts';
+import { loadGovernance } from '../../../../src/engine/risk/index.ts';
 import { DEFAULT_PLAN, takeProfitLegs } from '../../../../src/engine/exec/executor/management.ts';
 import { candle, openHarness, signal, warmUp, type Harness } from './harness.ts';
 
@@ -34,7 +36,14 @@ describe('executor decisions = trading session decisions', () => {
   });
 
   it('ignore (a setup without exit_on_opposite): the position stays, and the opposite signal is refused by "opposite-position"', async () => {
-    h = await openHarness(undefined, { accountOf: () => 'perp' });
+    // A perp market (both sides allowed), so only the position rule can refuse the short.
+    h = await openHarness(undefined, {
+      accountOf: () => 'perp',
+      makePerp: (db, clock) => createPerpPaperBroker({
+        db, costs: NO_COSTS, initialBalances: { USDT: 10_000 }, leverage: 1, leverageCap: loadGovernance().leverageCap, now: clock,
+        markets: { 'BTC/USDT': { base: 'BTC', quote: 'USDT', amountStep: 0.00001, minAmount: 0.00001, minNotional: 5 } },
+      }),
+    });
     await warmUp(h);
     await h.feed(candle(0, 100, 100.5, 99.5, 100));
     await h.executor.approve(signal(0), 'trader');

@@ -79,7 +79,8 @@ describe('executor: a short on a perpetual paper account', () => {
     await h.feed(candle(0, 100, 100.5, 99.5, 100));
     const result = await h.executor.approve(signal(0, { side: 'short', entry: 100, stop: 102 }), 'trader');
     expect(result.status).not.toBe('accepted');
-    expect(result.outcome).toMatch(/spot account can only buy then sell \(long\); shorts need a perp/);
+    // Refused by the signal policy before any broker is asked, as the trading session refuses it.
+    expect(result).toMatchObject({ rule: 'side', reason: 'a spot account cannot sell short' });
     expect(await h.perpBroker!.positions()).toEqual([]);
   });
 
