@@ -44,6 +44,8 @@ import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
 import { getLatestCandles } from './engine/store/candles.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
+import { learningMigrations, LEARNING_MIGRATION_TABLE } from './engine/learning/store/migrations.ts';
+import { installLearningChat, startLearning } from './app/learning-wiring.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
 const OFFLINE_OWNER_ID = 100001;
@@ -75,6 +77,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         backtest_migration: backtestMigrations,
         [EXEC_MIGRATION_TABLE]: execMigrations,
         [EXECUTOR_MIGRATION_TABLE]: executorMigrations,
+        [LEARNING_MIGRATION_TABLE]: learningMigrations,
       },
     });
     stops.push(() => store.close());
@@ -150,9 +153,13 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       const row = store.sqlite.prepare('SELECT setup_version FROM executor_positions WHERE id = ?').get(event.positionId) as { setup_version: string } | undefined;
       if (row) history.recordTrade(event.setupId, row.setup_version, event.r);
     });
+    // Outcomes of every signal as candles close, success models retrained as they arrive (src/app/learning-wiring.ts).
+    const learning = startLearning({ db: store.db, dataDir: config.dataDir, registry, fees: { maker: fee, taker: fee }, clock: () => clock(), logger });
+    stops.push(() => learning.stop());
     // Candles reach the executor in order (fills, stops, trailing), one at a time.
     let executorQueue: Promise<void> = Promise.resolve();
     const feedExecutor = (event: LiveEvent) => {
+      learning.onLiveEvent(event);
       if (event.type === 'candle') {
         executorQueue = executorQueue
           .then(() => executor.onCandle(event.market, event.candle))
@@ -196,8 +203,9 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       now: () => clock(),
       onApprove: async (signal) => (await executor.approve(signal, 'telegram')).outcome,
       stats: async (id, version) => history.history(id, version),
+      edge: (id, version) => learning.edge(id, version),
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
-      runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market) },
+      runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market), regime: (market) => runtime?.regime?.(market) },
       onWatchlistChange: () => void watchlistChanged().catch((error) => logger.error('watchlist change failed', { error: describeError(error) })),
       validateMarket: sampleMarket
         ? async (market) =>
@@ -242,6 +250,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       defaultExchange: config.exchange.id,
     });
     installExecutionFeature(bot, executor, { timeZoneOf: async (id) => (await engine.settings.get(id ?? allowedUserIds[0] ?? 0)).timezone, logger });
+    installLearningChat(bot, learning, { db: store.db, dataDir: config.dataDir, registry });
     await bot.start();
     stops.push(() => bot!.stop());
     const ownerLanguage = allowedUserIds.length ? (await engine.settings.get(allowedUserIds[0])).language : 'en';
@@ -249,7 +258,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
     stops.push(async () => stopEvents());
     const reports = scheduleReports({
       executor,
-      send: telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage),
+      send: telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix),
       times: config.reports,
       timezone: config.timezone,
       logger,
@@ -270,6 +279,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         recipients,
         settings,
         history: (id, version) => history.history(id, version),
+        annotate: (signals) => learning.annotate(signals),
         events,
         onQueued: () => worker.kick(),
       });
@@ -278,6 +288,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       if (metrics) events.on((event) => recordLiveEvent(metrics, event, clock()));
       runtime = {
         paused: () => pipeline.isPaused(),
+        regime: (market) => pipeline.regimeOf(market),
         // Stored sample data runs ahead of the replay; say where the replay is, not where the data ends.
         health: (market) => {
           const problem = pipeline.healthOf(market);
@@ -331,6 +342,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         deliver,
         notifyDropped: (chatId, dropped) => bot!.notifyDropped(chatId, dropped),
         history: (id, version) => history.history(id, version),
+        annotate: (signals) => learning.annotate(signals),
       });
       live.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
       live.events.on(feedExecutor);

@@ -12,7 +12,7 @@ import type { LiveRuntime } from '../services/status.ts';
 import type { DetectorOptions } from '../signals/detector.ts';
 import { DeliveryWorker, type Deliver, type DeliveryOptions } from './delivery.ts';
 import { LiveEvents } from './events.ts';
-import { LivePipeline, type CandleSource, type Recipient } from './pipeline.ts';
+import { LivePipeline, type CandleSource, type PipelineOptions, type Recipient } from './pipeline.ts';
 import { PollingFeed } from './poll-feed.ts';
 
 export { LivePipeline, type CandleSource, type ClosedCandle, type Recipient } from './pipeline.ts';
@@ -34,6 +34,8 @@ export interface LiveOptions {
   /** The bot's notice of dropped deliveries (see delivery.ts). */
   notifyDropped?: DeliveryOptions['notifyDropped'];
   history?: DetectorOptions['history'];
+  /** See PipelineOptions.annotate (the success evidence of the journal's learning). */
+  annotate?: PipelineOptions['annotate'];
   warmupCandles?: number;
   delaySeconds?: number;
   now?: () => number;
@@ -64,6 +66,7 @@ export async function startLive(options: LiveOptions): Promise<LiveSystem> {
     sourceFor: options.sourceFor,
     warmupCandles: options.warmupCandles,
     history: options.history,
+    annotate: options.annotate,
     now: options.now,
     events,
     onQueued: () => worker.kick(),
@@ -87,7 +90,7 @@ export async function startLive(options: LiveOptions): Promise<LiveSystem> {
     feed,
     worker,
     events,
-    runtime: { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market) },
+    runtime: { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market), regime: (market) => pipeline.regimeOf(market) },
     async watchlistChanged() {
       await warmAll();
       await feed.start();
