@@ -4,27 +4,18 @@
  * signal an outcome, and the counterfactual ones equal what an independent TradingSession (the backtest path:
  * setupSessionOptions over the same candles, each signal taken) made of the same signals.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../../../src/engine/store/database.ts';
-import { learningMigrations, LEARNING_MIGRATION_TABLE } from '../../../../src/engine/learning/store/migrations.ts';
-import { OutcomeTracker } from '../../../../src/engine/learning/journal/outcome-tracker.ts';
 import { decisionEdge } from '../../../../src/engine/learning/journal/decision-edge.ts';
 import { DEFAULT_OUTCOME_HORIZON_BARS } from '../../../../src/engine/learning/journal/session-outcome.ts';
-import { recordDecision } from '../../../../src/engine/journal/decisions.ts';
-import { recentSignals } from '../../../../src/engine/journal/signals.ts';
 import { seriesForSetup, setupSessionOptions, DEFAULT_SIMULATION } from '../../../../src/engine/backtest/service/run-setup.ts';
 import { TradingSession } from '../../../../src/engine/trading/session.ts';
 import type { SessionEvent, TradeRecord } from '../../../../src/engine/backtest/types.ts';
-import type { MarketKey, Signal } from '../../../../src/engine/types.ts';
+import type { Signal } from '../../../../src/engine/types.ts';
+import { FEES, MARKET, replayWithDecisions, type ReplayedJournal } from './replay-rig.ts';
 import { loadSampleCandles } from '../../../helpers/candles.ts';
-import { newPipeline, shippedSetups } from '../../live/rig.ts';
+import { shippedSetups } from '../../live/rig.ts';
 
-const MARKET: MarketKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' };
 const HOUR = 3_600_000;
-const FEES = { maker: 0.001, taker: 0.001 };
 const candles = loadSampleCandles('binance_BTCUSDT_1h_2024-07').slice(0, 1500);
 const setups = shippedSetups().filter((s) => s.timeframe === '1h');
 
@@ -51,52 +42,25 @@ function referenceTrades(): Map<string, TradeRecord> {
 }
 
 describe('an outcome for every journaled signal (offline replay)', () => {
-  let dir: string;
-  let store: OpenedDatabase;
+  let j: ReplayedJournal;
+  let store: ReplayedJournal['store'];
   let signals: Signal[];
-  const rejected = new Set<string>();
-  const approved = new Set<string>();
-  const pushed = new Set<string>();
+  let rejected: Set<string>;
+  let approved: Set<string>;
+  let pushed: Set<string>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ita-outcomes-'));
-    store = await openDatabase(path.join(dir, 'ita.sqlite'), { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
-    const pipeline = newPipeline(store, { setups: () => setups });
-    let now = 0;
-    const tracker = new OutcomeTracker({ db: store.db, settings: { fees: FEES }, setupFor: (id) => setups.find((s) => s.id === id), now: () => now });
-    let k = 0;
-    const runs: { examined: number; decided: number }[] = [];
-    pipeline.events.on((e) => {
-      if (e.type !== 'signal') return;
-      // The trader's side: two of three signals are pushed; of those, rejections, approvals and silence in turn.
-      const i = k++;
-      if (i % 3 === 2) return;
-      pushed.add(e.signal.id);
-      if (i % 3 === 0) (i % 2 === 0 ? rejected : approved).add(e.signal.id);
-    });
-    // Candle by candle, as the live app does: the tracker runs when a candle has closed (every 10th, to keep it quick).
-    for (let i = 0; i < candles.length; i++) {
-      now = candles[i].ts + HOUR;
-      await pipeline.processCloses([{ market: MARKET, candle: candles[i] }], { now });
-      if (i % 10 === 0) runs.push(await tracker.update(MARKET));
-    }
-    signals = await recentSignals(store.db, 100_000);
-    for (const id of pushed) await store.db.updateTable('signals').set({ pushed: 1, pushed_at: 0 }).where('id', '=', id).execute();
-    for (const id of rejected) await recordDecision(store.db, { signalId: id, kind: 'reject', byUser: 1, decidedAt: 0, latencyMs: 0 });
-    for (const id of approved) await recordDecision(store.db, { signalId: id, kind: 'approve', byUser: 1, decidedAt: 0, latencyMs: 0 });
-    // Restart-safe: a second tracker (a restart) over the same journal, run twice, arrives at the same rows.
-    now = candles.at(-1)!.ts + HOUR;
-    await tracker.update(MARKET);
-    const again = new OutcomeTracker({ db: store.db, settings: { fees: FEES }, setupFor: (id) => setups.find((s) => s.id === id), now: () => now });
-    expect((await again.update(MARKET)).decided).toBe(0);
+    j = await replayWithDecisions();
+    ({ store, signals, rejected, approved, pushed } = j);
+    // Restart-safe: a new tracker (a restart) over the same journal, run twice, arrives at the same rows.
+    const end = candles.at(-1)!.ts + HOUR;
+    await j.tracker(end).update(MARKET);
+    expect((await j.tracker(end).update(MARKET)).decided).toBe(0);
     // Outcomes were decided while the replay ran, not only at its end.
-    expect(runs.reduce((n, r) => n + r.decided, 0)).toBeGreaterThan(10);
+    expect(j.runs.reduce((n, r) => n + r.decided, 0)).toBeGreaterThan(10);
   }, 120_000);
 
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => j.cleanup());
 
   it('every signal has an outcome row; counterfactual ones equal the backtest path trade by trade', async () => {
     expect(signals.length).toBeGreaterThan(20);
