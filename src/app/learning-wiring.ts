@@ -75,7 +75,7 @@ export function startLearning(o: LearningWiringOptions): AppLearning {
       decisionEdgeReport(period, o.registry.enabled().map((s) => ({ id: s.id, version: s.version })), (id, version) => learning.edge(id, version), language),
     async stop() {
       await task.stop();
-      await learning.catchUp().catch(() => undefined);
+      await learning.drain();
     },
   };
 }

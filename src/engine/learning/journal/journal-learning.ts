@@ -55,6 +55,11 @@ export class JournalLearning {
     return run.then(() => undefined);
   }
 
+  /** Resolves when the work queued so far is done (shutdown waits for it; the database closes after). */
+  drain(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
   /** Retrains every setup version that has outcomes (retrainSetupModel skips those without enough new ones). */
   retrainAll(): Promise<void> {
     const run = this.queue.then(() => this.retrainAllNow());
