@@ -60,11 +60,17 @@ export function startLearning(o: LearningWiringOptions): AppLearning {
     },
   });
   const failed = (what: string) => (error: unknown) => o.logger.warn(`learning: ${what} failed`, { error: describeError(error) });
-  learning.catchUp().catch(failed('catching up on outcomes'));
+  // Outcomes that later candles decided while the app was down are caught up on the first candle, not at start-up:
+  // the offline replay's clock is set only when it starts, and no outcome may read candles past it.
+  let caughtUp = false;
   const task = scheduleRetraining(() => learning.retrainAll(), { cron: o.retrainCron ?? DEFAULT_RETRAIN_CRON, onError: failed('scheduled retraining') });
   return {
     onLiveEvent(event) {
       if (event.type !== 'candle') return;
+      if (!caughtUp) {
+        caughtUp = true;
+        learning.catchUp().catch(failed('catching up on outcomes'));
+      }
       learning.candleClosed(event.market).catch(failed('updating outcomes'));
     },
     annotate: (signals) => learning.annotate(signals),

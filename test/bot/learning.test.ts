@@ -49,6 +49,19 @@ async function bot(): Promise<ItaHarness> {
 }
 
 describe('learning in the chat', () => {
+  it('/status names each market\'s regime and how long it has held', async () => {
+    const fakes = createFakeServices();
+    const status = fakes.services.status;
+    fakes.services.status = async () => {
+      const report = await status();
+      return { ...report, feeds: report.feeds.map((f) => ({ ...f, regime: { regime: 'trend_up' as const, raw: 'trend_up' as const, barsInRegime: 14 } })) };
+    };
+    h = await startIta({ fakes });
+    const text = plain(await h.say('/status'));
+    const feed = text.split('\n').find((l) => l.includes('BTC/USDT'));
+    expect(feed).toMatch(/ — режим восходящий тренд \(trend_up\) 14 св\.$/);
+  });
+
   it('/setups shows, per setup version, net R per signal of approved, rejected and not-pushed signals with their counts', async () => {
     h = await bot();
     const reply = plain(await h.say('/setups'));

@@ -56,7 +56,9 @@ describe('journal learning: evidence, ranking, retraining', () => {
     expect(other.context.successProbability).toBeUndefined();
     // Ranking key = score + 4 × (p − 0.5): strong ≈ 6 + >1 beats the untested 6.5; weak ≈ 6 − >1 comes last.
     expect(rankSignals([weak, other, strong]).map((s) => s.id)).toEqual([strong.id, other.id, weak.id]);
+    strong.context.regime = 'trend_up';
     const caption = signalCaption({ signal: strong, language: 'en', timeZone: 'UTC' });
+    expect(caption).toContain('Regime: uptrend');
     expect(caption).toContain(`Chance of success ${Math.round(pStrong * 100)} % (out of sample: AUC 0.68, 95 % CI 0.61–0.74, 120 signals)`);
     expect(signalCaption({ signal: other, language: 'ru', timeZone: 'UTC' })).toContain('Вероятность успеха: пока недостаточно данных');
   });
