@@ -48,11 +48,14 @@ import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrat
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
+import type { Signal } from './engine/types.ts';
 import { listWatched } from './engine/journal/watchlist.ts';
 import { oppositeSignalMode } from './engine/backtest/detector-source.ts';
 import { HealthGates } from './engine/live/health-gates.ts';
 import { healthStatusLines, wireHealthGates } from './app/health-wiring.ts';
 import { reportSinks } from './app/report-sinks.ts';
+import { learningMigrations, LEARNING_MIGRATION_TABLE } from './engine/learning/store/migrations.ts';
+import { installLearningChat, startLearning } from './app/learning-wiring.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
 const OFFLINE_OWNER_ID = 100001;
@@ -94,6 +97,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
         backtest_migration: backtestMigrations,
         [EXEC_MIGRATION_TABLE]: execMigrations,
         [EXECUTOR_MIGRATION_TABLE]: executorMigrations,
+        [LEARNING_MIGRATION_TABLE]: learningMigrations,
       },
     });
     stops.push(() => store.close());
@@ -206,6 +210,9 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     // Scoring reads each setup version's record: its backtests and its journaled trades, updated as trades close.
     const history = await loadSetupHistory(store.db, (id, version) => backtest.setupHistory(id, version));
     executor.on((event) => event.type === 'trade-closed' && history.recordTrade(event.setupId, event.setupVersion, event.r));
+    // Outcomes of every signal as candles close, success models retrained as they arrive (src/app/learning-wiring.ts).
+    const learning = startLearning({ db: store.db, dataDir: config.dataDir, registry, fees: { maker: fee, taker: fee }, clock: () => clock(), logger });
+    stops.push(() => learning.stop());
     // Candles and signals reach the executor in order (fills, stops, trailing, opposite exits), one at a time.
     const toExecutor = feedExecutor(executor, logger);
 
@@ -229,8 +236,9 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       now: () => clock(),
       onApprove: async (signal) => (await executor.approve(signal, 'telegram')).outcome,
       stats: async (id, version) => history.history(id, version),
+      edge: (id, version) => learning.edge(id, version),
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
-      runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market) },
+      runtime: { paused: () => runtime?.paused() ?? false, health: (market) => runtime?.health?.(market), regime: (market) => runtime?.regime?.(market) },
       onWatchlistChange: () => void watchlistChanged().catch((error) => logger.error('watchlist change failed', { error: describeError(error) })),
       validateMarket: sampleMarket ? validateSampleMarket : undefined,
       extraStatus: async () => {
@@ -271,6 +279,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       defaultExchange: config.exchange.id,
     });
     installExecutionFeature(bot, executor, { timeZoneOf: async (id) => (await engine.settings.get(id ?? allowedUserIds[0] ?? 0)).timezone, logger });
+    installLearningChat(bot, learning, { db: store.db, dataDir: config.dataDir, registry });
     await bot.start();
     stops.push(() => bot!.stop());
     const ownerLanguage = allowedUserIds.length ? (await engine.settings.get(allowedUserIds[0])).language : 'en';
@@ -279,7 +288,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     const reports = scheduleReports({
       executor,
       // With Notion configured, each scheduled report also syncs the backtests and the journal there.
-      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage), { sqlite: store.sqlite, notion: config.notion, logger }),
+      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix), { sqlite: store.sqlite, notion: config.notion, logger }),
       times: config.reports,
       timezone: config.timezone,
       logger,
@@ -310,6 +319,8 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       warm: toExecutor.warm,
       policy: signalPolicy,
       costs: { makerFee: fee, takerFee: fee, slippage: 0 },
+      // The tested success probability (the journal's learning) joins each signal before it is ranked.
+      annotate: (signals: Signal[]) => learning.annotate(signals),
     };
     const feed: CandleFeed = sampleMarket
       ? sampleFeed({
@@ -321,6 +332,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       })
       : exchangeFeed({ ...feedDeps, exchangeId: config.exchange.id, source: gateway!, ...(overrides.now ? { now: overrides.now } : {}) });
     feed.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
+    feed.events.on((event) => learning.onLiveEvent(event));
     feed.events.on(toExecutor.onEvent);
     if (metrics) feed.events.on((event) => recordLiveEvent(metrics, event, feed.now()));
     // The exchange's clock is checked only when there is an exchange; a replayed feed can still go stale or gapped.

@@ -16,6 +16,7 @@ export function recordLiveEvent(metrics: ItaMetrics, event: LiveEvent, now: numb
   switch (event.type) {
     case 'candle':
       metrics.feed(marketKey(event.market), now - (event.candle.ts + timeframeMs(event.market.timeframe)), true);
+      if (event.regime) metrics.regime(marketKey(event.market), event.regime);
       break;
     case 'feed-stale':
       metrics.feed(marketKey(event.market), now - (event.lastTs ?? event.expectedTs), false);

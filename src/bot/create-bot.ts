@@ -73,6 +73,8 @@ export interface ItaBot {
   notifyDropped(chatId: number, dropped: DroppedDelivery[]): Promise<void>;
   /** Handlers of features installed after createBot (e.g. execution); they run before the stale-button notice. */
   handlers: Composer<BotContext>;
+  /** The bytes of a file the trader sent (getFile's file_path), from this bot's Bot API server. */
+  download(filePath: string): Promise<Buffer>;
   /** Resolves once Telegram was reached and updates flow (start() itself does not wait past the first failure). */
   ready(): Promise<void>;
 }
@@ -197,6 +199,7 @@ export function createBot(options: CreateBotOptions): ItaBot {
     bot,
     commands: registry,
     handlers: lateHandlers,
+    download: (filePath) => deps.download(filePath),
     ready: () => connected,
     async start() {
       stopping = new AbortController();

@@ -147,6 +147,19 @@ describe('ITA offline', () => {
     const pnl = await emulator.waitFor(() => botMessages(OWNER).slice(before).find((m) => /Realized|Зафиксировано/.test(m.text ?? '')), 20_000);
     // At least one closed trade is counted in the month's realized result.
     expect(pnl.text, pnl.text).toMatch(/(trades|сделок) [1-9]/);
+    // The journal's learning saw it: that signal's outcome is the executor's own trade (taken, its net R), and every
+    // other journaled signal gets an outcome too (counterfactual) as the replay's candles close.
+    const db = new Database(config.dbFile, { readonly: true });
+    try {
+      const takenOutcome = () => db.prepare(`SELECT o.net_r AS outcome, p.r_multiple AS executor FROM learning_outcomes o JOIN executor_positions p ON p.signal_id = o.signal_id
+        WHERE o.taken = 1 AND o.status = 'closed' AND p.status = 'closed'`).all() as { outcome: number; executor: number }[];
+      const taken = await emulator.waitFor(() => (takenOutcome().length > 0 ? takenOutcome() : undefined), 30_000, 'a taken outcome');
+      for (const row of taken) expect(row.outcome).toBe(row.executor);
+      const counterfactual = db.prepare(`SELECT COUNT(*) AS n FROM learning_outcomes WHERE taken = 0`).get() as { n: number };
+      expect(counterfactual.n).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   }, 150_000);
 
   it('serves Prometheus metrics of the running replay: candles, signals, decisions, delivery latency, governor state', async () => {
@@ -167,5 +180,7 @@ describe('ITA offline', () => {
     expect(equity).toBeGreaterThan(9_000);
     expect(equity).toBeLessThan(11_000);
     expect(value(/^ita_queue_depth\{queue="outbox"\}/)).toBeGreaterThanOrEqual(0);
+    // The live detector's regime classifier feeds the regime gauge (1 for the market's current label).
+    expect(value(/^ita_regime\{market="binance:BTC\/USDT:[^"]+",regime="[a-z_]+"\}/)).toBe(1);
   });
 });

@@ -39,6 +39,8 @@ export interface ExchangeFeedOptions {
   /** The trading session's signal policy and the account's costs, applied before a signal is pushed. */
   policy?: PipelineOptions['policy'];
   costs?: PipelineOptions['costs'];
+  /** The journal's learning: adds the tested success probability to new signals before ranking. */
+  annotate?: PipelineOptions['annotate'];
   warm: WarmExecutor;
   now?: () => number;
 }
@@ -86,7 +88,7 @@ export function exchangeFeed(options: ExchangeFeedOptions): ExchangeFeed {
   return {
     kind: 'exchange',
     events,
-    runtime: { paused: () => live?.runtime.paused() ?? false, health: (market) => live?.runtime.health?.(market) },
+    runtime: { paused: () => live?.runtime.paused() ?? false, health: (market) => live?.runtime.health?.(market), regime: (market) => live?.runtime.regime?.(market) },
     now,
     async start() {
       await ensureHistory();
@@ -102,6 +104,7 @@ export function exchangeFeed(options: ExchangeFeedOptions): ExchangeFeed {
         history: options.history,
         policy: options.policy,
         costs: options.costs,
+        annotate: options.annotate,
         events,
         ...(options.now ? { now: options.now } : {}),
       });

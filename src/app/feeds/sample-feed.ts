@@ -33,6 +33,8 @@ export interface SampleFeedOptions {
   /** The trading session's signal policy and the account's costs, applied before a signal is pushed. */
   policy?: PipelineOptions['policy'];
   costs?: PipelineOptions['costs'];
+  /** The journal's learning: adds the tested success probability to new signals before ranking. */
+  annotate?: PipelineOptions['annotate'];
   warm: WarmExecutor;
   logger: Logger;
 }
@@ -57,6 +59,7 @@ export function sampleFeed(options: SampleFeedOptions): CandleFeed {
     history: options.history,
     policy: options.policy,
     costs: options.costs,
+    annotate: options.annotate,
     events,
     onQueued: () => worker.kick(),
   });
@@ -82,6 +85,7 @@ export function sampleFeed(options: SampleFeedOptions): CandleFeed {
     events,
     runtime: {
       paused: () => pipeline.isPaused(),
+      regime: (market) => pipeline.regimeOf(market),
       // Stored sample data runs ahead of the replay; say where the replay is, not where the data ends.
       health: (market) => {
         const problem = pipeline.healthOf(market);

@@ -1,6 +1,8 @@
 /**
  * /start, /help, /status and /signals: read-only views over the services.
  */
+import { describeRegime } from '../../engine/regime/describe.ts';
+import { MIN_BARS_HOLD } from '../../engine/regime/types.ts';
 import { html, type FeatureDeps } from '../feature.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
@@ -40,7 +42,8 @@ export function installCoreCommands(deps: FeatureDeps): void {
       if (report.feeds.length === 0) lines.push(ctx.t('status.noFeeds'));
       for (const feed of report.feeds) {
         const candle = feed.lastCandleTs === undefined ? ctx.t('status.noCandle') : ctx.t('status.lastCandle', { time: formatDateTime(feed.lastCandleTs, tz) });
-        lines.push(`${feed.stale ? '🟠' : '🟢'} ${escapeHtml(marketLabel(feed))} — ${candle} — ${escapeHtml(localizeEngineText(feed.health, ctx.lang))}`);
+        const regime = feed.regime ? ` — ${ctx.t('status.regime', { regime: escapeHtml(describeRegime(feed.regime, MIN_BARS_HOLD, ctx.lang).replace(/^[^:]+: /, '')) })}` : '';
+        lines.push(`${feed.stale ? '🟠' : '🟢'} ${escapeHtml(marketLabel(feed))} — ${candle} — ${escapeHtml(localizeEngineText(feed.health, ctx.lang))}${regime}`);
       }
       if (report.extra.length) lines.push('', ...report.extra.map((line) => escapeHtml(localizeEngineText(line, ctx.lang))));
       await ctx.reply(lines.join('\n'), html);

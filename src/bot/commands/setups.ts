@@ -12,6 +12,7 @@ import { splitArgs } from './args.ts';
 import { InputError } from '../../engine/errors.ts';
 import type { SetupChange, SetupDraft } from '../services.ts';
 import { localizeEngineText } from '../i18n/index.ts';
+import { edgeLines } from '../format/learning.ts';
 
 /** "/setup ID edit PATH VALUE", "/setup ID clone NEWID", "/setup ID markets A,B" → a change to draft. */
 function parseChange(words: string[], raw: string): SetupChange | undefined {
@@ -45,8 +46,10 @@ export function installSetupCommands(deps: FeatureDeps): void {
     async load(ctx) {
       const setups = await services.setups.list();
       const items = setups.map((s) =>
-        `${s.enabled ? '✅' : '⏸'} <b>${escapeHtml(s.id)}</b> ${escapeHtml(s.name)} · ${s.timeframe} · <code>${escapeHtml(s.version.slice(0, 8))}</code>\n   ${statsLine(ctx, s)}`);
-      return { header: ctx.t('setups.title'), items, footer: ctx.t('setups.footer') };
+        `${s.enabled ? '✅' : '⏸'} <b>${escapeHtml(s.id)}</b> ${escapeHtml(s.name)} · ${s.timeframe} · <code>${escapeHtml(s.version.slice(0, 8))}</code>\n   ${statsLine(ctx, s)}` +
+        (s.edge ? `\n   ${edgeLines(s.edge, ctx.lang).join('\n   ')}` : ''));
+      const legend = setups.some((s) => s.edge) ? `\n${ctx.t('learn.legend', { min: setups.find((s) => s.edge)!.edge!.minSample })}` : '';
+      return { header: ctx.t('setups.title'), items, footer: ctx.t('setups.footer') + legend };
     },
   });
 
@@ -75,6 +78,7 @@ export function installSetupCommands(deps: FeatureDeps): void {
         const text = [
           `<b>${escapeHtml(setup.name)}</b> (${escapeHtml(setup.id)}) · ${setup.timeframe} · <code>${escapeHtml(setup.version.slice(0, 8))}</code>`,
           ctx.t(setup.enabled ? 'setup.enabled' : 'setup.disabled') + ' · ' + statsLine(ctx, setup),
+          ...(setup.edge ? [...edgeLines(setup.edge, ctx.lang), `<i>${ctx.t('learn.legend', { min: setup.edge.minSample })}</i>`] : []),
           '',
           escapeHtml(truncate(setup.description, 1200)),
           setup.rationale ? `<i>${escapeHtml(truncate(setup.rationale, 800))}</i>` : '',

@@ -14,7 +14,7 @@ import { keepHistory, loadHistory } from './history-store.ts';
 import { startWebhookPusher } from './webhook-pusher.ts';
 import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood-control.ts';
 import { serviceMethods } from './service-methods.ts';
-import { pressButton, resolveUser, sendText, uploadDocument, type UserRef } from './user-actions.ts';
+import { pressButton, resolveUser, sendText, uploadDocument, uploadPhoto, type UserRef } from './user-actions.ts';
 
 export interface BotApiEmulatorOptions {
   token?: string;
@@ -169,6 +169,7 @@ export function createBotApiEmulator(options: BotApiEmulatorOptions = {}) {
       pressButton(state, userOf(user), messageId, callbackData),
     userUploadDocument: (name: string, bytes: Uint8Array, mime?: string, caption?: string, user?: UserRef): TranscriptMessage =>
       uploadDocument(state, userOf(user), { name, bytes, mime, caption }),
+    userUploadPhoto: (bytes: Uint8Array, caption?: string, user?: UserRef): TranscriptMessage => uploadPhoto(state, userOf(user), { bytes, caption }),
     /** The chat as a person sees it now: edits applied, deleted messages gone, oldest first. */
     messages(chatId: number | ApiUser): TranscriptMessage[] {
       const id = typeof chatId === 'number' ? chatId : chatId.id;

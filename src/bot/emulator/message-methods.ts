@@ -68,6 +68,21 @@ export function messageMethods(state: EmulatorState): Record<string, MethodHandl
     },
     sendPhoto: (params) => mediaMessage(params, 'photo'),
     sendDocument: (params) => mediaMessage(params, 'document'),
+    // An album: 2–10 photos, each uploaded as attach://NAME or given by file_id; one message per photo, as Telegram.
+    sendMediaGroup: (params) => {
+      const media = optionalJson<{ type?: string; media?: string; caption?: string; parse_mode?: string }[]>(params, 'media');
+      if (!Array.isArray(media) || media.length === 0) throw badRequest('parameter "media" is required');
+      if (media.length > 10) throw badRequest('too many messages to send as an album');
+      if (media.length < 2) throw badRequest('media group must include 2-10 items');
+      if (media.some((m) => m.type !== 'photo')) throw badRequest('the emulator sends albums of photos only');
+      return media.map((item) => {
+        const { caption: _caption, parse_mode: _parseMode, reply_markup: _markup, ...rest } = params.values;
+        const values: Record<string, unknown> = { ...rest, photo: item.media ?? '' };
+        if (item.caption) values.caption = item.caption;
+        if (item.caption && item.parse_mode) values.parse_mode = item.parse_mode;
+        return mediaMessage({ values, files: params.files }, 'photo');
+      });
+    },
     editMessageText: (params) => {
       const parseMode = optionalString(params, 'parse_mode');
       const text = checkText(optionalString(params, 'text'), parseMode);

@@ -67,6 +67,16 @@ export function uploadDocument(
   return userMessage(state, resolveUser(state, ref), content);
 }
 
+/** A photo the user sends (Telegram gives the bot its sizes; the emulator one size, the original). */
+export function uploadPhoto(state: EmulatorState, ref: UserRef, input: { bytes: Uint8Array; caption?: string }): TranscriptMessage {
+  const file = state.files.put({ bytes: Buffer.from(input.bytes), fileName: 'photo.jpg', mimeType: 'image/jpeg', kind: 'photos' });
+  const content: Partial<ApiMessage> = {
+    photo: [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, width: file.width ?? 0, height: file.height ?? 0, file_size: file.bytes.length }],
+  };
+  if (input.caption) content.caption = input.caption;
+  return userMessage(state, resolveUser(state, ref), content);
+}
+
 /** A press of an inline button; refuses presses a real client could not make (no such message or button). */
 export function pressButton(state: EmulatorState, ref: UserRef, messageId: number, callbackData: string): string {
   const user = resolveUser(state, ref);

@@ -119,10 +119,20 @@ export function scheduleReports(options: {
 }
 
 /** A `send` for scheduleReports: the equity chart with the report as caption (or chart + text when long). */
-export function telegramReportSender(api: Api, recipients: readonly number[], language: Language): (report: PeriodicReport) => Promise<void> {
+/**
+ * `appendix`: more of the report, already HTML in the trader's language (the weekly report's decision edge per setup
+ * version, src/bot/format/learning.ts); a failing appendix never stops the report itself.
+ */
+export function telegramReportSender(
+  api: Api,
+  recipients: readonly number[],
+  language: Language,
+  appendix?: (period: Period, language: Language) => Promise<string | undefined>,
+): (report: PeriodicReport) => Promise<void> {
   return async ({ period, text, equityPng }) => {
     const title = translate(language, 'exec.report.scheduled', { period: translate(language, `exec.period.${period}`) });
-    const body = `${title}\n${escapeHtml(localizeEngineText(text, language))}`;
+    const extra = appendix ? await appendix(period, language).catch(() => undefined) : undefined;
+    const body = `${title}\n${escapeHtml(localizeEngineText(text, language))}${extra ? `\n\n${extra}` : ''}`;
     for (const chatId of recipients) {
       if (equityPng && body.length <= 1024) {
         await api.sendPhoto(chatId, new InputFile(equityPng, `equity-${period}.png`), { caption: body, parse_mode: 'HTML' });

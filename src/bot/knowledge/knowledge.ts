@@ -80,7 +80,10 @@ export function installKnowledge(deps: FeatureDeps, bot: Bot<BotContext>): void 
     await ctx.editMessageText(ctx.t(removed ? 'forget.done' : 'forget.unknown', { id: ctx.match[1] }));
   });
 
-  bot.on('message:document', (ctx) =>
+  // Labelled examples (a CSV of label lines, or a screenshot sent as a file with a "label …" caption) are the labels
+  // feature's (src/bot/learning/labels.ts), installed after this one.
+  const isLabelUpload = (ctx: BotContext) => /\.csv$/i.test(ctx.message?.document?.file_name ?? '') || /^\s*\/?(label|метка)\b/i.test(ctx.message?.caption ?? '');
+  bot.on('message:document', (ctx, next) => isLabelUpload(ctx) ? next() :
     withKnowledge(ctx, async (knowledge) => {
       const document = ctx.message.document;
       const name = document.file_name ?? 'document';

@@ -14,6 +14,7 @@ import { formatPercent, formatPrice, formatR, formatScore } from '../format/numb
 import { formatDateTime } from '../format/time.ts';
 import { localizeEngineText, translate, type MessageKey } from '../i18n/index.ts';
 import { matchEngineText } from '../i18n/engine-translator.ts';
+import { evidenceLine, regimeLine } from '../format/learning.ts';
 
 export const CAPTION_LIMIT = 1024;
 
@@ -96,6 +97,7 @@ function buildCaption({ signal, language, timeZone, stats, comment }: CaptionInp
       ? t('signal.track', { trades: stats.trades, winRate: formatPercent(stats.winRate), expectancy: formatR(stats.expectancyR) })
       : t('signal.noTrack'),
   );
+  for (const line of [regimeLine(signal, language), evidenceLine(signal, language)]) if (line) lines.push(line);
   if (maxReasons > 0 && reasons.weaknesses.length) lines.push(t('signal.against', { reasons: escapeHtml(reasons.weaknesses.slice(0, maxReasons).map((r) => truncate(r, 70)).join('; ')) }));
   lines.push(t('signal.validUntil', { time: `${formatDateTime(signal.validUntil, timeZone)} ${escapeHtml(timeZone)}` }));
   if (comment && maxComment > 0) lines.push(`<i>${escapeHtml(shorten(comment, maxComment))}</i>`);

@@ -7,6 +7,7 @@ import type { Candle, MarketKey, Signal } from '../types.ts';
 import { InputError } from '../errors.ts';
 import { MarketDetector, type DetectorOptions } from '../signals/detector.ts';
 import { rankSignals } from '../signals/scoring.ts';
+import { RegimeGatedDetector } from '../regime/gate.ts';
 import { createIndicator, parseIndicatorSpec } from '../indicators/index.ts';
 import { substituteParams } from '../setups/operand.ts';
 import { versionOf, type Setup } from '../setups/index.ts';
@@ -47,7 +48,9 @@ export function detectorSource(markets: readonly DetectorMarket[], setups: reado
   const protective = options.compat !== 'backtesting.py';
   const bySetup = new Map(setups.map((s) => [s.id, s]));
   const detectors = markets.map((market) => {
-    const detector = new MarketDetector({ market: market.key, setups: [...setups], history: options.history, costs: options.costs });
+    const inner = new MarketDetector({ market: market.key, setups: [...setups], history: options.history, costs: options.costs });
+    // The regime enable map, as live (live/pipeline.ts): only when a setup has one, so plain backtests keep their speed.
+    const detector = setups.some((s) => s.regimes && s.regimes.length > 0) ? new RegimeGatedDetector(inner, setups) : inner;
     for (const candle of market.warmup ?? []) detector.update(candle);
     return detector;
   });

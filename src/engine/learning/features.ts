@@ -37,7 +37,11 @@ const FIXED = [
 ] as const;
 
 /** Context keys that are not setup features (used above, or identify the candle). */
-const RESERVED = new Set(['close', 'atr', 'regime', 'regimeBars', 'structure', 'sessions', 'breakEvenAtR', 'trailAtrMultiple', 'timeStopBars']);
+const RESERVED = new Set([
+  'close', 'atr', 'regime', 'regimeBars', 'structure', 'sessions', 'breakEvenAtR', 'trailAtrMultiple', 'timeStopBars',
+  // The model's own verdict on a journaled signal (../learning/journal/annotate.ts) must never become its input.
+  'successEvidence', 'successProbability', 'successAuc', 'successAucLow', 'successAucHigh', 'successN',
+]);
 
 export interface FeatureSchema {
   names: string[];

@@ -1,8 +1,9 @@
 /** Typed events of the live pipeline, for /status, logs and the bot's notifier. */
 import type { Candle, MarketKey, Signal } from '../types.ts';
+import type { Regime } from '../regime/types.ts';
 
 export type LiveEvent =
-  | { type: 'candle'; market: MarketKey; candle: Candle; backfilled: boolean }
+  | { type: 'candle'; market: MarketKey; candle: Candle; backfilled: boolean; /** The market's regime as of this candle's close (undefined while warming up). */ regime?: Regime }
   | { type: 'backfill'; market: MarketKey; missing: number; filled: number }
   | { type: 'signal'; signal: Signal; queued: boolean; /** Why it was not queued (below min score, expired, paused). */ held?: string }
   | { type: 'delivered'; signalId: string; chatId: number; messageId: number; attempts: number; /** Candle close → accepted by Telegram. */ latencyMs: number }

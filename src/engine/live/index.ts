@@ -34,6 +34,8 @@ export interface LiveOptions {
   /** The bot's notice of dropped deliveries (see delivery.ts). */
   notifyDropped?: DeliveryOptions['notifyDropped'];
   history?: DetectorOptions['history'];
+  /** See PipelineOptions.annotate (the success evidence of the journal's learning). */
+  annotate?: PipelineOptions['annotate'];
   warmupCandles?: number;
   /** The signal policy and the account's costs (see PipelineOptions). */
   policy?: PipelineOptions['policy'];
@@ -71,6 +73,7 @@ export async function startLive(options: LiveOptions): Promise<LiveSystem> {
     history: options.history,
     policy: options.policy,
     costs: options.costs,
+    annotate: options.annotate,
     now: options.now,
     events,
     onQueued: () => worker.kick(),
@@ -94,7 +97,7 @@ export async function startLive(options: LiveOptions): Promise<LiveSystem> {
     feed,
     worker,
     events,
-    runtime: { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market) },
+    runtime: { paused: () => pipeline.isPaused(), health: (market) => pipeline.healthOf(market), regime: (market) => pipeline.regimeOf(market) },
     async watchlistChanged() {
       await warmAll();
       await feed.start();

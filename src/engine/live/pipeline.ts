@@ -19,6 +19,8 @@ import { enqueue } from '../journal/outbox.ts';
 import { loadUserSettings, type SettingsDefaults } from '../services/settings.ts';
 import { LiveEvents, marketKey } from './events.ts';
 import { releaseTime } from './quiet-hours.ts';
+import { RegimeGatedDetector } from '../regime/gate.ts';
+import type { RegimeReading } from '../regime/types.ts';
 
 /** The part of the gateway the pipeline and the polling feed use. */
 export type CandleSource = Pick<ExchangeGateway, 'fetchClosedCandles' | 'backfill'>;
@@ -54,6 +56,8 @@ export interface PipelineOptions {
   costs?: CostModel;
   /** Called after something was queued, so the delivery worker wakes up. */
   onQueued?: () => void;
+  /** Adds what the journal's learning knows (the tested success probability) to new signals before they are ranked. */
+  annotate?: (signals: Signal[]) => Promise<void>;
 }
 
 export interface ClosedCandle {
@@ -62,7 +66,8 @@ export interface ClosedCandle {
 }
 
 interface MarketState {
-  detector: MarketDetector;
+  /** The setups' detector behind the regime gate: setups with a `regimes:` map trade only there, as in backtests. */
+  detector: RegimeGatedDetector;
   lastTs?: number;
 }
 
@@ -96,6 +101,11 @@ export class LivePipeline {
   /** Open time of the last candle a market's detector processed. */
   lastTs(market: MarketKey): number | undefined {
     return this.markets.get(marketKey(market))?.lastTs;
+  }
+
+  /** The market's regime as of its last processed candle (undefined before its detector exists). */
+  regimeOf(market: MarketKey): RegimeReading | undefined {
+    return this.markets.get(marketKey(market))?.detector.reading;
   }
 
   healthOf(market: MarketKey): string | undefined {
@@ -138,6 +148,14 @@ export class LivePipeline {
       }
     }
     // Signals of the same close compete for the trader's attention; a backfilled older close is ranked on its own.
+    if (found.length > 0 && this.options.annotate) {
+      try {
+        await this.options.annotate(found);
+      } catch (error) {
+        // Learning is advice about advice: without it the signal still goes out, ranked by score.
+        this.events.emit({ type: 'error', where: 'learning', error: error as Error });
+      }
+    }
     const byClose = new Map<number, Signal[]>();
     for (const signal of found) {
       const close = signal.ts + timeframeMs(signal.timeframe);
@@ -159,14 +177,14 @@ export class LivePipeline {
       for (const missing of await this.fillHole(market, state.lastTs, candle.ts)) {
         signals.push(...state.detector.update(missing));
         state.lastTs = missing.ts;
-        this.events.emit({ type: 'candle', market, candle: missing, backfilled: true });
+        this.events.emit({ type: 'candle', market, candle: missing, backfilled: true, regime: state.detector.reading.regime });
       }
     }
     storeCandles(this.options.sqlite, market, [candle]);
     signals.push(...state.detector.update(candle));
     state.lastTs = candle.ts;
     this.health.delete(key);
-    this.events.emit({ type: 'candle', market, candle, backfilled: false });
+    this.events.emit({ type: 'candle', market, candle, backfilled: false, regime: state.detector.reading.regime });
     return signals;
   }
 
@@ -190,7 +208,8 @@ export class LivePipeline {
     const key = marketKey(market);
     let state = this.markets.get(key);
     if (state) return state;
-    const detector = new MarketDetector({ market, setups: this.options.setups(), history: this.options.history, costs: this.options.costs });
+    const setups = this.options.setups();
+    const detector = new RegimeGatedDetector(new MarketDetector({ market, setups, history: this.options.history, costs: this.options.costs }), setups);
     state = { detector };
     // The same warm-up length as backtests and replays: computed from what the setups read.
     const history = await candlesBefore(this.options.db, market, beforeTs, this.options.warmupCandles ?? warmupCandles(this.options.setups(), market.timeframe));

@@ -31,6 +31,7 @@ export interface EngineServicesOptions {
   onApprove?: (signal: Signal) => Promise<string>;
   outcomeOf?: (signalId: string) => Promise<string | undefined>;
   stats?: SetupsServiceOptions['stats'];
+  edge?: SetupsServiceOptions['edge'];
   validateMarket?: (market: MarketKey) => Promise<string | undefined>;
   onWatchlistChange?: () => void;
   extraStatus?: () => Promise<string[]>;
@@ -47,7 +48,7 @@ export function createEngineServices(options: EngineServicesOptions): EngineServ
     },
     status: createStatusService({ db, registry, mode: options.mode ?? 'paper', startedAt: options.startedAt ?? now(), now, runtime: options.runtime, extra: options.extraStatus }),
     watchlist: createWatchlistService({ db, now, validate: options.validateMarket, onChange: options.onWatchlistChange }),
-    setups: createSetupsService({ registry, stats: options.stats }),
+    setups: createSetupsService({ registry, stats: options.stats, edge: options.edge }),
     signals: createSignalsService({ db, now, onApprove: options.onApprove, outcomeOf: options.outcomeOf, registry }),
     settings: createSettingsService(db, options.settings, now),
   };

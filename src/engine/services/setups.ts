@@ -3,11 +3,14 @@ import type { RegisteredSetup, SetupRegistry } from '../journal/setup-registry.t
 import type { EngineServices, SetupStats, SetupSummary } from './types.ts';
 import { draftSetupChange } from './setup-edits.ts';
 import { InputError } from '../errors.ts';
+import type { DecisionEdge } from '../learning/journal/decision-edge.ts';
 
 export interface SetupsServiceOptions {
   registry: SetupRegistry;
   /** Statistics of a setup version from the journal and backtests; undefined until the executor records outcomes. */
   stats?: (setupId: string, version: string) => Promise<SetupStats | undefined>;
+  /** Outcomes by decision for a setup version (the journal's learning); undefined when learning is not wired. */
+  edge?: (setupId: string, version: string) => Promise<DecisionEdge | undefined>;
 }
 
 export function createSetupsService(options: SetupsServiceOptions): EngineServices['setups'] {
@@ -19,6 +22,7 @@ export function createSetupsService(options: SetupsServiceOptions): EngineServic
     timeframe: setup.timeframe,
     enabled: setup.enabled,
     stats: await options.stats?.(setup.id, setup.version),
+    edge: await options.edge?.(setup.id, setup.version),
   });
   return {
     list: () => Promise.all(registry.all().map(summary)),

@@ -6,12 +6,15 @@ import { countSignalsSince, type JournalDb } from '../journal/signals.ts';
 import type { SetupRegistry } from '../journal/setup-registry.ts';
 import { listEntries } from './watchlist.ts';
 import type { FeedStatus, StatusReport } from './types.ts';
+import type { RegimeReading } from '../regime/types.ts';
 
 /** What the running pipeline knows beyond the database. */
 export interface LiveRuntime {
   paused(): boolean;
   /** A health word for a market when the pipeline has one ("backfilling", "error: ..."). */
   health?(market: MarketKey): string | undefined;
+  /** The market's regime as of its last candle (the live pipeline's regime classifier). */
+  regime?(market: MarketKey): RegimeReading | undefined;
 }
 
 export interface StatusServiceOptions {
@@ -36,7 +39,8 @@ export function createStatusService(options: StatusServiceOptions): () => Promis
       const quality = feedStatus(entry.lastCandleTs, entry.timeframe, now);
       const special = options.runtime?.health?.(entry);
       const health = special ?? (entry.lastCandleTs === undefined ? 'no candles yet' : quality.stale ? `stale since ${hhmm(entry.lastCandleTs)} UTC` : 'ok');
-      return { ...entry, stale: quality.stale, health };
+      const regime = options.runtime?.regime?.(entry);
+      return { ...entry, stale: quality.stale, health, ...(regime ? { regime } : {}) };
     });
     return {
       mode: typeof options.mode === 'function' ? options.mode() : options.mode,

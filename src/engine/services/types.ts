@@ -2,6 +2,8 @@
  * The service contract between the engine and its front ends (the Telegram bot, the CLI). Declared in the engine so
  * the engine never imports the bot; src/bot/services.ts re-exports these and adds what only the bot needs.
  */
+import type { DecisionEdge } from '../learning/journal/decision-edge.ts';
+import type { RegimeReading } from '../regime/types.ts';
 import type { MarketKey, Signal, Timeframe } from '../types.ts';
 
 export type Language = 'en' | 'ru';
@@ -29,6 +31,8 @@ export interface FeedStatus extends WatchEntry {
   stale: boolean;
   /** Human description of the feed's health, e.g. "ok", "stale since 12:00 UTC", "backfilling". */
   health: string;
+  /** The market's regime as of its last candle, when the pipeline knows it. */
+  regime?: RegimeReading;
 }
 
 export interface StatusReport {
@@ -61,6 +65,8 @@ export interface SetupSummary {
   enabled: boolean;
   /** Journal + backtest statistics of this version, when any. */
   stats?: SetupStats;
+  /** Outcomes of this version's signals by the trader's decision, with recommendations (learning/journal/decision-edge.ts). */
+  edge?: DecisionEdge;
 }
 
 export interface SetupDetail extends SetupSummary {

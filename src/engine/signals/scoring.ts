@@ -56,12 +56,24 @@ export function scoreSignal(criteria: CriterionResult[], history?: SetupHistory)
 }
 
 /** Orders simultaneous signals: score, then reward-to-risk, then setup id (deterministic ties). Assigns rank 1..n. */
-export function rankSignals<T extends Pick<Signal, 'score' | 'rr' | 'setupId' | 'symbol' | 'rank'>>(signals: T[]): T[] {
+export function rankSignals<T extends Pick<Signal, 'score' | 'rr' | 'setupId' | 'symbol' | 'rank'> & { context?: Signal['context'] }>(signals: T[]): T[] {
   const ordered = [...signals].sort(
-    (a, b) => b.score - a.score || b.rr - a.rr || a.setupId.localeCompare(b.setupId) || a.symbol.localeCompare(b.symbol),
+    (a, b) => rankKey(b) - rankKey(a) || b.rr - a.rr || a.setupId.localeCompare(b.setupId) || a.symbol.localeCompare(b.symbol),
   );
   ordered.forEach((signal, i) => (signal.rank = i + 1));
   return ordered;
+}
+
+/**
+ * A success probability that passed its out-of-sample test (learning/evidence.ts writes `successProbability` only
+ * then) moves a signal in the ranking by up to ±2 score points (p = 0 … 1 around 0.5), as much as the track record may
+ * move the score; an untested signal ranks by its score alone.
+ */
+export const PROBABILITY_RANK_WEIGHT = 4;
+
+function rankKey(signal: { score: number; context?: Signal['context'] }): number {
+  const p = signal.context?.successProbability;
+  return typeof p === 'number' && Number.isFinite(p) ? signal.score + PROBABILITY_RANK_WEIGHT * (p - 0.5) : signal.score;
 }
 
 function formatR(r: number): string {

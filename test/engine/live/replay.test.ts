@@ -2,7 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReplayFeed, replayCandles } from '../../../src/engine/live/replay-feed.ts';
-import { detectSignals } from '../../../src/engine/signals/detect.ts';
+import { detectSignalsWithRegimes } from '../../../src/engine/regime/detect.ts';
+
+// The pipeline runs the detector behind the regime gate (setups' `regimes:` maps; the regime in every signal's context).
+const detectSignals = (...args: Parameters<typeof detectSignalsWithRegimes>) => detectSignalsWithRegimes(...args).signals;
 import { recentSignals } from '../../../src/engine/journal/signals.ts';
 import { getCandles, upsertCandles } from '../../../src/engine/store/candles.ts';
 import type { MarketKey, Signal } from '../../../src/engine/types.ts';

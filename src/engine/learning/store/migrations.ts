@@ -42,8 +42,38 @@ const m20261201_0001_learning: Migration = {
   },
 };
 
+/** One outcome per journaled signal (see ../journal/outcome-tracker.ts): taken ones from the executor, the rest counterfactual. */
+const m20261202_0001_outcomes: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await sql`
+      CREATE TABLE learning_outcomes (
+        signal_id      TEXT    PRIMARY KEY,
+        setup_id       TEXT    NOT NULL,
+        setup_version  TEXT    NOT NULL,
+        exchange       TEXT    NOT NULL,
+        symbol         TEXT    NOT NULL,
+        timeframe      TEXT    NOT NULL,
+        signal_ts      INTEGER NOT NULL,
+        status         TEXT    NOT NULL,
+        taken          INTEGER NOT NULL,
+        net_r          REAL,
+        entry_ts       INTEGER,
+        entry_price    REAL,
+        exit_ts        INTEGER,
+        exit_reason    TEXT,
+        reason         TEXT,
+        window_end_ts  INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL
+      )
+    `.execute(db);
+    await sql`CREATE INDEX learning_outcomes_by_version ON learning_outcomes (setup_id, setup_version, status)`.execute(db);
+    await sql`CREATE INDEX learning_outcomes_pending ON learning_outcomes (status, exchange, symbol, timeframe)`.execute(db);
+  },
+};
+
 export const learningMigrations: Record<string, Migration> = {
   '20261201_0001_learning': m20261201_0001_learning,
+  '20261202_0001_outcomes': m20261202_0001_outcomes,
 };
 
 export const LEARNING_MIGRATION_TABLE = 'learning_migration';

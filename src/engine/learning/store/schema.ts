@@ -27,7 +27,30 @@ export interface LearningLabelTable {
   created_at: number;
 }
 
+export interface LearningOutcomeTable {
+  signal_id: string;
+  setup_id: string;
+  setup_version: string;
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  signal_ts: number;
+  /** closed | open | not-filled */
+  status: string;
+  /** 1: the executor's real trade; 0: counterfactual (the trader did not take it, or it never reached them). */
+  taken: number;
+  net_r: number | null;
+  entry_ts: number | null;
+  entry_price: number | null;
+  exit_ts: number | null;
+  exit_reason: string | null;
+  reason: string | null;
+  window_end_ts: number;
+  updated_at: number;
+}
+
 export interface LearningDatabase {
   learning_models: LearningModelTable;
   learning_labels: LearningLabelTable;
+  learning_outcomes: LearningOutcomeTable;
 }

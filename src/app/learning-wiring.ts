@@ -1,0 +1,101 @@
+/**
+ * The journal's learning in the running app (main.ts calls startLearning once): outcomes as candles close, models
+ * retrained as outcomes arrive and every night, the success evidence on new signals, the decision edge for /setups
+ * and the reports, and the labelled examples the trader sends in the chat.
+ */
+import type { Kysely } from 'kysely';
+import type { Signal } from '../engine/types.ts';
+import type { Logger } from '../logger.ts';
+import type { SetupRegistry } from '../engine/journal/setup-registry.ts';
+import type { LiveEvent } from '../engine/live/events.ts';
+import { describeError } from '../engine/errors.ts';
+import { JournalLearning } from '../engine/learning/journal/journal-learning.ts';
+import type { DecisionEdge } from '../engine/learning/journal/decision-edge.ts';
+import { scheduleRetraining, DEFAULT_RETRAIN_CRON } from '../engine/learning/retrain.ts';
+import { LabelService } from '../engine/learning/labels/service.ts';
+import { checkLabels } from '../engine/learning/labels/check.ts';
+import { decisionEdgeReport } from '../bot/format/learning.ts';
+import { installLabelsFeature } from '../bot/learning/labels.ts';
+import type { ItaBot } from '../bot/create-bot.ts';
+import type { Language } from '../bot/services.ts';
+import path from 'node:path';
+
+export interface LearningWiringOptions {
+  db: Kysely<any>;
+  dataDir: string;
+  registry: SetupRegistry;
+  /** The paper account's fees: counterfactual outcomes cost what a taken trade costs. */
+  fees: { maker: number; taker: number };
+  clock: () => number;
+  logger: Logger;
+  retrainCron?: string;
+}
+
+export interface AppLearning {
+  /** Subscribe to the live pipeline's events (candles decide outcomes; they carry the regime). */
+  onLiveEvent(event: LiveEvent): void;
+  annotate(signals: Signal[]): Promise<void>;
+  edge(setupId: string, version: string, since?: number): Promise<DecisionEdge>;
+  labels: LabelService;
+  learning: JournalLearning;
+  /** The weekly / monthly report's decision-edge section (telegramReportSender's appendix). */
+  reportAppendix(period: string, language: Language): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+export function startLearning(o: LearningWiringOptions): AppLearning {
+  const learning = new JournalLearning({
+    db: o.db,
+    settings: { fees: o.fees },
+    // A signal's management comes from the version that produced it; an edited setup's old signals keep their context.
+    setupFor: (id, version) => {
+      const setup = o.registry.get(id)?.setup;
+      return setup && setup.version === version ? setup : undefined;
+    },
+    now: o.clock,
+    onRetrained: (setupId, setupVersion, result) => {
+      if (result.status === 'trained') {
+        o.logger.info('success model retrained', { setup: `${setupId}@${setupVersion}`, n: result.model.n, auc: result.model.auc, aucLow: result.model.aucCi[0] });
+      }
+    },
+  });
+  const failed = (what: string) => (error: unknown) => o.logger.warn(`learning: ${what} failed`, { error: describeError(error) });
+  // Outcomes that later candles decided while the app was down are caught up on the first candle, not at start-up:
+  // the offline replay's clock is set only when it starts, and no outcome may read candles past it.
+  let caughtUp = false;
+  const task = scheduleRetraining(() => learning.retrainAll(), { cron: o.retrainCron ?? DEFAULT_RETRAIN_CRON, onError: failed('scheduled retraining') });
+  return {
+    onLiveEvent(event) {
+      if (event.type !== 'candle') return;
+      if (!caughtUp) {
+        caughtUp = true;
+        learning.catchUp().catch(failed('catching up on outcomes'));
+      }
+      learning.candleClosed(event.market).catch(failed('updating outcomes'));
+    },
+    annotate: (signals) => learning.annotate(signals),
+    edge: (id, version, since) => learning.edge(id, version, since),
+    labels: new LabelService(o.db, o.dataDir),
+    learning,
+    reportAppendix: (period, language) =>
+      decisionEdgeReport(period, o.registry.enabled().map((s) => ({ id: s.id, version: s.version })), (id, version) => learning.edge(id, version), language),
+    async stop() {
+      await task.stop();
+      await learning.drain();
+    },
+  };
+}
+
+/** Labels in the chat (screenshots, CSV files) and /labels, checked against the stored candles. */
+export function installLearningChat(ita: Pick<ItaBot, 'commands' | 'handlers' | 'download'>, learning: AppLearning, o: Pick<LearningWiringOptions, 'db' | 'dataDir' | 'registry'>): void {
+  installLabelsFeature(ita, {
+    labels: learning.labels,
+    check: (labels) =>
+      checkLabels({
+        db: o.db,
+        labels,
+        setupFor: (id) => o.registry.get(id)?.setup,
+        chartsDir: path.join(o.dataDir, 'labels', 'checks', new Date().toISOString().replace(/[:.]/g, '-')),
+      }),
+  });
+}
