@@ -134,6 +134,8 @@ export function register(program: Command): void {
         monteCarlo: opts.monteCarlo ? monteCarloOptions(opts) : undefined,
         optimize: opts.optimize ? optimizeOptions(opts) : undefined,
         onProgress: progress.update,
+        // The summary and JSON only need the trades; trade charts (--out) show the signal's market context.
+        describeContext: opts.out !== undefined,
         assumptions: true,
       });
       progress.done();

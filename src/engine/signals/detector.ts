@@ -16,6 +16,8 @@ import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
 import { candlePatternMatches, describeEvent, eventMatches, inSession, levelReader, zoneTouched, type LevelReader } from './pattern-view.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
+import type { Operand } from '../setups/schema.ts';
+import { compileMayHold } from './may-hold.ts';
 import { planTrade, type Zone } from './plan.ts';
 import { scoreSignal, type SetupHistory } from './scoring.ts';
 import { DEFAULT_COST_MODEL, signalCosts } from './costs.ts';
@@ -27,6 +29,14 @@ export interface DetectorOptions {
   history?: (setupId: string, version: string) => SetupHistory | undefined;
   /** Fees and slippage of the market's account; every signal carries its costs at this model (default: paper, 0.1 %/side). */
   costs?: CostModel;
+  /**
+   * Describe the market context in each signal (structure and active sessions in `signal.context`) even when no
+   * setup reads patterns. Default true (what the trader sees). A backtest that only needs trades passes false: the
+   * pattern engine then runs only for setups that read it, which is most of the per-candle work of an indicator setup.
+   */
+  describeContext?: boolean;
+  /** Skip the rule evaluation on candles where a numeric leaf already rules it out (default true; false = the reference the tests compare to). */
+  prefilter?: boolean;
 }
 
 interface HigherTimeframe {
@@ -51,7 +61,27 @@ const SIDE_DIRECTION: Record<Side, Direction> = { long: 'bull', short: 'bear' };
 interface SideContext {
   ctx: EvalContext;
   value(operand: string): number;
+  /** False only when the side's rule cannot be true on this candle (see mayHold); then evaluate is not called. */
+  mayHold: () => boolean;
 }
+
+/** Pattern state before any engine has run (and for detectors that run none): nothing known yet. */
+const NO_PATTERNS: PatternState = Object.freeze({
+  candles: 0,
+  lastSwingHigh: undefined,
+  lastSwingLow: undefined,
+  trend: undefined,
+  lastStructureBreak: undefined,
+  activeFvgs: [],
+  activeOrderBlocks: [],
+  liquidityPools: [],
+  recentSweeps: [],
+  sessions: [],
+  previousRanges: [],
+  retracement: undefined,
+  candlePatterns: [],
+  atr: NaN,
+});
 
 export class MarketDetector {
   readonly market: MarketKey;
@@ -71,6 +101,7 @@ export class MarketDetector {
   private readonly levelColumns: { patternKey: string; index: number; read: LevelReader }[];
   private readonly indicatorColumns: { index: number; indicator: { value(output?: string): number }; output: string }[] = [];
   private readonly priceColumns: number[];
+  private readonly prefilter: boolean;
   private index = -1;
   private lastTs = -Infinity;
   private candle!: Candle;
@@ -79,18 +110,26 @@ export class MarketDetector {
     this.market = options.market;
     this.history = options.history;
     this.costModel = options.costs ?? DEFAULT_COST_MODEL;
+    this.prefilter = options.prefilter !== false;
     this.tfMs = timeframeMs(options.market.timeframe);
     const applicable = options.setups.filter((s) => s.enabled && s.timeframe === options.market.timeframe && appliesTo(s, options.market.symbol));
     this.compiled = compileMarket(applicable);
     this.ring = new SnapshotRing(this.compiled.columns, this.compiled.depth);
+    const runPatterns = options.describeContext !== false || this.compiled.readsPatterns;
     for (const [key, config] of this.compiled.patternConfigs) {
-      this.patterns.set(key, newPatternEngine(config.swingLength, config.toleranceAtr));
+      if (runPatterns) this.patterns.set(key, newPatternEngine(config.swingLength, config.toleranceAtr));
+      else this.states.set(key, NO_PATTERNS);
       this.recentEvents.set(key, []);
     }
     const columns = this.compiled.columns;
     this.priceColumns = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'].map((name) => columns.get(name)!);
+    // Only the levels a setup reads: the rest would be NaN-filled columns nobody looks at.
     this.levelColumns = [...this.compiled.patternConfigs.keys()].flatMap((patternKey) =>
-      LEVEL_SERIES.map((name) => ({ patternKey, index: columns.get(levelColumn(patternKey, name))!, read: levelReader(name) })),
+      LEVEL_SERIES.filter((name) => this.compiled.levelsRead.has(levelColumn(patternKey, name))).map((name) => ({
+        patternKey,
+        index: columns.get(levelColumn(patternKey, name))!,
+        read: levelReader(name),
+      })),
     );
     for (const indicator of this.compiled.indicators.values()) {
       for (const output of indicator.outputs) this.indicatorColumns.push({ index: columns.get(output)!, indicator, output });
@@ -187,6 +226,7 @@ export class MarketDetector {
     if (last !== undefined && this.index - last <= setup.validity.bars) return undefined;
 
     const context = this.contexts.get(key)!;
+    if (this.prefilter && !context.mayHold()) return undefined;
     const matched = evaluate(rule, context.ctx);
     if (!matched.ok) return undefined;
     for (const filter of setup.filters) if (!evaluate(filter.when, context.ctx).ok) return undefined;
@@ -284,7 +324,24 @@ export class MarketDetector {
       if (parsed.kind === 'param') return compiled.params[parsed.name] ?? NaN;
       return series(parsed.name, parsed.output, parsed.htf, parsed.offset);
     };
-    return { ctx, value };
+    const rule = compiled.setup.rules[side];
+    const mayHold = rule ? compileMayHold(rule, side, (operand, extra) => this.operandReader(compiled, operand, extra)) : () => false;
+    return { ctx, value, mayHold };
+  }
+
+  /** A reader of one operand for the current candle, resolved once: the same values evaluate's context returns. */
+  private operandReader(compiled: CompiledSetup, operand: Operand, extraOffset = 0): () => number {
+    const parsed = parseOperand(operand);
+    if (!parsed) return () => NaN;
+    if (parsed.kind === 'number') return () => parsed.value;
+    if (parsed.kind === 'param') {
+      const value = compiled.params[parsed.name] ?? NaN;
+      return () => value;
+    }
+    const index = columnIndexOf(compiled, this.compiled, parsed.name, parsed.output, parsed.htf);
+    const offset = parsed.offset + extraOffset;
+    const ring = this.ring;
+    return () => ring.at(index, offset);
   }
 
   private contextSnapshot(compiled: CompiledSetup, state: PatternState, atr: number, zone: Zone | undefined): Signal['context'] {

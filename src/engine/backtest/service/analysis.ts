@@ -46,6 +46,8 @@ export interface AnalysisRequest {
     crossoverRate?: number;
   };
   history?: DetectorOptions['history'];
+  /** Structure and sessions in the signals' context (for trade charts); default true. The trades do not depend on it. */
+  describeContext?: boolean;
   onProgress?: (p: AnalysisProgress) => void;
   signal?: AbortSignal;
   /** Print every assumption under the statistics. */
@@ -88,6 +90,7 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     settings,
     detail: req.detail,
     history: req.history,
+    describeContext: req.describeContext,
     onSignal: (s) => signals.set(s.id, s),
     onProgress: progress('backtest'),
     signal: req.signal,

@@ -57,6 +57,8 @@ export interface SetupRun {
   detail?: Candle[];
   history?: DetectorOptions['history'];
   onSignal?: (signal: Signal) => void;
+  /** Structure and sessions in every signal's context (default true); trades are the same either way (a test holds them equal). */
+  describeContext?: boolean;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -69,7 +71,7 @@ export function runSetupBacktest(run: SetupRun): BacktestReport {
 export function setupSessionOptions(run: SetupRun): BacktestOptions {
   const { setup, market, settings } = run;
   const costs = { makerFee: settings.fees.maker, takerFee: settings.fees.taker, slippage: settings.slippageBps / 10_000 };
-  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal, costs });
+  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal, costs, describeContext: run.describeContext });
   const base: Omit<BacktestOptions, 'markets' | 'signalSource'> =
     settings.compat === 'backtesting.py'
       ? backtestingPyMode({ cash: settings.initialCash, commission: settings.fees.taker, finalizeTrades: true })
