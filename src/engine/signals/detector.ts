@@ -93,7 +93,8 @@ export class MarketDetector {
   private readonly recentEvents = new Map<string, PatternEvent[]>();
   private readonly htf = new Map<Timeframe, HigherTimeframe>();
   private readonly htfStructures = new Map<string, HigherTimeframeStructure>();
-  private readonly lastSignalIndex = new Map<string, number>();
+  /** Every setup × side this detector evaluates, with its context and the index of its last signal (hot path: no keyed lookups). */
+  private readonly sides: { compiled: CompiledSetup; side: Side; context: SideContext; lastSignal: number }[] = [];
   private readonly history?: DetectorOptions['history'];
   private readonly costModel: CostModel;
   private readonly tfMs: number;
@@ -149,7 +150,11 @@ export class MarketDetector {
     }
     // After the context timeframes: a side's context holds on to its context structure.
     for (const compiled of this.compiled.setups) {
-      for (const side of ['long', 'short'] as const) this.contexts.set(`${compiled.setup.id}:${side}`, this.buildContext(compiled, side));
+      for (const side of ['long', 'short'] as const) {
+        const context = this.buildContext(compiled, side);
+        this.contexts.set(`${compiled.setup.id}:${side}`, context);
+        this.sides.push({ compiled, side, context, lastSignal: NaN });
+      }
     }
   }
 
@@ -179,11 +184,9 @@ export class MarketDetector {
     this.writeSnapshot(candle);
 
     const signals: Signal[] = [];
-    for (const compiled of this.compiled.setups) {
-      for (const side of ['long', 'short'] as const) {
-        const signal = this.evaluateSide(compiled, side);
-        if (signal) signals.push(signal);
-      }
+    for (let k = 0; k < this.sides.length; k++) {
+      const signal = this.evaluateSide(this.sides[k]);
+      if (signal) signals.push(signal);
     }
     return signals;
   }
@@ -216,16 +219,14 @@ export class MarketDetector {
     for (const htf of this.htf.values()) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
 
-  private evaluateSide(compiled: CompiledSetup, side: Side): Signal | undefined {
+  private evaluateSide(slot: MarketDetector['sides'][number]): Signal | undefined {
+    const { compiled, side, context } = slot;
     const { setup } = compiled;
     const rule = setup.rules[side];
     if (!rule) return undefined;
-    const key = `${setup.id}:${side}`;
-    const last = this.lastSignalIndex.get(key);
     // One signal per setup and side while the previous one is still valid: a rule that stays true is one idea.
-    if (last !== undefined && this.index - last <= setup.validity.bars) return undefined;
+    if (this.index - slot.lastSignal <= setup.validity.bars) return undefined;
 
-    const context = this.contexts.get(key)!;
     if (this.prefilter && !context.mayHold()) return undefined;
     const matched = evaluate(rule, context.ctx);
     if (!matched.ok) return undefined;
@@ -255,7 +256,7 @@ export class MarketDetector {
     // Only a TRUE criterion earns its weight: an unknown one (context not warmed up) is no evidence either way.
     const criteria = setup.score.criteria.map((c) => ({ name: c.name, weight: c.weight, passed: evaluate(c.when, context.ctx).ok, pass: c.pass, fail: c.fail }));
     const score = scoreSignal(criteria, this.history?.(setup.id, setup.version));
-    this.lastSignalIndex.set(key, this.index);
+    slot.lastSignal = this.index;
     const plan = planned.plan;
     const signal: Signal = {
       id: `${setup.id}@${setup.version}:${this.market.exchange}:${this.market.symbol}:${this.market.timeframe}:${this.candle.ts}:${side}`,

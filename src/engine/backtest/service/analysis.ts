@@ -13,7 +13,7 @@ import type { OptimizeResult } from '../optimizer.ts';
 import type { CompositeObjective } from '../objective.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { setupWarmupBars } from '../detector-source.ts';
-import { runSetupBacktest, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
+import { runSetupBacktest, seriesLength, seriesTs, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
 import { optimizeSetup, splitSeries, type ObjectiveName } from './optimize.ts';
 import { monteCarloSummary, optimizeSummary, reportSummary, walkForwardSummary } from './summary.ts';
 
@@ -97,10 +97,12 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
   });
   const plan = setupPlan(setup, settings);
   if (plan) report.assumptions.setupManagement = plan;
-  const last = market.candles[market.candles.length - 1];
+  const count = seriesLength(market);
+  const first = seriesTs(market, 0);
+  const lastTs = seriesTs(market, count - 1);
   const summary = reportSummary(
     report,
-    { setup: `${setup.id}@${setup.version}`, market: `${market.key.exchange} ${market.key.symbol} ${market.key.timeframe}`, candles: market.candles.length, start: market.candles[0].ts, end: last.ts },
+    { setup: `${setup.id}@${setup.version}`, market: `${market.key.exchange} ${market.key.symbol} ${market.key.timeframe}`, candles: count, start: first, end: lastTs },
     { assumptions: req.assumptions, compat: settings.compat !== undefined },
   );
   const result: AnalysisResult = { report, signals, summary };
@@ -108,7 +110,7 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
   if (req.walkForward) {
     await breathe();
     req.signal?.throwIfAborted();
-    const range = { start: market.candles[0].ts, end: last.ts + timeframeMs(market.key.timeframe) };
+    const range = { start: first, end: lastTs + timeframeMs(market.key.timeframe) };
     const wf = req.walkForward;
     const warmup = walkForwardWarmup(setup);
     report.assumptions.walkForwardWarmup = `each walk-forward window warms the detector up on the ${warmup} candles before it`;

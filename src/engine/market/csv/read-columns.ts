@@ -1,0 +1,136 @@
+/**
+ * The fast lane for the canonical candle file (`ts,open,high,low,close,volume`, epoch ms, plain decimals): parsed
+ * straight from the file's bytes into columns (market/columns.ts), in fixed-size chunks, never holding the text or a
+ * Candle object. It accepts exactly the files the full parser (parse-csv.ts) accepts without a problem and yields the
+ * same numbers; anything else — another format, an exponent, a stray character, a row the checks refuse — returns
+ * null, and the caller reads the file with the full parser, which names every problem with its line.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../../errors.ts';
+import { emptyColumns, type CandleColumns } from '../columns.ts';
+
+const CHUNK = 1 << 22;
+const HEADER = 'ts,open,high,low,close,volume';
+/** JavaScript dates end at ±8.64e15 ms (the full parser's bound). */
+const MAX_DATE_MS = 8.64e15;
+/** Mantissas up to 2^53 and powers of ten up to 1e22 are exact doubles, so one division is correctly rounded = Number(). */
+const EXACT_MANTISSA = 2 ** 53;
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+export function readCandleColumns(file: string): CandleColumns | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (cause) {
+    throw new InputError(`cannot read ${file}: ${(cause as Error).message}`, { file }, { cause });
+  }
+  try {
+    const rows = countLines(fd);
+    return parse(fd, rows);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function countLines(fd: number): number {
+  const size = fstatSync(fd).size;
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, size)));
+  let lines = 1;
+  for (let pos = 0; pos < size; ) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n <= 0) break;
+    for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+    pos += n;
+  }
+  return lines;
+}
+
+function parse(fd: number, maxRows: number): CandleColumns | null {
+  const cols = emptyColumns(maxRows);
+  const { ts: tsCol, open, high, low, close, volume } = cols;
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let carry = Buffer.alloc(0);
+  let pos = 0;
+  let header = true;
+  let rows = 0;
+  let prevTs = -Infinity;
+  const cells = new Float64Array(6);
+  for (;;) {
+    const n = readSync(fd, buf, 0, CHUNK, pos);
+    pos += n;
+    const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+    const last = n === 0;
+    let start = 0;
+    for (;;) {
+      let end = data.indexOf(10, start);
+      if (end < 0) {
+        if (!last) break;
+        end = data.length;
+        if (end === start) break;
+      }
+      let stop = end > start && data[end - 1] === 13 ? end - 1 : end;
+      if (header) {
+        if (data[start] === 0xef && data[start + 1] === 0xbb && data[start + 2] === 0xbf) start += 3;
+        if (data.toString('latin1', start, stop) !== HEADER) return null;
+        header = false;
+      } else if (stop > start) {
+        if (!parseRow(data, start, stop, cells)) return null;
+        const t = cells[0];
+        if (!(t > prevTs) || !Number.isInteger(t) || (t < 1e11 && t !== 0) || Math.abs(t) > MAX_DATE_MS) return null;
+        const [, o, h, l, c, v] = cells;
+        if (h < l || l > Math.min(o, c) || h < Math.max(o, c) || v < 0) return null;
+        prevTs = t;
+        tsCol[rows] = t;
+        open[rows] = o;
+        high[rows] = h;
+        low[rows] = l;
+        close[rows] = c;
+        volume[rows] = v;
+        rows++;
+      }
+      start = end + 1;
+      if (end >= data.length) break;
+    }
+    if (last) break;
+    carry = Buffer.from(data.subarray(start));
+  }
+  if (header || rows === 0) return null;
+  cols.length = rows;
+  return cols;
+}
+
+/** Six plain decimals separated by commas ([-]digits[.digits]); false for anything else. */
+function parseRow(data: Buffer, start: number, stop: number, out: Float64Array): boolean {
+  let i = start;
+  for (let k = 0; k < 6; k++) {
+    const cellStart = i;
+    let negative = false;
+    if (data[i] === 45) {
+      negative = true;
+      i++;
+    }
+    let mantissa = 0;
+    let digits = 0;
+    let fraction = -1;
+    for (; i < stop; i++) {
+      const b = data[i];
+      if (b >= 48 && b <= 57) {
+        mantissa = mantissa * 10 + (b - 48);
+        digits++;
+        if (fraction >= 0) fraction++;
+      } else if (b === 46 && fraction < 0) fraction = 0;
+      else break;
+    }
+    if (digits === 0) return false;
+    const scale = fraction < 0 ? 0 : fraction;
+    let value: number;
+    if (mantissa < EXACT_MANTISSA && scale < POW10.length) value = scale === 0 ? mantissa : mantissa / POW10[scale];
+    else value = Math.abs(Number(data.toString('latin1', cellStart, i)));
+    out[k] = negative ? -value : value;
+    if (k < 5) {
+      if (data[i] !== 44) return false;
+      i++;
+    }
+  }
+  return i === stop;
+}
