@@ -142,6 +142,7 @@ export function register(program: Command): void {
         onProgress: progress.update,
         // The summary and JSON only need the trades; trade charts (--out) show the signal's market context.
         describeContext: opts.out !== undefined,
+        keepSignals: opts.out !== undefined,
         assumptions: true,
       });
       progress.done();

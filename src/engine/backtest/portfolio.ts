@@ -40,6 +40,7 @@ export class Portfolio {
   stepCount = 0;
   private readonly open: SimPosition[] = [];
   private readonly ts: Float64Array;
+  private readonly sharedTs: boolean;
   private readonly eq: Float64Array;
   private nextId = 1;
   private ended = false;
@@ -54,7 +55,9 @@ export class Portfolio {
     this.closeKnownAt = new Float64Array(opts.markets.length);
     this.lastOpen = new Float64Array(opts.markets.length).fill(NaN);
     const capacity = opts.markets.reduce((sum, m) => sum + marketLength(m), 0);
-    this.ts = new Float64Array(capacity);
+    // One market: step i is its candle i, so the curve's times are the candles' own (8 bytes a candle not copied).
+    this.sharedTs = opts.markets.length === 1;
+    this.ts = this.sharedTs ? marketColumns(opts.markets[0]).ts : new Float64Array(capacity);
     this.eq = new Float64Array(capacity);
   }
 
@@ -93,7 +96,7 @@ export class Portfolio {
   }
 
   markEquity(ts: number): void {
-    this.ts[this.stepCount] = ts;
+    if (!this.sharedTs) this.ts[this.stepCount] = ts;
     this.eq[this.stepCount] = this.open.length === 0 ? this.cash : this.equityNow();
     this.stepCount++;
   }

@@ -46,6 +46,8 @@ export interface AnalysisRequest {
     crossoverRate?: number;
   };
   history?: DetectorOptions['history'];
+  /** Keep every signal offered to the session in `signals` (for trade charts); default true. Hundreds of MB on multi-million-candle runs. */
+  keepSignals?: boolean;
   /** Structure and sessions in the signals' context (for trade charts); default true. The trades do not depend on it. */
   describeContext?: boolean;
   onProgress?: (p: AnalysisProgress) => void;
@@ -91,7 +93,7 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     detail: req.detail,
     history: req.history,
     describeContext: req.describeContext,
-    onSignal: (s) => signals.set(s.id, s),
+    onSignal: req.keepSignals === false ? undefined : (s) => signals.set(s.id, s),
     onProgress: progress('backtest'),
     signal: req.signal,
   });
