@@ -50,6 +50,8 @@ export interface CompiledMarket {
   levelsRead: Set<string>;
   /** Does a rule, filter, criterion, stop, entry or target read the pattern engine (levels, zones, swings, ...)? */
   readsPatterns: boolean;
+  /** Does a setup trade zones (in_zone, limit entries into a zone, zone-edge stops)? They read the state before the candle. */
+  readsZones: boolean;
 }
 
 export interface PatternConfig {
@@ -123,14 +125,16 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
   for (const { timeframe, indicator } of htfIndicators.values()) indicator.outputs.forEach((o) => add(htfColumn(timeframe, o)));
   const levelsRead = new Set<string>();
   let readsPatterns = false;
+  let readsZones = false;
   for (const c of compiled) {
     const text = definitionText(c.setup);
     for (const level of LEVEL_SERIES) if (text.includes(level)) levelsRead.add(levelColumn(c.patternKey, level));
     if (levelsRead.size > 0 || PATTERN_READS.some((key) => text.includes(key)) || c.setup.context) readsPatterns = true;
     if (c.setup.stop.type === 'swing' || c.setup.stop.type === 'zone_edge' || c.setup.entry.type === 'limit') readsPatterns = true;
     if (c.setup.targets.some((t) => 'liquidity' in t)) readsPatterns = true;
+    if (text.includes('"in_zone"') || c.setup.entry.type === 'limit' || c.setup.stop.type === 'zone_edge') readsZones = true;
   }
-  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns };
+  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones };
 }
 
 /** Condition keys answered from the pattern engine's events and state. */

@@ -90,6 +90,8 @@ export class MarketDetector {
   private readonly patterns = new Map<string, PatternEngine>();
   private readonly states = new Map<string, PatternState>();
   private readonly previousStates = new Map<string, PatternState | undefined>();
+  /** Candle index each engine's entry in `states` was taken at (see stateOf). */
+  private readonly stateTakenAt = new Map<string, number>();
   private readonly recentEvents = new Map<string, PatternEvent[]>();
   private readonly htf = new Map<Timeframe, HigherTimeframe>();
   private readonly htfStructures = new Map<string, HigherTimeframeStructure>();
@@ -172,12 +174,13 @@ export class MarketDetector {
     this.index++;
     this.candle = candle;
     for (const [key, engine] of this.patterns) {
-      this.previousStates.set(key, this.states.get(key));
+      // The state before this candle, for zone touches; only setups that trade zones read it.
+      if (this.compiled.readsZones) this.previousStates.set(key, this.index > 0 ? this.stateOf(key, this.index - 1) : undefined);
       const events = this.recentEvents.get(key)!;
-      events.push(...engine.update(candle));
+      const confirmed = engine.update(candle);
+      for (let k = 0; k < confirmed.length; k++) events.push(confirmed[k]);
       const horizon = this.index - this.compiled.maxWithin;
       while (events.length > 0 && events[0].confirmedIndex < horizon) events.shift();
-      this.states.set(key, engine.state());
     }
     for (const indicator of this.compiled.indicators.values()) indicator.update(candle);
     this.updateHigherTimeframes(candle);
@@ -189,6 +192,21 @@ export class MarketDetector {
       if (signal) signals.push(signal);
     }
     return signals;
+  }
+
+  /**
+   * The engine's state after candle `at` (default: the current one), taken on first use: a frozen snapshot copies
+   * every active zone and pool, and most candles never ask for it (a rule reads events; state is read on a match).
+   * Only the current candle's state (or, before the engine's update, the previous one's) can be taken.
+   */
+  private stateOf(key: string, at = this.index): PatternState {
+    const engine = this.patterns.get(key);
+    if (!engine) return this.states.get(key) ?? NO_PATTERNS;
+    if (this.stateTakenAt.get(key) !== at) {
+      this.states.set(key, engine.state());
+      this.stateTakenAt.set(key, at);
+    }
+    return this.states.get(key)!;
   }
 
   private updateHigherTimeframes(candle: Candle): void {
@@ -214,7 +232,7 @@ export class MarketDetector {
     row[hl2] = (c.high + c.low) / 2;
     row[hlc3] = (c.high + c.low + c.close) / 3;
     row[ohlc4] = (c.open + c.high + c.low + c.close) / 4;
-    for (const level of this.levelColumns) row[level.index] = level.read(this.states.get(level.patternKey)!);
+    for (const level of this.levelColumns) row[level.index] = level.read(this.stateOf(level.patternKey));
     for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
     for (const htf of this.htf.values()) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
@@ -232,7 +250,7 @@ export class MarketDetector {
     if (!matched.ok) return undefined;
     for (const filter of setup.filters) if (!evaluate(filter.when, context.ctx).ok) return undefined;
 
-    const state = this.states.get(compiled.patternKey)!;
+    const state = this.stateOf(compiled.patternKey);
     const atrAlias = setup.stop.type === 'percent' ? 'atr' : setup.stop.atr;
     const atr = this.ring.at(columnIndexOf(compiled, this.compiled, atrAlias, undefined, false), 0);
     const zoneKind = setup.entry.type === 'limit' ? setup.entry.zone : setup.stop.type === 'zone_edge' ? setup.stop.zone : undefined;
@@ -311,10 +329,10 @@ export class MarketDetector {
         const zone = zoneTouched(before, kind as 'fvg' | 'ob', direction, this.candle, this.index - compiled.zoneMaxAge);
         return zone ? `retrace into a ${describeEvent(zone)}` : false;
       },
-      candlePattern: (kind, direction) => candlePatternMatches(this.states.get(key)!, kind, direction),
-      inSession: (names) => inSession(this.states.get(key)!, names),
+      candlePattern: (kind, direction) => candlePatternMatches(this.stateOf(key), kind, direction),
+      inSession: (names) => inSession(this.stateOf(key), names),
       structure: (direction, higher) => {
-        const trend = higher ? htfStructure?.trend : this.states.get(key)!.trend;
+        const trend = higher ? htfStructure?.trend : this.stateOf(key).trend;
         return trend === undefined ? undefined : trend === (direction === 'bull' ? 'bullish' : 'bearish');
       },
     };
