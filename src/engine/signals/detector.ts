@@ -344,7 +344,7 @@ export class MarketDetector {
       return series(parsed.name, parsed.output, parsed.htf, parsed.offset);
     };
     const rule = compiled.setup.rules[side];
-    const mayHold = rule ? compileMayHold(rule, side, (operand, extra) => this.operandReader(compiled, operand, extra)) : () => false;
+    const mayHold = rule ? compileMayHold(rule, side, (operand, extra) => this.operandReader(compiled, operand, extra), ctx) : () => false;
     return { ctx, value, mayHold };
   }
 

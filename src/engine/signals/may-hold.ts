@@ -2,11 +2,14 @@
  * A cheap pre-check of a setup rule on the current candle: false only when `evaluate` (setups/evaluate.ts) would
  * certainly not return TRUE, so the detector can skip the full evaluation on the candles where a rule cannot fire
  * (for a crossover, nearly all of them). Numeric leaves (comparisons, between, crosses, side) are decided exactly as
- * evaluate decides them, from the same snapshot values; every other leaf (patterns, zones, sessions, ...) and `not`
- * answer "may hold" and leave the decision to evaluate. Signals are therefore exactly those of the full evaluation.
+ * evaluate decides them, from the same snapshot values; a `pattern` leaf asks the same context question evaluate asks
+ * (an event within N bars); every other leaf (zones, sessions, structure, candle patterns: they read the engine's
+ * state, which is costly to take) and `not` answer "may hold" and leave the decision to evaluate. Signals are
+ * therefore exactly those of the full evaluation.
  */
 import type { Side } from '../types.ts';
 import type { Condition, Operand } from '../setups/schema.ts';
+import type { Direction, EvalContext } from '../setups/evaluate.ts';
 
 /** Reads an operand's value on the current candle, `extraOffset` candles further back (numbers and params do not move). */
 export type OperandReaderFactory = (operand: Operand, extraOffset: number) => () => number;
@@ -14,9 +17,11 @@ export type OperandReaderFactory = (operand: Operand, extraOffset: number) => ()
 type Check = () => boolean;
 const MAYBE: Check = () => true;
 
-export function compileMayHold(condition: Condition, side: Side, reader: OperandReaderFactory): Check {
+const OPPOSITE: Record<Direction, Direction> = { bull: 'bear', bear: 'bull' };
+
+export function compileMayHold(condition: Condition, side: Side, reader: OperandReaderFactory, ctx?: EvalContext): Check {
   if ('all' in condition) {
-    const children = condition.all.map((c) => compileMayHold(c, side, reader)).filter((c) => c !== MAYBE);
+    const children = condition.all.map((c) => compileMayHold(c, side, reader, ctx)).filter((c) => c !== MAYBE);
     if (children.length === 0) return MAYBE;
     if (children.length === 1) return children[0];
     return () => {
@@ -25,7 +30,7 @@ export function compileMayHold(condition: Condition, side: Side, reader: Operand
     };
   }
   if ('any' in condition) {
-    const children = condition.any.map((c) => compileMayHold(c, side, reader));
+    const children = condition.any.map((c) => compileMayHold(c, side, reader, ctx));
     if (children.includes(MAYBE)) return MAYBE;
     return () => {
       for (let i = 0; i < children.length; i++) if (children[i]()) return true;
@@ -47,6 +52,14 @@ export function compileMayHold(condition: Condition, side: Side, reader: Operand
   }
   if ('crosses_above' in condition) return cross(condition.crosses_above, reader, 1);
   if ('crosses_below' in condition) return cross(condition.crosses_below, reader, -1);
+  if ('pattern' in condition && ctx) {
+    // evaluate: found(patternWithin(...)) is TRUE exactly when it names an event (a string).
+    const own: Direction = side === 'long' ? 'bull' : 'bear';
+    const d = condition.direction;
+    const direction: Direction = d === undefined || d === 'side' ? own : d === 'opposite' ? OPPOSITE[own] : d;
+    const { pattern, within = 0 } = condition;
+    return () => typeof ctx.patternWithin(pattern, direction, within) === 'string';
+  }
   if ('side' in condition) {
     const holds = (condition.side === 'long') === (side === 'long');
     return holds ? MAYBE : () => false;
