@@ -105,6 +105,10 @@ export class MarketDetector {
   private readonly indicatorColumns: { index: number; indicator: { value(output?: string): number }; output: string }[] = [];
   private readonly priceColumns: number[];
   private readonly prefilter: boolean;
+  /** The maps above as arrays, for the per-candle loops (no iterator or entry objects per candle). */
+  private readonly patternList: [string, PatternEngine][];
+  private readonly indicatorList: StreamingIndicator[];
+  private readonly htfList: HigherTimeframe[];
   private index = -1;
   private lastTs = -Infinity;
   private candle!: Candle;
@@ -150,6 +154,9 @@ export class MarketDetector {
       htf.structures.set(key, structure);
       this.htfStructures.set(key, structure);
     }
+    this.patternList = [...this.patterns];
+    this.indicatorList = [...this.compiled.indicators.values()];
+    this.htfList = [...this.htf.values()];
     // After the context timeframes: a side's context holds on to its context structure.
     for (const compiled of this.compiled.setups) {
       for (const side of ['long', 'short'] as const) {
@@ -173,7 +180,8 @@ export class MarketDetector {
     this.lastTs = candle.ts;
     this.index++;
     this.candle = candle;
-    for (const [key, engine] of this.patterns) {
+    for (let p = 0; p < this.patternList.length; p++) {
+      const [key, engine] = this.patternList[p];
       // The state before this candle, for zone touches; only setups that trade zones read it.
       if (this.compiled.readsZones) this.previousStates.set(key, this.index > 0 ? this.stateOf(key, this.index - 1) : undefined);
       const events = this.recentEvents.get(key)!;
@@ -182,7 +190,7 @@ export class MarketDetector {
       const horizon = this.index - this.compiled.maxWithin;
       while (events.length > 0 && events[0].confirmedIndex < horizon) events.shift();
     }
-    for (const indicator of this.compiled.indicators.values()) indicator.update(candle);
+    for (let k = 0; k < this.indicatorList.length; k++) this.indicatorList[k].update(candle);
     this.updateHigherTimeframes(candle);
     this.writeSnapshot(candle);
 
@@ -210,7 +218,7 @@ export class MarketDetector {
   }
 
   private updateHigherTimeframes(candle: Candle): void {
-    for (const htf of this.htf.values()) {
+    for (const htf of this.htfList) {
       for (const closed of htf.resampler.push(candle)) {
         for (const structure of htf.structures.values()) {
           structure.patterns.update(closed);
@@ -223,7 +231,8 @@ export class MarketDetector {
 
   private writeSnapshot(c: Candle): void {
     const row = this.ring.next();
-    const [open, high, low, close, volume, hl2, hlc3, ohlc4] = this.priceColumns;
+    const p = this.priceColumns;
+    const open = p[0], high = p[1], low = p[2], close = p[3], volume = p[4], hl2 = p[5], hlc3 = p[6], ohlc4 = p[7];
     row[open] = c.open;
     row[high] = c.high;
     row[low] = c.low;
@@ -234,7 +243,7 @@ export class MarketDetector {
     row[ohlc4] = (c.open + c.high + c.low + c.close) / 4;
     for (const level of this.levelColumns) row[level.index] = level.read(this.stateOf(level.patternKey));
     for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
-    for (const htf of this.htf.values()) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
+    for (const htf of this.htfList) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
 
   private evaluateSide(slot: MarketDetector['sides'][number]): Signal | undefined {
