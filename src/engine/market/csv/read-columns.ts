@@ -60,47 +60,56 @@ function parse(fd: number, maxRows: number): CandleColumns | null {
     pos += n;
     const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
     const last = n === 0;
-    let start = 0;
-    for (;;) {
-      let end = data.indexOf(10, start);
-      if (end < 0) {
-        if (!last) break;
-        end = data.length;
-        if (end === start) break;
+    // Whole lines only; the cut line waits for the next chunk.
+    const end = last ? data.length : data.lastIndexOf(10) + 1;
+    let i = 0;
+    if (header && (end > 0 || last)) {
+      let nl = data.indexOf(10);
+      if (nl < 0 || nl >= end) nl = end;
+      const stop = nl > 0 && data[nl - 1] === 13 ? nl - 1 : nl;
+      const bom = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+      if (data.toString('latin1', bom, stop) !== HEADER) return null;
+      header = false;
+      i = nl + 1;
+    }
+    while (i < end) {
+      if (data[i] === 10) {
+        i++;
+        continue;
       }
-      let stop = end > start && data[end - 1] === 13 ? end - 1 : end;
-      if (header) {
-        if (data[start] === 0xef && data[start + 1] === 0xbb && data[start + 2] === 0xbf) start += 3;
-        if (data.toString('latin1', start, stop) !== HEADER) return null;
-        header = false;
-      } else if (stop > start) {
-        if (!parseRow(data, start, stop, cells)) return null;
-        const t = cells[0];
-        if (!(t > prevTs) || !Number.isInteger(t) || (t < 1e11 && t !== 0) || Math.abs(t) > MAX_DATE_MS) return null;
-        const [, o, h, l, c, v] = cells;
-        if (h < l || l > Math.min(o, c) || h < Math.max(o, c) || v < 0) return null;
-        prevTs = t;
-        tsCol[rows] = t;
-        open[rows] = o;
-        high[rows] = h;
-        low[rows] = l;
-        close[rows] = c;
-        volume[rows] = v;
-        rows++;
-      }
-      start = end + 1;
-      if (end >= data.length) break;
+      const next = parseRow(data, i, end, cells);
+      if (next < 0) return null;
+      const t = cells[0];
+      if (!(t > prevTs) || !Number.isInteger(t) || (t < 1e11 && t !== 0) || Math.abs(t) > MAX_DATE_MS) return null;
+      const o = cells[1];
+      const h = cells[2];
+      const l = cells[3];
+      const c = cells[4];
+      const v = cells[5];
+      if (h < l || l > Math.min(o, c) || h < Math.max(o, c) || v < 0) return null;
+      prevTs = t;
+      tsCol[rows] = t;
+      open[rows] = o;
+      high[rows] = h;
+      low[rows] = l;
+      close[rows] = c;
+      volume[rows] = v;
+      rows++;
+      i = next;
     }
     if (last) break;
-    carry = Buffer.from(data.subarray(start));
+    carry = Buffer.from(data.subarray(end));
   }
   if (header || rows === 0) return null;
   cols.length = rows;
   return cols;
 }
 
-/** Six plain decimals separated by commas ([-]digits[.digits]); false for anything else. */
-function parseRow(data: Buffer, start: number, stop: number, out: Float64Array): boolean {
+/**
+ * One row of six plain decimals separated by commas ([-]digits[.digits]) from `start`, ending with LF, CRLF or the
+ * end of the data: the position after it, or −1 for anything else.
+ */
+function parseRow(data: Buffer, start: number, end: number, out: Float64Array): number {
   let i = start;
   for (let k = 0; k < 6; k++) {
     const cellStart = i;
@@ -112,7 +121,7 @@ function parseRow(data: Buffer, start: number, stop: number, out: Float64Array):
     let mantissa = 0;
     let digits = 0;
     let fraction = -1;
-    for (; i < stop; i++) {
+    for (; i < end; i++) {
       const b = data[i];
       if (b >= 48 && b <= 57) {
         mantissa = mantissa * 10 + (b - 48);
@@ -121,16 +130,19 @@ function parseRow(data: Buffer, start: number, stop: number, out: Float64Array):
       } else if (b === 46 && fraction < 0) fraction = 0;
       else break;
     }
-    if (digits === 0) return false;
+    if (digits === 0) return -1;
     const scale = fraction < 0 ? 0 : fraction;
     let value: number;
     if (mantissa < EXACT_MANTISSA && scale < POW10.length) value = scale === 0 ? mantissa : mantissa / POW10[scale];
     else value = Math.abs(Number(data.toString('latin1', cellStart, i)));
     out[k] = negative ? -value : value;
     if (k < 5) {
-      if (data[i] !== 44) return false;
+      if (data[i] !== 44) return -1;
       i++;
     }
   }
-  return i === stop;
+  if (i === end) return i;
+  if (data[i] === 10) return i + 1;
+  if (data[i] === 13 && data[i + 1] === 10) return i + 2;
+  return -1;
 }
