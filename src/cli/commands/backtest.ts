@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
 import type { Candle, Timeframe } from '../../engine/types.ts';
+import type { CandleColumns } from '../../engine/market/columns.ts';
 import type { SizingOptions } from '../../engine/backtest/types.ts';
 import { parseTime } from '../options.ts';
 
@@ -112,17 +113,22 @@ export function register(program: Command): void {
     )
     .action(async (opts: BacktestOpts) => {
       const { loadSetupFile } = await import('../../engine/setups/index.ts');
-      const { seriesForSetup } = await import('../../engine/backtest/service/run-setup.ts');
+      const { seriesForSetup, seriesFromColumns } = await import('../../engine/backtest/service/run-setup.ts');
+      const { candlesOf } = await import('../../engine/market/columns.ts');
       const { analyzeSetup } = await import('../../engine/backtest/service/analysis.ts');
 
       const file = /\.ya?ml$/.test(opts.setup) ? opts.setup : path.join(opts.setups, `${opts.setup}.yaml`);
       if (!existsSync(file)) throw new InputError(`no setup "${opts.setup}" (looked for ${file})`, { field: 'setup', value: opts.setup });
       const setup = loadSetupFile(file);
-      const { candles, timeframe } = await loadCandles(opts);
+      const loaded = await loadCandles(opts);
+      const { timeframe } = loaded;
       const range = { from: opts.from ? parseTime(opts.from, 'from') : undefined, to: opts.to ? parseTime(opts.to, 'to') : undefined };
-      const market = seriesForSetup(candles, timeframe, setup, { exchange: opts.exchange!, symbol: opts.symbol! }, range);
+      const key = { exchange: opts.exchange!, symbol: opts.symbol! };
+      // A canonical file comes as columns: the backtest then never builds a Candle object per row.
+      const market = loaded.columns ? seriesFromColumns(loaded.columns, timeframe, setup, key, range) : seriesForSetup(loaded.candles, timeframe, setup, key, range);
       // A file finer than the setup's timeframe already holds what happened inside each candle: use it for stop-vs-target.
-      const detail = opts.detail ? await loadDetail(opts.detail) : timeframe !== setup.timeframe ? candles : undefined;
+      const fileCandles = () => loaded.candles ?? candlesOf(loaded.columns!);
+      const detail = opts.detail ? await loadDetail(opts.detail) : timeframe !== setup.timeframe ? fileCandles() : undefined;
 
       const progress = progressReporter();
       const result = await analyzeSetup({
@@ -134,6 +140,9 @@ export function register(program: Command): void {
         monteCarlo: opts.monteCarlo ? monteCarloOptions(opts) : undefined,
         optimize: opts.optimize ? optimizeOptions(opts) : undefined,
         onProgress: progress.update,
+        // The summary and JSON only need the trades; trade charts (--out) show the signal's market context.
+        describeContext: opts.out !== undefined,
+        keepSignals: opts.out !== undefined,
         assumptions: true,
       });
       progress.done();
@@ -161,9 +170,20 @@ export function register(program: Command): void {
     });
 }
 
-async function loadCandles(opts: BacktestOpts): Promise<{ candles: Candle[]; timeframe: Timeframe }> {
+type LoadedCandles = { candles: Candle[]; columns?: undefined; timeframe: Timeframe } | { candles?: undefined; columns: CandleColumns; timeframe: Timeframe };
+
+async function loadCandles(opts: BacktestOpts): Promise<LoadedCandles> {
   const { inferTimeframe, parseTimeframe } = await import('../../engine/market/timeframes.ts');
   if (opts.csv) {
+    const { readCandleColumns } = await import('../../engine/market/csv/read-columns.ts');
+    const columns = readCandleColumns(opts.csv);
+    if (columns) {
+      const head = Array.from({ length: Math.min(columns.length, 2000) }, (_, i) => ({ ts: columns.ts[i] }));
+      const timeframe = opts.tf ? parseTimeframe(opts.tf) : inferTimeframe(head);
+      if (!timeframe) throw new InputError('cannot infer the timeframe from the candle spacing; pass --tf', { file: opts.csv });
+      return { columns, timeframe };
+    }
+    // Not the plain canonical format (or a row the checks refuse): the full parser reads it or names every problem.
     const { readCandlesFromCsv } = await import('../../engine/market/csv/read-candles.ts');
     const candles = readCandlesFromCsv(opts.csv);
     if (candles.length === 0) throw new InputError('the file holds no candles', { file: opts.csv });

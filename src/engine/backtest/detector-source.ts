@@ -31,6 +31,10 @@ export interface DetectorSourceOptions {
   costs?: DetectorOptions['costs'];
   /** Sees every signal handed to the runner (e.g. to draw the chart of a trade later). */
   onSignal?: (signal: Signal) => void;
+  /** See DetectorOptions.describeContext (default true): false skips the pattern engine for setups that never read it. */
+  describeContext?: boolean;
+  /** See DetectorOptions.prefilter (default true). */
+  prefilter?: boolean;
 }
 
 export interface DetectorSource extends SignalSource {
@@ -48,7 +52,7 @@ export function detectorSource(markets: readonly DetectorMarket[], setups: reado
   const protective = options.compat !== 'backtesting.py';
   const bySetup = new Map(setups.map((s) => [s.id, s]));
   const detectors = markets.map((market) => {
-    const inner = new MarketDetector({ market: market.key, setups: [...setups], history: options.history, costs: options.costs });
+    const inner = new MarketDetector({ market: market.key, setups: [...setups], history: options.history, costs: options.costs, describeContext: options.describeContext, prefilter: options.prefilter });
     // The regime enable map, as live (live/pipeline.ts): only when a setup has one, so plain backtests keep their speed.
     const detector = setups.some((s) => s.regimes && s.regimes.length > 0) ? new RegimeGatedDetector(inner, setups) : inner;
     for (const candle of market.warmup ?? []) detector.update(candle);

@@ -13,41 +13,41 @@ export interface DrawdownSummary {
   maxDurationMs: number;
   avgDurationMs: number;
   periods: number;
-  /** 1 − equity / running peak, per bar. */
-  series: Float64Array;
 }
 
 export function drawdowns(ts: ArrayLike<number>, equity: ArrayLike<number>): DrawdownSummary {
   const n = equity.length;
-  const series = new Float64Array(n);
   let peak = -Infinity;
   let maxFraction = 0;
   let maxQuote = 0;
-  for (let i = 0; i < n; i++) {
-    if (equity[i] > peak) peak = equity[i];
-    series[i] = 1 - equity[i] / peak;
-    if (series[i] > maxFraction) maxFraction = series[i];
-    if (peak - equity[i] > maxQuote) maxQuote = peak - equity[i];
-  }
-  const anchors: number[] = [];
-  for (let i = 0; i < n; i++) if (series[i] === 0) anchors.push(i);
-  if (n > 0 && anchors[anchors.length - 1] !== n - 1) anchors.push(n - 1);
+  // Anchors are the bars at a peak (and the last bar); a period spans two consecutive anchors. One pass with the
+  // running depth since the previous anchor: no per-bar series or anchor list (millions of entries on long runs).
   let depthSum = 0;
   let durationSum = 0;
   let maxDurationMs = NaN;
   let periods = 0;
-  for (let k = 1; k < anchors.length; k++) {
-    const prev = anchors[k - 1];
-    const cur = anchors[k];
-    if (cur <= prev + 1) continue;
-    let depth = 0;
-    for (let i = prev; i <= cur; i++) if (series[i] > depth) depth = series[i];
-    const duration = ts[cur] - ts[prev];
-    depthSum += depth;
-    durationSum += duration;
-    maxDurationMs = Number.isNaN(maxDurationMs) ? duration : Math.max(maxDurationMs, duration);
-    periods++;
+  let prev = -1;
+  let depth = 0;
+  const anchor = (cur: number) => {
+    if (prev >= 0 && cur > prev + 1) {
+      const duration = ts[cur] - ts[prev];
+      depthSum += depth;
+      durationSum += duration;
+      maxDurationMs = Number.isNaN(maxDurationMs) ? duration : Math.max(maxDurationMs, duration);
+      periods++;
+    }
+    prev = cur;
+    depth = 0;
+  };
+  for (let i = 0; i < n; i++) {
+    if (equity[i] > peak) peak = equity[i];
+    const fraction = 1 - equity[i] / peak;
+    if (fraction > maxFraction) maxFraction = fraction;
+    if (peak - equity[i] > maxQuote) maxQuote = peak - equity[i];
+    if (fraction > depth) depth = fraction;
+    if (fraction === 0) anchor(i);
   }
+  if (n > 0 && prev !== n - 1) anchor(n - 1);
   return {
     maxFraction,
     maxQuote,
@@ -55,6 +55,5 @@ export function drawdowns(ts: ArrayLike<number>, equity: ArrayLike<number>): Dra
     maxDurationMs,
     avgDurationMs: periods ? durationSum / periods : NaN,
     periods,
-    series,
   };
 }

@@ -235,21 +235,20 @@ function betaOf(equity: ArrayLike<number>, closes: ArrayLike<number>[]): number 
   if (closes.length !== 1 || closes[0].length !== equity.length || equity.length < 3) return NaN;
   const c = closes[0];
   const n = equity.length - 1;
-  const a = new Float64Array(n);
-  const b = new Float64Array(n);
+  // Two passes that recompute the same logs instead of two arrays of n returns (16 bytes a candle on 5M-bar runs).
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < n; i++) {
-    a[i] = Math.log(equity[i + 1] / equity[i]);
-    b[i] = Math.log(c[i + 1] / c[i]);
-    ma += a[i] / n;
-    mb += b[i] / n;
+    ma += Math.log(equity[i + 1] / equity[i]) / n;
+    mb += Math.log(c[i + 1] / c[i]) / n;
   }
   let cov = 0;
   let varB = 0;
   for (let i = 0; i < n; i++) {
-    cov += (a[i] - ma) * (b[i] - mb);
-    varB += (b[i] - mb) * (b[i] - mb);
+    const a = Math.log(equity[i + 1] / equity[i]);
+    const b = Math.log(c[i + 1] / c[i]);
+    cov += (a - ma) * (b - mb);
+    varB += (b - mb) * (b - mb);
   }
   return cov / varB;
 }

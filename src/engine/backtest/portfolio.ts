@@ -3,6 +3,7 @@
  * trades and refused signals. Cash follows a margin model (leverage 1): opening a position pays only its fee;
  * equity = cash + open positions marked to the latest price, which is what backtesting.py reports too.
  */
+import { marketColumns, marketLength } from './market-columns.ts';
 import type { Signal } from '../types.ts';
 import { direction } from '../exec/sim/fill-model.ts';
 import { exitAtMarket, type PlannedTarget, type SimPosition } from '../exec/sim/position.ts';
@@ -39,8 +40,10 @@ export class Portfolio {
   stepCount = 0;
   private readonly open: SimPosition[] = [];
   private readonly ts: Float64Array;
+  private readonly sharedTs: boolean;
   private readonly eq: Float64Array;
   private nextId = 1;
+  private ended = false;
 
   constructor(
     private readonly opts: BacktestOptions,
@@ -51,8 +54,10 @@ export class Portfolio {
     this.lastClose = new Float64Array(opts.markets.length).fill(NaN);
     this.closeKnownAt = new Float64Array(opts.markets.length);
     this.lastOpen = new Float64Array(opts.markets.length).fill(NaN);
-    const capacity = opts.markets.reduce((sum, m) => sum + m.candles.length, 0);
-    this.ts = new Float64Array(capacity);
+    const capacity = opts.markets.reduce((sum, m) => sum + marketLength(m), 0);
+    // One market: step i is its candle i, so the curve's times are the candles' own (8 bytes a candle not copied).
+    this.sharedTs = opts.markets.length === 1;
+    this.ts = this.sharedTs ? marketColumns(opts.markets[0]).ts : new Float64Array(capacity);
     this.eq = new Float64Array(capacity);
   }
 
@@ -91,12 +96,14 @@ export class Portfolio {
   }
 
   markEquity(ts: number): void {
-    this.ts[this.stepCount] = ts;
+    if (!this.sharedTs) this.ts[this.stepCount] = ts;
     this.eq[this.stepCount] = this.open.length === 0 ? this.cash : this.equityNow();
     this.stepCount++;
   }
 
   equityCurve(): EquityCurve {
+    // After the end nothing writes the curve again: the report can share its memory instead of copying it.
+    if (this.ended) return { ts: this.ts.subarray(0, this.stepCount), equity: this.eq.subarray(0, this.stepCount) };
     return { ts: this.ts.slice(0, this.stepCount), equity: this.eq.slice(0, this.stepCount) };
   }
 
@@ -176,7 +183,8 @@ export class Portfolio {
     const pnl = gross - fees;
     const last = pos.exits[pos.exits.length - 1];
     const market = this.opts.markets[pos.marketIndex];
-    const lastBar = market.candles.length - 1;
+    const columns = marketColumns(market);
+    const lastBar = columns.length - 1;
     return {
       id: pos.id,
       marketIndex: pos.marketIndex,
@@ -190,7 +198,7 @@ export class Portfolio {
       entryBar: pos.entryBar,
       entryStep: pos.entryStep,
       entryPrice: pos.entryPrice,
-      exitTs: last && pos.remaining <= 0 ? last.ts : market.candles[lastBar].ts,
+      exitTs: last && pos.remaining <= 0 ? last.ts : columns.ts[lastBar],
       exitBar: last && pos.remaining <= 0 ? last.bar : lastBar,
       exitStep,
       exitPrice: exitValue / exitSize,
@@ -206,6 +214,7 @@ export class Portfolio {
 
   /** End of data: close (or snapshot) what is still open and drop orders that never got a candle. */
   finish(): void {
+    this.ended = true;
     const lastStep = this.stepCount - 1;
     for (const book of this.books) {
       for (const p of [...book.marketEntries, ...book.limits]) this.skip(p.signal, 'no candle left to fill');
@@ -217,10 +226,10 @@ export class Portfolio {
       return;
     }
     for (const pos of [...this.open]) {
-      const candles = this.opts.markets[pos.marketIndex].candles;
-      const c = candles[candles.length - 1];
-      const price = this.s.finalize === 'last-open' ? c.open : c.close;
-      this.cash += exitAtMarket(pos, price, 'end-of-data', c.ts, candles.length - 1);
+      const c = marketColumns(this.opts.markets[pos.marketIndex]);
+      const lastBar = c.length - 1;
+      const price = this.s.finalize === 'last-open' ? c.open[lastBar] : c.close[lastBar];
+      this.cash += exitAtMarket(pos, price, 'end-of-data', c.ts[lastBar], lastBar);
       this.settle(pos, lastStep);
     }
     if (lastStep >= 0) this.eq[lastStep] = this.equityNow();

@@ -6,6 +6,7 @@ import { TradingSession } from '../trading/session.ts';
 import { describeAssumptions } from './settings.ts';
 import { computeStatistics } from './metrics.ts';
 import { computeBreakdowns } from './breakdown.ts';
+import { marketColumns } from './market-columns.ts';
 import type { BacktestOptions, BacktestReport } from './types.ts';
 
 export function runBacktest(opts: BacktestOptions): BacktestReport {
@@ -22,7 +23,7 @@ export function buildReport(session: TradingSession): BacktestReport {
     trades,
     equity,
     initialCash: opts.initialCash,
-    closes: opts.markets.map((mk) => Float64Array.from(mk.candles, (c) => c.close)),
+    closes: opts.markets.map((mk) => marketColumns(mk).close),
     warmupBars: s.warmupBars,
   });
   return {

@@ -3,6 +3,7 @@
  * runs live can run here; everything the simulation assumes is spelled out in `BacktestReport.assumptions`.
  */
 import type { AccountType, Candle, MarketKey, Side, Signal } from '../types.ts';
+import type { CandleColumns } from '../market/columns.ts';
 import type { Governance, RiskVerdict } from '../risk/index.ts';
 import type { InstrumentSpec } from '../exec/executor/market-stats.ts';
 import type { SimPosition } from '../exec/sim/position.ts';
@@ -11,7 +12,10 @@ import type { Breakdowns } from './breakdown.ts';
 
 export interface MarketInput {
   key: MarketKey;
+  /** The candles; with `columns` given they are read only by code outside the session (and may be built lazily). */
   candles: Candle[];
+  /** The same candles as columns (market/columns.ts): when present the session reads these and never `candles`. */
+  columns?: CandleColumns;
   /** Lower-timeframe candles covering the same period; used only to decide the order of stop and target inside a bar. */
   detail?: Candle[];
   /** Spot takes longs only; perp (USDT-margined perpetual) takes both sides with leverage. Default perp (no side rule). */

@@ -43,6 +43,15 @@ export interface CompiledMarket {
   patternConfigs: Map<string, PatternConfig>;
   /** Context-timeframe pattern engines by htfPatternKey. */
   htfPatternConfigs: Map<string, PatternConfig & { timeframe: Timeframe }>;
+  /**
+   * Level columns (swing_high, prev_day_low, asia_high, ...) some setup may read; the others are never computed.
+   * Conservative: a level counts as read when its name appears anywhere in a setup's definition.
+   */
+  levelsRead: Set<string>;
+  /** Does a rule, filter, criterion, stop, entry or target read the pattern engine (levels, zones, swings, ...)? */
+  readsPatterns: boolean;
+  /** Does a setup trade zones (in_zone, limit entries into a zone, zone-edge stops)? They read the state before the candle. */
+  readsZones: boolean;
 }
 
 export interface PatternConfig {
@@ -114,7 +123,26 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
   for (const key of patternConfigs.keys()) for (const level of LEVEL_SERIES) add(levelColumn(key, level));
   for (const indicator of indicators.values()) indicator.outputs.forEach(add);
   for (const { timeframe, indicator } of htfIndicators.values()) indicator.outputs.forEach((o) => add(htfColumn(timeframe, o)));
-  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs };
+  const levelsRead = new Set<string>();
+  let readsPatterns = false;
+  let readsZones = false;
+  for (const c of compiled) {
+    const text = definitionText(c.setup);
+    for (const level of LEVEL_SERIES) if (text.includes(level)) levelsRead.add(levelColumn(c.patternKey, level));
+    if (levelsRead.size > 0 || PATTERN_READS.some((key) => text.includes(key)) || c.setup.context) readsPatterns = true;
+    if (c.setup.stop.type === 'swing' || c.setup.stop.type === 'zone_edge' || c.setup.entry.type === 'limit') readsPatterns = true;
+    if (c.setup.targets.some((t) => 'liquidity' in t)) readsPatterns = true;
+    if (text.includes('"in_zone"') || c.setup.entry.type === 'limit' || c.setup.stop.type === 'zone_edge') readsZones = true;
+  }
+  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones };
+}
+
+/** Condition keys answered from the pattern engine's events and state. */
+const PATTERN_READS = ['"pattern"', '"in_zone"', '"candle"', '"session"', '"structure"'];
+
+/** Everything of a setup that decides a signal, as one string (rules, filters, criteria, entry, stop, targets). */
+function definitionText(setup: Setup): string {
+  return JSON.stringify([setup.rules, setup.filters, setup.score, setup.entry, setup.stop, setup.targets, setup.params]);
 }
 
 /** Snapshot column of a series operand, given the setup's aliases; undefined when it names nothing known. */

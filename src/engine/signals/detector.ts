@@ -16,6 +16,8 @@ import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
 import { candlePatternMatches, describeEvent, eventMatches, inSession, levelReader, zoneTouched, type LevelReader } from './pattern-view.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
+import type { Operand } from '../setups/schema.ts';
+import { compileMayHold } from './may-hold.ts';
 import { planTrade, type Zone } from './plan.ts';
 import { scoreSignal, type SetupHistory } from './scoring.ts';
 import { DEFAULT_COST_MODEL, signalCosts } from './costs.ts';
@@ -27,6 +29,14 @@ export interface DetectorOptions {
   history?: (setupId: string, version: string) => SetupHistory | undefined;
   /** Fees and slippage of the market's account; every signal carries its costs at this model (default: paper, 0.1 %/side). */
   costs?: CostModel;
+  /**
+   * Describe the market context in each signal (structure and active sessions in `signal.context`) even when no
+   * setup reads patterns. Default true (what the trader sees). A backtest that only needs trades passes false: the
+   * pattern engine then runs only for setups that read it, which is most of the per-candle work of an indicator setup.
+   */
+  describeContext?: boolean;
+  /** Skip the rule evaluation on candles where a numeric leaf already rules it out (default true; false = the reference the tests compare to). */
+  prefilter?: boolean;
 }
 
 interface HigherTimeframe {
@@ -51,7 +61,27 @@ const SIDE_DIRECTION: Record<Side, Direction> = { long: 'bull', short: 'bear' };
 interface SideContext {
   ctx: EvalContext;
   value(operand: string): number;
+  /** False only when the side's rule cannot be true on this candle (see mayHold); then evaluate is not called. */
+  mayHold: () => boolean;
 }
+
+/** Pattern state before any engine has run (and for detectors that run none): nothing known yet. */
+const NO_PATTERNS: PatternState = Object.freeze({
+  candles: 0,
+  lastSwingHigh: undefined,
+  lastSwingLow: undefined,
+  trend: undefined,
+  lastStructureBreak: undefined,
+  activeFvgs: [],
+  activeOrderBlocks: [],
+  liquidityPools: [],
+  recentSweeps: [],
+  sessions: [],
+  previousRanges: [],
+  retracement: undefined,
+  candlePatterns: [],
+  atr: NaN,
+});
 
 export class MarketDetector {
   readonly market: MarketKey;
@@ -60,10 +90,13 @@ export class MarketDetector {
   private readonly patterns = new Map<string, PatternEngine>();
   private readonly states = new Map<string, PatternState>();
   private readonly previousStates = new Map<string, PatternState | undefined>();
+  /** Candle index each engine's entry in `states` was taken at (see stateOf). */
+  private readonly stateTakenAt = new Map<string, number>();
   private readonly recentEvents = new Map<string, PatternEvent[]>();
   private readonly htf = new Map<Timeframe, HigherTimeframe>();
   private readonly htfStructures = new Map<string, HigherTimeframeStructure>();
-  private readonly lastSignalIndex = new Map<string, number>();
+  /** Every setup × side this detector evaluates, with its context and the index of its last signal (hot path: no keyed lookups). */
+  private readonly sides: { compiled: CompiledSetup; side: Side; context: SideContext; lastSignal: number }[] = [];
   private readonly history?: DetectorOptions['history'];
   private readonly costModel: CostModel;
   private readonly tfMs: number;
@@ -71,6 +104,11 @@ export class MarketDetector {
   private readonly levelColumns: { patternKey: string; index: number; read: LevelReader }[];
   private readonly indicatorColumns: { index: number; indicator: { value(output?: string): number }; output: string }[] = [];
   private readonly priceColumns: number[];
+  private readonly prefilter: boolean;
+  /** The maps above as arrays, for the per-candle loops (no iterator or entry objects per candle). */
+  private readonly patternList: [string, PatternEngine][];
+  private readonly indicatorList: StreamingIndicator[];
+  private readonly htfList: HigherTimeframe[];
   private index = -1;
   private lastTs = -Infinity;
   private candle!: Candle;
@@ -79,18 +117,26 @@ export class MarketDetector {
     this.market = options.market;
     this.history = options.history;
     this.costModel = options.costs ?? DEFAULT_COST_MODEL;
+    this.prefilter = options.prefilter !== false;
     this.tfMs = timeframeMs(options.market.timeframe);
     const applicable = options.setups.filter((s) => s.enabled && s.timeframe === options.market.timeframe && appliesTo(s, options.market.symbol));
     this.compiled = compileMarket(applicable);
     this.ring = new SnapshotRing(this.compiled.columns, this.compiled.depth);
+    const runPatterns = options.describeContext !== false || this.compiled.readsPatterns;
     for (const [key, config] of this.compiled.patternConfigs) {
-      this.patterns.set(key, newPatternEngine(config.swingLength, config.toleranceAtr));
+      if (runPatterns) this.patterns.set(key, newPatternEngine(config.swingLength, config.toleranceAtr));
+      else this.states.set(key, NO_PATTERNS);
       this.recentEvents.set(key, []);
     }
     const columns = this.compiled.columns;
     this.priceColumns = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'].map((name) => columns.get(name)!);
+    // Only the levels a setup reads: the rest would be NaN-filled columns nobody looks at.
     this.levelColumns = [...this.compiled.patternConfigs.keys()].flatMap((patternKey) =>
-      LEVEL_SERIES.map((name) => ({ patternKey, index: columns.get(levelColumn(patternKey, name))!, read: levelReader(name) })),
+      LEVEL_SERIES.filter((name) => this.compiled.levelsRead.has(levelColumn(patternKey, name))).map((name) => ({
+        patternKey,
+        index: columns.get(levelColumn(patternKey, name))!,
+        read: levelReader(name),
+      })),
     );
     for (const indicator of this.compiled.indicators.values()) {
       for (const output of indicator.outputs) this.indicatorColumns.push({ index: columns.get(output)!, indicator, output });
@@ -108,9 +154,16 @@ export class MarketDetector {
       htf.structures.set(key, structure);
       this.htfStructures.set(key, structure);
     }
+    this.patternList = [...this.patterns];
+    this.indicatorList = [...this.compiled.indicators.values()];
+    this.htfList = [...this.htf.values()];
     // After the context timeframes: a side's context holds on to its context structure.
     for (const compiled of this.compiled.setups) {
-      for (const side of ['long', 'short'] as const) this.contexts.set(`${compiled.setup.id}:${side}`, this.buildContext(compiled, side));
+      for (const side of ['long', 'short'] as const) {
+        const context = this.buildContext(compiled, side);
+        this.contexts.set(`${compiled.setup.id}:${side}`, context);
+        this.sides.push({ compiled, side, context, lastSignal: NaN });
+      }
     }
   }
 
@@ -127,30 +180,45 @@ export class MarketDetector {
     this.lastTs = candle.ts;
     this.index++;
     this.candle = candle;
-    for (const [key, engine] of this.patterns) {
-      this.previousStates.set(key, this.states.get(key));
+    for (let p = 0; p < this.patternList.length; p++) {
+      const [key, engine] = this.patternList[p];
+      // The state before this candle, for zone touches; only setups that trade zones read it.
+      if (this.compiled.readsZones) this.previousStates.set(key, this.index > 0 ? this.stateOf(key, this.index - 1) : undefined);
       const events = this.recentEvents.get(key)!;
-      events.push(...engine.update(candle));
+      const confirmed = engine.update(candle);
+      for (let k = 0; k < confirmed.length; k++) events.push(confirmed[k]);
       const horizon = this.index - this.compiled.maxWithin;
       while (events.length > 0 && events[0].confirmedIndex < horizon) events.shift();
-      this.states.set(key, engine.state());
     }
-    for (const indicator of this.compiled.indicators.values()) indicator.update(candle);
+    for (let k = 0; k < this.indicatorList.length; k++) this.indicatorList[k].update(candle);
     this.updateHigherTimeframes(candle);
     this.writeSnapshot(candle);
 
     const signals: Signal[] = [];
-    for (const compiled of this.compiled.setups) {
-      for (const side of ['long', 'short'] as const) {
-        const signal = this.evaluateSide(compiled, side);
-        if (signal) signals.push(signal);
-      }
+    for (let k = 0; k < this.sides.length; k++) {
+      const signal = this.evaluateSide(this.sides[k]);
+      if (signal) signals.push(signal);
     }
     return signals;
   }
 
+  /**
+   * The engine's state after candle `at` (default: the current one), taken on first use: a frozen snapshot copies
+   * every active zone and pool, and most candles never ask for it (a rule reads events; state is read on a match).
+   * Only the current candle's state (or, before the engine's update, the previous one's) can be taken.
+   */
+  private stateOf(key: string, at = this.index): PatternState {
+    const engine = this.patterns.get(key);
+    if (!engine) return this.states.get(key) ?? NO_PATTERNS;
+    if (this.stateTakenAt.get(key) !== at) {
+      this.states.set(key, engine.state());
+      this.stateTakenAt.set(key, at);
+    }
+    return this.states.get(key)!;
+  }
+
   private updateHigherTimeframes(candle: Candle): void {
-    for (const htf of this.htf.values()) {
+    for (const htf of this.htfList) {
       for (const closed of htf.resampler.push(candle)) {
         for (const structure of htf.structures.values()) {
           structure.patterns.update(closed);
@@ -163,7 +231,8 @@ export class MarketDetector {
 
   private writeSnapshot(c: Candle): void {
     const row = this.ring.next();
-    const [open, high, low, close, volume, hl2, hlc3, ohlc4] = this.priceColumns;
+    const p = this.priceColumns;
+    const open = p[0], high = p[1], low = p[2], close = p[3], volume = p[4], hl2 = p[5], hlc3 = p[6], ohlc4 = p[7];
     row[open] = c.open;
     row[high] = c.high;
     row[low] = c.low;
@@ -172,26 +241,25 @@ export class MarketDetector {
     row[hl2] = (c.high + c.low) / 2;
     row[hlc3] = (c.high + c.low + c.close) / 3;
     row[ohlc4] = (c.open + c.high + c.low + c.close) / 4;
-    for (const level of this.levelColumns) row[level.index] = level.read(this.states.get(level.patternKey)!);
+    for (const level of this.levelColumns) row[level.index] = level.read(this.stateOf(level.patternKey));
     for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
-    for (const htf of this.htf.values()) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
+    for (const htf of this.htfList) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
 
-  private evaluateSide(compiled: CompiledSetup, side: Side): Signal | undefined {
+  private evaluateSide(slot: MarketDetector['sides'][number]): Signal | undefined {
+    const { compiled, side, context } = slot;
     const { setup } = compiled;
     const rule = setup.rules[side];
     if (!rule) return undefined;
-    const key = `${setup.id}:${side}`;
-    const last = this.lastSignalIndex.get(key);
     // One signal per setup and side while the previous one is still valid: a rule that stays true is one idea.
-    if (last !== undefined && this.index - last <= setup.validity.bars) return undefined;
+    if (this.index - slot.lastSignal <= setup.validity.bars) return undefined;
 
-    const context = this.contexts.get(key)!;
+    if (this.prefilter && !context.mayHold()) return undefined;
     const matched = evaluate(rule, context.ctx);
     if (!matched.ok) return undefined;
     for (const filter of setup.filters) if (!evaluate(filter.when, context.ctx).ok) return undefined;
 
-    const state = this.states.get(compiled.patternKey)!;
+    const state = this.stateOf(compiled.patternKey);
     const atrAlias = setup.stop.type === 'percent' ? 'atr' : setup.stop.atr;
     const atr = this.ring.at(columnIndexOf(compiled, this.compiled, atrAlias, undefined, false), 0);
     const zoneKind = setup.entry.type === 'limit' ? setup.entry.zone : setup.stop.type === 'zone_edge' ? setup.stop.zone : undefined;
@@ -215,7 +283,7 @@ export class MarketDetector {
     // Only a TRUE criterion earns its weight: an unknown one (context not warmed up) is no evidence either way.
     const criteria = setup.score.criteria.map((c) => ({ name: c.name, weight: c.weight, passed: evaluate(c.when, context.ctx).ok, pass: c.pass, fail: c.fail }));
     const score = scoreSignal(criteria, this.history?.(setup.id, setup.version));
-    this.lastSignalIndex.set(key, this.index);
+    slot.lastSignal = this.index;
     const plan = planned.plan;
     const signal: Signal = {
       id: `${setup.id}@${setup.version}:${this.market.exchange}:${this.market.symbol}:${this.market.timeframe}:${this.candle.ts}:${side}`,
@@ -270,10 +338,10 @@ export class MarketDetector {
         const zone = zoneTouched(before, kind as 'fvg' | 'ob', direction, this.candle, this.index - compiled.zoneMaxAge);
         return zone ? `retrace into a ${describeEvent(zone)}` : false;
       },
-      candlePattern: (kind, direction) => candlePatternMatches(this.states.get(key)!, kind, direction),
-      inSession: (names) => inSession(this.states.get(key)!, names),
+      candlePattern: (kind, direction) => candlePatternMatches(this.stateOf(key), kind, direction),
+      inSession: (names) => inSession(this.stateOf(key), names),
       structure: (direction, higher) => {
-        const trend = higher ? htfStructure?.trend : this.states.get(key)!.trend;
+        const trend = higher ? htfStructure?.trend : this.stateOf(key).trend;
         return trend === undefined ? undefined : trend === (direction === 'bull' ? 'bullish' : 'bearish');
       },
     };
@@ -284,7 +352,24 @@ export class MarketDetector {
       if (parsed.kind === 'param') return compiled.params[parsed.name] ?? NaN;
       return series(parsed.name, parsed.output, parsed.htf, parsed.offset);
     };
-    return { ctx, value };
+    const rule = compiled.setup.rules[side];
+    const mayHold = rule ? compileMayHold(rule, side, (operand, extra) => this.operandReader(compiled, operand, extra), ctx) : () => false;
+    return { ctx, value, mayHold };
+  }
+
+  /** A reader of one operand for the current candle, resolved once: the same values evaluate's context returns. */
+  private operandReader(compiled: CompiledSetup, operand: Operand, extraOffset = 0): () => number {
+    const parsed = parseOperand(operand);
+    if (!parsed) return () => NaN;
+    if (parsed.kind === 'number') return () => parsed.value;
+    if (parsed.kind === 'param') {
+      const value = compiled.params[parsed.name] ?? NaN;
+      return () => value;
+    }
+    const index = columnIndexOf(compiled, this.compiled, parsed.name, parsed.output, parsed.htf);
+    const offset = parsed.offset + extraOffset;
+    const ring = this.ring;
+    return () => ring.at(index, offset);
   }
 
   private contextSnapshot(compiled: CompiledSetup, state: PatternState, atr: number, zone: Zone | undefined): Signal['context'] {

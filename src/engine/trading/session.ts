@@ -22,6 +22,8 @@ import { sizeUnits } from '../backtest/sizing.ts';
 import type { BacktestOptions, SessionEvent } from '../backtest/types.ts';
 import { GovernorGate } from './governor-gate.ts';
 import { beyondStop, beyondStopRefusal, decideSignal, fitUnits, netRiskPerUnit, validityEnded, type SignalRules } from './decision.ts';
+import { candleAt, type CandleColumns } from '../market/columns.ts';
+import { marketColumns } from '../backtest/market-columns.ts';
 
 const NO_DETAIL: Candle[] = [];
 
@@ -37,6 +39,12 @@ export class TradingSession {
   private readonly markets: BacktestOptions['markets'];
   private readonly n: number;
   private readonly ptr: Int32Array;
+  /** Every market's candles as columns: the clock reads these. */
+  private readonly columns: CandleColumns[];
+  /** The market's own Candle objects when it has them (handed on as they are), null for a market given as columns. */
+  private readonly candleObjects: (Candle[] | null)[];
+  /** The candle of each market at the step being processed (null: the market has no candle at that time). */
+  private readonly current: (Candle | null)[];
   private readonly detailPtr: Int32Array;
   private readonly barMs: number[];
   private readonly accounts: AccountType[];
@@ -57,7 +65,10 @@ export class TradingSession {
     this.n = opts.markets.length;
     this.ptr = new Int32Array(this.n);
     this.detailPtr = new Int32Array(this.n);
-    this.total = opts.markets.reduce((sum, m) => sum + m.candles.length, 0);
+    this.columns = opts.markets.map(marketColumns);
+    this.candleObjects = opts.markets.map((mk) => (mk.columns ? null : mk.candles));
+    this.current = new Array<Candle | null>(this.n).fill(null);
+    this.total = this.columns.reduce((sum, c) => sum + c.length, 0);
     this.barMs = opts.markets.map((mk) => timeframeMs(mk.key.timeframe));
     this.accounts = opts.markets.map((mk) => mk.account ?? 'perp');
     this.specs = opts.markets.map((mk) => mk.instrument ?? (opts.governance ? DEFAULT_INSTRUMENT : null));
@@ -69,7 +80,7 @@ export class TradingSession {
     }));
     const cap = opts.governance?.leverageCap ?? Infinity;
     this.leverage = Math.max(1, Math.min(opts.leverage ?? 1, cap));
-    const first = opts.markets.reduce((t, m) => Math.min(t, m.candles[0]?.ts ?? Infinity), Infinity);
+    const first = this.columns.reduce((t, c) => Math.min(t, c.length > 0 ? c.ts[0] : Infinity), Infinity);
     this.gate = opts.governance ? new GovernorGate(opts.governance, opts.initialCash, Number.isFinite(first) ? first : 0) : null;
     this.emit = opts.listener ?? null;
     const emit = this.emit;
@@ -88,18 +99,26 @@ export class TradingSession {
 
   /** Processes the next timestamp of the union of all markets' candles; false when every candle has been seen. */
   step(): boolean {
-    const { markets, n, ptr, pf } = this;
+    const { markets, n, ptr, pf, columns, current } = this;
     let ts = Infinity;
     for (let m = 0; m < n; m++) {
-      const candles = markets[m].candles;
-      if (ptr[m] < candles.length && candles[ptr[m]].ts < ts) ts = candles[ptr[m]].ts;
+      const col = columns[m];
+      if (ptr[m] < col.length && col.ts[ptr[m]] < ts) ts = col.ts[ptr[m]];
     }
     if (ts === Infinity) return false;
     this.lastTs = ts;
     const step = pf.stepCount;
     for (let m = 0; m < n; m++) {
-      const c = markets[m].candles[ptr[m]];
-      if (c === undefined || c.ts !== ts) continue;
+      const i = ptr[m];
+      const col = columns[m];
+      if (i >= col.length || col.ts[i] !== ts) {
+        current[m] = null;
+        continue;
+      }
+      // One candle object per market and step, shared by everything below (signal source, governor, positions).
+      const objects = this.candleObjects[m];
+      const c = objects ? objects[i] : candleAt(col, i);
+      current[m] = c;
       pf.lastOpen[m] = c.open;
       pf.closeKnownAt[m] = Infinity; // this candle's close is not known while its open is being filled
       this.fillAtOpen(m, ptr[m], step, c);
@@ -111,8 +130,8 @@ export class TradingSession {
     const gate = this.gate;
     if (gate && pf.openPositions().length > 0) gate.markEquity(pf.equityNow(), ts + this.barMs[0]);
     for (let m = 0; m < n; m++) {
-      const c = markets[m].candles[ptr[m]];
-      if (c === undefined || c.ts !== ts) continue;
+      const c = current[m];
+      if (c === null) continue;
       gate?.observe(markets[m].key, c);
       const signals = this.opts.signalSource.onCandle(m, ptr[m], c);
       for (let k = 0; k < signals.length; k++) this.acceptSignal(m, signals[k], c.ts + this.barMs[m]);

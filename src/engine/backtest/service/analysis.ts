@@ -13,7 +13,7 @@ import type { OptimizeResult } from '../optimizer.ts';
 import type { CompositeObjective } from '../objective.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { setupWarmupBars } from '../detector-source.ts';
-import { runSetupBacktest, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
+import { runSetupBacktest, seriesLength, seriesTs, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
 import { optimizeSetup, splitSeries, type ObjectiveName } from './optimize.ts';
 import { monteCarloSummary, optimizeSummary, reportSummary, walkForwardSummary } from './summary.ts';
 
@@ -46,6 +46,10 @@ export interface AnalysisRequest {
     crossoverRate?: number;
   };
   history?: DetectorOptions['history'];
+  /** Keep every signal offered to the session in `signals` (for trade charts); default true. Hundreds of MB on multi-million-candle runs. */
+  keepSignals?: boolean;
+  /** Structure and sessions in the signals' context (for trade charts); default true. The trades do not depend on it. */
+  describeContext?: boolean;
   onProgress?: (p: AnalysisProgress) => void;
   signal?: AbortSignal;
   /** Print every assumption under the statistics. */
@@ -88,16 +92,19 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     settings,
     detail: req.detail,
     history: req.history,
-    onSignal: (s) => signals.set(s.id, s),
+    describeContext: req.describeContext,
+    onSignal: req.keepSignals === false ? undefined : (s) => signals.set(s.id, s),
     onProgress: progress('backtest'),
     signal: req.signal,
   });
   const plan = setupPlan(setup, settings);
   if (plan) report.assumptions.setupManagement = plan;
-  const last = market.candles[market.candles.length - 1];
+  const count = seriesLength(market);
+  const first = seriesTs(market, 0);
+  const lastTs = seriesTs(market, count - 1);
   const summary = reportSummary(
     report,
-    { setup: `${setup.id}@${setup.version}`, market: `${market.key.exchange} ${market.key.symbol} ${market.key.timeframe}`, candles: market.candles.length, start: market.candles[0].ts, end: last.ts },
+    { setup: `${setup.id}@${setup.version}`, market: `${market.key.exchange} ${market.key.symbol} ${market.key.timeframe}`, candles: count, start: first, end: lastTs },
     { assumptions: req.assumptions, compat: settings.compat !== undefined },
   );
   const result: AnalysisResult = { report, signals, summary };
@@ -105,7 +112,7 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
   if (req.walkForward) {
     await breathe();
     req.signal?.throwIfAborted();
-    const range = { start: market.candles[0].ts, end: last.ts + timeframeMs(market.key.timeframe) };
+    const range = { start: first, end: lastTs + timeframeMs(market.key.timeframe) };
     const wf = req.walkForward;
     const warmup = walkForwardWarmup(setup);
     report.assumptions.walkForwardWarmup = `each walk-forward window warms the detector up on the ${warmup} candles before it`;

@@ -14,6 +14,7 @@ import { backtestingPyMode } from '../compat.ts';
 import { runBacktest } from '../runner.ts';
 import type { BacktestOptions, BacktestReport, SizingOptions } from '../types.ts';
 import { detectorSource } from '../detector-source.ts';
+import { candlesOf, lowerBound, sliceColumns, type CandleColumns } from '../../market/columns.ts';
 
 /** Plain data (it crosses into optimizer worker threads as JSON). */
 export interface SimulationSettings {
@@ -43,10 +44,21 @@ export const DEFAULT_SIMULATION: SimulationSettings = {
 
 export interface MarketSeries {
   key: MarketKey;
-  /** The backtested candles. */
+  /** The backtested candles (built on first use when the series was loaded as columns). */
   candles: Candle[];
   /** Earlier candles that only warm the detector up. */
   warmup: Candle[];
+  /** The backtested candles as columns, when loaded that way: the session then reads these and never `candles`. */
+  columns?: CandleColumns;
+}
+
+export function seriesLength(series: MarketSeries): number {
+  return series.columns ? series.columns.length : series.candles.length;
+}
+
+/** Open time of the series' i-th backtested candle. */
+export function seriesTs(series: MarketSeries, i: number): number {
+  return series.columns ? series.columns.ts[i] : series.candles[i].ts;
 }
 
 export interface SetupRun {
@@ -57,6 +69,8 @@ export interface SetupRun {
   detail?: Candle[];
   history?: DetectorOptions['history'];
   onSignal?: (signal: Signal) => void;
+  /** Structure and sessions in every signal's context (default true); trades are the same either way (a test holds them equal). */
+  describeContext?: boolean;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -69,7 +83,7 @@ export function runSetupBacktest(run: SetupRun): BacktestReport {
 export function setupSessionOptions(run: SetupRun): BacktestOptions {
   const { setup, market, settings } = run;
   const costs = { makerFee: settings.fees.maker, takerFee: settings.fees.taker, slippage: settings.slippageBps / 10_000 };
-  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal, costs });
+  const source = detectorSource([{ key: market.key, warmup: market.warmup }], [setup], { compat: settings.compat, history: run.history, onSignal: run.onSignal, costs, describeContext: run.describeContext });
   const base: Omit<BacktestOptions, 'markets' | 'signalSource'> =
     settings.compat === 'backtesting.py'
       ? backtestingPyMode({ cash: settings.initialCash, commission: settings.fees.taker, finalizeTrades: true })
@@ -87,7 +101,19 @@ export function setupSessionOptions(run: SetupRun): BacktestOptions {
     policy: compat ? undefined : settings.policy,
     leverage: settings.leverage,
     management: { ...base.management, ...source.management },
-    markets: [{ key: market.key, candles: market.candles, warmup: market.warmup, detail: run.detail, account: compat ? 'perp' : (settings.account ?? 'spot') }],
+    markets: [
+      {
+        key: market.key,
+        // Not read by the session when the columns are there; built only if something else asks.
+        get candles() {
+          return market.candles;
+        },
+        columns: market.columns,
+        warmup: market.warmup,
+        detail: run.detail,
+        account: compat ? 'perp' : (settings.account ?? 'spot'),
+      },
+    ],
     signalSource: source,
     warmupBars: source.warmupBars,
     onProgress: run.onProgress,
@@ -122,6 +148,52 @@ export function seriesForSetup(
     throw new InputError(`only ${inRange.length} ${tf} candle(s) in ${span}; a backtest needs at least 2`, { field: 'from', value: range.from });
   }
   return { key: { ...key, timeframe: tf }, candles: inRange, warmup };
+}
+
+/**
+ * seriesForSetup over columns (a large candle file read by readCandleColumns): on the file's own timeframe the
+ * backtested range is a view of the columns (no copy, no Candle objects) and only the warm-up becomes candles.
+ * Another timeframe is resampled from candles, as seriesForSetup does.
+ */
+export function seriesFromColumns(
+  columns: CandleColumns,
+  fileTimeframe: Timeframe,
+  setup: Setup,
+  key: Omit<MarketKey, 'timeframe'>,
+  range: { from?: number; to?: number } = {},
+): MarketSeries {
+  const tf = setup.timeframe;
+  if (tf !== fileTimeframe) return seriesForSetup(candlesOf(columns), fileTimeframe, setup, key, range);
+  const from = range.from ?? -Infinity;
+  const to = range.to ?? Infinity;
+  // The same cuts as seriesForSetup: warm-up = candles closed by `from`, range = [from, to).
+  const closedBefore = lowerBoundAbove(columns, from - timeframeMs(tf));
+  const start = lowerBound(columns, from);
+  const end = lowerBound(columns, to);
+  if (end - start < 2) return seriesForSetup(candlesOf(columns), fileTimeframe, setup, key, range);
+  const warmup = candlesOf(columns, Math.max(0, closedBefore - warmupCandles([setup], tf)), closedBefore);
+  const view = sliceColumns(columns, start, end);
+  let candles: Candle[] | undefined;
+  return {
+    key: { ...key, timeframe: tf },
+    warmup,
+    columns: view,
+    get candles() {
+      return (candles ??= candlesOf(view));
+    },
+  };
+}
+
+/** First row whose ts is above `ts`. */
+function lowerBoundAbove(columns: CandleColumns, ts: number): number {
+  let lo = 0;
+  let hi = columns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (columns.ts[mid] <= ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The sub-range [start, end) of a series; the candles before it (at most `maxWarmup` of them) become warm-up. */

@@ -7,7 +7,7 @@
 import type { Candle, MarketKey, Timeframe } from '../../types.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { AtrKernel } from '../../indicators/index.ts';
-import { atrPercentile, type Governance, type MarketState } from '../../risk/index.ts';
+import type { Governance, MarketState } from '../../risk/index.ts';
 
 /** Lot rules of a market; the governor rounds units down to the step and refuses orders below the minimums. */
 export interface InstrumentSpec {
@@ -35,14 +35,22 @@ class SeriesStats {
   readonly tfMs: number;
   readonly atr = new AtrKernel(14);
   lastAtr = NaN;
-  readonly atrHistory: number[] = [];
+  /** The last ATR_HISTORY finite ATR values as a ring (oldest at atrHead): O(1) per candle, no shift. */
+  private readonly atrRing = new Float64Array(ATR_HISTORY);
+  private atrHead = 0;
+  private atrCount = 0;
+  /** The ring sorted, rebuilt only when a percentile is asked after new candles (once per signal, not per candle). */
+  private readonly atrSorted = new Float64Array(ATR_HISTORY);
+  private atrSortedStale = true;
+  /** Open time of the last candle pushed (a candle at or before it is a duplicate feed). */
+  lastTs = -Infinity;
+  hasCandle = false;
   /** The last 24 h of candles as a ring of (open ts, quote volume): no object per candle. */
   private readonly dayTs: Float64Array;
   private readonly dayQuoteOf: Float64Array;
   private head = 0;
   private count = 0;
   dayQuote = 0;
-  lastCandle?: Candle;
 
   constructor(readonly timeframe: Timeframe) {
     this.tfMs = timeframeMs(timeframe);
@@ -51,13 +59,19 @@ class SeriesStats {
     this.dayQuoteOf = new Float64Array(capacity);
   }
 
-  push(c: Candle): void {
-    if (this.lastCandle && c.ts <= this.lastCandle.ts) return; // a candle already seen (restart, duplicate feed)
-    this.lastCandle = c;
+  /** False for a candle already seen (restart, duplicate feed). */
+  push(c: Candle): boolean {
+    if (this.hasCandle && c.ts <= this.lastTs) return false;
+    this.hasCandle = true;
+    this.lastTs = c.ts;
     this.lastAtr = this.atr.push(c.high, c.low, c.close);
     if (Number.isFinite(this.lastAtr)) {
-      this.atrHistory.push(this.lastAtr);
-      if (this.atrHistory.length > ATR_HISTORY) this.atrHistory.shift();
+      if (this.atrCount < ATR_HISTORY) this.atrRing[(this.atrHead + this.atrCount++) % ATR_HISTORY] = this.lastAtr;
+      else {
+        this.atrRing[this.atrHead] = this.lastAtr;
+        this.atrHead = (this.atrHead + 1) % ATR_HISTORY;
+      }
+      this.atrSortedStale = true;
     }
     const closeTs = c.ts + this.tfMs;
     const cap = this.dayTs.length;
@@ -73,6 +87,23 @@ class SeriesStats {
     this.dayQuoteOf[at] = quote;
     this.count++;
     this.dayQuote += quote;
+    return true;
+  }
+
+  /** atrPercentile over the kept ATR values, with the same interpolation (risk/metrics.ts). */
+  atrPercentile(p: number): number {
+    const n = this.atrCount;
+    if (n === 0) return Infinity;
+    const sorted = this.atrSorted;
+    if (this.atrSortedStale) {
+      for (let i = 0; i < n; i++) sorted[i] = this.atrRing[(this.atrHead + i) % ATR_HISTORY];
+      sorted.subarray(0, n).sort();
+      this.atrSortedStale = false;
+    }
+    const rank = (p / 100) * (n - 1);
+    const lo = Math.floor(rank);
+    const hi = Math.ceil(rank);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
   }
 }
 
@@ -81,13 +112,23 @@ export class MarketStats {
   private readonly dailyCloses = new Map<string, { day: number; close: number }[]>();
   private readonly lastPrices = new Map<string, { price: number; ts: number }>();
 
+  /** The series and daily closes of the market observed last: a backtest feeds one market over and over. */
+  private lastMarket: MarketKey | null = null;
+  private lastSeries: SeriesStats | null = null;
+  private lastCloses: { day: number; close: number }[] | null = null;
+
   observe(market: MarketKey, candle: Candle): void {
-    const key = `${market.symbol}|${market.timeframe}`;
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = new SeriesStats(market.timeframe)));
-    const before = s.lastCandle?.ts;
-    s.push(candle);
-    if (before !== undefined && candle.ts <= before) return;
+    let s: SeriesStats;
+    let cached = market === this.lastMarket ? this.lastCloses : null;
+    if (cached && this.lastSeries) s = this.lastSeries;
+    else {
+      const key = `${market.symbol}|${market.timeframe}`;
+      let found = this.series.get(key);
+      if (!found) this.series.set(key, (found = new SeriesStats(market.timeframe)));
+      s = found;
+      cached = null;
+    }
+    if (!s.push(candle)) return;
     const closeTs = candle.ts + s.tfMs;
     const last = this.lastPrices.get(market.symbol);
     // Updated in place: this runs once per candle in every governed backtest.
@@ -98,11 +139,17 @@ export class MarketStats {
     }
     // The daily close is the close of the day's last candle: overwrite while the same UTC day goes on.
     const day = Math.floor(candle.ts / DAY_MS);
-    const closes = this.dailyCloses.get(market.symbol) ?? [];
+    let closes = cached;
+    if (!closes) {
+      closes = this.dailyCloses.get(market.symbol) ?? [];
+      this.dailyCloses.set(market.symbol, closes);
+    }
     if (closes.length > 0 && closes[closes.length - 1].day === day) closes[closes.length - 1].close = candle.close;
     else if (closes.length === 0 || closes[closes.length - 1].day < day) closes.push({ day, close: candle.close });
     if (closes.length > DAILY_CLOSES_KEPT) closes.shift();
-    this.dailyCloses.set(market.symbol, closes);
+    this.lastMarket = market;
+    this.lastSeries = s;
+    this.lastCloses = closes;
   }
 
   lastPrice(symbol: string): number | undefined {
@@ -135,8 +182,8 @@ export class MarketStats {
       quoteVolume24h: quote?.quoteVolume24h ?? s?.dayQuote ?? 0,
       dailyCloses,
       atr: s?.lastAtr ?? NaN,
-      atrThreshold: s ? atrPercentile(s.atrHistory, g.risk.atrPercentile) : Infinity,
-      barIndex: s?.lastCandle ? Math.floor(s.lastCandle.ts / s.tfMs) : 0,
+      atrThreshold: s ? s.atrPercentile(g.risk.atrPercentile) : Infinity,
+      barIndex: s?.hasCandle ? Math.floor(s.lastTs / s.tfMs) : 0,
       amountStep: spec.amountStep,
       minAmount: spec.minAmount,
       minNotional: spec.minNotional,
