@@ -25,6 +25,8 @@ export function executorEventText(event: ExecutorEvent, language: Language, time
         icon: event.pnl >= 0 ? '🟢' : '🔴', symbol: escapeHtml(event.symbol), setup: escapeHtml(event.setupId),
         pnl: signedMoney(event.pnl), r: formatR(event.r), reason: engineHtml(event.reason, language),
       });
+    case 'stop-refused':
+      return t('exec.event.stopRefused', { symbol: escapeHtml(event.symbol), pnl: signedMoney(event.pnl), reason: engineHtml(event.reason, language) });
     case 'daily-lock':
       return t('exec.event.dailyLock', { text: engineHtml(event.text, language) });
     case 'kill-switch':
@@ -61,7 +63,7 @@ export function notifyExecutorEvents(
       exchangeDown = false;
       return false;
     }
-    const key = event.type === 'trade-closed' ? `${event.type}:${event.positionId}` : `${event.type}:${'at' in event ? event.at : ''}`;
+    const key = event.type === 'trade-closed' || event.type === 'stop-refused' ? `${event.type}:${event.positionId}` : `${event.type}:${'at' in event ? event.at : ''}`;
     if (seen.has(key)) return true;
     // Bounded memory for a bot that runs for months; old keys cannot repeat anyway.
     if (seen.size > 5000) seen.clear();

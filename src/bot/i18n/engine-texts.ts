@@ -24,6 +24,12 @@ const placement: EngineTextEntry[] = [
   { key: 'eng.fill.notes', en: '{how*}. Notes: {notes*}', ru: '{how}. Примечания: {notes}' },
   { key: 'eng.fill.tp', en: '{how*}; take-profits {tps}', ru: '{how}; тейк-профиты {tps}' },
   { key: 'eng.fill.filled', en: 'filled at {price:num}', ru: 'исполнено по {price}' },
+  { key: 'eng.fill.exited', en: 'filled at {price:num}, then {reason*}', ru: 'исполнено по {price}, затем {reason}' },
+  {
+    key: 'eng.stopRefused',
+    en: 'the venue refused the protective stop at {stop:num} ({message}); the fill was sold at market at once',
+    ru: 'площадка отклонила защитный стоп {stop} ({message}); исполненный объём сразу продан по рынку',
+  },
   { key: 'eng.fill.pending', en: 'entry order placed', ru: 'ордер на вход выставлен' },
   { key: 'eng.adopted', en: 'Placed before a restart and taken back under management: {symbol} {side:side} {units:num} units, stop {stop:num}', ru: 'Выставлено до перезапуска и снова под управлением: {symbol} {side} {units} ед., стоп {stop}' },
   { key: 'eng.expired', en: 'the signal expired at {time}', ru: 'срок сигнала истёк {time}' },

@@ -294,6 +294,10 @@ export const messages = {
     ru: '🛑 <b>Сработал аварийный стоп (kill switch)</b>: все новые входы заблокированы, пока вы его не снимете.\n{text}\nПосле разбора: /resume (с подтверждением).',
   },
   'exec.event.exchangeDown': { en: '📡 <b>Exchange unavailable</b> since {time}: no new entries until it is back.\n{text}', ru: '📡 <b>Биржа недоступна</b> с {time}: новых входов не будет, пока она не вернётся.\n{text}' },
+  'exec.event.stopRefused': {
+    en: '⚠️ <b>Stop refused — position exited</b> {symbol}: the fill could not be protected, so it was sold at market at once. PnL <b>{pnl}</b>.\n{reason}\nNo position is left without a stop.',
+    ru: '⚠️ <b>Стоп отклонён — позиция закрыта</b> {symbol}: исполненный объём нельзя было защитить стопом, поэтому он сразу продан по рынку. PnL <b>{pnl}</b>.\n{reason}\nПозиции без стопа не осталось.',
+  },
   'exec.event.exchangeUp': { en: '✅ <b>Exchange reachable again</b> (was down since {time}).', ru: '✅ <b>Биржа снова доступна</b> (была недоступна с {time}).' },
 } as const;
 

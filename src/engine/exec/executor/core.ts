@@ -12,6 +12,7 @@ import {
   createPortfolioState, onPositionOpened, onTradeClosed, type Governance, type OpenPosition, type PortfolioState,
 } from '../../risk/index.ts';
 import type { Broker, BrokerPosition } from '../broker.ts';
+import { isStopRefused } from '../core/close-reasons.ts';
 import { DEFAULT_INSTRUMENT, MarketStats, type InstrumentSpec } from './market-stats.ts';
 import { DEFAULT_PLAN } from './management.ts';
 import { executorDb, listManagedPositions, readState, saveManagedPosition, writeState, type ExecutorDb, type ManagedPositionRow } from './store.ts';
@@ -167,6 +168,9 @@ export class ExecutorCore {
     // The bar the trade closed in: a close stamped at a candle's close time belongs to that candle.
     const barIndex = Math.floor((closedAt - 1) / timeframeMs(row.timeframe as Timeframe));
     await this.setPortfolio(onTradeClosed(this.portfolio, { positionId: row.id, setupId: row.setup_id, pnl: bp.realizedPnl, barIndex, closedAt }, this.g));
+    if (isStopRefused(bp.closeReason)) {
+      this.emit({ type: 'stop-refused', positionId: row.id, symbol: row.symbol, side: row.side as Side, reason: bp.closeReason!, pnl: bp.realizedPnl });
+    }
     this.emit({ type: 'trade-closed', positionId: row.id, symbol: row.symbol, setupId: row.setup_id, pnl: bp.realizedPnl, r: next.r_multiple!, reason: next.close_reason! });
     return next;
   }
