@@ -29,7 +29,7 @@ import { commentOnSignal } from './knowledge/answer/index.ts';
 import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
 import { transportFromConfig } from './bot/transport/from-config.ts';
-import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
+import { installExecutionFeature, notifyExecutorEvents, resolvedApprovalsText, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { positionsToExitOnOpposite } from './app/opposite-exit.ts';
@@ -42,6 +42,7 @@ import { createPaperBroker } from './engine/exec/paper/index.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
+import { resolvePendingApprovals } from './engine/exec/executor/recovery.ts';
 import { getLatestCandles } from './engine/store/candles.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 
@@ -339,6 +340,14 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
       runtime = live.runtime;
       watchlistChanged = () => live.watchlistChanged();
       stops.push(() => live.stop());
+    }
+
+    // Approvals a crash left without a verdict: adopted, re-driven or refused, and the trader told (recovery.ts).
+    const resolved = await resolvePendingApprovals(store.db, executor);
+    const resolvedText = resolvedApprovalsText(resolved, ownerLanguage);
+    if (resolvedText) {
+      logger.warn('approvals without a verdict resolved at start-up', { count: resolved.length });
+      for (const chatId of allowedUserIds) void bot!.notifyText(chatId, resolvedText).catch((error) => logger.warn('start-up resolution not delivered', { error: describeError(error) }));
     }
 
     if (telegram) logger.info(`offline web chat: ${telegram.webChatUrl} (no TELEGRAM_BOT_TOKEN set; nothing leaves this machine)`);

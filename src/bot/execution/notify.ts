@@ -4,6 +4,7 @@
  * chatty broker can never flood the chat. Delivery failures are logged and never reach the executor.
  */
 import type { Executor, ExecutorEvent } from '../../engine/exec/executor/types.ts';
+import type { ResolvedApproval } from '../../engine/exec/executor/recovery.ts';
 import type { Logger } from '../../logger.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatR } from '../format/numbers.ts';
@@ -85,4 +86,18 @@ export function notifyExecutorEvents(
       }
     });
   });
+}
+
+/** One message listing the approvals resolved at start-up (see engine/exec/executor/recovery.ts); undefined if none. */
+export function resolvedApprovalsText(items: readonly ResolvedApproval[], language: Language): string | undefined {
+  if (items.length === 0) return undefined;
+  const t = translator(language);
+  return [
+    t('exec.recovered.head'),
+    // Telegram's 4,096-character limit: a long list names the first 15 (the rest are in /signals and the journal).
+    ...items.slice(0, 15).map((i) => t('exec.recovered.item', {
+      symbol: escapeHtml(i.symbol), side: t(i.side === 'long' ? 'side.long' : 'side.short'), setup: escapeHtml(i.setupId), outcome: engineHtml(i.outcome, language),
+    })),
+    ...(items.length > 15 ? [`… +${items.length - 15}`] : []),
+  ].join('\n');
 }

@@ -38,6 +38,8 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
     return refuse('exchange-unavailable', `the exchange is unreachable since ${new Date(f.exchangeDown.since).toISOString()} (${f.exchangeDown.message}); no new entries until it recovers`);
   }
 
+  // The governor counts what the broker really holds, positions ITA did not open included.
+  await core.countBrokerBooks();
   const last = core.stats.lastPrice(signal.symbol) ?? signal.entry;
   const entry = signal.entryType === 'limit' ? signal.entry : last;
   const intent: OrderIntent = {

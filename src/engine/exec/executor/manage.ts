@@ -42,6 +42,7 @@ export async function handleCandle(core: ExecutorCore, market: MarketKey, candle
       brokerStepFailed(core, 'management', row.account, error, row.id);
     }
   }
+  await core.countBrokerBooks();
   const equity = await core.markToMarket();
   await core.setPortfolio(onEquity(core.portfolio, equity, now, core.g));
   await markEquity(core.db, now, equity);

@@ -79,6 +79,8 @@ export interface PositionView {
   /** (realized + unrealized) / initial risk of the whole position. */
   r: number;
   openedAt: number;
+  /** Held by the broker, but ITA has no record of opening it (manual trade, lost verdict): not managed, only counted. */
+  unmanaged?: boolean;
 }
 
 export type Period = 'day' | 'week' | 'month';
