@@ -41,7 +41,7 @@ function startApp(dataDir: string): Promise<App> {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
-        ...withoutToken(process.env), ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_REPLAY_SPEED: '40', ITA_REPLAY_DAYS: '8',
+        ...withoutToken(process.env), ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_REPLAY_SPEED: '40', ITA_REPLAY_DAYS: FULL ? '60' : '8',
         ITA_REPLAY_DECISION_WAIT: '600', ITA_MIN_SCORE: '5', ITA_LANGUAGE: 'en', ITA_LOG_LEVEL: 'info',
       },
     });
