@@ -28,7 +28,7 @@ import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from 
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
 import { transportFromConfig } from './bot/transport/from-config.ts';
 import {
-  installExecutionFeature, notifyExecutorEvents, scheduleReports, sendReconciliationReport, telegramReportSender,
+  installExecutionFeature, notifyExecutorEvents, scheduleReports, resolvedApprovalsText, sendReconciliationReport, telegramReportSender,
 } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
@@ -47,6 +47,7 @@ import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/in
 import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
+import { resolvePendingApprovals } from './engine/exec/executor/recovery.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 import type { Signal } from './engine/types.ts';
 import { listWatched } from './engine/journal/watchlist.ts';
@@ -349,6 +350,13 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     clock = () => feed.now();
     stops.push(() => feed.stop());
     await feed.start();
+    // Approvals a crash left without a verdict: adopted, re-driven or refused, and the trader told (recovery.ts).
+    const resolved = await resolvePendingApprovals(store.db, executor);
+    const resolvedText = resolvedApprovalsText(resolved, ownerLanguage);
+    if (resolvedText) {
+      logger.warn('approvals without a verdict resolved at start-up', { count: resolved.length });
+      for (const chatId of allowedUserIds) void bot!.notifyText(chatId, resolvedText).catch((error) => logger.warn('start-up resolution not delivered', { error: describeError(error) }));
+    }
 
     if (telegram) logger.info(`offline web chat: ${telegram.webChatUrl} (no TELEGRAM_BOT_TOKEN set; nothing leaves this machine)`);
     logger.info('ITA started', { mode: config.mode, dataDir: config.dataDir, telegram: offline ? 'emulator' : 'telegram' });

@@ -2,7 +2,7 @@
  * Stored uploads, addressed like Telegram: a file_id to re-send, a file_unique_id, and a file_path to download.
  * Bytes live in memory; with a dataDir they are also written to disk so a person can inspect what the bot sent.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -53,7 +53,10 @@ export function createFileStore(dataDir?: string): FileStore {
       byPath.set(filePath, file);
       if (dataDir) {
         mkdirSync(join(dataDir, kind), { recursive: true });
-        writeFileSync(join(dataDir, filePath), bytes);
+        // Restored after a restart (restore below): a kill mid-write must leave no truncated file behind.
+        const location = join(dataDir, filePath);
+        writeFileSync(`${location}.tmp`, bytes);
+        renameSync(`${location}.tmp`, location);
       }
       return file;
     },

@@ -56,6 +56,7 @@ export function positionLines(p: PositionView, n: number, t: Translate): string[
       last: formatPrice(p.lastPrice), pnl: signedMoney(p.realized + p.unrealized, quote), r: formatR(p.r),
       realized: p.realized !== 0 ? t('exec.positions.realized', { value: signedMoney(p.realized, quote) }) : '',
     }),
+    ...(p.unmanaged ? [t('exec.positions.unmanaged')] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 export { createExecutionFeature, installExecutionFeature, type ExecutionFeature, type ExecutionFeatureOptions } from './feature.ts';
-export { notifyExecutorEvents, executorEventText, type TextNotifier } from './notify.ts';
+export { notifyExecutorEvents, executorEventText, resolvedApprovalsText, type TextNotifier } from './notify.ts';
 export {
   scheduleReports, reportCronExpressions, telegramReportSender, DEFAULT_REPORT_TIMES, type ReportTimes, type ReportSchedule, type PeriodicReport,
 } from './schedule.ts';

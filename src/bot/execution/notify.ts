@@ -4,6 +4,7 @@
  * chatty broker can never flood the chat. Delivery failures are logged and never reach the executor.
  */
 import type { Executor, ExecutorEvent } from '../../engine/exec/executor/types.ts';
+import type { ResolvedApproval } from '../../engine/exec/executor/recovery.ts';
 import type { Logger } from '../../logger.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatR } from '../format/numbers.ts';
@@ -25,6 +26,8 @@ export function executorEventText(event: ExecutorEvent, language: Language, time
         icon: event.pnl >= 0 ? '🟢' : '🔴', symbol: escapeHtml(event.symbol), setup: escapeHtml(event.setupId),
         pnl: signedMoney(event.pnl), r: formatR(event.r), reason: engineHtml(event.reason, language),
       });
+    case 'stop-refused':
+      return t('exec.event.stopRefused', { symbol: escapeHtml(event.symbol), pnl: signedMoney(event.pnl), reason: engineHtml(event.reason, language) });
     case 'daily-lock':
       return t('exec.event.dailyLock', { text: engineHtml(event.text, language) });
     case 'kill-switch':
@@ -61,7 +64,7 @@ export function notifyExecutorEvents(
       exchangeDown = false;
       return false;
     }
-    const key = event.type === 'trade-closed' ? `${event.type}:${event.positionId}` : `${event.type}:${'at' in event ? event.at : ''}`;
+    const key = event.type === 'trade-closed' || event.type === 'stop-refused' ? `${event.type}:${event.positionId}` : `${event.type}:${'at' in event ? event.at : ''}`;
     if (seen.has(key)) return true;
     // Bounded memory for a bot that runs for months; old keys cannot repeat anyway.
     if (seen.size > 5000) seen.clear();
@@ -83,4 +86,18 @@ export function notifyExecutorEvents(
       }
     });
   });
+}
+
+/** One message listing the approvals resolved at start-up (see engine/exec/executor/recovery.ts); undefined if none. */
+export function resolvedApprovalsText(items: readonly ResolvedApproval[], language: Language): string | undefined {
+  if (items.length === 0) return undefined;
+  const t = translator(language);
+  return [
+    t('exec.recovered.head'),
+    // Telegram's 4,096-character limit: a long list names the first 15 (the rest are in /signals and the journal).
+    ...items.slice(0, 15).map((i) => t('exec.recovered.item', {
+      symbol: escapeHtml(i.symbol), side: t(i.side === 'long' ? 'side.long' : 'side.short'), setup: escapeHtml(i.setupId), outcome: engineHtml(i.outcome, language),
+    })),
+    ...(items.length > 15 ? [`… +${items.length - 15}`] : []),
+  ].join('\n');
 }

@@ -24,6 +24,12 @@ const placement: EngineTextEntry[] = [
   { key: 'eng.fill.notes', en: '{how*}. Notes: {notes*}', ru: '{how}. Примечания: {notes}' },
   { key: 'eng.fill.tp', en: '{how*}; take-profits {tps}', ru: '{how}; тейк-профиты {tps}' },
   { key: 'eng.fill.filled', en: 'filled at {price:num}', ru: 'исполнено по {price}' },
+  { key: 'eng.fill.exited', en: 'filled at {price:num}, then {reason*}', ru: 'исполнено по {price}, затем {reason}' },
+  {
+    key: 'eng.stopRefused',
+    en: 'the venue refused the protective stop at {stop:num} ({message}); the fill was sold at market at once',
+    ru: 'площадка отклонила защитный стоп {stop} ({message}); исполненный объём сразу продан по рынку',
+  },
   { key: 'eng.fill.pending', en: 'entry order placed', ru: 'ордер на вход выставлен' },
   { key: 'eng.adopted', en: 'Placed before a restart and taken back under management: {symbol} {side:side} {units:num} units, stop {stop:num}', ru: 'Выставлено до перезапуска и снова под управлением: {symbol} {side} {units} ед., стоп {stop}' },
   { key: 'eng.expired', en: 'the signal expired at {time}', ru: 'срок сигнала истёк {time}' },
@@ -162,6 +168,11 @@ const state: EngineTextEntry[] = [
     en: 'Equity {equity:num}; day result for the loss limit {day:num} % (open positions and fees included; limit −{limit:num} %), realized {realized:num}.',
     ru: 'Капитал {equity}; результат дня для лимита убытка {day} % (с открытыми позициями и комиссиями; лимит −{limit} %), зафиксировано {realized}.',
   },
+  {
+    key: 'eng.risk.unmanaged',
+    en: '{n:num} position(s) on the broker that ITA did not open ({list}): counted in the open risk, the equity, the daily lock and the kill switch; see /positions.',
+    ru: 'Позиций у брокера, которые открыл не ITA: {n} ({list}); они учтены в открытом риске, капитале, дневном лимите и аварийном стопе; см. /positions.',
+  },
   { key: 'eng.risk.open', en: 'Open risk {pct:num} % of equity (limit {limit:num} %) over {n:num} position(s).', ru: 'Открытый риск {pct} % капитала (лимит {limit} %), позиций: {n}.' },
   {
     key: 'eng.risk.perTrade',
@@ -199,6 +210,7 @@ const controls: EngineTextEntry[] = [
   { key: 'eng.liveWrongCode', en: 'live trading NOT enabled: the confirmation code is wrong, used or expired; still paper', ru: 'реальная торговля НЕ включена: код подтверждения неверный, использованный или просроченный; режим по-прежнему бумажный' },
   { key: 'eng.liveEnabled', en: 'LIVE trading enabled: new approvals place real orders', ru: 'РЕАЛЬНАЯ торговля включена: новые одобрения выставляют настоящие ордера' },
   { key: 'eng.closed', en: '{symbol} {side:side} closed: {pnl} ({r}R)', ru: '{symbol} {side} закрыта: {pnl} ({r}R)' },
+  { key: 'eng.closedUnmanaged', en: '{symbol} {side:side} closed: {pnl}', ru: '{symbol} {side} закрыта: {pnl}' },
   { key: 'eng.entryCancelled', en: '{symbol} {side:side}: entry cancelled, nothing was filled', ru: '{symbol} {side}: вход отменён, ничего не исполнено' },
   { key: 'eng.breakEven', en: '{symbol} stop moved to break-even {stop:num}', ru: '{symbol}: стоп перенесён в безубыток {stop}' },
   { key: 'eng.noOpenPosition', en: 'no open position "{id}"', ru: 'нет открытой позиции «{id}»' },

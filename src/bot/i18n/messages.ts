@@ -255,6 +255,10 @@ export const messages = {
   'feature.backtest': { en: 'backtests', ru: 'бэктесты' },
   'exec.positions.title': { en: '<b>Open positions</b> · {mode}', ru: '<b>Открытые позиции</b> · {mode}' },
   'exec.positions.empty': { en: 'No open positions.', ru: 'Открытых позиций нет.' },
+  'exec.positions.unmanaged': {
+    en: '⚠️ not opened by ITA: found on the broker, counted in the risk limits but not managed (no trailing, no targets) — close it or manage it yourself',
+    ru: '⚠️ открыта не ITA: найдена у брокера, учтена в риск-лимитах, но не управляется (без трейлинга и целей) — закройте её или ведите сами',
+  },
   'exec.positions.pending': { en: ' · ⏳ entry pending', ru: ' · ⏳ вход ожидается' },
   'exec.positions.head': { en: '{n}. {icon} <b>{side} {symbol}</b> {timeframe} · {setup} · ID <code>{ref}</code>{status}', ru: '{n}. {icon} <b>{side} {symbol}</b> {timeframe} · {setup} · ID <code>{ref}</code>{status}' },
   'exec.positions.levels': { en: '   Entry {entry} · stop {stop} · size {size}', ru: '   Вход {entry} · стоп {stop} · объём {size}' },
@@ -331,6 +335,15 @@ export const messages = {
   'health.cleared': { en: '✅ <b>Entries resumed</b> on {where}: the health gate cleared.', ru: '✅ <b>Входы возобновлены</b> на {where}: проверка здоровья пройдена.' },
   'health.allMarkets': { en: 'every {exchange} market', ru: 'всех рынках {exchange}' },
   'exec.event.exchangeDown': { en: '📡 <b>Exchange unavailable</b> since {time}: no new entries until it is back.\n{text}', ru: '📡 <b>Биржа недоступна</b> с {time}: новых входов не будет, пока она не вернётся.\n{text}' },
+  'exec.event.stopRefused': {
+    en: '⚠️ <b>Stop refused — position exited</b> {symbol}: the fill could not be protected, so it was sold at market at once. PnL <b>{pnl}</b>.\n{reason}\nNo position is left without a stop.',
+    ru: '⚠️ <b>Стоп отклонён — позиция закрыта</b> {symbol}: исполненный объём нельзя было защитить стопом, поэтому он сразу продан по рынку. PnL <b>{pnl}</b>.\n{reason}\nПозиции без стопа не осталось.',
+  },
+  'exec.recovered.head': {
+    en: '♻️ <b>After a restart</b>: approvals that had no result yet were resolved (a placed order is taken over, never placed twice):',
+    ru: '♻️ <b>После перезапуска</b>: одобрения, у которых ещё не было результата, разобраны (выставленный ордер берётся под управление, дважды не выставляется):',
+  },
+  'exec.recovered.item': { en: '• {symbol} {side} ({setup}): {outcome}', ru: '• {symbol} {side} ({setup}): {outcome}' },
   'exec.event.exchangeUp': { en: '✅ <b>Exchange reachable again</b> (was down since {time}).', ru: '✅ <b>Биржа снова доступна</b> (была недоступна с {time}).' },
 } as const;
 

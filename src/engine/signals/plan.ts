@@ -80,6 +80,11 @@ export function planTrade(setup: Pick<SetupDefinition, 'entry' | 'stop' | 'targe
     stop = entry * (1 - (sign * stopRule.min_pct) / 100);
     notes.push(`stop widened to the setup's minimum distance of ${stopRule.min_pct} %`);
   }
+  // A limit waits for price to come back to the zone; if the signal candle already CLOSED at or beyond the stop, the
+  // idea is broken before the order exists (the limit would fill at once and the stop could not even be placed).
+  if (setup.entry.type === 'limit' && !(sign * (input.close - stop) > 0)) {
+    return { ok: false, reason: `the candle closed at ${input.close}, at or beyond the stop ${stop}: the ${input.side} is invalid before it is placed` };
+  }
   const risk = sign * (entry - stop);
 
   const targets: SignalTarget[] = [];

@@ -38,11 +38,17 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
+    // Kysely runs SQLite migrations outside a transaction (its adapter says SQLite has no transactional DDL; it does).
+    // A kill between a migration's CREATE TABLE and its bookkeeping row would make every later start fail with
+    // "table already exists", so all pending migrations commit together or not at all.
+    sqlite.exec('BEGIN IMMEDIATE');
     await migrate(db, 'kysely_migration', engineMigrations);
     for (const [table, migrations] of Object.entries(options.extraMigrations ?? {})) {
       await migrate(db, table, migrations);
     }
+    sqlite.exec('COMMIT');
   } catch (error) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     await db.destroy();
     throw error;
   }

@@ -16,6 +16,7 @@ const ruleFiles = readdirSync(path.join(ROOT, 'src/engine/risk/rules')).filter((
 /** The engine files whose sentences reach the trader (refusals, verdicts, controls, /risk, reports, reasons, status). */
 const SOURCES = [
   'src/engine/exec/executor/outcome.ts',
+  'src/engine/exec/core/close-reasons.ts',
   'src/engine/exec/executor/approve.ts',
   'src/engine/exec/executor/decide.ts',
   'src/engine/trading/decision.ts',
@@ -34,7 +35,7 @@ const SOURCES = [
   ...ruleFiles,
 ];
 /** Literals in those files that never reach the chat (log lines, ids, error texts for programmers). */
-const NOT_FOR_THE_TRADER = [/^Equity · /, /^Trades /, /^Realized /, /^R /, /^  realized|^  open /];
+const NOT_FOR_THE_TRADER = [/^the venue refused the protective stop$/, /^Equity · /, /^Trades /, /^Realized /, /^R /, /^  realized|^  open /];
 
 /** Template literals (with `${…}` replaced, each conditional fragment expanded both ways) and sentence-like strings. */
 function sentences(source: string): string[] {

@@ -33,6 +33,20 @@ describe('trade planning', () => {
     expect([result.plan.entryType, result.plan.entry, result.plan.stop, result.plan.targets[0].price]).toEqual(['limit', 99, 96, 105]);
   });
 
+  it('refuses a limit whose signal candle already closed at or beyond the stop (a retrace that broke through the zone)', () => {
+    const setup: Parameters<typeof planTrade>[0] = {
+      entry: { type: 'limit', zone: 'fvg', at: 'edge' }, stop: { type: 'zone_edge', zone: 'fvg', atr: 'atr', buffer_atr: 0.5 }, targets: [{ r: 2, close: 1 }],
+    };
+    // Zone 97–99, stop 96: the candle touched the zone and closed at 95.5 (long) / mirrored for a short.
+    const long = planTrade(setup, { ...base, close: 95.5, zone: { top: 99, bottom: 97 } });
+    expect(long).toEqual({ ok: false, reason: 'the candle closed at 95.5, at or beyond the stop 96: the long is invalid before it is placed' });
+    expect(planTrade(setup, { ...base, close: 96, zone: { top: 99, bottom: 97 } }).ok).toBe(false);
+    const short = planTrade(setup, { ...base, side: 'short', close: 104, zone: { top: 103, bottom: 101 } });
+    expect(short.ok).toBe(false);
+    // Closing inside the zone (above the stop) is the normal retrace: planned.
+    expect(planTrade(setup, { ...base, close: 97.5, zone: { top: 99, bottom: 97 } }).ok).toBe(true);
+  });
+
   it('liquidity target picks the nearest level at least min_r away', () => {
     const result = planTrade(
       { entry: { type: 'market' }, stop: { type: 'swing', atr: 'atr', buffer_atr: 0 }, targets: [{ liquidity: true, close: 1, min_r: 1.5 }] },

@@ -8,10 +8,12 @@
  * and sends a limit sell at the take-profit price, then re-places the stop for what is left. Binance's OCO would
  * rest both, but pairs one target with one stop only; several targets would need several OCOs and a stop per leg.
  */
+import { AuthenticationError, ItaError, TemporaryError } from '../../errors.ts';
 import type { Candle } from '../../types.ts';
 import type { BrokerOrder, OrderSide } from '../broker.ts';
 import type { StoredPosition } from '../store/books.ts';
 import { clientOrderId, floorToStep, roundToTick } from './venue.ts';
+import { stopRefusedReason } from './close-reasons.ts';
 import type { VenueBroker } from './venue-broker.ts';
 
 const OPEN: BrokerOrder['status'][] = ['pending', 'open'];
@@ -45,12 +47,33 @@ export class Protection {
       if (amount > 0) this.broker.logger.warn('held amount is below the market minimum; no exchange stop for it', { positionId, amount });
       return;
     }
-    if (this.broker.perp) {
-      await this.place(p, 's', { role: 'stop', type: 'stop-market', amount, stopPrice: p.stop });
-      return;
+    try {
+      // Perp: a reduce-only STOP_MARKET; spot: a stop-limit a buffer below the trigger.
+      if (this.broker.perp) await this.place(p, 's', { role: 'stop', type: 'stop-market', amount, stopPrice: p.stop });
+      else await this.place(p, 's', { role: 'stop', type: 'stop-limit', amount, price: roundToTick(p.stop * (1 - this.stopLimitBuffer), rules.priceTick, 'down'), stopPrice: p.stop });
+    } catch (error) {
+      // Retry later (unreachable) or stop and tell the human (keys): neither says the stop itself is impossible.
+      if (!(error instanceof ItaError) || error instanceof TemporaryError || error instanceof AuthenticationError) throw error;
+      await this.exitUnprotectable(positionId, stopRefusedReason(p.stop, error.message));
     }
-    const limit = roundToTick(p.stop * (1 - this.stopLimitBuffer), rules.priceTick, 'down');
-    await this.place(p, 's', { role: 'stop', type: 'stop-limit', amount, price: limit, stopPrice: p.stop });
+  }
+
+  /**
+   * The venue refused the stop itself (price already at or beyond it: "would trigger immediately"). Holding the fill
+   * without a stop is never allowed, so what is held is sold at market now and the rest of the entry is cancelled:
+   * the signal's premise (price above the stop) no longer holds. The reason stays on the position for the trader.
+   */
+  private async exitUnprotectable(positionId: string, reason: string): Promise<void> {
+    const { books } = this.broker;
+    this.broker.logger.warn('protective stop refused by the venue; exiting the fill at market', { positionId, reason });
+    for (const order of await books.listOrders({ positionId, statuses: OPEN })) await this.cancel(order);
+    await books.savePosition({ ...(await books.getPosition(positionId))!, takeProfits: [], closeReason: reason });
+    await this.sellRemaining(positionId, 'exit', reason);
+    const after = (await books.getPosition(positionId))!;
+    if (after.status === 'open' || after.status === 'pending') {
+      // Nothing (or less than a lot) left to sell, and no entry rests any more: the position is over.
+      await books.savePosition({ ...after, status: after.filled > 0 ? 'closed' : 'canceled', closedAt: this.broker.now(), closeReason: reason });
+    }
   }
 
   /**

@@ -61,6 +61,8 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
     const r = beyondStopRefusal(seen, signal.stop, 'now');
     return refuse(r.rule, r.reason!);
   }
+  // The governor counts what the broker really holds, positions ITA did not open included.
+  await core.countBrokerBooks();
   const last = seen ?? signal.entry;
   const entry = signal.entryType === 'limit' ? signal.entry : last;
   const intent: OrderIntent = {

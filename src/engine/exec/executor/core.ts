@@ -14,6 +14,7 @@ import {
 import type { Broker, BrokerPosition } from '../broker.ts';
 import { NO_COSTS, type CostModel } from '../sim/fill-model.ts';
 import { netRiskPerUnit } from '../../trading/decision.ts';
+import { isStopRefused } from '../core/close-reasons.ts';
 import { DEFAULT_INSTRUMENT, MarketStats, type InstrumentSpec } from './market-stats.ts';
 import { DEFAULT_PLAN } from './management.ts';
 import { executorDb, listManagedPositions, readState, saveManagedPosition, writeState, type ExecutorDb, type ManagedPositionRow } from './store.ts';
@@ -199,20 +200,50 @@ export class ExecutorCore {
     // The bar the trade closed in: a close stamped at a candle's close time belongs to that candle.
     const barIndex = Math.floor((closedAt - 1) / timeframeMs(row.timeframe as Timeframe));
     await this.setPortfolio(onTradeClosed(this.portfolio, { positionId: row.id, setupId: row.setup_id, pnl: bp.realizedPnl, barIndex, closedAt }, this.g));
+    if (isStopRefused(bp.closeReason)) {
+      this.emit({ type: 'stop-refused', positionId: row.id, symbol: row.symbol, side: row.side as Side, reason: bp.closeReason!, pnl: bp.realizedPnl });
+    }
     this.emit({ type: 'trade-closed', positionId: row.id, symbol: row.symbol, setupId: row.setup_id, setupVersion: row.setup_version, pnl: bp.realizedPnl, r: next.r_multiple!, reason: next.close_reason! });
     return next;
   }
 
-  /** Open positions with the broker's numbers and the last price. */
-  async openViews(): Promise<{ row: ManagedPositionRow; bp?: BrokerPosition; last: number }[]> {
-    const out: { row: ManagedPositionRow; bp?: BrokerPosition; last: number }[] = [];
+  /** Open positions with the broker's numbers and the last price; then the broker's positions ITA did not open. */
+  async openViews(): Promise<OpenView[]> {
+    const out: OpenView[] = [];
     const cache = new Map<string, BrokerPosition[]>();
-    for (const row of await this.openRows()) {
-      if (!cache.has(row.account)) cache.set(row.account, await this.brokerFor(row.account).positions({ status: ['pending', 'open'] }).catch(() => []));
-      const bp = cache.get(row.account)!.find((p) => p.id === row.id);
+    const held = async (account: string) => {
+      if (!cache.has(account)) cache.set(account, await this.brokerFor(account).positions({ status: ['pending', 'open'] }).catch(() => []));
+      return cache.get(account)!;
+    };
+    const rows = await this.openRows();
+    for (const row of rows) {
+      const bp = (await held(row.account)).find((p) => p.id === row.id);
       out.push({ row, bp, last: this.stats.lastPrice(row.symbol) ?? row.entry_price });
     }
+    const known = new Set(rows.map((r) => `${r.account}|${r.id}`));
+    for (const account of this.accounts()) {
+      for (const bp of await held(account)) {
+        if (known.has(`${account}|${bp.id}`)) continue;
+        // Money the executor does not manage is still money at risk: shown, flagged, and counted everywhere.
+        out.push({ row: unmanagedRow(account, bp), bp, last: this.stats.lastPrice(bp.symbol) ?? bp.entryPrice, unmanaged: true });
+      }
+    }
     return out;
+  }
+
+  /**
+   * The governor's open positions follow the broker's books: a broker position ITA has no managed row for (placed by
+   * hand, or left by a crash) counts in the open-risk limit, the daily lock and the kill switch like any other, and
+   * one that is gone from the broker stops counting.
+   */
+  async countBrokerBooks(): Promise<OpenView[]> {
+    const views = await this.openViews();
+    const managed = new Set(views.filter((v) => !v.unmanaged).map((v) => v.row.id));
+    let next = { ...this.portfolio, openPositions: this.portfolio.openPositions.filter((p) => managed.has(p.id)) };
+    for (const v of views) if (v.unmanaged && v.bp) next = onPositionOpened(next, toOpenPosition(v.row, v.bp, v.last));
+    const same = JSON.stringify(next.openPositions) === JSON.stringify(this.portfolio.openPositions);
+    if (!same) await this.setPortfolio(next);
+    return views;
   }
 
   /** Mark-to-market equity: start + closed trades + open positions (their partial exits and the rest at the last price). */
@@ -225,6 +256,26 @@ export class ExecutorCore {
     }
     return equity;
   }
+}
+
+export interface OpenView {
+  row: ManagedPositionRow;
+  bp?: BrokerPosition;
+  last: number;
+  /** On the broker but not opened (or no longer known) by the executor. */
+  unmanaged?: boolean;
+}
+
+/** Stand-in journal row for a broker position the executor has none for (its setup and timeframe are unknown). */
+function unmanagedRow(account: string, bp: BrokerPosition): ManagedPositionRow {
+  const entry = bp.entryPrice || 0;
+  return {
+    id: bp.id, account, signal_id: bp.id, setup_id: 'unmanaged', setup_version: '', symbol: bp.symbol, timeframe: '', side: bp.side,
+    status: bp.status, opened_at: bp.openedAt, entry_price: entry, initial_stop: bp.stop, stop: bp.stop, size: bp.filled > 0 ? bp.filled : bp.requested,
+    risk_per_unit: Math.abs(entry - bp.stop), take_profit_count: bp.takeProfits.length, targets_taken: 0, best: entry, bars_held: 0, atr: 0,
+    break_even_at_r: -1, trail_atr: 0, time_stop_bars: 0, last_bar_ts: bp.openedAt, closed_at: null, pnl: null, r_multiple: null, fees: null,
+    exit_price: null, close_reason: null,
+  };
 }
 
 export function toOpenPosition(row: ManagedPositionRow, bp: BrokerPosition, last: number): OpenPosition {

@@ -19,7 +19,7 @@ export type { ExecutorFlags } from './core.ts';
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
   const core = await ExecutorCore.load(options);
   const queries = buildQueries({
-    db: core.db, governance: core.g, clock: options.clock, openViews: () => core.openViews(), portfolio: () => core.portfolio, flags: () => core.flags,
+    db: core.db, governance: core.g, clock: options.clock, openViews: () => core.countBrokerBooks(), portfolio: () => core.portfolio, flags: () => core.flags,
   });
 
   const openRow = async (positionId: string, statuses: string[]) => {
@@ -30,6 +30,13 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
   const close = (positionId: string, by: string) =>
     core.serial(async () => {
+      const stray = (await core.openViews()).find((v) => v.unmanaged && v.row.id === positionId);
+      if (stray) {
+        // Not ITA's trade, but the trader may still exit it from the chat.
+        const bp = await core.brokerFor(stray.row.account).closePosition(positionId, `closed by ${by}`);
+        await core.countBrokerBooks();
+        return `${bp.symbol} ${bp.side} closed: ${signed(bp.realizedPnl)}`;
+      }
       const row = await openRow(positionId, ['open', 'pending']);
       const bp = await core.brokerFor(row.account).closePosition(positionId, `closed by ${by}`);
       const after = await core.syncPosition(row, bp, core.stats.lastPrice(row.symbol) ?? row.entry_price);
@@ -47,7 +54,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     close,
     closeAll: async (by) => {
       const out: string[] = [];
-      for (const row of await core.openRows()) out.push(await close(row.id, by));
+      for (const v of await core.openViews()) out.push(await close(v.row.id, by));
       return out;
     },
     moveStopToBreakEven: (positionId) =>

@@ -22,10 +22,17 @@ export async function handleCandle(core: ExecutorCore, market: MarketKey, candle
     const broker = core.brokerFor(account);
     try {
       await broker.onCandle(market.symbol, candle);
+    } catch (error) {
+      // One refused or broken broker step must not stop the rest of the candle: the equity mark, the daily loss
+      // lock and the kill switch below have to run on EVERY candle, whatever one position's orders are doing.
+      if (await core.exchangeFailed(error)) unreachable = true;
+      else brokerStepFailed(core, 'candle', account, error);
+    }
+    try {
       byAccount.set(account, await broker.positions());
     } catch (error) {
-      if (!(await core.exchangeFailed(error))) throw error;
-      unreachable = true;
+      if (await core.exchangeFailed(error)) unreachable = true;
+      else brokerStepFailed(core, 'positions', account, error);
     }
   }
   // Recovered only when every account answered: the paper broker always does, and must not end a live outage
@@ -34,13 +41,25 @@ export async function handleCandle(core: ExecutorCore, market: MarketKey, candle
   for (const row of await core.openRows()) {
     const bp = byAccount.get(row.account)?.find((p) => p.id === row.id);
     if (!bp || row.symbol !== market.symbol) continue;
-    const synced = await core.syncPosition(row, bp, candle.close);
-    if (synced.status !== 'open' || synced.timeframe !== market.timeframe || candle.ts <= synced.last_bar_ts) continue;
-    await manageOne(core, synced, bp, candle);
+    try {
+      const synced = await core.syncPosition(row, bp, candle.close);
+      if (synced.status !== 'open' || synced.timeframe !== market.timeframe || candle.ts <= synced.last_bar_ts) continue;
+      await manageOne(core, synced, bp, candle);
+    } catch (error) {
+      brokerStepFailed(core, 'management', row.account, error, row.id);
+    }
   }
+  await core.countBrokerBooks();
   const equity = await core.markToMarket();
   await core.setPortfolio(onEquity(core.portfolio, equity, now, core.g));
   await markEquity(core.db, now, equity);
+}
+
+/** Logged (never thrown): the position keeps its last exchange-side stop and the next candle tries again. */
+function brokerStepFailed(core: ExecutorCore, step: string, account: string, error: unknown, positionId?: string): void {
+  core.logger.error('broker step failed; the candle goes on (equity, daily lock, kill switch)', {
+    step, account, ...(positionId ? { positionId } : {}), error: error instanceof Error ? error.message : String(error),
+  });
 }
 
 async function manageOne(core: ExecutorCore, row: ManagedPositionRow, bp: BrokerPosition, candle: Candle): Promise<void> {

@@ -1,6 +1,7 @@
 /** The words the trader reads after pressing Approve: what was placed and at what risk, or which rule said no and why. */
 import type { RiskVerdict } from '../../risk/index.ts';
 import type { BrokerPosition } from '../broker.ts';
+import { isStopRefused } from '../core/close-reasons.ts';
 import type { VerdictRow } from './store.ts';
 import type { ApprovableSignal, ApprovalResult, VerdictStatus } from './types.ts';
 
@@ -21,7 +22,10 @@ export function acceptedOutcome(
 ): string {
   const s = verdict.size;
   const notes = verdict.adjustments.map((a) => a.reason);
-  const filled = position.filled > 0 ? `filled at ${num(position.entryPrice)}` : 'entry order placed';
+  const exited = position.status === 'closed' && isStopRefused(position.closeReason);
+  const filled = position.filled > 0
+    ? (exited ? `filled at ${num(position.entryPrice)}, then ${position.closeReason}` : `filled at ${num(position.entryPrice)}`)
+    : 'entry order placed';
   return (
     `Placed (${mode}): ${signal.symbol} ${signal.side} ${num(s.units)} units (${num(s.notional)} notional), stop ${num(position.stop)}, ` +
     `risk ${s.riskPct.toFixed(2)} % (${s.riskQuote.toFixed(2)}); ${filled}` +

@@ -5,14 +5,9 @@ import type { BrokerPosition } from '../broker.ts';
 import { journalCsv } from '../reports/journal-csv.ts';
 import { renderPeriodReport } from '../reports/period-report.ts';
 import { listManagedPositions, type ExecutorDb, type ManagedPositionRow } from './store.ts';
-import type { ExecutorFlags } from './core.ts';
+import type { ExecutorFlags, OpenView } from './core.ts';
 import type { Period, PnlSummary, PositionView } from './types.ts';
 
-interface OpenView {
-  row: ManagedPositionRow;
-  bp?: BrokerPosition;
-  last: number;
-}
 
 export interface QueryDeps {
   db: ExecutorDb;
@@ -47,6 +42,7 @@ export function toView(v: OpenView): PositionView {
     side: row.side as PositionView['side'], setupId: row.setup_id, setupVersion: row.setup_version, status: filled ? 'open' : 'pending',
     entryPrice: entry, size: filled ? bp!.filled : row.size, remaining, stop: bp?.stop ?? row.stop, initialStop: row.initial_stop,
     lastPrice: last, realized, unrealized, r: risk > 0 ? (realized + unrealized) / risk : 0, openedAt: row.opened_at,
+    ...(v.unmanaged ? { unmanaged: true } : {}),
   };
 }
 
@@ -91,6 +87,7 @@ export function buildQueries(deps: QueryDeps) {
   };
 
   const risk = async (): Promise<string[]> => {
+    const unmanaged = (await deps.openViews()).filter((v) => v.unmanaged);
     const g = deps.governance;
     const p = deps.portfolio();
     const f = deps.flags();
@@ -104,6 +101,9 @@ export function buildQueries(deps: QueryDeps) {
         : `Kill switch armed: trips at −${g.killSwitch.drawdownPct} % over ${g.killSwitch.windowMs / 3_600_000} h.`,
       ...describeLocks(p, g).filter((l) => !l.startsWith('kill switch')),
     ];
+    if (unmanaged.length > 0) {
+      lines.push(`${unmanaged.length} position(s) on the broker that ITA did not open (${unmanaged.map((v) => `${v.row.symbol} ${v.row.id}`).join(', ')}): counted in the open risk, the equity, the daily lock and the kill switch; see /positions.`);
+    }
     if (f.exchangeDown) lines.push(`Exchange unreachable since ${new Date(f.exchangeDown.since).toISOString()}: no new entries; open positions keep their exchange-side stops.`);
     return lines;
   };

@@ -102,6 +102,8 @@ export interface PositionView {
   /** (realized + unrealized) / initial risk of the whole position. */
   r: number;
   openedAt: number;
+  /** Held by the broker, but ITA has no record of opening it (manual trade, lost verdict): not managed, only counted. */
+  unmanaged?: boolean;
 }
 
 export type Period = 'day' | 'week' | 'month';
@@ -126,6 +128,8 @@ export type ExecutorEvent =
   | { type: 'verdict'; signalId: string; result: ApprovalResult }
   | { type: 'position-opened'; positionId: string; symbol: string; entryPrice: number; size: number }
   | { type: 'stop-moved'; positionId: string; from: number; to: number; reason: string }
+  /** The venue refused the protective stop after a fill; the broker sold the fill at market at once (reason says why). */
+  | { type: 'stop-refused'; positionId: string; symbol: string; side: Side; reason: string; pnl: number }
   | { type: 'trade-closed'; positionId: string; symbol: string; setupId: string; setupVersion: string; pnl: number; r: number; reason: string }
   | { type: 'daily-lock'; at: number; text: string }
   | { type: 'kill-switch'; at: number; text: string }

@@ -57,6 +57,35 @@ export function brokerContract(name: string, start: () => Promise<BrokerHarness>
       expect(orders[0]).toMatchObject({ role: 'stop', side: 'sell', stopPrice: LEVEL, amount: lots(position.remaining), status: 'open' });
     });
 
+    it('stale approval (limit long whose stop the price already fell through): the fill is sold at market at once, never left without a stop', async () => {
+      h = await start();
+      // An fvg_retrace-like long approved late: the market now trades BELOW its stop, so the limit above the market
+      // fills at once and the venue refuses the sell stop ("would trigger immediately").
+      const now = CANDLES[START].open;
+      const stop = round2(now * 1.01);
+      const entry = round2(now * 1.02);
+      const fills: Fill[] = [];
+      h.broker.onFill((f) => fills.push(f));
+      const { position } = await h.broker.placeEntry(limit('stale', entry, stop));
+      expect(fills.map((f) => f.role)).toEqual(['entry', 'exit']);
+      expect(position.status).toBe('closed');
+      expect(position.remaining).toBeLessThan(0.00001);
+      expect(position.closeReason).toMatch(new RegExp(`^the venue refused the protective stop at ${stop} \\(.*would trigger immediately.*\\); the fill was sold at market at once$`, 'i'));
+      // Bought near the market and sold near the market: the loss is the spread and two fees, not a stop-out.
+      expect(position.realizedPnl).toBeLessThan(0);
+      expect(position.realizedPnl).toBeGreaterThan(-(AMOUNT * now * (2 * FEE + 0.002)));
+      expect(await h.broker.openOrders()).toEqual([]);
+      expect((await h.broker.positions({ status: ['open', 'pending'] }))).toEqual([]);
+      // What was bought was sold: no BTC is left in the account beyond a rounding lot.
+      expect((await h.broker.balances()).BTC?.total ?? 0).toBeLessThan(0.00001 + 1e-9);
+      // Later candles do not fail and do not re-send anything.
+      const before = (await h.venueOrderIds()).length;
+      await h.advance();
+      await h.advance();
+      expect((await h.venueOrderIds()).length).toBe(before);
+      expect(new Set(await h.venueOrderIds()).size).toBe(before);
+    });
+
     it('rests a limit entry until a candle trades through it, then fills at the limit', async () => {
       h = await start();
       const touch = firstTouch(LEVEL, START);
