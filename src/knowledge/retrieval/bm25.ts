@@ -21,6 +21,8 @@ interface Tail {
   freqs: number[];
 }
 
+const EMPTY: number[] = [];
+
 const LIVE = 0;
 const REMOVING = 1;
 const REMOVED = 2;
@@ -45,6 +47,10 @@ export class Bm25Index {
   private totalLength = 0;
   /** K1 · (1 − B + B · length / average length) per document; depends on the average, so reset by every change. */
   private lengthNorms: Float64Array | undefined;
+  /** The smallest live length norm (for score ceilings); reset with lengthNorms. */
+  private minNormCache: number | undefined;
+  /** Highest term frequency per term id, computed on first use; only grows (a removal leaves a valid ceiling). */
+  private readonly maxTf: number[] = [];
   // Reused across queries: allocating and zeroing 800 KB per query costs more than scoring a rare term.
   private scratchScores = new Float64Array(0);
   private scratchTouched = new Int32Array(0);
@@ -111,6 +117,7 @@ export class Bm25Index {
       tail.docs.push(doc);
       tail.freqs.push(Math.min(tf, MAX_TF));
       this.df[id]++;
+      if (this.maxTf[id] !== undefined && this.maxTf[id] < tf) this.maxTf[id] = Math.min(tf, MAX_TF);
     }
   }
 
@@ -167,7 +174,12 @@ export class Bm25Index {
     return tail !== undefined && searchSorted(tail.docs, 0, tail.docs.length, doc);
   }
 
-  /** `weights` lets glossary translations count less than the trader's own words. */
+  /**
+   * Best k chunks for the terms; `weights` lets glossary translations count less than the trader's own words.
+   * Exact top k with MaxScore-style pruning: terms go rarest-first (by their highest possible contribution); once
+   * the contributions still to come could not lift an unseen chunk above the current k-th score, the remaining
+   * (common, cheap-to-skip) terms only complete the scores of chunks already seen.
+   */
   search(terms: string[], k: number, weights?: Map<string, number>): ScoredChunk[] {
     const n = this.chunkIds.length;
     if (this.live === 0 || terms.length === 0 || k <= 0) return [];
@@ -178,40 +190,155 @@ export class Bm25Index {
     }
     const scores = this.scratchScores;
     const touched = this.scratchTouched;
+    const plan = this.plan(terms, weights);
+    // bound[i]: the most terms i.. can still add to any one chunk.
+    const bound = new Float64Array(plan.length + 1);
+    for (let i = plan.length - 1; i >= 0; i--) bound[i] = bound[i + 1] + plan[i].ceiling;
+    let remainingPostings = 0;
+    for (const term of plan) remainingPostings += this.df[term.id];
     let touchedCount = 0;
-    const seen = new Set<string>();
-    for (const term of terms) {
-      if (seen.has(term)) continue;
-      seen.add(term);
-      const id = this.termIds.get(term);
-      if (id === undefined || this.df[id] === 0) continue;
-      const df = this.df[id];
-      const scale = (weights?.get(term) ?? 1) * Math.log(1 + (this.live - df + 0.5) / (df + 0.5)) * (K1 + 1);
-      if (id < this.baseStart.length - 1) {
-        const docs = this.baseDocs;
-        const freqs = this.baseFreqs;
-        for (let i = this.baseStart[id], end = this.baseStart[id + 1]; i < end; i++) {
-          const doc = docs[i];
-          const tf = freqs[i];
-          const before = scores[doc];
-          if (before === 0) touched[touchedCount++] = doc;
-          scores[doc] = before + (scale * tf) / (tf + norms[doc]);
-        }
+    let best = 0;
+    let closed = false;
+    for (let i = 0; i < plan.length; i++) {
+      const { id, scale } = plan[i];
+      if (!closed && i > 0 && touchedCount >= k && bound[i] * (1 + 1e-9) < best && remainingPostings > touchedCount) {
+        const threshold = this.kthScore(scores, touched, touchedCount, k);
+        closed = bound[i] * (1 + 1e-9) < threshold;
+        // Seen chunks that cannot reach the k-th score even with every remaining term are dropped too, so the
+        // remaining terms are looked up for a few hundred chunks instead of scanned.
+        if (closed) touchedCount = this.keepReachable(scores, touched, touchedCount, threshold - bound[i] * (1 + 1e-9));
       }
+      remainingPostings -= this.df[id];
+      if (closed) {
+        this.completeSeen(id, scale, scores, touched, touchedCount, norms);
+        continue;
+      }
+      // Two plain loops (base segment, tail) rather than a callback per posting: this is the hot loop.
+      const inBase = id < this.baseStart.length - 1;
       const tail = this.tails[id];
-      if (tail) {
-        for (let i = 0; i < tail.docs.length; i++) {
-          const doc = tail.docs[i];
-          const tf = tail.freqs[i];
+      for (let part = 0; part < 2; part++) {
+        const docs: ArrayLike<number> = part === 0 ? this.baseDocs : (tail?.docs ?? EMPTY);
+        const freqs: ArrayLike<number> = part === 0 ? this.baseFreqs : (tail?.freqs ?? EMPTY);
+        const from = part === 0 ? (inBase ? this.baseStart[id] : 0) : 0;
+        const to = part === 0 ? (inBase ? this.baseStart[id + 1] : 0) : docs.length;
+        for (let p = from; p < to; p++) {
+          const doc = docs[p];
+          const tf = freqs[p];
           const before = scores[doc];
           if (before === 0) touched[touchedCount++] = doc;
-          scores[doc] = before + (scale * tf) / (tf + norms[doc]);
+          const after = before + (scale * tf) / (tf + norms[doc]);
+          scores[doc] = after;
+          if (after > best) best = after;
         }
       }
     }
     const top = this.topK(scores, touched, touchedCount, k);
     for (let i = 0; i < touchedCount; i++) scores[touched[i]] = 0;
     return top;
+  }
+
+  /** Query terms present in the index with their score scale and ceiling, highest ceiling first. */
+  private plan(terms: string[], weights?: Map<string, number>): Array<{ id: number; scale: number; ceiling: number }> {
+    const minNorm = this.minNorm;
+    const plan: Array<{ id: number; scale: number; ceiling: number }> = [];
+    const seen = new Set<number>();
+    for (const term of terms) {
+      const id = this.termIds.get(term);
+      if (id === undefined || seen.has(id) || this.df[id] === 0) continue;
+      seen.add(id);
+      const df = this.df[id];
+      const scale = (weights?.get(term) ?? 1) * Math.log(1 + (this.live - df + 0.5) / (df + 0.5)) * (K1 + 1);
+      const maxTf = this.maxTfOf(id);
+      plan.push({ id, scale, ceiling: (scale * maxTf) / (maxTf + minNorm) });
+    }
+    return plan.sort((a, b) => b.ceiling - a.ceiling || a.id - b.id);
+  }
+
+  private forEachPosting(id: number, visit: (doc: number, tf: number) => void): void {
+    if (id < this.baseStart.length - 1) {
+      const docs = this.baseDocs;
+      const freqs = this.baseFreqs;
+      for (let i = this.baseStart[id], end = this.baseStart[id + 1]; i < end; i++) visit(docs[i], freqs[i]);
+    }
+    const tail = this.tails[id];
+    if (tail) for (let i = 0; i < tail.docs.length; i++) visit(tail.docs[i], tail.freqs[i]);
+  }
+
+  /** Adds a term's contribution to chunks already seen only: by lookup when they are few, else by one pass. */
+  private completeSeen(id: number, scale: number, scores: Float64Array, touched: Int32Array, count: number, norms: Float64Array): void {
+    const from = id < this.baseStart.length - 1 ? this.baseStart[id] : 0;
+    const to = id < this.baseStart.length - 1 ? this.baseStart[id + 1] : 0;
+    const tail = this.tails[id];
+    if (count * 20 < this.df[id]) {
+      for (let j = 0; j < count; j++) {
+        const doc = touched[j];
+        let tf = 0;
+        const at = lowerBound(this.baseDocs, from, to, doc);
+        if (at < to && this.baseDocs[at] === doc) tf = this.baseFreqs[at];
+        else if (tail) {
+          const t = lowerBound(tail.docs, 0, tail.docs.length, doc);
+          if (t < tail.docs.length && tail.docs[t] === doc) tf = tail.freqs[t];
+        }
+        if (tf > 0) scores[doc] += (scale * tf) / (tf + norms[doc]);
+      }
+      return;
+    }
+    const baseDocs = this.baseDocs;
+    const baseFreqs = this.baseFreqs;
+    for (let p = from; p < to; p++) {
+      const doc = baseDocs[p];
+      const before = scores[doc];
+      if (before !== 0) scores[doc] = before + (scale * baseFreqs[p]) / (baseFreqs[p] + norms[doc]);
+    }
+    if (tail) {
+      for (let p = 0; p < tail.docs.length; p++) {
+        const doc = tail.docs[p];
+        const before = scores[doc];
+        if (before !== 0) scores[doc] = before + (scale * tail.freqs[p]) / (tail.freqs[p] + norms[doc]);
+      }
+    }
+  }
+
+  /** Keeps the live touched chunks scoring at least `floor` (in place); the others' scores are cleared. */
+  private keepReachable(scores: Float64Array, touched: Int32Array, count: number, floor: number): number {
+    let kept = 0;
+    for (let j = 0; j < count; j++) {
+      const doc = touched[j];
+      if (this.state[doc] === LIVE && scores[doc] >= floor) touched[kept++] = doc;
+      else scores[doc] = 0;
+    }
+    return kept;
+  }
+
+  /** The k-th highest score among live touched chunks (a quickselect over a copy). */
+  private kthScore(scores: Float64Array, touched: Int32Array, count: number, k: number): number {
+    const values = new Float64Array(count);
+    let m = 0;
+    for (let j = 0; j < count; j++) if (this.state[touched[j]] === LIVE) values[m++] = scores[touched[j]];
+    if (m < k) return Infinity;
+    return quickselectDescending(values, m, k - 1);
+  }
+
+  private maxTfOf(id: number): number {
+    let max = this.maxTf[id];
+    if (max === undefined || max < 0) {
+      max = 1;
+      this.forEachPosting(id, (_doc, tf) => {
+        if (tf > max!) max = tf;
+      });
+      this.maxTf[id] = max;
+    }
+    return max;
+  }
+
+  private get minNorm(): number {
+    const norms = this.lengthNormsNow();
+    if (this.minNormCache === undefined) {
+      let min = Infinity;
+      for (let doc = 0; doc < norms.length; doc++) if (this.state[doc] === LIVE && norms[doc] < min) min = norms[doc];
+      this.minNormCache = min === Infinity ? 0 : min;
+    }
+    return this.minNormCache;
   }
 
   /** The live index, compacted: removed chunks and terms only they used are left out, documents renumbered. */
@@ -267,6 +394,7 @@ export class Bm25Index {
 
   private lengthNormsNow(): Float64Array {
     if (!this.lengthNorms || this.lengthNorms.length < this.lengths.length) {
+      this.minNormCache = undefined;
       const avgLength = this.totalLength / this.live || 1;
       this.lengthNorms = Float64Array.from(this.lengths, (length) => K1 * (1 - B + (B * length) / avgLength));
     }
@@ -311,6 +439,44 @@ export class Bm25Index {
       .map((doc) => ({ chunkId: chunkIds[doc], score: scores[doc] }))
       .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
   }
+}
+
+/** First position in [from, to) whose value is ≥ target. */
+function lowerBound(values: ArrayLike<number>, from: number, to: number, target: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The value that would sit at `index` if values[0, count) were sorted descending (Hoare's selection, in place). */
+function quickselectDescending(values: Float64Array, count: number, index: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (index <= j) hi = j;
+    else if (index >= i) lo = i;
+    else return values[index];
+  }
+  return values[index];
 }
 
 function searchSorted(values: ArrayLike<number>, from: number, to: number, target: number): boolean {

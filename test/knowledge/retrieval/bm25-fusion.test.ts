@@ -90,9 +90,12 @@ describe('BM25 updated in place equals BM25 over the live documents, through a s
     for (const terms of queries) {
       const weights = new Map([[terms[0], 0.5]]);
       const expected = [...referenceScores(live, terms, weights).entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      const got = index.search(terms, 1000, weights);
-      expect(got.map((h) => h.chunkId)).toEqual(expected.map(([id]) => id));
-      got.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i][1], 10));
+      // k = 3 exercises the pruning (the common terms only complete the scores of chunks already seen).
+      for (const k of [1000, 3]) {
+        const got = index.search(terms, k, weights);
+        expect(got.map((h) => h.chunkId)).toEqual(expected.slice(0, k).map(([id]) => id));
+        got.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i][1], 10));
+      }
     }
     for (const word of words) expect(index.documentFrequency(word)).toBe([...live.values()].filter((d) => d.includes(word)).length);
     for (const [id, doc] of live) expect(words.filter((w) => index.has(id, w))).toEqual(words.filter((w) => doc.includes(w)));
@@ -130,6 +133,9 @@ describe('BM25 updated in place equals BM25 over the live documents, through a s
       expectSame(index, live);
       writeBm25Snapshot(file, index.snapshot(), 4);
       index = Bm25Index.fromSnapshot(readBm25Snapshot(file).snapshot);
+      expectSame(index, live);
+      for (let id = 100; id < 700; id++) add(id);
+      remove([101, 150, 699]);
       expectSame(index, live);
       remove([...live.keys()]);
       expect(index.search(['stop'], 5)).toEqual([]);
