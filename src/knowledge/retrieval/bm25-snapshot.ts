@@ -5,12 +5,13 @@
  *
  *   header (32 bytes): magic "ITB1", version, chunks N, terms T, postings P, term bytes L, generation (float64)
  *   Int32 chunkIds[N] · Int32 lengths[N] · Int32 postingStart[T + 1] · Int32 postingDocs[P] · Uint16 freqs[P] (+pad)
+ *   Uint16 maxTf[T] (+pad: each term's highest frequency, for BM25's score ceilings)
  *   UTF-8 terms joined by "\n" (tokens never contain a newline)
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 
 const MAGIC = 0x31425449; // "ITB1"
-const VERSION = 1;
+const VERSION = 2;
 const HEADER_BYTES = 32;
 
 export interface Bm25Snapshot {
@@ -22,6 +23,8 @@ export interface Bm25Snapshot {
   /** Document numbers (positions in chunkIds). */
   postingDocs: Int32Array;
   postingFreqs: Uint16Array;
+  /** Highest frequency of each term in any chunk. */
+  maxTf: Uint16Array;
 }
 
 export function writeBm25Snapshot(file: string, snapshot: Bm25Snapshot, generation: number): void {
@@ -35,7 +38,8 @@ export function writeBm25Snapshot(file: string, snapshot: Bm25Snapshot, generati
   header.setUint32(16, snapshot.postingDocs.length, true);
   header.setUint32(20, termBytes.length, true);
   header.setFloat64(24, generation, true);
-  const freqPad = (snapshot.postingFreqs.byteLength % 4) ? 2 : 0;
+  const freqPad = snapshot.postingFreqs.byteLength % 4 ? 2 : 0;
+  const maxTfPad = snapshot.maxTf.byteLength % 4 ? 2 : 0;
   const temp = `${file}.tmp-${process.pid}`;
   const fd = openSync(temp, 'w', 0o600);
   try {
@@ -47,6 +51,8 @@ export function writeBm25Snapshot(file: string, snapshot: Bm25Snapshot, generati
       bytes(snapshot.postingDocs),
       bytes(snapshot.postingFreqs),
       new Uint8Array(freqPad),
+      bytes(snapshot.maxTf),
+      new Uint8Array(maxTfPad),
       termBytes,
     ]) {
       for (let off = 0; off < part.byteLength; ) off += writeSync(fd, part, off, part.byteLength - off);
@@ -77,18 +83,21 @@ export function readBm25Snapshot(file: string): { snapshot: Bm25Snapshot; genera
     at += count * 4;
     return view;
   };
-  const expected = HEADER_BYTES + (2 * n + termCount + 1 + postings) * 4 + postings * 2 + ((postings * 2) % 4 ? 2 : 0) + termBytes;
+  const padded16 = (count: number): number => count * 2 + ((count * 2) % 4 ? 2 : 0);
+  const expected = HEADER_BYTES + (2 * n + termCount + 1 + postings) * 4 + padded16(postings) + padded16(termCount) + termBytes;
   if (buffer.byteLength !== expected) throw new Error(`${file}: BM25 snapshot is ${buffer.byteLength} bytes, expected ${expected}`);
   const chunkIds = int32(n);
   const lengths = int32(n);
   const postingStart = int32(termCount + 1);
   const postingDocs = int32(postings);
   const postingFreqs = new Uint16Array(buffer.buffer, at, postings);
-  at += postings * 2 + ((postings * 2) % 4 ? 2 : 0);
+  at += padded16(postings);
+  const maxTf = new Uint16Array(buffer.buffer, at, termCount);
+  at += padded16(termCount);
   const text = Buffer.from(buffer.buffer, at, termBytes).toString('utf8');
   const terms = termCount === 0 ? [] : text.split('\n');
   if (terms.length !== termCount || postingStart[termCount] !== postings) throw new Error(`${file}: inconsistent BM25 snapshot`);
-  return { snapshot: { chunkIds, lengths, terms, postingStart, postingDocs, postingFreqs }, generation };
+  return { snapshot: { chunkIds, lengths, terms, postingStart, postingDocs, postingFreqs, maxTf }, generation };
 }
 
 function bytes(view: ArrayBufferView): Uint8Array {

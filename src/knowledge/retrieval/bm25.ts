@@ -62,6 +62,7 @@ export class Bm25Index {
       index.terms.push(term);
       index.df.push(snapshot.postingStart[t + 1] - snapshot.postingStart[t]);
       index.tails.push(undefined);
+      index.maxTf.push(snapshot.maxTf[t]);
     });
     index.baseStart = snapshot.postingStart;
     index.baseDocs = snapshot.postingDocs;
@@ -367,6 +368,7 @@ export class Bm25Index {
       }
     }
     const postingStart = new Int32Array(terms.length + 1);
+    const maxTf = new Uint16Array(terms.length);
     const postingDocs = new Int32Array(postings);
     const postingFreqs = new Uint16Array(postings);
     let at = 0;
@@ -376,6 +378,7 @@ export class Bm25Index {
       if (renumbered < 0) return;
       postingDocs[at] = renumbered;
       postingFreqs[at] = tf;
+      if (tf > maxTf[kept]) maxTf[kept] = tf;
       at++;
     };
     for (let t = 0; t < this.terms.length; t++) {
@@ -385,7 +388,7 @@ export class Bm25Index {
       if (tail) for (let i = 0; i < tail.docs.length; i++) copy(tail.docs[i], tail.freqs[i]);
       postingStart[++kept] = at;
     }
-    return { chunkIds, lengths, terms, postingStart, postingDocs, postingFreqs };
+    return { chunkIds, lengths, terms, postingStart, postingDocs, postingFreqs, maxTf };
   }
 
   private baseEnd(term: number): number {
