@@ -4,7 +4,7 @@
  * replayed on open. The crash cases run in a child process that SIGKILLs itself right after the write.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -118,6 +118,26 @@ describe('knowledge base indexes across restarts and crashes', () => {
     kb = await open();
     expect(await documentsFound(kb, 'zeltrix quorvane')).not.toContain('zeltrix.md');
     expect(kb.isRelevant(await kb.retrieve('zeltrix quorvane', 3))).toBe(false);
+    await kb.close();
+  });
+
+  it('an index directory in the first format (knowledge.hnsw, no BM25 file) is loaded without re-embedding and converted', async () => {
+    const vectors = path.join(dir, 'vectors');
+    const { generation, chunkCount, embedderState } = JSON.parse(readFileSync(path.join(vectors, 'knowledge.meta.json'), 'utf8'));
+    renameSync(path.join(vectors, `knowledge.${generation}.hnsw`), path.join(vectors, 'knowledge.hnsw'));
+    rmSync(path.join(vectors, `knowledge.${generation}.bm25`));
+    writeFileSync(path.join(vectors, 'knowledge.meta.json'), JSON.stringify({ embeddingId: 'local-hash-ngram-v1-256', dimensions: 256, chunkCount, embedderState }));
+    const embedder = new LocalHashEmbedder(256);
+    const embedded: string[] = [];
+    const counting = Object.assign(Object.create(embedder) as LocalHashEmbedder, {
+      embed: (texts: string[]) => (embedded.push(...texts), embedder.embed(texts)),
+    });
+    const kb = await openKnowledgeBase({ dataDir: dir, dbFile: path.join(dir, 'kb.sqlite'), embedding: counting });
+    expect(embedded).toEqual([]); // nothing re-embedded
+    expect((await documentsFound(kb, 'trading journal win rate expectancy weekend review'))[0]).toBe('trading-journal.txt');
+    expect(embedded.length).toBeLessThanOrEqual(2); // only the question (and its translation)
+    const converted = meta();
+    expect(readdirSync(vectors).sort()).toEqual([`knowledge.${converted.generation}.bm25`, `knowledge.${converted.generation}.hnsw`, 'knowledge.meta.json']);
     await kb.close();
   });
 

@@ -39,10 +39,13 @@ export class Bm25Index {
   /** Postings added since the base segment, per term id; docs only grow, so base + tail stays sorted. */
   private readonly tails: Array<Tail | undefined> = [];
 
-  private readonly chunkIds: number[] = [];
-  private readonly lengths: number[] = [];
+  private chunkIds: number[] = [];
+  private lengths: number[] = [];
   private state = new Uint8Array(1024);
+  /** Chunk id → document number for chunks added since the snapshot (and for a snapshot whose ids are not ascending). */
   private readonly docOfChunk = new Map<number, number>();
+  /** The snapshot's chunk ids when ascending (always, in practice): found by binary search instead of 100k Map entries. */
+  private baseSortedIds: Int32Array<ArrayBufferLike> | undefined;
   private live = 0;
   private totalLength = 0;
   /** K1 · (1 − B + B · length / average length) per document; depends on the average, so reset by every change. */
@@ -69,13 +72,15 @@ export class Bm25Index {
     index.baseFreqs = snapshot.postingFreqs;
     const n = snapshot.chunkIds.length;
     index.state = new Uint8Array(Math.max(1024, n * 2));
+    index.chunkIds = Array.from(snapshot.chunkIds);
+    index.lengths = Array.from(snapshot.lengths);
+    let ascending = true;
     for (let doc = 0; doc < n; doc++) {
-      const chunkId = snapshot.chunkIds[doc];
-      index.chunkIds.push(chunkId);
-      index.lengths.push(snapshot.lengths[doc]);
-      index.docOfChunk.set(chunkId, doc);
       index.totalLength += snapshot.lengths[doc];
+      if (doc > 0 && snapshot.chunkIds[doc] <= snapshot.chunkIds[doc - 1]) ascending = false;
     }
+    if (ascending) index.baseSortedIds = snapshot.chunkIds;
+    else for (let doc = 0; doc < n; doc++) index.docOfChunk.set(snapshot.chunkIds[doc], doc);
     index.live = n;
     return index;
   }
@@ -85,12 +90,22 @@ export class Bm25Index {
   }
 
   contains(chunkId: number): boolean {
-    return this.docOfChunk.has(chunkId);
+    return this.docOf(chunkId) !== undefined;
+  }
+
+  /** The live document number of a chunk, undefined for unknown or removed chunks. */
+  private docOf(chunkId: number): number | undefined {
+    const base = this.baseSortedIds;
+    if (base) {
+      const at = lowerBound(base, 0, base.length, chunkId);
+      if (at < base.length && base[at] === chunkId) return this.state[at] === LIVE ? at : undefined;
+    }
+    return this.docOfChunk.get(chunkId);
   }
 
   /** Adds a chunk's tokens; adding a chunk that is already indexed changes nothing (a replayed log is harmless). */
   add(chunkId: number, tokens: string[]): void {
-    if (this.docOfChunk.has(chunkId)) return;
+    if (this.docOf(chunkId) !== undefined) return;
     const doc = this.chunkIds.length;
     this.chunkIds.push(chunkId);
     this.lengths.push(tokens.length);
@@ -129,7 +144,7 @@ export class Bm25Index {
   remove(chunkIds: Iterable<number>): void {
     let removing = 0;
     for (const chunkId of chunkIds) {
-      const doc = this.docOfChunk.get(chunkId);
+      const doc = this.docOf(chunkId);
       if (doc === undefined) continue;
       this.docOfChunk.delete(chunkId);
       this.state[doc] = REMOVING;
@@ -167,7 +182,7 @@ export class Bm25Index {
 
   /** Whether the chunk contains the term (false for unknown or removed chunks): a binary search in its postings. */
   has(chunkId: number, term: string): boolean {
-    const doc = this.docOfChunk.get(chunkId);
+    const doc = this.docOf(chunkId);
     const id = this.termIds.get(term);
     if (doc === undefined || id === undefined) return false;
     if (id < this.baseStart.length - 1 && searchSorted(this.baseDocs, this.baseStart[id], this.baseStart[id + 1], doc)) return true;

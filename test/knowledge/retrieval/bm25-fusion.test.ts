@@ -56,6 +56,18 @@ describe('BM25 (k1 = 1.2, b = 0.75), hand-computed', () => {
     expect(index.search(['c'], 5)).toEqual([{ chunkId: 2, score: expect.closeTo(0.6407242846, 9) }]);
     expect([index.documentFrequency('c'), index.has(3, 'c'), index.size]).toEqual([1, false, 2]);
   });
+
+  it('a snapshot whose chunk ids are not ascending loads and answers the same', () => {
+    const index = new Bm25Index();
+    index.add(9, ['a', 'b']);
+    index.add(4, ['a', 'a', 'c']);
+    index.add(6, ['c']);
+    const loaded = Bm25Index.fromSnapshot(index.snapshot());
+    expect(loaded.search(['a', 'c'], 5)).toEqual(index.search(['a', 'c'], 5));
+    expect([loaded.has(9, 'b'), loaded.has(4, 'b'), loaded.has(6, 'c'), loaded.contains(5)]).toEqual([true, false, true, false]);
+    loaded.remove([4]);
+    expect(loaded.search(['a'], 5).map((h) => h.chunkId)).toEqual([9]);
+  });
 });
 
 /** BM25 straight from the formula over the live documents, written independently of Bm25Index. */
