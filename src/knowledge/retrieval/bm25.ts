@@ -21,8 +21,6 @@ interface Tail {
   freqs: number[];
 }
 
-const EMPTY: number[] = [];
-
 const LIVE = 0;
 const REMOVING = 1;
 const REMOVED = 2;
@@ -57,6 +55,7 @@ export class Bm25Index {
   // Reused across queries: allocating and zeroing 800 KB per query costs more than scoring a rare term.
   private scratchScores = new Float64Array(0);
   private scratchTouched = new Int32Array(0);
+  private scratchValues = new Float64Array(0);
 
   static fromSnapshot(snapshot: Bm25Snapshot): Bm25Index {
     const index = new Bm25Index();
@@ -229,17 +228,25 @@ export class Bm25Index {
         this.completeSeen(id, scale, scores, touched, touchedCount, norms);
         continue;
       }
-      // Two plain loops (base segment, tail) rather than a callback per posting: this is the hot loop.
-      const inBase = id < this.baseStart.length - 1;
-      const tail = this.tails[id];
-      for (let part = 0; part < 2; part++) {
-        const docs: ArrayLike<number> = part === 0 ? this.baseDocs : (tail?.docs ?? EMPTY);
-        const freqs: ArrayLike<number> = part === 0 ? this.baseFreqs : (tail?.freqs ?? EMPTY);
-        const from = part === 0 ? (inBase ? this.baseStart[id] : 0) : 0;
-        const to = part === 0 ? (inBase ? this.baseStart[id + 1] : 0) : docs.length;
-        for (let p = from; p < to; p++) {
+      // Plain monomorphic loops (typed base segment, then the array tail), not a callback: this is the hot loop.
+      if (id < this.baseStart.length - 1) {
+        const docs = this.baseDocs;
+        const freqs = this.baseFreqs;
+        for (let p = this.baseStart[id], end = this.baseStart[id + 1]; p < end; p++) {
           const doc = docs[p];
           const tf = freqs[p];
+          const before = scores[doc];
+          if (before === 0) touched[touchedCount++] = doc;
+          const after = before + (scale * tf) / (tf + norms[doc]);
+          scores[doc] = after;
+          if (after > best) best = after;
+        }
+      }
+      const tail = this.tails[id];
+      if (tail) {
+        for (let p = 0; p < tail.docs.length; p++) {
+          const doc = tail.docs[p];
+          const tf = tail.freqs[p];
           const before = scores[doc];
           if (before === 0) touched[touchedCount++] = doc;
           const after = before + (scale * tf) / (tf + norms[doc]);
@@ -328,7 +335,8 @@ export class Bm25Index {
 
   /** The k-th highest score among live touched chunks (a quickselect over a copy). */
   private kthScore(scores: Float64Array, touched: Int32Array, count: number, k: number): number {
-    const values = new Float64Array(count);
+    if (this.scratchValues.length < count) this.scratchValues = new Float64Array(this.scratchTouched.length);
+    const values = this.scratchValues;
     let m = 0;
     for (let j = 0; j < count; j++) if (this.state[touched[j]] === LIVE) values[m++] = scores[touched[j]];
     if (m < k) return Infinity;
