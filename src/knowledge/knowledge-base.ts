@@ -66,7 +66,10 @@ class KnowledgeBaseService implements KnowledgeBase {
     private readonly maxUploadBytes: number,
     private readonly closeDb: () => Promise<void>,
     private readonly chunker: NonNullable<OpenKnowledgeBaseOptions['chunker']>,
-  ) {}
+  ) {
+    // After a long replay (or a converted first-format directory) the snapshot is written without delaying queries.
+    this.checkpointSoon();
+  }
 
   async ingestFile(file: string, options: IngestOptions = {}): Promise<IngestResult> {
     let bytes: Uint8Array;

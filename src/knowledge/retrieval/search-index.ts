@@ -76,7 +76,8 @@ export class SearchIndex {
     const meta = readMeta(path.join(dir, META_FILE));
     const count = await countChunks(db);
     if (meta && meta.embeddingId === embedder.id && meta.dimensions === embedder.dimensions && (await index.load(meta, count))) {
-      if (index.pending >= CHECKPOINT_AFTER || meta.generation === undefined) await index.checkpoint();
+      // A long replayed log, or the first on-disk format, is saved soon, in the background (needsCheckpoint).
+      if (meta.generation === undefined) index.pending = Math.max(index.pending, CHECKPOINT_AFTER);
       return index;
     }
     if (count > 0) log?.(`rebuilding the search indexes (${count} chunks, embedding ${embedder.id})`);
