@@ -121,6 +121,26 @@ describe('knowledge base indexes across restarts and crashes', () => {
     await kb.close();
   });
 
+  it('a crash in the middle of a save (next generation half written, meta not yet) leaves the previous one in use', async () => {
+    const vectors = path.join(dir, 'vectors');
+    const { generation } = meta();
+    const abandoned = await open();
+    await abandoned.ingestBuffer('zeltrix.md', new TextEncoder().encode(NOTE));
+    // What a kill during the save leaves: the next generation's files (one truncated) and a temp file; meta untouched.
+    writeFileSync(path.join(vectors, `knowledge.${generation + 1}.hnsw`), 'half');
+    writeFileSync(path.join(vectors, `knowledge.${generation + 1}.bm25.tmp-99999`), 'half');
+    let kb = await open(); // the first instance is left as a crash would leave it (its log rows are committed)
+    expect(meta().generation).toBe(generation);
+    expect((await documentsFound(kb, 'zeltrix quorvane'))[0]).toBe('zeltrix.md');
+    await kb.close();
+    const saved = meta().generation;
+    expect(readdirSync(vectors).sort()).toEqual([`knowledge.${saved}.bm25`, `knowledge.${saved}.hnsw`, 'knowledge.meta.json']);
+    kb = await open();
+    expect((await documentsFound(kb, 'zeltrix quorvane'))[0]).toBe('zeltrix.md');
+    await kb.close();
+    await abandoned.close();
+  });
+
   it('an index directory in the first format (knowledge.hnsw, no BM25 file) is loaded without re-embedding and converted', async () => {
     const vectors = path.join(dir, 'vectors');
     const { generation, chunkCount, embedderState } = JSON.parse(readFileSync(path.join(vectors, 'knowledge.meta.json'), 'utf8'));
