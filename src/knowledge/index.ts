@@ -61,7 +61,7 @@ export interface KnowledgeStats {
   chunks: number;
   embeddingId: string;
   dimensions: number;
-  /** Size of the vector index file(s) on disk. */
+  /** Size of the saved search index files (hnswlib graph, BM25 postings, meta) on disk. */
   indexBytes: number;
 }
 
@@ -90,7 +90,7 @@ export interface KnowledgeBase extends Retriever {
   ingestBuffer(name: string, bytes: Uint8Array, options?: IngestOptions): Promise<IngestResult>;
   listDocuments(): Promise<KnowledgeDocument[]>;
   getDocument(id: number): Promise<KnowledgeDocument | undefined>;
-  /** Removes a document and its chunks and rebuilds the vector index; false when no such document. */
+  /** Removes a document and its chunks (and them from the search indexes, in place); false when no such document. */
   removeDocument(id: number): Promise<boolean>;
   /** Best first; `score` is the reciprocal-rank-fusion score of the vector and BM25 rankings. */
   retrieve(query: string, k: number): Promise<RetrievedPassage[]>;

@@ -1,7 +1,9 @@
 /**
  * The knowledge base service: ingest (detect → extract → chunk → embed → store → index), documents for `/docs`
- * and `/forget`, and hybrid retrieval (vector + BM25 fused by RRF). SQLite is the source of truth; the vector index
- * is derived and rebuilt from it. Writes are serialized so two uploads at once cannot interleave.
+ * and `/forget`, and hybrid retrieval (vector + BM25 fused by RRF). SQLite is the source of truth; the search
+ * indexes are derived from it, updated per document and saved in the background every few hundred changes and on
+ * close (search-index.ts). Writes and saves are serialized so two uploads at once cannot interleave; queries wait
+ * for the last write, never for a save.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -52,7 +54,11 @@ export async function openKnowledgeBaseImpl(options: OpenKnowledgeBaseOptions): 
 }
 
 class KnowledgeBaseService implements KnowledgeBase {
+  /** Writes and index saves, one after another. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last write (not save): what a query must see. */
+  private lastWrite: Promise<unknown> = Promise.resolve();
+  private checkpointQueued = false;
 
   constructor(
     private readonly db: Kysely<KnowledgeDatabase>,
@@ -60,7 +66,10 @@ class KnowledgeBaseService implements KnowledgeBase {
     private readonly maxUploadBytes: number,
     private readonly closeDb: () => Promise<void>,
     private readonly chunker: NonNullable<OpenKnowledgeBaseOptions['chunker']>,
-  ) {}
+  ) {
+    // After a long replay (or a converted first-format directory) the snapshot is written without delaying queries.
+    this.checkpointSoon();
+  }
 
   async ingestFile(file: string, options: IngestOptions = {}): Promise<IngestResult> {
     let bytes: Uint8Array;
@@ -90,12 +99,14 @@ class KnowledgeBaseService implements KnowledgeBase {
     const vectors = await this.index.embedChunks(chunks, (done, total) => onProgress?.({ stage: 'embedding', done, total }));
 
     await onProgress?.({ stage: 'indexing', done: 0, total: chunks.length });
-    const { document, chunkIds } = await repo.insertDocumentWithChunks(
+    const { document, chunkIds, logSeq } = await repo.insertDocumentWithChunks(
       this.db,
       { name, format, contentHash, sizeBytes: bytes.length, pages: extracted.pages, createdAt: Date.now() },
       chunks,
+      { vectors, state: this.index.stateEntry() },
     );
-    this.index.addChunks(chunkIds, vectors, chunks);
+    this.index.addChunks(chunkIds, vectors, chunks, logSeq);
+    this.checkpointSoon();
     await onProgress?.({ stage: 'done', done: chunks.length, total: chunks.length });
     return { document: toDocument(document), chunks: chunks.length, duplicate: false };
   }
@@ -111,15 +122,16 @@ class KnowledgeBaseService implements KnowledgeBase {
 
   removeDocument(id: number): Promise<boolean> {
     return this.serialized(async () => {
-      const chunkIds = await repo.deleteDocument(this.db, id);
-      if (chunkIds === undefined) return false;
-      this.index.removeChunks(chunkIds);
+      const deleted = await repo.deleteDocument(this.db, id);
+      if (deleted === undefined) return false;
+      this.index.removeChunks(deleted.chunkIds, deleted.logSeq);
+      this.checkpointSoon();
       return true;
     });
   }
 
   async retrieve(query: string, k: number): Promise<RetrievedPassage[]> {
-    await this.queue.catch(() => undefined);
+    await this.lastWrite.catch(() => undefined);
     return retrievePassages(this.db, this.index, query, k);
   }
 
@@ -140,13 +152,29 @@ class KnowledgeBaseService implements KnowledgeBase {
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
+    // A crash instead of a close loses nothing (the log is replayed); saving here keeps the next start short.
+    if (this.index.hasPending) await this.index.checkpoint().catch(() => undefined);
     await this.closeDb();
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.catch(() => undefined).then(work);
     this.queue = next;
+    this.lastWrite = next;
     return next;
+  }
+
+  /** Queues a snapshot after the current write once enough changes piled up; a failed one leaves the log to replay. */
+  private checkpointSoon(): void {
+    if (!this.index.needsCheckpoint || this.checkpointQueued) return;
+    this.checkpointQueued = true;
+    this.queue = this.queue
+      .catch(() => undefined)
+      .then(() => this.index.checkpoint())
+      .catch(() => undefined)
+      .finally(() => {
+        this.checkpointQueued = false;
+      });
   }
 }
 

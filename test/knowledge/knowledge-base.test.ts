@@ -133,12 +133,13 @@ describe('knowledge base over the small test corpus', () => {
     };
     await check(kb);
     await kb.close();
-    const indexFile = path.join(dir, 'vectors', 'knowledge.hnsw');
-    const savedAt = readFileSync(indexFile);
+    const { generation } = JSON.parse(readFileSync(path.join(dir, 'vectors', 'knowledge.meta.json'), 'utf8'));
+    const saved = [`knowledge.${generation}.bm25`, `knowledge.${generation}.hnsw`, 'knowledge.meta.json'];
+    const savedAt = saved.map((name) => readFileSync(path.join(dir, 'vectors', name)));
     kb = await open();
     await check(kb);
-    expect(readFileSync(indexFile).equals(savedAt)).toBe(true);
-    expect(readdirSync(path.join(dir, 'vectors')).sort()).toEqual(['knowledge.hnsw', 'knowledge.meta.json']);
+    expect(saved.map((name, i) => readFileSync(path.join(dir, 'vectors', name)).equals(savedAt[i]))).toEqual([true, true, true]);
+    expect(readdirSync(path.join(dir, 'vectors')).sort()).toEqual(saved);
   });
 
   it('a different embedding model, or a damaged index file, triggers a rebuild from SQLite', async () => {
@@ -149,9 +150,13 @@ describe('knowledge base over the small test corpus', () => {
     expect(meta).toMatchObject({ embeddingId: 'local-hash-ngram-v1-128', dimensions: 128, chunkCount: chunks });
     expect((await kb.retrieve('Что такое ордер-блок?', 1))[0].document).toBe('smc-basics.ru.md');
     await kb.close();
-    writeFileSync(path.join(dir, 'vectors', 'knowledge.hnsw'), 'garbage');
+    const damaged = path.join(dir, 'vectors', `knowledge.${meta.generation}.hnsw`);
+    writeFileSync(damaged, 'garbage');
     kb = await open(new LocalHashEmbedder(128));
     expect((await kb.retrieve('Что такое ордер-блок?', 1))[0].document).toBe('smc-basics.ru.md');
-    expect(existsSync(path.join(dir, 'vectors', 'knowledge.hnsw'))).toBe(true);
+    const rebuilt = JSON.parse(readFileSync(path.join(dir, 'vectors', 'knowledge.meta.json'), 'utf8'));
+    expect(rebuilt.generation).toBeGreaterThan(meta.generation);
+    expect(existsSync(path.join(dir, 'vectors', `knowledge.${rebuilt.generation}.hnsw`))).toBe(true);
+    expect(existsSync(damaged)).toBe(false);
   });
 });

@@ -54,35 +54,43 @@ export async function retrievePassages(
   if (k <= 0 || !query.trim()) return [];
   const expanded = expandQuery(query);
   const fused = (await fusedCandidates(index, expanded, query, Math.max(CANDIDATES, k * 3))).slice(0, Math.max(RERANK_DEPTH, k));
-  const rows = new Map((await chunksByIds(db, fused.map((f) => f.chunkId))).map((r) => [r.id, r]));
   const lexicon = await index.lexicon();
   const weights = unitWeights(expanded, lexicon);
   // How much of the question is about words no document contains in either language ("Bollinger", "two-factor
   // authentication"): when that is most of it, shared everyday words do not make the documents cover it.
   const unknown = unknownShare(expanded, lexicon, weights);
-  const passages: RetrievedPassage[] = [];
-  for (const { chunkId: id, score, similarity } of fused) {
-    const row = rows.get(id);
-    if (!row) continue;
-    const contains = (term: string): boolean => lexicon.has(id, term);
-    const covered = coverage(expanded, contains, weights);
-    passages.push({
-      chunkId: row.id,
-      documentId: row.document_id,
-      document: row.document_name,
-      page: row.page ?? undefined,
-      heading: row.heading ?? undefined,
+  // Re-ranked from the lexicon alone; only the k passages returned are read from SQLite.
+  const ranked = fused
+    .map(({ chunkId, score, similarity }) => {
+      const covered = coverage(expanded, (term) => lexicon.has(chunkId, term), weights);
       // Coverage counts a translation as the word itself, so it lifts the chunk that answers a cross-language
       // question above own-language chunks that merely share a word or two.
-      score: score * (1 + COVERAGE_BOOST * covered),
-      text: row.text,
-      similarity,
-      coverage: covered,
-      unknownShare: unknown,
-    });
+      return { chunkId, similarity, coverage: covered, score: score * (1 + COVERAGE_BOOST * covered) };
+    })
+    .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+  const passages: RetrievedPassage[] = [];
+  // The indexes follow SQLite, but a chunk could vanish between the search and the read: then the next ones fill in.
+  for (let from = 0; passages.length < k && from < ranked.length; ) {
+    const batch = ranked.slice(from, from + k - passages.length);
+    from += batch.length;
+    const rows = new Map((await chunksByIds(db, batch.map((c) => c.chunkId))).map((r) => [r.id, r]));
+    for (const candidate of batch) {
+      const row = rows.get(candidate.chunkId);
+      if (!row) continue;
+      passages.push({
+        chunkId: row.id,
+        documentId: row.document_id,
+        document: row.document_name,
+        page: row.page ?? undefined,
+        heading: row.heading ?? undefined,
+        score: candidate.score,
+        text: row.text,
+        similarity: candidate.similarity,
+        coverage: candidate.coverage,
+        unknownShare: unknown,
+      });
+    }
   }
-  passages.sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
-  passages.length = Math.min(passages.length, k);
   return passages;
 }
 

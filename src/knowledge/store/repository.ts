@@ -1,5 +1,6 @@
 /** Repository functions over the knowledge tables; each takes the database (or a transaction). */
 import type { Kysely, Selectable } from 'kysely';
+import { logAdds, logRemoves, writeIndexState } from './index-log.ts';
 import type { KnowledgeChunkTable, KnowledgeDatabase, KnowledgeDocumentTable } from './schema.ts';
 
 export type DocumentRow = Selectable<KnowledgeDocumentTable>;
@@ -21,12 +22,22 @@ export interface NewDocument {
   createdAt: number;
 }
 
-/** Inserts a document and its chunks in one transaction; returns the document row and the new chunk ids in order. */
+/** What the search indexes need to replay an insert after a crash: each chunk's vector and the embedder's state. */
+export interface IndexLogEntry {
+  vectors: Float32Array[];
+  state?: { key: string; value: string };
+}
+
+/**
+ * Inserts a document and its chunks in one transaction; returns the document row and the new chunk ids in order.
+ * With `index`, the chunks' vectors go to the index log in the same transaction (see store/index-log.ts).
+ */
 export async function insertDocumentWithChunks(
   db: Kysely<KnowledgeDatabase>,
   doc: NewDocument,
   chunks: NewChunk[],
-): Promise<{ document: DocumentRow; chunkIds: number[] }> {
+  index?: IndexLogEntry,
+): Promise<{ document: DocumentRow; chunkIds: number[]; logSeq: number }> {
   return db.transaction().execute(async (trx) => {
     const document = await trx
       .insertInto('knowledge_documents')
@@ -59,7 +70,12 @@ export async function insertDocumentWithChunks(
         .execute();
       for (const row of rows) chunkIds.push(row.id);
     }
-    return { document, chunkIds };
+    let logSeq = 0;
+    if (index) {
+      logSeq = await logAdds(trx, chunkIds, index.vectors);
+      if (index.state) await writeIndexState(trx, index.state.key, index.state.value);
+    }
+    return { document, chunkIds, logSeq };
   });
 }
 
@@ -75,15 +91,19 @@ export async function listDocuments(db: Kysely<KnowledgeDatabase>): Promise<Docu
   return db.selectFrom('knowledge_documents').selectAll().orderBy('id').execute();
 }
 
-/** Deletes the document (chunks cascade); returns the ids of the chunks that went with it. */
-export async function deleteDocument(db: Kysely<KnowledgeDatabase>, id: number): Promise<number[] | undefined> {
+/**
+ * Deletes the document and its chunks, logging their removal for the search indexes in the same transaction;
+ * returns the ids of the chunks that went with it and the log's sequence number.
+ */
+export async function deleteDocument(db: Kysely<KnowledgeDatabase>, id: number): Promise<{ chunkIds: number[]; logSeq: number } | undefined> {
   return db.transaction().execute(async (trx) => {
     const doc = await trx.selectFrom('knowledge_documents').select('id').where('id', '=', id).executeTakeFirst();
     if (!doc) return undefined;
     const chunks = await trx.selectFrom('knowledge_chunks').select('id').where('document_id', '=', id).execute();
     await trx.deleteFrom('knowledge_chunks').where('document_id', '=', id).execute();
     await trx.deleteFrom('knowledge_documents').where('id', '=', id).execute();
-    return chunks.map((c) => c.id);
+    const chunkIds = chunks.map((c) => c.id);
+    return { chunkIds, logSeq: await logRemoves(trx, chunkIds) };
   });
 }
 

@@ -22,7 +22,23 @@ export interface KnowledgeChunkTable {
   text: string;
 }
 
+/** The search indexes' write-ahead log (see the 20261202 migration). */
+export interface KnowledgeIndexLogTable {
+  seq: Generated<number>;
+  op: 'add' | 'remove';
+  chunk_id: number;
+  /** Float32 little-endian vector for 'add'; null for 'remove'. */
+  vector: Uint8Array | null;
+}
+
+export interface KnowledgeIndexStateTable {
+  key: string;
+  value: string;
+}
+
 export interface KnowledgeDatabase {
   knowledge_documents: KnowledgeDocumentTable;
   knowledge_chunks: KnowledgeChunkTable;
+  knowledge_index_log: KnowledgeIndexLogTable;
+  knowledge_index_state: KnowledgeIndexStateTable;
 }
