@@ -237,5 +237,26 @@ const services: EngineTextEntry[] = [
   { key: 'eng.decide.executorFailed', en: 'approval recorded, but the executor failed: {message}', ru: 'одобрение записано, но исполнитель дал сбой: {message}' },
 ];
 
+/** The backtest grades' strengths and weaknesses (backtest/grades.ts), one family per graded figure. */
+const GRADED: Array<[key: string, en: string, ru: string]> = [
+  ['sharpe', 'Sharpe', 'Шарп'],
+  ['drawdown', 'max drawdown', 'макс. просадка'],
+  ['winRate', 'win rate', 'доля прибыльных'],
+  ['profitFactor', 'profit factor', 'профит-фактор'],
+  ['calmar', 'Calmar', 'Calmar'],
+];
+const grades: EngineTextEntry[] = [
+  ...GRADED.flatMap(([key, en, ru]) => [
+    { key: `eng.grade.${key}.excellent`, en: `${en} {v} is excellent ({c} {a})`, ru: `${ru} {v} — отлично ({c} {a})` },
+    { key: `eng.grade.${key}.good`, en: `${en} {v} is good ({c} {a}; excellent {d} {b})`, ru: `${ru} {v} — хорошо ({c} {a}; отлично {d} {b})` },
+    { key: `eng.grade.${key}.minimum`, en: `${en} {v} only reaches the minimum ({c} {a}; good {d} {b})`, ru: `${ru} {v} — только минимум ({c} {a}; хорошо {d} {b})` },
+    { key: `eng.grade.${key}.below`, en: `${en} {v} is below the minimum ({c} {a})`, ru: `${ru} {v} — ниже минимума ({c} {a})` },
+    { key: `eng.grade.${key}.deeper`, en: `${en} {v} is deeper than the minimum ({c} {a})`, ru: `${ru} {v} — глубже допустимого ({c} {a})` },
+    { key: `eng.grade.${key}.undefined`, en: `${en} is undefined (no trades, no variance or the account was wiped out)`, ru: `${ru} не определён (нет сделок, нет разброса или счёт обнулён)` },
+  ]),
+  { key: 'eng.grade.fewTrades', en: 'only {n:num} trades: at least {min:num} are needed before the figures mean much', ru: 'всего сделок: {n}; нужно хотя бы {min}, чтобы цифры что-то значили' },
+  { key: 'eng.grade.oneTrade', en: 'only {n:num} trade: at least {min:num} are needed before the figures mean much', ru: 'всего сделок: {n}; нужно хотя бы {min}, чтобы цифры что-то значили' },
+];
+
 /** Order matters where templates overlap: the longer, more specific one first. */
-export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services];
+export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...grades];

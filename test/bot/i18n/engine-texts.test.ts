@@ -28,6 +28,7 @@ const SOURCES = [
   'src/engine/services/status.ts',
   'src/engine/services/signals.ts',
   'src/engine/services/setup-edits.ts',
+  'src/engine/backtest/grades.ts',
   ...ruleFiles,
 ];
 /** Literals in those files that never reach the chat (log lines, ids, error texts for programmers). */

@@ -34,6 +34,8 @@ export interface OptimizeSetupOptions {
   mutationRate?: number;
   crossoverRate?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops the search: the next evaluation throws and the workers are terminated (the lab's Cancel button). */
+  signal?: AbortSignal;
 }
 
 /** The first `fraction` of the candles for training, the rest out of sample (warm-up carries over). */
@@ -73,7 +75,10 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
       mutationRate: o.mutationRate,
       crossoverRate: o.crossoverRate,
       onProgress: o.onProgress,
-      evaluate: (params) => pool.evaluate(params),
+      evaluate: (params) => {
+        o.signal?.throwIfAborted();
+        return pool.evaluate(params);
+      },
       evaluateTest: (params) => runSetupBacktest({ setup: withParams(o.setup, params), market: test, settings: o.settings }).stats,
     });
   } finally {
