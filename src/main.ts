@@ -31,6 +31,7 @@ import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.
 import { transportFromConfig } from './bot/transport/from-config.ts';
 import { installExecutionFeature, notifyExecutorEvents, scheduleReports, telegramReportSender } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
+import { createLabServicesFromConfig, LAB_MIGRATION_TABLE, labMigrations } from './app/lab-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { positionsToExitOnOpposite } from './app/opposite-exit.ts';
 import { createChartService } from './app/chart-service.ts';
@@ -75,6 +76,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
         backtest_migration: backtestMigrations,
         [EXEC_MIGRATION_TABLE]: execMigrations,
         [EXECUTOR_MIGRATION_TABLE]: executorMigrations,
+        [LAB_MIGRATION_TABLE]: labMigrations,
       },
     });
     stops.push(() => store.close());
@@ -233,7 +235,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },

@@ -172,7 +172,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
       const agent = { ...agents[0], complete: async (...args: Parameters<(typeof agents)[0]['complete']>) => { const r = await agents[0].complete(...args); model = r.model ?? model; return r; } };
       const draft = await draftSetupFromPassage(agent, passage, timeframes.length ? timeframes : ['1h', '4h', '1d'], signal);
       const test: Omit<store.TheoryTest, 'id'> = {
-        passage: { chunkId, documentId: passage.documentId, document: passage.document, page: passage.page },
+        passage: { chunkId, documentId: passage.documentId, document: passage.document, page: passage.page, heading: passage.heading },
         claim: passage.text, setupId: draft.setup.id, setupYaml: draft.yaml, rationale: draft.rationale, model, costUsd: draft.costUsd, createdAt: now(),
       };
       const id = await store.insertTheoryDraft(db, test);

@@ -53,6 +53,7 @@ export const labMigrations: Record<string, Migration> = {
           document_id INTEGER NOT NULL,
           document    TEXT    NOT NULL,
           page        INTEGER,
+          heading     TEXT,
           claim       TEXT    NOT NULL,
           setup_id    TEXT    NOT NULL,
           setup_yaml  TEXT    NOT NULL,
@@ -107,6 +108,7 @@ interface TheoryTestTable {
   document_id: number;
   document: string;
   page: number | null;
+  heading: string | null;
   claim: string;
   setup_id: string;
   setup_yaml: string;
@@ -289,7 +291,7 @@ export async function passageById(db: Kysely<any>, chunkId: number): Promise<The
 
 export interface TheoryTest {
   id: number;
-  passage: Omit<TheoryPassage, 'text' | 'heading'>;
+  passage: Omit<TheoryPassage, 'text'>;
   /** The passage text the setup was drafted from (what the claim is). */
   claim: string;
   setupId: string;
@@ -309,7 +311,7 @@ export async function insertTheoryDraft(db: Kysely<any>, d: Omit<TheoryTest, 'id
   const result = await lab(db)
     .insertInto('theory_tests')
     .values({
-      chunk_id: d.passage.chunkId, document_id: d.passage.documentId, document: d.passage.document, page: d.passage.page ?? null,
+      chunk_id: d.passage.chunkId, document_id: d.passage.documentId, document: d.passage.document, page: d.passage.page ?? null, heading: d.passage.heading ?? null,
       claim: d.claim, setup_id: d.setupId, setup_yaml: d.setupYaml, rationale: d.rationale, model: d.model, cost_usd: d.costUsd, created_at: d.createdAt,
       markets: null, verdict: null, evidence: null, trades: null, tested_at: null,
     })
@@ -328,7 +330,7 @@ export async function recordVerdict(db: Kysely<any>, id: number, v: { markets: s
 function testFromRow(r: TheoryTestTable & { id: number }): TheoryTest {
   return {
     id: r.id,
-    passage: { chunkId: r.chunk_id, documentId: r.document_id, document: r.document, page: r.page ?? undefined },
+    passage: { chunkId: r.chunk_id, documentId: r.document_id, document: r.document, page: r.page ?? undefined, heading: r.heading ?? undefined },
     claim: r.claim,
     setupId: r.setup_id,
     setupYaml: r.setup_yaml,

@@ -46,7 +46,7 @@ export function theoryPrompt(passage: PassageForDraft, timeframes: string[]): st
   ].join('\n');
 }
 
-type Checked = { ok: true; setup: Setup; rationale: string } | { ok: false; error: string };
+type Checked = { ok: true; setup: Setup; definition: Record<string, unknown>; rationale: string } | { ok: false; error: string };
 
 function check(text: string): Checked {
   const data = extractJson(text);
@@ -57,7 +57,7 @@ function check(text: string): Checked {
     return { ok: false, error: `${issue.path.join('.') || '(root)'}: ${issue.message}` };
   }
   const v = validateProposedSetup(parsed.data.setup, 'the setup');
-  return v.ok ? { ok: true, setup: v.setup, rationale: parsed.data.rationale } : { ok: false, error: v.error };
+  return v.ok ? { ok: true, setup: v.setup, definition: parsed.data.setup, rationale: parsed.data.rationale } : { ok: false, error: v.error };
 }
 
 export class TheoryDraftError extends Error {}
@@ -79,6 +79,6 @@ export async function draftSetupFromPassage(agent: LabAgent, passage: PassageFor
     checked = check(second.text);
     if (!checked.ok) throw new TheoryDraftError(`the model's setup is still invalid after one re-ask: ${checked.error}`);
   }
-  const { version: _v, source: _s, ...definition } = checked.setup;
-  return { setup: checked.setup, yaml: stringify({ ...definition, enabled: false }), rationale: checked.rationale, costUsd, attempts };
+  // Shown and stored as the model wrote it (validated): the defaults the schema fills in would only bury the rules.
+  return { setup: checked.setup, yaml: stringify({ ...checked.definition, enabled: false }), rationale: checked.rationale, costUsd, attempts };
 }
