@@ -365,3 +365,16 @@ export async function latestVerdicts(db: Kysely<any>, chunkIds: number[]): Promi
   for (const r of rows) out.set(r.chunk_id, testFromRow(r as TheoryTestTable & { id: number }));
   return out;
 }
+
+/**
+ * The chunks of one stored document (by id or file name), optionally of one page, read from the knowledge tables
+ * (a landed migration; read only). The knowledge API answers questions, it does not list a document's chunks, and
+ * `ita lab from-doc` must name a passage without a question.
+ */
+export async function documentPassages(db: Kysely<any>, document: string, page?: number): Promise<TheoryPassage[]> {
+  const q = db.selectFrom('knowledge_chunks as c').innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
+    .select(['c.id as chunkId', 'c.document_id as documentId', 'd.name as document', 'c.page as page', 'c.heading as heading', 'c.text as text'])
+    .where(/^\d+$/.test(document) ? 'd.id' : 'd.name', '=', /^\d+$/.test(document) ? Number(document) : document);
+  const rows = await (page === undefined ? q : q.where('c.page', '=', page)).orderBy('c.ordinal').execute();
+  return rows.map((r: any) => ({ chunkId: r.chunkId, documentId: r.documentId, document: r.document, page: r.page ?? undefined, heading: r.heading ?? undefined, text: r.text }));
+}
