@@ -80,6 +80,7 @@ export const labMessages = {
     ru: '🧪 <b>{verdict}</b>: {claim}\n{source} · сетап {setup}\n{trades} сделок вне выборки, матожидание {e}R на сделку (95 % ДИ {lo}…{hi}R), доля прибыльных {win} — {reason}.',
   },
   'theory.market': { en: '   {market}: {trades} trades, {e}R, {pos}/{windows} windows positive ({method})', ru: '   {market}: {trades} сделок, {e}R, прибыльных окон {pos}/{windows} ({method})' },
+  'theory.refused': { en: '   refused signals (no trade): {list}', ru: '   отклонённые сигналы (без сделки): {list}' },
   'theory.costs': { en: 'Fees {fee} % per fill, slippage {slip} bps; walk-forward {train}/{test} days, fixed parameters.', ru: 'Комиссия {fee} % за исполнение, проскальзывание {slip} б.п.; walk-forward {train}/{test} дней, параметры фиксированы.' },
   'theory.beside': { en: '🧪 {source}: {verdict} ({trades} trades, {e}R per trade) — /theory', ru: '🧪 {source}: {verdict} ({trades} сделок, {e}R на сделку) — /theory' },
   'theory.title': { en: '🧪 <b>Tested claims</b> (newest first)', ru: '🧪 <b>Проверенные утверждения</b> (сначала новые)' },

@@ -74,7 +74,11 @@ export function verdictHtml(t: Translate, test: TheoryTest & { evidence: TheoryE
       trades: e.trades, e: signed(e.expectancyR), lo: signed(e.ciLowR), hi: signed(e.ciHighR), win: pct(e.winRatePct),
       reason: t(`theory.reason.${e.reason}` as 'theory.reason.too-few-trades', { min: THEORY_MIN_TRADES }),
     }),
-    ...e.markets.map((m) => escapeHtml(t('theory.market', { market: m.market, trades: m.trades, e: signed(m.expectancyR), pos: m.positiveWindows, windows: m.windows, method: m.method }))),
+    ...e.markets.flatMap((m) => {
+      const refused = Object.entries(m.refused ?? {}).map(([rule, n]) => `${rule} ×${n}`).join(', ');
+      const line = escapeHtml(t('theory.market', { market: m.market, trades: m.trades, e: signed(m.expectancyR), pos: m.positiveWindows, windows: m.windows, method: m.method }));
+      return refused ? [line, escapeHtml(t('theory.refused', { list: refused }))] : [line];
+    }),
     `<i>${escapeHtml(t('theory.costs', { fee: (e.fees.taker * 100).toFixed(2), slip: e.slippageBps, train: e.trainDays, test: e.testDays }))}</i>`,
   ];
   return truncateHtml(lines.join('\n'), TEXT_LIMIT);

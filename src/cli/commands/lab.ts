@@ -199,7 +199,11 @@ export function registerFromDoc(program: Command): void {
         const e = result.evidence;
         const f = (v: number) => (Number.isFinite(v) ? `${v > 0 ? '+' : ''}${v.toFixed(3)}` : 'n/a');
         process.stdout.write(`Verdict: ${e.verdict} (${e.reason}) — ${e.trades} out-of-sample trades, expectancy ${f(e.expectancyR)}R per trade, 95 % CI ${f(e.ciLowR)}…${f(e.ciHighR)}R\n`);
-        for (const m of e.markets) process.stdout.write(`  ${m.market}: ${m.trades} trades, ${f(m.expectancyR)}R, ${m.positiveWindows}/${m.windows} windows positive (${m.method})\n`);
+        for (const m of e.markets) {
+          process.stdout.write(`  ${m.market}: ${m.trades} trades, ${f(m.expectancyR)}R, ${m.positiveWindows}/${m.windows} windows positive (${m.method})\n`);
+          const refused = Object.entries(m.refused).map(([rule, k]) => `${rule} ×${k}`).join(', ');
+          if (refused) process.stdout.write(`    refused signals (no trade): ${refused}\n`);
+        }
         process.stdout.write(`Recorded as theory test ${draft.id}; /theory lists it.\n`);
       } finally {
         await opened.close();

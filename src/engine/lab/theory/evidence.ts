@@ -20,6 +20,8 @@ export interface MarketEvidence {
   trades: number;
   expectancyR: number;
   netPnl: number;
+  /** Signals the policy or the governor refused, by rule (a refused signal is no trade and no evidence). */
+  refused: Record<string, number>;
 }
 
 export interface TheoryEvidence extends VerdictNumbers {
@@ -59,6 +61,7 @@ export async function gatherEvidence(o: EvidenceOptions): Promise<TheoryEvidence
     const mine: number[] = [];
     let positive = 0;
     let netPnl = 0;
+    const refused: Record<string, number> = {};
     for (const test of windows) {
       await breathe();
       o.signal?.throwIfAborted();
@@ -67,6 +70,7 @@ export async function gatherEvidence(o: EvidenceOptions): Promise<TheoryEvidence
       if (pnl > 0) positive++;
       netPnl += pnl;
       for (const t of report.trades) if (Number.isFinite(t.rMultiple)) mine.push(t.rMultiple);
+      for (const skip of report.skipped ?? []) refused[skip.rule] = (refused[skip.rule] ?? 0) + 1;
     }
     pooled.push(...mine);
     markets.push({
@@ -77,6 +81,7 @@ export async function gatherEvidence(o: EvidenceOptions): Promise<TheoryEvidence
       trades: mine.length,
       expectancyR: mine.length ? mine.reduce((a, r) => a + r, 0) / mine.length : NaN,
       netPnl,
+      refused,
     });
     o.onProgress?.(++done, o.markets.length);
   }
