@@ -4,6 +4,7 @@
  * backtest service; every LLM call through the router (its retries, ledger and daily budget). Each lab run is a row
  * of lab_runs from its start, updated when it ends (done, cancelled or failed), with its prompts, replies and costs.
  */
+import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { parse } from 'yaml';
@@ -26,6 +27,14 @@ import * as store from './store.ts';
 
 /** The variables that configure one OpenAI-compatible model (config.ts reads them). */
 export const LLM_ENV_HINT = 'ITA_LLM_BASE_URL, ITA_LLM_MODEL (and ITA_LLM_API_KEY when the server needs one), or llm.providers in the config file';
+
+/**
+ * Where the lab's GA runs. Measured on this project's 2-core machine (50 × 20 GA, EMA-cross on 7,889 BTC 4h training
+ * candles, 60 distinct evaluations; see README "Strategy lab"): in this thread 39.9 s, 1 worker 44.6 s, 2 workers
+ * 48.7 s — threads do not win on 2 shared cores, so the lab evaluates in-process there and uses the pool only
+ * with more cores.
+ */
+export const LAB_OPTIMIZER_WORKERS = os.availableParallelism() <= 2 ? 0 : undefined;
 
 export type KeepRule = 'passed' | 'acceptable' | 'good' | 'excellent' | 'graded';
 const RANK: Record<string, number> = { poor: 0, acceptable: 1, good: 2, excellent: 3 };
@@ -73,7 +82,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
     if (method !== 'none' && Object.keys(paramRanges(setup)).length > 0) {
       const result = await optimizeSetup({
         setup, train: splits[0].train, test: splits[0].test, settings: deps.settings, method, objective: 'composite',
-        workers: deps.optimize?.workers, population: deps.optimize?.population, generations: deps.optimize?.generations,
+        workers: deps.optimize?.workers ?? LAB_OPTIMIZER_WORKERS, population: deps.optimize?.population, generations: deps.optimize?.generations,
         onProgress: (done, total) => onProgress('optimize', done, total), signal,
       });
       tuned = withParams(setup, result.best.params);
