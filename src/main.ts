@@ -235,7 +235,7 @@ export async function startIta(config: Config, logger: Logger): Promise<RunningI
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance }) },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },

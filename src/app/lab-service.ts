@@ -4,7 +4,9 @@
  * the LLM router with its daily budget, the configured multi-model mode, survivors saved into setupsDir and old JSON
  * runs under <dataDir>/lab/ imported into the database.
  */
+import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
+import type { SetupRegistry } from '../engine/journal/setup-registry.ts';
 import type { Config } from '../config.ts';
 import type { Governance } from '../engine/risk/index.ts';
 import { DEFAULT_SIMULATION } from '../engine/backtest/service/run-setup.ts';
@@ -14,7 +16,7 @@ import type { LlmRouter } from '../knowledge/llm/index.ts';
 
 export { labMigrations, LAB_MIGRATION_TABLE } from '../engine/lab/store.ts';
 
-export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance }) {
+export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'> }) {
   const { config } = o;
   const fee = config.paper.feePct / 100;
   const signals = config.signals as { minScore: number; maxCostR?: number };
@@ -29,5 +31,7 @@ export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter
     },
     setupsDir: config.setupsDir,
     dataDir: config.dataDir,
+    // Adopted by the registry as they are (disabled), so /setups lists them and /setup ID can enable them.
+    onSaved: o.registry ? async (files) => { for (const file of files) await o.registry!.define(readFileSync(file, 'utf8'), file); } : undefined,
   });
 }

@@ -6,7 +6,7 @@
  * costs. One proposal is invalid (rejected with the validator's words), one is a duplicate (merged). Cancel stops a
  * run while a model is still answering.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import { createLabServices, type LabServiceDeps } from '../../src/engine/lab/ser
 import { DEFAULT_SIMULATION } from '../../src/engine/backtest/service/run-setup.ts';
 import { createLlmLayer, llmMigrations } from '../../src/knowledge/llm/index.ts';
 import { loadSetupFile } from '../../src/engine/setups/index.ts';
+import { createSetupRegistry, type SetupRegistry } from '../../src/engine/journal/setup-registry.ts';
 
 const smaCross = (id: string, name: string) => ({
   id,
@@ -57,6 +58,7 @@ describe('/lab in the bot', () => {
   let fakes: OpenAiFake[] = [];
   let labDb: OpenedDatabase | undefined;
   let dir: string | undefined;
+  let registry: SetupRegistry | undefined;
   afterEach(async () => {
     await h?.stop();
     for (const f of fakes) await f.close();
@@ -82,8 +84,11 @@ describe('/lab in the bot', () => {
       },
       { db: labDb.db },
     )!;
+    registry = await createSetupRegistry({ db: labDb.db, setups: [] });
+    const adopt = registry;
     const services = createFakeServices();
     services.services.lab = createLabServices({
+      onSaved: async (files) => { for (const file of files) await adopt.define(readFileSync(file, 'utf8'), file); },
       db: labDb.db, llm, mode: 'ensemble', settings: DEFAULT_SIMULATION, setupsDir: dir,
       // GOOG daily is a short sample: keep what is graded at all, so saving is exercised on real results.
       keep: 'graded',
@@ -149,6 +154,8 @@ describe('/lab in the bot', () => {
     expect(saved.length).toBeGreaterThan(0);
     for (const name of saved) {
       expect(loadSetupFile(path.join(dir!, name)).enabled).toBe(false);
+      // Adopted by the setup registry, still disabled: /setups lists it, /setup ID can enable it.
+      expect(registry!.get(name.replace(/\.yaml$/, ''))?.setup.enabled).toBe(false);
       expect(text).toContain(`сохранён как ${name}`);
     }
 

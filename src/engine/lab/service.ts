@@ -58,6 +58,8 @@ export interface LabServiceDeps {
   trainSplit?: number;
   optimize?: { method: 'genetic' | 'grid' | 'none'; workers?: number; population?: number; generations?: number };
   walkForward?: { trainDays: number; testDays: number };
+  /** Survivors' files once written (the setup registry adopts them, still disabled, so /setup ID finds them). */
+  onSaved?: (files: string[]) => Promise<void>;
   now?: () => number;
 }
 
@@ -147,7 +149,9 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
           },
         });
         const candidates = result.candidates.map(summarize);
-        const finished: store.StoredLabRun = { ...row, finishedAt: now(), status: 'done', transcripts: result.transcripts, costUsd: result.costUsd, candidates, saved: result.saved };
+        let adoptError: string | undefined;
+        if (result.saved.length > 0) await deps.onSaved?.(result.saved).catch((error: Error) => void (adoptError = error.message));
+        const finished: store.StoredLabRun = { ...row, finishedAt: now(), status: 'done', transcripts: result.transcripts, costUsd: result.costUsd, candidates, saved: result.saved, error: adoptError };
         (finished.brief as Record<string, unknown>).trials = result.trialsCorrection?.trials;
         (finished.brief as Record<string, unknown>).deflatedSharpe = result.trialsCorrection?.deflatedSharpe;
         await store.updateLabRun(db, finished);
