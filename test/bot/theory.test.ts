@@ -143,6 +143,18 @@ describe('"Test this" under an /ask answer', () => {
     expect(plain(again)).toContain(`🧪 [moving-averages.md, Moving averages > Crossovers]: ${words === 'подтверждается' ? '✅' : words === 'не подтверждается' ? '❌' : '❔'} ${words} (${evidence.trades} сделок`);
   }, 120_000);
 
+  it('a draft still invalid after the one re-ask is refused with the validator\'s words, in the trader\'s language', async () => {
+    const h = await start(true);
+    const { stop: _stop, ...noStop } = drafted;
+    fake!.script({ content: JSON.stringify({ setup: noStop, rationale: 'x' }) }, { content: JSON.stringify({ setup: noStop, rationale: 'x' }) });
+    const answer = await h.say('/ask moving average crossover buy stop ATR');
+    h.emulator.userPressButton(answer.message_id, buttons(answer).find((b) => b.callback_data?.startsWith('th:t:'))!.callback_data!);
+    const failed = await h.emulator.waitFor(() => h.botMessages().find((m) => plain(m).startsWith('❌ Не удалось составить сетап')), 20_000);
+    expect(plain(failed)).toContain('сетап модели всё ещё неверен после повторного запроса: stop');
+    expect(fake!.requests).toHaveLength(2);
+    expect(await testedTheories(db!.db)).toEqual([]);
+  }, 30_000);
+
   it('without an LLM the button says which variables to set', async () => {
     const h = await start(false);
     const answer = await h.say('/ask moving average crossover buy stop ATR');

@@ -258,5 +258,21 @@ const grades: EngineTextEntry[] = [
   { key: 'eng.grade.oneTrade', en: 'only {n:num} trade: at least {min:num} are needed before the figures mean much', ru: 'всего сделок: {n}; нужно хотя бы {min}, чтобы цифры что-то значили' },
 ];
 
+/** The strategy lab and theory testing (engine/lab/service.ts, theory/draft.ts). */
+const lab: EngineTextEntry[] = [
+  { key: 'eng.lab.needsLlm', en: 'the lab needs an LLM: set {vars*}', ru: 'для лаборатории нужна LLM: задайте {vars}' },
+  { key: 'eng.lab.theoryNeedsLlm', en: 'testing a passage needs an LLM: set {vars*}', ru: 'чтобы проверить отрывок, нужна LLM: задайте {vars}' },
+  {
+    key: 'eng.lab.envHint',
+    en: 'ITA_LLM_BASE_URL, ITA_LLM_MODEL (and ITA_LLM_API_KEY when the server needs one), or llm.providers in the config file',
+    ru: 'ITA_LLM_BASE_URL, ITA_LLM_MODEL (и ITA_LLM_API_KEY, если сервер его требует) или llm.providers в файле конфигурации',
+  },
+  { key: 'eng.lab.count', en: 'the number of setups must be 1 to 10, got {n}', ru: 'число сетапов должно быть от 1 до 10, получено {n}' },
+  { key: 'eng.lab.pickMarket', en: 'choose at least one stored market', ru: 'выберите хотя бы один сохранённый рынок' },
+  { key: 'eng.lab.noPassage', en: 'no cited passage {id}: ask the question again', ru: 'нет процитированного отрывка {id}: задайте вопрос ещё раз' },
+  { key: 'eng.lab.noDraft', en: 'no drafted setup {id}', ru: 'нет составленного сетапа {id}' },
+  { key: 'eng.lab.stillInvalid', en: "the model's setup is still invalid after one re-ask: {error}", ru: 'сетап модели всё ещё неверен после повторного запроса: {error}' },
+];
+
 /** Order matters where templates overlap: the longer, more specific one first. */
-export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...grades];
+export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...grades, ...lab];

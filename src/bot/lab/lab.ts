@@ -15,7 +15,7 @@ import type { StoredLabRun } from '../../engine/lab/store.ts';
 import type { MarketKey } from '../../engine/types.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
-import { localizeEngineLines, translator, type Translate } from '../i18n/index.ts';
+import { localizeEngineLines, localizeEngineText, translator, type Translate } from '../i18n/index.ts';
 import { startProgress } from '../progress.ts';
 import { TEXT_LIMIT, truncateHtml } from '../render/telegram-text.ts';
 import type { BacktestJob, BacktestJobs } from '../backtest/jobs.ts';
@@ -179,7 +179,7 @@ function launchLab(deps: FeatureDeps, jobs: BacktestJobs, job: BacktestJob, lab:
       } catch (error) {
         if (job.signal.aborted) return progress.finish(t('lab.cancelled'));
         deps.logger.error('lab run failed', { chatId: job.chatId, error: error instanceof Error ? error.message : String(error) });
-        await progress.finish(t('lab.failed', { error: escapeHtml(error instanceof Error ? error.message : String(error)) }));
+        await progress.finish(t('lab.failed', { error: escapeHtml(localizeEngineText(error instanceof Error ? error.message : String(error), language)) }));
       }
     } finally {
       jobs.end(job.id);

@@ -15,7 +15,7 @@ import type { TheoryEvidence } from '../../engine/lab/theory/evidence.ts';
 import { THEORY_MIN_TRADES } from '../../engine/lab/theory/verdict.ts';
 import type { MarketKey } from '../../engine/types.ts';
 import { escapeHtml, truncate } from '../format/html.ts';
-import { translator, type Translate } from '../i18n/index.ts';
+import { localizeEngineText, translator, type Translate } from '../i18n/index.ts';
 import { startProgress } from '../progress.ts';
 import { TEXT_LIMIT, telegramLength, truncateHtml } from '../render/telegram-text.ts';
 import type { BacktestJob, BacktestJobs } from '../backtest/jobs.ts';
@@ -136,7 +136,7 @@ export function installTheory(deps: FeatureDeps, jobs: BacktestJobs): void {
       try {
         draft = await theory.draft(chunkId);
       } catch (error) {
-        return progress.finish(t('theory.draftFailed', { source, error: escapeHtml(error instanceof Error ? error.message : String(error)) }));
+        return progress.finish(t('theory.draftFailed', { source, error: escapeHtml(localizeEngineText(error instanceof Error ? error.message : String(error), ctx.lang)) }));
       }
       const markets = await theory.marketsFor(draft.id);
       if (markets.length === 0) return progress.finish(`${draftHtml(t, draft)}\n${t('theory.noMarkets', { timeframe: '' })}`);
@@ -195,7 +195,7 @@ function launchTest(deps: FeatureDeps, jobs: BacktestJobs, job: BacktestJob, the
         await progress.finish(verdictHtml(t, result));
       } catch (error) {
         if (job.signal.aborted) return progress.finish(t('theory.cancelled'));
-        await progress.finish(t('theory.failed', { error: escapeHtml(error instanceof Error ? error.message : String(error)) }));
+        await progress.finish(t('theory.failed', { error: escapeHtml(localizeEngineText(error instanceof Error ? error.message : String(error), language)) }));
       }
     } finally {
       jobs.end(job.id);
