@@ -31,6 +31,7 @@ import {
   installExecutionFeature, notifyExecutorEvents, scheduleReports, resolvedApprovalsText, sendReconciliationReport, telegramReportSender,
 } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
+import { createLabServicesFromConfig, LAB_MIGRATION_TABLE, labMigrations } from './app/lab-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { createChartService } from './app/chart-service.ts';
 import { closeSharedChartPool } from './engine/charts/pool.ts';
@@ -99,6 +100,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
         [EXEC_MIGRATION_TABLE]: execMigrations,
         [EXECUTOR_MIGRATION_TABLE]: executorMigrations,
         [LEARNING_MIGRATION_TABLE]: learningMigrations,
+        [LAB_MIGRATION_TABLE]: labMigrations,
       },
     });
     stops.push(() => store.close());
@@ -271,7 +273,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },

@@ -9,8 +9,10 @@ import { answerQuestion, formatAnswerHtml } from '../knowledge/answer/index.ts';
 import type { LlmRouter } from '../knowledge/llm/index.ts';
 import type { Config } from '../config.ts';
 
-export function createKnowledgeService(kb: KnowledgeBase, llm: LlmRouter | null, config: Config): NonNullable<BotServices['knowledge']> {
-  return {
+type KnowledgeService = NonNullable<BotServices['knowledge']> & Required<Pick<NonNullable<BotServices['knowledge']>, 'answer'>>;
+
+export function createKnowledgeService(kb: KnowledgeBase, llm: LlmRouter | null, config: Config): KnowledgeService {
+  const service: KnowledgeService = {
     async ingest(name, bytes, onProgress) {
       const result = await kb.ingestBuffer(name, bytes, { onProgress: (p) => onProgress({ stage: p.stage, done: p.done, total: p.total }) });
       const d = result.document;
@@ -21,7 +23,10 @@ export function createKnowledgeService(kb: KnowledgeBase, llm: LlmRouter | null,
       return documents.map((d) => ({ id: d.id, name: d.name, pages: d.pages, chunks: d.chunkCount, addedAt: d.createdAt }));
     },
     remove: (id) => kb.removeDocument(id),
-    async ask(question: string, _language: Language) {
+    async ask(question: string, language: Language) {
+      return (await service.answer(question, language)).html;
+    },
+    async answer(question: string, _language: Language) {
       // The answer follows the question's own language; the user's setting only matters for bot chrome.
       const result = await answerQuestion(question, {
         retriever: kb,
@@ -29,7 +34,9 @@ export function createKnowledgeService(kb: KnowledgeBase, llm: LlmRouter | null,
         llmMode: config.llm.mode,
         relevance: (_q: string, passages: Passage[]) => (kb.isRelevant(passages as RetrievedPassage[]) ? passages : []),
       });
-      return formatAnswerHtml(result);
+      const passages = result.mode === 'not-covered' ? [] : result.passages.map((p) => ({ chunkId: p.chunkId, documentId: p.documentId, document: p.document, page: p.page, heading: p.heading, text: p.text }));
+      return { html: formatAnswerHtml(result), passages };
     },
   };
+  return service;
 }

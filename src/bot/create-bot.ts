@@ -29,6 +29,8 @@ import { installSettings } from './settings/settings.ts';
 import { installKnowledge } from './knowledge/knowledge.ts';
 import { BACKTEST_CONVERSATION, backtestConversation, installBacktest } from './backtest/backtest.ts';
 import { BacktestJobs } from './backtest/jobs.ts';
+import { installLab } from './lab/lab.ts';
+import { installTheory } from './lab/theory.ts';
 import { CallbackAnswers, notModifiedIsSuccess } from './transport/callback-answers.ts';
 import { connectWithRetry, DEFAULT_CONNECT_POLICY, type ConnectPolicy } from './transport/startup.ts';
 import { startWebhookServer, type WebhookOptions, type WebhookServer } from './transport/webhook.ts';
@@ -98,6 +100,8 @@ export function createBot(options: CreateBotOptions): ItaBot {
   const refs = new SignalRefs(options.sessionStore.adapter<string>('signal-ref'));
   const tracked = new Set<Promise<void>>();
   const jobs = new BacktestJobs();
+  // Lab runs and theory tests: one at a time per chat, beside (not blocking) a backtest.
+  const labJobs = new BacktestJobs();
 
   if (options.allowedUserIds.length === 0) {
     logger.warn('TELEGRAM ALLOWLIST IS EMPTY: the bot will answer NOBODY. Set telegram.allowedUserIds to your user id.');
@@ -161,6 +165,8 @@ export function createBot(options: CreateBotOptions): ItaBot {
   installSetupCommands(deps);
   installSettings(deps);
   installBacktest(deps, jobs);
+  installLab(deps, labJobs);
+  installTheory(deps, labJobs);
   bot.use(deps.handlers);
   bot.use(registry.middleware());
   installKnowledge(deps, bot);
@@ -219,6 +225,7 @@ export function createBot(options: CreateBotOptions): ItaBot {
       await webhook?.close();
       webhook = undefined;
       jobs.cancelAll();
+      labJobs.cancelAll();
       await Promise.allSettled([...tracked]);
     },
     async sendSignal(chatId, signal, png, comment) {

@@ -5,6 +5,7 @@
  */
 import type { MarketKey, Signal } from '../engine/types.ts';
 import type { BacktestProgress, BacktestRequest, BacktestResult, EngineServices, Language } from '../engine/services/types.ts';
+import type { LabService, TheoryService } from '../engine/lab/service-types.ts';
 
 export type * from '../engine/services/types.ts';
 
@@ -39,5 +40,18 @@ export interface BotServices extends EngineServices {
     remove(id: number): Promise<boolean>;
     /** Answer formatted as Telegram HTML. */
     ask(question: string, language: Language): Promise<string>;
+    /** The same answer with the passages it cites (for "Test this" and the verdicts beside the citations). */
+    answer?(question: string, language: Language): Promise<{ html: string; passages: CitedPassage[] }>;
   };
+  /** The strategy lab (/lab) and theory testing (/theory, "Test this"). */
+  lab?: { lab: LabService; theory: TheoryService };
+}
+
+export interface CitedPassage {
+  chunkId: number;
+  documentId: number;
+  document: string;
+  page?: number;
+  heading?: string;
+  text: string;
 }

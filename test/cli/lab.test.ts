@@ -3,11 +3,15 @@
  * OpenAI-compatible fake, GOOG daily candles; one proposal survives and is saved disabled, one is refused.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/candles.ts';
+import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
+import { openDatabase } from '../../src/engine/store/database.ts';
+import { agentRecords, labMigrations, listLabRuns, testedTheories } from '../../src/engine/lab/store.ts';
+import { upsertCandles } from '../../src/engine/store/candles.ts';
+import { openKnowledgeBase } from '../../src/knowledge/index.ts';
 import { startOpenAiFake, type OpenAiFake } from '../helpers/openai-fake.ts';
 
 const ENTRY = path.join(ROOT, 'bin/ita.js');
@@ -74,15 +78,72 @@ describe('ita lab generate', () => {
     // GOOG daily 2004-08 .. 2013-03: 365-day test windows after a 365-day warm-up.
     expect(r.stdout).toMatch(/^ {4}Walk-forward: [78] window\(s\), \d+ % positive, compounded [+-]\d+\.\d\d %, consistency \d\.\d\d$/m);
     expect(r.stdout).toMatch(/^ {4}Monte Carlo \(bootstrap\): return [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \(5\/50\/95\), ruin \(30 % drawdown\) \d+\.\d %$/m);
-    const runs = readdirSync(path.join(dir, 'lab')).filter((f) => f.startsWith('run-'));
-    expect(runs).toHaveLength(1);
-    const stored = JSON.parse(readFileSync(path.join(dir, 'lab', runs[0]), 'utf8'));
-    expect(stored.transcripts[0].turns).toHaveLength(2);
-    expect(stored.transcripts[0].turns[0].prompt).toContain('Propose 2 distinct trading setup(s) for GOOG on 1d candles.');
-    expect(JSON.parse(readFileSync(path.join(dir, 'lab', 'agents.json'), 'utf8'))).toEqual({ env: { proposed: 1, survived: stored.saved.length } });
+    // The run is stored in the database, not as a JSON file.
+    const db = await openDatabase(path.join(dir, 'ita.sqlite'), { extraMigrations: { lab_migration: labMigrations } });
+    const [stored] = await listLabRuns(db.db);
+    const records = await agentRecords(db.db);
+    await db.close();
+    expect(stored).toMatchObject({ status: 'done', source: 'cli', mode: 'single', models: ['env'] });
+    expect(r.stdout).toContain(`as ${stored.id}`);
+    const transcripts = stored.transcripts as { turns: { prompt: string }[] }[];
+    expect(transcripts[0].turns).toHaveLength(2);
+    expect(transcripts[0].turns[0].prompt).toContain('Propose 2 distinct trading setup(s) for GOOG on 1d candles.');
+    expect(records).toEqual({ env: { proposed: 1, survived: stored.saved.length } });
     expect(readdirSync(setups)).toEqual(['lab_sma_cross.yaml']);
     expect(stored.saved).toEqual([path.join(setups, 'lab_sma_cross.yaml')]);
     expect(readFileSync(stored.saved[0], 'utf8')).toMatch(/^enabled: false$/m);
     expect(r.stdout).toContain(`saved to ${stored.saved[0]} (enabled: false)`);
   }, 60_000);
+
+  it('from-doc drafts a setup from a stored passage, tests it walk-forward on a stored market and records the verdict', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'ita-lab-doc-'));
+    try {
+      const dbFile = path.join(home, 'ita.sqlite');
+      const kb = await openKnowledgeBase({ dataDir: home, dbFile, embedding: { kind: 'local' } });
+      await kb.ingestBuffer('ma.md', Buffer.from('# Crossovers\n\nWhen the 5-day simple moving average crosses above the 20-day one, buy with a stop three ATR away and a target at three times the risk.\n'));
+      await kb.close();
+      const candles = await openDatabase(dbFile);
+      // A market on the governance allowlist (a stock would be refused by the governor, as it would be live).
+      upsertCandles(candles.sqlite, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1d' }, loadSampleCandles('binance_BTCUSDT_1d'));
+      await candles.close();
+      const drafted = { ...sma, id: 'ma_cross_5_20', indicators: { sma_fast: 'sma:5', sma_slow: 'sma:20', atr: 'atr:14' } };
+      fake.script({ content: JSON.stringify({ setup: drafted, rationale: 'Buy on the 5/20 cross, stop 3 ATR, target 3R.' }) });
+      const r = await ita(['lab', 'from-doc', 'ma.md', '--markets', 'BTC/USDT:1d'], { ITA_LLM_BASE_URL: fake.baseUrl, ITA_LLM_MODEL: 'fake-model', ITA_DATA_DIR: home, ITA_SETUPS_DIR: path.join(home, 'setups') });
+      expect(r.stderr).not.toMatch(/^ita:/m);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('When the 5-day simple moving average crosses above');
+      expect(r.stdout).toMatch(/^id: ma_cross_5_20$/m);
+      expect(r.stdout).toMatch(/^Verdict: (supported|not supported|inconclusive) \([a-z-]+\) — \d+ out-of-sample trades, expectancy [+-]\d\.\d{3}R per trade, 95 % CI [+-]\d\.\d{3}…[+-]\d\.\d{3}R$/m);
+      expect(r.stdout).toMatch(/^ {2}binance BTC\/USDT 1d: [1-9]\d* trades, [+-]\d\.\d{3}R, \d+\/\d+ windows positive \(walk-forward\)$/m);
+      const db = await openDatabase(dbFile, { extraMigrations: { lab_migration: labMigrations } });
+      const [test] = await testedTheories(db.db);
+      await db.close();
+      expect(test).toMatchObject({ setupId: 'ma_cross_5_20', passage: { document: 'ma.md' }, markets: ['binance BTC/USDT 1d'] });
+      // The spot account cannot short: the short signals are refused, and said so.
+      expect(r.stdout).toMatch(/^ {4}refused signals \(no trade\): .*side ×\d+/m);
+      expect(r.stdout).toContain(`Verdict: ${test.verdict} `);
+      expect(r.stdout).toContain(`— ${test.trades} out-of-sample trades`);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('imports runs written as JSON files by earlier versions', async () => {
+    const old = mkdtempSync(path.join(os.tmpdir(), 'ita-lab-json-'));
+    try {
+      mkdirSync(path.join(old, 'lab'));
+      writeFileSync(path.join(old, 'lab', 'run-2026-11-30T10-00-00-000Z.json'), JSON.stringify({ brief: { n: 1 }, transcripts: [{ agent: 'env', turns: [] }], candidates: [], saved: ['x.yaml'], costUsd: 0.25 }));
+      writeFileSync(path.join(old, 'lab', 'agents.json'), JSON.stringify({ env: { proposed: 4, survived: 1 } }));
+      const db = await openDatabase(':memory:', { extraMigrations: { lab_migration: labMigrations } });
+      const { importJsonRuns } = await import('../../src/engine/lab/store.ts');
+      expect(await importJsonRuns(db.db, path.join(old, 'lab'))).toBe(1);
+      expect(await importJsonRuns(db.db, path.join(old, 'lab'))).toBe(0);
+      const [run] = await listLabRuns(db.db);
+      expect(run).toMatchObject({ id: 'run-2026-11-30T10-00-00-000Z', startedAt: Date.UTC(2026, 10, 30, 10), source: 'json', costUsd: 0.25, saved: ['x.yaml'], models: ['env'] });
+      expect(await agentRecords(db.db)).toEqual({ env: { proposed: 4, survived: 1 } });
+      await db.close();
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+  });
 });

@@ -295,6 +295,43 @@ const services: EngineTextEntry[] = [
   { key: 'eng.decide.executorFailed', en: 'approval recorded, but the executor failed: {message}', ru: 'одобрение записано, но исполнитель дал сбой: {message}' },
 ];
 
+/** The backtest grades' strengths and weaknesses (backtest/grades.ts), one family per graded figure. */
+const GRADED: Array<[key: string, en: string, ru: string]> = [
+  ['sharpe', 'Sharpe', 'Шарп'],
+  ['drawdown', 'max drawdown', 'макс. просадка'],
+  ['winRate', 'win rate', 'доля прибыльных'],
+  ['profitFactor', 'profit factor', 'профит-фактор'],
+  ['calmar', 'Calmar', 'Calmar'],
+];
+const grades: EngineTextEntry[] = [
+  ...GRADED.flatMap(([key, en, ru]) => [
+    { key: `eng.grade.${key}.excellent`, en: `${en} {v} is excellent ({c} {a})`, ru: `${ru} {v} — отлично ({c} {a})` },
+    { key: `eng.grade.${key}.good`, en: `${en} {v} is good ({c} {a}; excellent {d} {b})`, ru: `${ru} {v} — хорошо ({c} {a}; отлично {d} {b})` },
+    { key: `eng.grade.${key}.minimum`, en: `${en} {v} only reaches the minimum ({c} {a}; good {d} {b})`, ru: `${ru} {v} — только минимум ({c} {a}; хорошо {d} {b})` },
+    { key: `eng.grade.${key}.below`, en: `${en} {v} is below the minimum ({c} {a})`, ru: `${ru} {v} — ниже минимума ({c} {a})` },
+    { key: `eng.grade.${key}.deeper`, en: `${en} {v} is deeper than the minimum ({c} {a})`, ru: `${ru} {v} — глубже допустимого ({c} {a})` },
+    { key: `eng.grade.${key}.undefined`, en: `${en} is undefined (no trades, no variance or the account was wiped out)`, ru: `${ru} не определён (нет сделок, нет разброса или счёт обнулён)` },
+  ]),
+  { key: 'eng.grade.fewTrades', en: 'only {n:num} trades: at least {min:num} are needed before the figures mean much', ru: 'всего сделок: {n}; нужно хотя бы {min}, чтобы цифры что-то значили' },
+  { key: 'eng.grade.oneTrade', en: 'only {n:num} trade: at least {min:num} are needed before the figures mean much', ru: 'всего сделок: {n}; нужно хотя бы {min}, чтобы цифры что-то значили' },
+];
+
+/** The strategy lab and theory testing (engine/lab/service.ts, theory/draft.ts). */
+const lab: EngineTextEntry[] = [
+  { key: 'eng.lab.needsLlm', en: 'the lab needs an LLM: set {vars*}', ru: 'для лаборатории нужна LLM: задайте {vars}' },
+  { key: 'eng.lab.theoryNeedsLlm', en: 'testing a passage needs an LLM: set {vars*}', ru: 'чтобы проверить отрывок, нужна LLM: задайте {vars}' },
+  {
+    key: 'eng.lab.envHint',
+    en: 'ITA_LLM_BASE_URL, ITA_LLM_MODEL (and ITA_LLM_API_KEY when the server needs one), or llm.providers in the config file',
+    ru: 'ITA_LLM_BASE_URL, ITA_LLM_MODEL (и ITA_LLM_API_KEY, если сервер его требует) или llm.providers в файле конфигурации',
+  },
+  { key: 'eng.lab.count', en: 'the number of setups must be 1 to 10, got {n}', ru: 'число сетапов должно быть от 1 до 10, получено {n}' },
+  { key: 'eng.lab.pickMarket', en: 'choose at least one stored market', ru: 'выберите хотя бы один сохранённый рынок' },
+  { key: 'eng.lab.noPassage', en: 'no cited passage {id}: ask the question again', ru: 'нет процитированного отрывка {id}: задайте вопрос ещё раз' },
+  { key: 'eng.lab.noDraft', en: 'no drafted setup {id}', ru: 'нет составленного сетапа {id}' },
+  { key: 'eng.lab.stillInvalid', en: "the model's setup is still invalid after one re-ask: {error}", ru: 'сетап модели всё ещё неверен после повторного запроса: {error}' },
+];
+
 /** Order matters where templates overlap: the longer, more specific one first. */
 /** The one decision module's refusals (trading/decision.ts, signals/policy.ts) and the executor's opposite-signal exit. */
 const decisions: EngineTextEntry[] = [
@@ -316,4 +353,4 @@ const decisions: EngineTextEntry[] = [
   { key: 'eng.log.oppositeRefused', en: 'opposite-signal exit refused by the broker', ru: 'брокер отклонил выход по противоположному сигналу' },
 ];
 
-export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...decisions];
+export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...decisions, ...grades, ...lab];

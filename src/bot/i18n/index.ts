@@ -7,8 +7,9 @@ import type { Language } from '../services.ts';
 import { messages as baseMessages } from './messages.ts';
 import { transportMessages } from './messages-transport.ts';
 import { reconcileMessages } from './messages-reconcile.ts';
+import { labMessages } from './messages-lab.ts';
 
-export const messages = { ...baseMessages, ...transportMessages, ...reconcileMessages };
+export const messages = { ...baseMessages, ...transportMessages, ...reconcileMessages, ...labMessages };
 export type MessageKey = keyof typeof messages;
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;

@@ -10,6 +10,7 @@ import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
 import { startProgress } from '../progress.ts';
 import { parseCommand } from '../commands/registry.ts';
+import { theoryUnderAnswer } from '../lab/theory.ts';
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const ACCEPTED = /\.(pdf|docx|md|markdown|txt|html?)$/i;
@@ -27,8 +28,10 @@ export function installKnowledge(deps: FeatureDeps, bot: Bot<BotContext>): void 
   const ask = (ctx: BotContext, question: string) =>
     withKnowledge(ctx, async (knowledge) => {
       await ctx.replyWithChatAction('typing');
-      const answer = await knowledge.ask(question, ctx.lang);
-      await ctx.reply(answer, { ...html, link_preview_options: { is_disabled: true } });
+      const answer = knowledge.answer ? await knowledge.answer(question, ctx.lang) : { html: await knowledge.ask(question, ctx.lang), passages: [] };
+      // Verdicts of tested passages beside the citations, and "Test this" under the answer (the lab's theory loop).
+      const shown = await theoryUnderAnswer(services.lab?.theory, answer.passages, answer.html, ctx.t);
+      await ctx.reply(shown.html, { ...html, link_preview_options: { is_disabled: true }, reply_markup: shown.keyboard });
     });
 
   registry.register({

@@ -1,12 +1,16 @@
 /**
- * `ita lab generate`: the configured LLM agents propose setups, the lab validates, merges, backtests (optimized on
- * the training split, judged out of sample), grades them and saves survivors disabled. Every run (prompts, replies,
- * costs, results) is written under <dataDir>/lab/, and each agent's record feeds the next run's vote weights.
+ * `ita lab generate`: the configured LLM agents (by llm.mode) propose setups, the lab validates, merges, backtests
+ * (optimized on the training split, judged out of sample), grades them and saves survivors disabled. Every run
+ * (prompts, replies, costs, results) is stored in the database (lab_runs), and each agent's record feeds the next
+ * run's vote weights. `ita lab from-doc DOC [--page N]`: a setup drafted from a stored document's passage, tested
+ * walk-forward on stored markets, with its verdict recorded (as "Test this" does in the bot).
  */
 import path from 'node:path';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
+import { openDatabase } from '../../engine/store/database.ts';
+import * as labStore from '../../engine/lab/store.ts';
+import { labAgents } from '../../engine/lab/agents.ts';
 
 interface LabOpts {
   csv: string;
@@ -66,8 +70,7 @@ export function register(program: Command): void {
         import('../../engine/backtest/walk-forward.ts'),
       ]);
       const config = loadConfig();
-      const router = llmLayer.createLlmLayer(config.llm);
-      if (!router) throw new InputError('the lab needs an LLM: configure llm.providers (or ITA_LLM_BASE_URL and ITA_LLM_MODEL)', { field: 'llm.providers' });
+      if (config.llm.providers.length === 0) throw new InputError('the lab needs an LLM: configure llm.providers (or ITA_LLM_BASE_URL and ITA_LLM_MODEL)', { field: 'llm.providers' });
       const candles = readCandlesFromCsv(opts.csv);
       if (candles.length === 0) throw new InputError('the file holds no candles', { file: opts.csv });
       const timeframe = opts.tf ? timeframes.parseTimeframe(opts.tf) : timeframes.inferTimeframe(candles);
@@ -76,22 +79,16 @@ export function register(program: Command): void {
       const settings = runSetup.DEFAULT_SIMULATION;
       const key = { exchange: opts.exchange, symbol: opts.symbol };
 
-      const labDir = path.join(config.dataDir, 'lab');
-      mkdirSync(labDir, { recursive: true });
-      const recordsFile = path.join(labDir, 'agents.json');
-      const records = existsSync(recordsFile) ? (JSON.parse(readFileSync(recordsFile, 'utf8')) as Record<string, { proposed: number; survived: number }>) : {};
-      // Ensemble-style modes let every configured model propose; single mode asks the router (with its fallback).
-      const names = config.llm.mode === 'single' ? [router.providerNames[0]] : router.providerNames;
-      type Messages = Parameters<typeof router.complete>[0];
-      const agents = names.map((name) => ({
-        name,
-        async complete(prompt: string, history: { prompt: string; reply: string }[], purpose: string) {
-          // Role/content pairs: the router's chat models accept them as messages (no LangChain import outside knowledge/).
-          const messages = [...history.flatMap((t) => [{ role: 'user', content: t.prompt }, { role: 'assistant', content: t.reply }]), { role: 'user', content: prompt }];
-          const reply = await router.complete(messages as unknown as Messages, { purpose, only: config.llm.mode === 'single' ? undefined : name });
-          return { text: reply.text, costUsd: reply.costUsd };
-        },
-      }));
+      // Runs, prompts, costs and each model's record live in the database (older JSON runs are imported once).
+      const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
+      const db = opened.db as unknown as import('kysely').Kysely<any>;
+      await labStore.importJsonRuns(db, path.join(config.dataDir, 'lab'));
+      const records = await labStore.agentRecords(db);
+      const router = llmLayer.createLlmLayer(config.llm, { db });
+      if (!router) throw new InputError('the lab needs an LLM: configure llm.providers (or ITA_LLM_BASE_URL and ITA_LLM_MODEL)', { field: 'llm.providers' });
+      const { agents, flow } = labAgents(router, config.llm.mode);
+      const startedAt = Date.now();
+      const runId = `run-${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}`;
 
       // Fixed parameters per window (the training part only warms up), as `ita backtest --walk-forward` does.
       const walkForwardOf = async (setup: import('../../engine/setups/index.ts').Setup, market: import('../../engine/backtest/service/run-setup.ts').MarketSeries) => {
@@ -105,6 +102,7 @@ export function register(program: Command): void {
       };
       const run = await runLab({
         agents,
+        flow,
         brief: { n, markets: [opts.symbol], timeframes: [timeframe], ideas: opts.ideas },
         records,
         setupsDir: opts.setups ?? config.setupsDir,
@@ -124,17 +122,91 @@ export function register(program: Command): void {
           return { ...runSetup.runSetupBacktest({ setup, market: test, settings }), walkForward };
         },
       });
+      const outcome: labStore.AgentRecords = {};
       for (const t of run.transcripts) {
-        const r = (records[t.agent] ??= { proposed: 0, survived: 0 });
         const mine = run.candidates.filter((c) => c.candidate.agents.includes(t.agent));
-        r.proposed += mine.length;
-        r.survived += mine.filter((c) => c.survived).length;
+        outcome[t.agent] = { proposed: mine.length, survived: mine.filter((c) => c.survived).length };
       }
-      writeFileSync(recordsFile, JSON.stringify(records, null, 1));
-      const runFile = path.join(labDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-      writeFileSync(runFile, JSON.stringify({ brief: { n, symbol: opts.symbol, timeframe, ideas: opts.ideas, trainSplit, optimize: opts.optimize }, ...run }, null, 1));
+      await labStore.addAgentResults(db, outcome);
+      await labStore.insertLabRun(db, {
+        id: runId, startedAt, finishedAt: Date.now(), status: 'done', source: 'cli', mode: config.llm.mode, models: agents.map((a) => a.name),
+        brief: { n, symbol: opts.symbol, timeframe, ideas: opts.ideas, trainSplit, optimize: opts.optimize, trials: run.trialsCorrection?.trials, deflatedSharpe: run.trialsCorrection?.deflatedSharpe },
+        transcripts: run.transcripts, costUsd: run.costUsd, candidates: run.candidates, saved: run.saved,
+      });
+      await opened.close();
       const lines = labSummary(run, { evaluatedOn: `out of sample: the last ${Math.round((1 - trainSplit) * 100)} % of ${opts.symbol} ${timeframe}` });
       for (const line of lines) process.stdout.write(line + '\n');
-      process.stdout.write(`Run stored in ${runFile}\n`);
+      process.stdout.write(`Run stored in the database (${config.dbFile}) as ${runId}; list runs with /lab runs\n`);
+    });
+  registerFromDoc(program);
+}
+
+interface FromDocOpts {
+  page?: string;
+  chunk?: string;
+  markets?: string;
+}
+
+/** `ita lab from-doc DOC [--page N] [--markets SYMBOL:TF,…]`: the bot's "Test this" from the terminal. */
+export function registerFromDoc(program: Command): void {
+  const lab = program.commands.find((c) => c.name() === 'lab')!;
+  lab
+    .command('from-doc')
+    .description("draft a setup from a stored document's passage with the LLM, test it walk-forward on stored markets and record the verdict")
+    .argument('<doc>', 'document id or file name, as /docs lists them')
+    .option('--page <n>', 'the page (PDF) whose first passage is tested')
+    .option('--chunk <id>', 'test exactly this passage (chunk id)')
+    .option('--markets <list>', 'stored markets SYMBOL:TF[@EXCHANGE], comma-separated (default: every stored market the setup can run on)')
+    .action(async (doc: string, opts: FromDocOpts) => {
+      const page = opts.page === undefined ? undefined : Number(opts.page);
+      if (page !== undefined && !(Number.isInteger(page) && page > 0)) throw new InputError(`--page must be a page number, got "${opts.page}"`, { field: 'page', value: opts.page });
+      const [{ loadConfig }, llmLayer, { loadGovernance }, { createLabServicesFromConfig }] = await Promise.all([
+        import('../../config.ts'),
+        import('../../knowledge/llm/index.ts'),
+        import('../../engine/risk/index.ts'),
+        import('../../app/lab-service.ts'),
+      ]);
+      const config = loadConfig();
+      const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
+      try {
+        const db = opened.db as unknown as import('kysely').Kysely<any>;
+        const passages = await labStore.documentPassages(db, doc, page);
+        if (passages.length === 0) throw new InputError(`no stored passage of document "${doc}"${page ? ` on page ${page}` : ''}; /docs lists the documents`, { field: 'doc', value: doc });
+        const passage = opts.chunk ? passages.find((p) => p.chunkId === Number(opts.chunk)) : passages[0];
+        if (!passage) throw new InputError(`chunk ${opts.chunk} is not a passage of "${doc}"; its chunks: ${passages.map((p) => p.chunkId).join(', ')}`, { field: 'chunk', value: opts.chunk });
+        const { theory } = createLabServicesFromConfig({ db, llm: llmLayer.createLlmLayer(config.llm, { db }), config, governance: loadGovernance(config.governanceFile) });
+        const missing = theory.unavailable();
+        if (missing) throw new InputError(`testing a passage needs an LLM: set ${missing}`, { field: 'llm.providers' });
+        await theory.remember([passage]);
+        process.stdout.write(`Passage ${passage.chunkId} of ${passage.document}${passage.page ? `, p. ${passage.page}` : ''}:\n${passage.text.slice(0, 600)}\n\n`);
+        const draft = await theory.draft(passage.chunkId);
+        process.stdout.write(`Drafted setup (${draft.model}, $${draft.costUsd.toFixed(4)}): ${draft.rationale}\n${draft.setupYaml}\n`);
+        const usable = await theory.marketsFor(draft.id);
+        const wanted = opts.markets?.split(',').map((m) => m.trim()).filter(Boolean);
+        const markets = wanted
+          ? wanted.map((w) => {
+              const [pair, exchange] = w.split('@');
+              const [symbol, tf] = pair.split(':');
+              const found = usable.find((m) => m.symbol === symbol && m.timeframe === tf && (!exchange || m.exchange === exchange));
+              if (!found) throw new InputError(`"${w}" is not a stored market this setup can run on; usable: ${usable.map((m) => `${m.symbol}:${m.timeframe}@${m.exchange}`).join(', ') || 'none'}`, { field: 'markets', value: w });
+              return found;
+            })
+          : usable;
+        if (markets.length === 0) throw new InputError('no stored market has candles this setup can run on; import some with ita import', { field: 'markets' });
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+        const result = await theory.test(draft.id, markets, (p) => process.stderr.write(`evidence: ${p.done}/${p.total} markets\n`), controller.signal);
+        const e = result.evidence;
+        const f = (v: number) => (Number.isFinite(v) ? `${v > 0 ? '+' : ''}${v.toFixed(3)}` : 'n/a');
+        process.stdout.write(`Verdict: ${e.verdict} (${e.reason}) — ${e.trades} out-of-sample trades, expectancy ${f(e.expectancyR)}R per trade, 95 % CI ${f(e.ciLowR)}…${f(e.ciHighR)}R\n`);
+        for (const m of e.markets) {
+          process.stdout.write(`  ${m.market}: ${m.trades} trades, ${f(m.expectancyR)}R, ${m.positiveWindows}/${m.windows} windows positive (${m.method})\n`);
+          const refused = Object.entries(m.refused).map(([rule, k]) => `${rule} ×${k}`).join(', ');
+          if (refused) process.stdout.write(`    refused signals (no trade): ${refused}\n`);
+        }
+        process.stdout.write(`Recorded as theory test ${draft.id}; /theory lists it.\n`);
+      } finally {
+        await opened.close();
+      }
     });
 }

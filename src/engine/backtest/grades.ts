@@ -98,7 +98,7 @@ function sentence(t: Threshold, m: MetricGrade): string {
     case 'minimum':
       return `${t.label} ${show(t, m.value)} only reaches the minimum (${cmp} ${min}; good ${cmp} ${good})`;
     case 'below minimum':
-      return `${t.label} ${show(t, m.value)} is ${t.lowerIsBetter ? 'deeper than' : 'below'} the minimum (${cmp} ${min})`;
+      return t.lowerIsBetter ? `${t.label} ${show(t, m.value)} is deeper than the minimum (${cmp} ${min})` : `${t.label} ${show(t, m.value)} is below the minimum (${cmp} ${min})`;
     default:
       return `${t.label} is undefined (no trades, no variance or the account was wiped out)`;
   }

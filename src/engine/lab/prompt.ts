@@ -64,3 +64,17 @@ export function reaskPrompt(errors: string[]): string {
     'Reply again with ONLY the JSON object {"proposals":[…]} containing corrected versions of those proposals.',
   ].join('\n');
 }
+
+/** Sequential mode: the second model reviews the first one's valid proposals and answers in the same strict form. */
+export function critiquePrompt(votes: { setup: { id: string }; why?: string }[]): string {
+  const proposals = votes.map((v) => {
+    const { version: _v, source: _s, enabled: _e, ...setup } = v.setup as Record<string, unknown>;
+    return { setup, why: v.why };
+  });
+  return [
+    'Another analyst proposed these setups:',
+    JSON.stringify({ proposals }),
+    'Review each one as a risk manager: is the edge plausible, is the stop where the idea is proven wrong, are the targets reachable?',
+    'Fix what is weak (you may keep a setup unchanged or drop it) and answer with ONLY the JSON object {"proposals":[…]} of the same shape.',
+  ].join('\n');
+}

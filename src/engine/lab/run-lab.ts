@@ -14,7 +14,7 @@ import { gradeStatistics, type Grade } from '../backtest/grades.ts';
 import { correctForTrials, type TrialsCorrection } from '../backtest/deflated-sharpe.ts';
 import type { Setup } from '../setups/index.ts';
 import { consensus, type AgentRecord, type Candidate, type Vote } from './consensus.ts';
-import { labPrompt, reaskPrompt, type LabBrief } from './prompt.ts';
+import { critiquePrompt, labPrompt, reaskPrompt, type LabBrief } from './prompt.ts';
 import { parseProposalReply, validateProposedSetup } from './proposal.ts';
 import { saveDisabledSetup } from './save.ts';
 
@@ -22,7 +22,9 @@ import { saveDisabledSetup } from './save.ts';
 export interface LabAgent {
   name: string;
   /** `history` holds the earlier prompt/reply turns of this conversation (for the re-ask). */
-  complete(prompt: string, history: { prompt: string; reply: string }[], purpose: string): Promise<{ text: string; costUsd?: number }>;
+  complete(prompt: string, history: { prompt: string; reply: string }[], purpose: string, signal?: AbortSignal): Promise<{ text: string; costUsd?: number; model?: string }>;
+  /** What this agent is asked to be (specialized mode): prepended to its prompt. */
+  role?: string;
 }
 
 /**
@@ -30,7 +32,15 @@ export interface LabAgent {
  * `setup` is the candidate as evaluated when the evaluation changed it (optimized parameters): that one is saved;
  * `trials` how many variants the evaluation tried (the optimizer's evaluations) for the deflated Sharpe ratio.
  */
-export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup; trials?: number; walkForward?: WalkForwardResult['aggregate'] } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
+export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup; trials?: number; walkForward?: WalkForwardResult['aggregate']; perMarket?: PerMarket[] } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
+
+/** Out-of-sample figures of a candidate on each market it was judged on. */
+export interface PerMarket {
+  market: string;
+  trades: number;
+  returnPct: number;
+  sharpe: number;
+}
 
 /** Drawdown counted as ruin in the lab's Monte Carlo. */
 export const LAB_RUIN_DRAWDOWN = 0.3;
@@ -46,6 +56,11 @@ export interface LabOptions {
   survives?: (grade: Grade, candidate: Candidate) => boolean;
   onProgress?: (p: { stage: string; done: number; total: number }) => void;
   signal?: AbortSignal;
+  /**
+   * parallel (single, ensemble, specialized): every agent proposes on its own and the consensus merges them;
+   * sequential: the first agent proposes, the second critiques and revises (its valid revision replaces the proposal).
+   */
+  flow?: 'parallel' | 'sequential';
 }
 
 export interface AgentTranscript {
@@ -64,6 +79,7 @@ export interface EvaluatedCandidate {
   evaluated?: Setup;
   /** Walk-forward aggregate when the evaluation ran one (positive windows, consistency). */
   walkForward?: WalkForwardResult['aggregate'];
+  perMarket?: PerMarket[];
   /** Variants tried for this candidate (1 without optimization). */
   trials: number;
   /** Bootstrap of the evaluated trades: 1,000 resamples, ruin at a 30 % drawdown. */
@@ -83,11 +99,11 @@ export interface LabRun {
   costUsd: number;
 }
 
-async function ask(agent: LabAgent, brief: LabBrief): Promise<{ transcript: AgentTranscript; votes: Vote[] }> {
+async function ask(agent: LabAgent, brief: LabBrief, signal?: AbortSignal, opening?: string): Promise<{ transcript: AgentTranscript; votes: Vote[] }> {
   const transcript: AgentTranscript = { agent: agent.name, turns: [], costUsd: 0, valid: 0, rejected: [] };
   const votes: Vote[] = [];
   const turn = async (prompt: string, purpose: string): Promise<string[]> => {
-    const reply = await agent.complete(prompt, transcript.turns, purpose);
+    const reply = await agent.complete(prompt, transcript.turns, purpose, signal);
     transcript.turns.push({ prompt, reply: reply.text });
     transcript.costUsd += reply.costUsd ?? 0;
     const parsed = parseProposalReply(reply.text);
@@ -102,9 +118,11 @@ async function ask(agent: LabAgent, brief: LabBrief): Promise<{ transcript: Agen
     return errors;
   };
   try {
-    const errors = await turn(labPrompt(brief), 'lab:propose');
+    const first = opening ?? (agent.role ? `${agent.role}\n${labPrompt(brief)}` : labPrompt(brief));
+    const errors = await turn(first, opening ? 'lab:revise' : 'lab:propose');
     if (errors.length > 0) transcript.rejected = await turn(reaskPrompt(errors), 'lab:reask');
   } catch (error) {
+    if (signal?.aborted) throw error;
     transcript.error = (error as Error).message;
   }
   transcript.valid = votes.length;
@@ -115,14 +133,30 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
   const progress = (stage: string, done: number, total: number) => o.onProgress?.({ stage, done, total });
   progress('propose', 0, o.agents.length);
   let asked = 0;
-  const answers = await Promise.all(
-    o.agents.map(async (agent) => {
-      const a = await ask(agent, o.brief);
-      progress('propose', ++asked, o.agents.length);
-      return a;
-    }),
-  );
-  const candidates = consensus(answers.flatMap((a) => a.votes), o.records);
+  let answers: { transcript: AgentTranscript; votes: Vote[] }[];
+  let votes: Vote[];
+  if (o.flow === 'sequential' && o.agents.length > 0) {
+    const [proposer, critic = proposer] = o.agents;
+    const proposal = await ask(proposer, o.brief, o.signal);
+    progress('propose', ++asked, 2);
+    o.signal?.throwIfAborted();
+    const revision = proposal.votes.length > 0 ? await ask(critic, o.brief, o.signal, critiquePrompt(proposal.votes)) : undefined;
+    progress('propose', 2, 2);
+    answers = revision ? [proposal, revision] : [proposal];
+    // The critic's valid revision is the proposal; when it produced nothing usable the first agent's stands.
+    votes = revision && revision.votes.length > 0 ? revision.votes : proposal.votes;
+  } else {
+    answers = await Promise.all(
+      o.agents.map(async (agent) => {
+        const a = await ask(agent, o.brief, o.signal);
+        progress('propose', ++asked, o.agents.length);
+        return a;
+      }),
+    );
+    votes = answers.flatMap((a) => a.votes);
+  }
+  o.signal?.throwIfAborted();
+  const candidates = consensus(votes, o.records);
   const evaluated: EvaluatedCandidate[] = [];
   const saved: string[] = [];
   for (const candidate of candidates) {
@@ -136,16 +170,13 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
       entry.evaluated = full.setup ?? candidate.setup;
       entry.trials = 'trials' in full && full.trials ? full.trials : 1;
       if ('walkForward' in full) entry.walkForward = full.walkForward;
+      if ('perMarket' in full) entry.perMarket = full.perMarket;
       if (full.trades && full.equity && full.initialCash && full.trades.length >= 2) {
         const trades = mcTrades(full.trades, { values: full.equity.equity, initialCash: full.initialCash });
         entry.monteCarlo = monteCarlo(trades, { initialCash: full.initialCash, iterations: 1000, seed: 1, method: 'bootstrap', sizing: 'account', ruinDrawdown: LAB_RUIN_DRAWDOWN });
       }
       entry.grade = gradeStatistics(entry.stats);
       entry.survived = (o.survives ?? ((g) => g.passed))(entry.grade, candidate);
-      if (entry.survived) {
-        entry.file = await saveDisabledSetup(o.setupsDir, { ...candidate, setup: entry.evaluated }, entry.grade);
-        saved.push(entry.file);
-      }
     } catch (error) {
       if (o.signal?.aborted) throw error;
       entry.error = (error as Error).message;
@@ -153,6 +184,13 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
     evaluated.push(entry);
   }
   progress('evaluate', evaluated.length, candidates.length);
+  // Saved only once every candidate is judged: a cancelled run leaves no files behind.
+  o.signal?.throwIfAborted();
+  for (const entry of evaluated) {
+    if (!entry.survived || !entry.grade) continue;
+    entry.file = await saveDisabledSetup(o.setupsDir, { ...entry.candidate, setup: entry.evaluated ?? entry.candidate.setup }, entry.grade);
+    saved.push(entry.file);
+  }
   const withStats = evaluated.filter((e) => e.stats);
   const best = withStats.reduce<EvaluatedCandidate | undefined>((b, e) => (!b || (e.stats!.sharpe ?? -Infinity) > (b.stats!.sharpe ?? -Infinity) ? e : b), undefined);
   return {

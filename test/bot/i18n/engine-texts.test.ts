@@ -32,10 +32,12 @@ const SOURCES = [
   'src/engine/services/status.ts',
   'src/engine/services/signals.ts',
   'src/engine/services/setup-edits.ts',
+  'src/engine/backtest/grades.ts',
+  'src/engine/lab/service.ts',
   ...ruleFiles,
 ];
 /** Literals in those files that never reach the chat (log lines, ids, error texts for programmers). */
-const NOT_FOR_THE_TRADER = [/^the venue refused the protective stop$/, /^Equity · /, /^Trades /, /^Realized /, /^R /, /^  realized|^  open /];
+const NOT_FOR_THE_TRADER = [/^the venue refused the protective stop$/, /^theory draft /, /^Equity · /, /^Trades /, /^Realized /, /^R /, /^  realized|^  open /];
 
 /** Template literals (with `${…}` replaced, each conditional fragment expanded both ways) and sentence-like strings. */
 function sentences(source: string): string[] {

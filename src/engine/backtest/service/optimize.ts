@@ -27,6 +27,7 @@ export interface OptimizeSetupOptions {
   objective: ObjectiveName;
   /** Weights and minimum trade count of the composite objective (objective 'composite'). */
   composite?: Partial<CompositeObjective>;
+  /** Worker threads; 0 = evaluate in this thread (no pool: where threads do not win, e.g. a loaded 2-core machine). */
   workers?: number;
   /** Genetic settings; unset = the specification's 50 × 20, mutation 0.1, crossover 0.8. */
   population?: number;
@@ -34,6 +35,8 @@ export interface OptimizeSetupOptions {
   mutationRate?: number;
   crossoverRate?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops the search: the next evaluation throws and the workers are terminated (the lab's Cancel button). */
+  signal?: AbortSignal;
 }
 
 /** The first `fraction` of the candles for training, the rest out of sample (warm-up carries over). */
@@ -58,6 +61,7 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
   }
   const { train, test } = o;
 
+  if (o.workers === 0) return optimizeInProcess(o, ranges);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ita-optimize-'));
   const job: OptimizeJob = { setup: o.setup, market: train, settings: o.settings };
   await writeFile(path.join(dir, JOB_FILE), JSON.stringify(job));
@@ -73,11 +77,36 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
       mutationRate: o.mutationRate,
       crossoverRate: o.crossoverRate,
       onProgress: o.onProgress,
-      evaluate: (params) => pool.evaluate(params),
+      evaluate: (params) => {
+        o.signal?.throwIfAborted();
+        return pool.evaluate(params);
+      },
       evaluateTest: (params) => runSetupBacktest({ setup: withParams(o.setup, params), market: test, settings: o.settings }).stats,
     });
   } finally {
     await pool.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The same search with every evaluation in this thread; `breathe` lets a Cancel be delivered between evaluations. */
+async function optimizeInProcess(o: OptimizeSetupOptions, ranges: ReturnType<typeof paramRanges>): Promise<OptimizeResult> {
+  const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return optimize({
+    method: o.method,
+    ranges,
+    objective: (o.objective === 'composite' && o.composite ? { composite: o.composite } : o.objective) as Objective,
+    constraint: sensible,
+    population: o.population,
+    generations: o.generations,
+    mutationRate: o.mutationRate,
+    crossoverRate: o.crossoverRate,
+    onProgress: o.onProgress,
+    evaluate: async (params) => {
+      await breathe();
+      o.signal?.throwIfAborted();
+      return runSetupBacktest({ setup: withParams(o.setup, params), market: o.train, settings: o.settings, signal: o.signal }).stats;
+    },
+    evaluateTest: (params) => runSetupBacktest({ setup: withParams(o.setup, params), market: o.test, settings: o.settings }).stats,
+  });
 }

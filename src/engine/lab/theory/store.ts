@@ -1,0 +1,119 @@
+/**
+ * The theory tables of the lab's migration set (see ../store.ts): passages an /ask answer cited, setups drafted from
+ * them and their verdicts, and a read of a stored document's chunks for `ita lab from-doc`.
+ */
+import type { Kysely } from 'kysely';
+import type { LabTables, TheoryTestTable } from '../store.ts';
+
+const lab = (db: Kysely<any>) => db as Kysely<LabTables>;
+
+export interface TheoryPassage {
+  chunkId: number;
+  documentId: number;
+  document: string;
+  page?: number;
+  heading?: string;
+  text: string;
+}
+
+export async function rememberPassages(db: Kysely<any>, passages: TheoryPassage[], now: number): Promise<void> {
+  for (const p of passages) {
+    const row = { chunk_id: p.chunkId, document_id: p.documentId, document: p.document, page: p.page ?? null, heading: p.heading ?? null, text: p.text, seen_at: now };
+    await lab(db).insertInto('theory_passages').values(row).onConflict((oc) => oc.column('chunk_id').doUpdateSet(row)).execute();
+  }
+}
+
+export async function passageById(db: Kysely<any>, chunkId: number): Promise<TheoryPassage | undefined> {
+  const r = await lab(db).selectFrom('theory_passages').selectAll().where('chunk_id', '=', chunkId).executeTakeFirst();
+  return r ? { chunkId: r.chunk_id, documentId: r.document_id, document: r.document, page: r.page ?? undefined, heading: r.heading ?? undefined, text: r.text } : undefined;
+}
+
+export interface TheoryTest {
+  id: number;
+  passage: Omit<TheoryPassage, 'text'>;
+  /** The passage text the setup was drafted from (what the claim is). */
+  claim: string;
+  setupId: string;
+  setupYaml: string;
+  rationale: string;
+  model: string;
+  costUsd: number;
+  createdAt: number;
+  markets?: string[];
+  verdict?: string;
+  evidence?: unknown;
+  trades?: number;
+  testedAt?: number;
+}
+
+export async function insertTheoryDraft(db: Kysely<any>, d: Omit<TheoryTest, 'id'>): Promise<number> {
+  const result = await lab(db)
+    .insertInto('theory_tests')
+    .values({
+      chunk_id: d.passage.chunkId, document_id: d.passage.documentId, document: d.passage.document, page: d.passage.page ?? null, heading: d.passage.heading ?? null,
+      claim: d.claim, setup_id: d.setupId, setup_yaml: d.setupYaml, rationale: d.rationale, model: d.model, cost_usd: d.costUsd, created_at: d.createdAt,
+      markets: null, verdict: null, evidence: null, trades: null, tested_at: null,
+    })
+    .executeTakeFirstOrThrow();
+  return Number(result.insertId);
+}
+
+export async function recordVerdict(db: Kysely<any>, id: number, v: { markets: string[]; verdict: string; evidence: unknown; trades: number; testedAt: number }): Promise<void> {
+  await lab(db)
+    .updateTable('theory_tests')
+    .set({ markets: JSON.stringify(v.markets), verdict: v.verdict, evidence: JSON.stringify(v.evidence), trades: v.trades, tested_at: v.testedAt })
+    .where('id', '=', id)
+    .execute();
+}
+
+function testFromRow(r: TheoryTestTable & { id: number }): TheoryTest {
+  return {
+    id: r.id,
+    passage: { chunkId: r.chunk_id, documentId: r.document_id, document: r.document, page: r.page ?? undefined, heading: r.heading ?? undefined },
+    claim: r.claim,
+    setupId: r.setup_id,
+    setupYaml: r.setup_yaml,
+    rationale: r.rationale,
+    model: r.model,
+    costUsd: r.cost_usd,
+    createdAt: r.created_at,
+    markets: r.markets ? JSON.parse(r.markets) : undefined,
+    verdict: r.verdict ?? undefined,
+    evidence: r.evidence ? JSON.parse(r.evidence) : undefined,
+    trades: r.trades ?? undefined,
+    testedAt: r.tested_at ?? undefined,
+  };
+}
+
+export async function theoryTestById(db: Kysely<any>, id: number): Promise<TheoryTest | undefined> {
+  const r = await lab(db).selectFrom('theory_tests').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? testFromRow(r as TheoryTestTable & { id: number }) : undefined;
+}
+
+/** Tested claims, newest first. */
+export async function testedTheories(db: Kysely<any>, limit = 100): Promise<TheoryTest[]> {
+  const rows = await lab(db).selectFrom('theory_tests').selectAll().where('tested_at', 'is not', null).orderBy('tested_at', 'desc').limit(limit).execute();
+  return rows.map((r) => testFromRow(r as TheoryTestTable & { id: number }));
+}
+
+/** The latest verdict per passage among these chunk ids. */
+export async function latestVerdicts(db: Kysely<any>, chunkIds: number[]): Promise<Map<number, TheoryTest>> {
+  const out = new Map<number, TheoryTest>();
+  if (chunkIds.length === 0) return out;
+  const rows = await lab(db).selectFrom('theory_tests').selectAll().where('chunk_id', 'in', chunkIds).where('tested_at', 'is not', null).orderBy('tested_at', 'asc').execute();
+  for (const r of rows) out.set(r.chunk_id, testFromRow(r as TheoryTestTable & { id: number }));
+  return out;
+}
+
+/**
+ * The chunks of one stored document (by id or file name), optionally of one page, read from the knowledge tables
+ * (a landed migration; read only). The knowledge API answers questions, it does not list a document's chunks, and
+ * `ita lab from-doc` must name a passage without a question.
+ */
+export async function documentPassages(db: Kysely<any>, document: string, page?: number): Promise<TheoryPassage[]> {
+  const q = db.selectFrom('knowledge_chunks as c').innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
+    .select(['c.id as chunkId', 'c.document_id as documentId', 'd.name as document', 'c.page as page', 'c.heading as heading', 'c.text as text'])
+    .where(/^\d+$/.test(document) ? 'd.id' : 'd.name', '=', /^\d+$/.test(document) ? Number(document) : document);
+  const rows = await (page === undefined ? q : q.where('c.page', '=', page)).orderBy('c.ordinal').execute();
+  return rows.map((r: any) => ({ chunkId: r.chunkId, documentId: r.documentId, document: r.document, page: r.page ?? undefined, heading: r.heading ?? undefined, text: r.text }));
+}
