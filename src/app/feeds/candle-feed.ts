@@ -7,6 +7,15 @@
 import type { LiveEvents } from '../../engine/live/index.ts';
 import type { LiveRuntime } from '../../engine/services/index.ts';
 import type { Candle, MarketKey } from '../../engine/types.ts';
+import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Deliver, Recipient } from '../../engine/live/index.ts';
+import type { DeliveryOptions } from '../../engine/live/delivery.ts';
+import type { PipelineOptions } from '../../engine/live/pipeline.ts';
+import type { SetupRegistry } from '../../engine/journal/setup-registry.ts';
+import type { SettingsDefaults } from '../../engine/services/settings.ts';
+import type { DetectorOptions } from '../../engine/signals/detector.ts';
+import type { Database } from '../../engine/store/schema.ts';
 
 export interface CandleFeed {
   readonly kind: 'exchange' | 'sample';
@@ -31,3 +40,21 @@ export interface CandleFeed {
 
 /** Candles of the executor's history before the feed's start (its liquidity and volatility rules need them). */
 export type WarmExecutor = (market: MarketKey, candles: readonly Candle[]) => void;
+
+/** What every feed hands its live pipeline and delivery worker. */
+export interface FeedDeps {
+  db: Kysely<Database>;
+  sqlite: SQLite.Database;
+  registry: SetupRegistry;
+  recipients: Recipient[];
+  settings: SettingsDefaults;
+  deliver: Deliver;
+  notifyDropped: DeliveryOptions['notifyDropped'];
+  history: DetectorOptions['history'];
+  /** The trading session's signal policy and the account's costs, applied before a signal is pushed. */
+  policy?: PipelineOptions['policy'];
+  costs?: PipelineOptions['costs'];
+  /** The journal's learning: adds the tested success probability to new signals before ranking. */
+  annotate?: PipelineOptions['annotate'];
+  warm: WarmExecutor;
+}

@@ -4,44 +4,22 @@
  * (the detector's warm-up and the executor's 24h volume and volatility need it, exactly as in a backtest); then the
  * executor's statistics are warmed from the stored candles, at start and for every market watched later.
  */
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../engine/store/schema.ts';
-import type { SetupRegistry } from '../../engine/journal/setup-registry.ts';
-import type { PipelineOptions } from '../../engine/live/pipeline.ts';
 import { listWatched } from '../../engine/journal/watchlist.ts';
 import { getLatestCandles } from '../../engine/store/candles.ts';
 import { candlesBefore, storeCandles } from '../../engine/journal/candle-history.ts';
 import { periodStart, timeframeMs } from '../../engine/market/timeframes.ts';
 import { warmupCandles } from '../../engine/setups/warmup.ts';
 import { marketKey } from '../../engine/live/events.ts';
-import { LiveEvents, startLive, type CandleSource, type Deliver, type LiveSystem, type Recipient } from '../../engine/live/index.ts';
-import type { DeliveryOptions } from '../../engine/live/delivery.ts';
-import type { DetectorOptions } from '../../engine/signals/detector.ts';
-import type { SettingsDefaults } from '../../engine/services/settings.ts';
-import type { CandleFeed, WarmExecutor } from './candle-feed.ts';
+import { LiveEvents, startLive, type CandleSource, type LiveSystem } from '../../engine/live/index.ts';
+import type { CandleFeed, FeedDeps } from './candle-feed.ts';
 
 /** Candles of recent history the executor keeps in memory for its liquidity and volatility rules. */
 const EXECUTOR_WARM_CANDLES = 200;
 
-export interface ExchangeFeedOptions {
-  db: Kysely<Database>;
-  sqlite: SQLite.Database;
-  registry: SetupRegistry;
-  recipients: Recipient[];
-  settings: SettingsDefaults;
+export interface ExchangeFeedOptions extends FeedDeps {
   /** The exchange id the gateway serves; markets of other exchanges get no candles. */
   exchangeId: string;
   source: CandleSource;
-  deliver: Deliver;
-  notifyDropped: DeliveryOptions['notifyDropped'];
-  history: DetectorOptions['history'];
-  /** The trading session's signal policy and the account's costs, applied before a signal is pushed. */
-  policy?: PipelineOptions['policy'];
-  costs?: PipelineOptions['costs'];
-  /** The journal's learning: adds the tested success probability to new signals before ranking. */
-  annotate?: PipelineOptions['annotate'];
-  warm: WarmExecutor;
   now?: () => number;
 }
 

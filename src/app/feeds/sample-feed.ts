@@ -4,38 +4,16 @@
  * trader decides (or the decision wait runs out). A newly watched sample market joins from where the replay is.
  */
 import path from 'node:path';
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../engine/store/schema.ts';
-import type { SetupRegistry } from '../../engine/journal/setup-registry.ts';
-import type { PipelineOptions } from '../../engine/live/pipeline.ts';
 import { addWatched, listWatched } from '../../engine/journal/watchlist.ts';
-import { DeliveryWorker, LiveEvents, LivePipeline, type Deliver, type Recipient } from '../../engine/live/index.ts';
-import type { DeliveryOptions } from '../../engine/live/delivery.ts';
-import type { DetectorOptions } from '../../engine/signals/detector.ts';
-import type { SettingsDefaults } from '../../engine/services/settings.ts';
+import { DeliveryWorker, LiveEvents, LivePipeline } from '../../engine/live/index.ts';
 import type { Logger } from '../../logger.ts';
 import { SAMPLE_MARKETS, seedSampleCandles, startSampleReplay, type SampleReplay } from '../sample-market.ts';
-import type { CandleFeed, WarmExecutor } from './candle-feed.ts';
+import type { CandleFeed, FeedDeps } from './candle-feed.ts';
 
-export interface SampleFeedOptions {
-  db: Kysely<Database>;
-  sqlite: SQLite.Database;
-  registry: SetupRegistry;
-  recipients: Recipient[];
-  settings: SettingsDefaults;
+export interface SampleFeedOptions extends FeedDeps {
   samplesDir: string;
   dataDir: string;
   replay: { speed: number; days: number; decisionWaitMs: number };
-  deliver: Deliver;
-  notifyDropped: DeliveryOptions['notifyDropped'];
-  history: DetectorOptions['history'];
-  /** The trading session's signal policy and the account's costs, applied before a signal is pushed. */
-  policy?: PipelineOptions['policy'];
-  costs?: PipelineOptions['costs'];
-  /** The journal's learning: adds the tested success probability to new signals before ranking. */
-  annotate?: PipelineOptions['annotate'];
-  warm: WarmExecutor;
   logger: Logger;
 }
 

@@ -19,6 +19,7 @@ import type { Candle } from '../../types.ts';
 import { ExchangeRejectedError } from '../../errors.ts';
 import { feeFor, limitFillPrice, marketFillPrice, stopTriggerPrice, type CostModel } from '../sim/fill-model.ts';
 import type { Balances } from '../broker.ts';
+import { clean, paperBalances, recordLastPrice, restingQuantity } from './paper-books.ts';
 import type { ExecDatabase, PaperPerpOrderTable, PaperPerpPositionTable } from '../store/schema.ts';
 import type { MarketRules, Venue, VenueOrder, VenueOrderRequest, VenuePosition } from '../core/venue.ts';
 
@@ -244,12 +245,7 @@ export function createPerpPaperVenue(options: PerpPaperVenueOptions): PerpPaperV
       return rows.map(toVenueOrder);
     },
 
-    async balances(): Promise<Balances> {
-      const rows = await db.selectFrom('paper_balances').selectAll().where('account', '=', account).orderBy('asset').execute();
-      const out: Balances = {};
-      for (const r of rows) if (r.free !== 0 || r.used !== 0) out[r.asset] = { free: r.free, used: r.used, total: clean(r.free + r.used) };
-      return out;
-    },
+    balances: (): Promise<Balances> => paperBalances(db, account),
 
     async observe(symbol, candle) {
       const rows = await db.selectFrom('paper_perp_orders').selectAll().where('account', '=', account)
@@ -257,20 +253,10 @@ export function createPerpPaperVenue(options: PerpPaperVenueOptions): PerpPaperV
       for (const row of rows) {
         const hit = restingFill(row, candle);
         if (!hit) continue;
-        let qty = row.amount - row.filled;
-        const cap = row.type !== 'stop-market' && maxVolumeShare !== undefined && candle.volume > 0 ? maxVolumeShare * candle.volume : Infinity;
-        qty = clean(Math.min(qty, cap));
-        const step = rules(symbol).amountStep;
-        if (step && qty < row.amount - row.filled) qty = clean(Math.floor(qty / step + 1e-9) * step);
+        const qty = restingQuantity(row.amount - row.filled, candle, { isStop: row.type === 'stop-market', maxVolumeShare, amountStep: rules(symbol).amountStep });
         if (qty > 0) await fillBounded(row, qty, hit.price, hit.feeRate);
       }
-      await db.insertInto('paper_prices').values({ account, symbol, price: candle.close, ts: candle.ts })
-        .onConflict((oc) => oc.columns(['account', 'symbol']).doUpdateSet({ price: candle.close, ts: candle.ts })).execute();
+      await recordLastPrice(db, account, symbol, candle);
     },
   };
-}
-
-/** Drops binary noise beyond 1e-10 so balances compare as written. */
-function clean(x: number): number {
-  return Math.round(x * 1e10) / 1e10;
 }
