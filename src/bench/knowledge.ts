@@ -14,6 +14,7 @@ import type { KnowledgeDatabase } from '../knowledge/store/schema.ts';
 import type { BenchLine, BenchSection } from './timing.ts';
 import { median, percentile } from './timing.ts';
 import { spread } from './compare.ts';
+import { maxOf, minOf } from '../engine/backtest/metrics.ts';
 
 const ROUNDS = 5;
 const RESTART_ROUNDS = 5;
@@ -236,7 +237,7 @@ export async function measureQueries(dir: string, size: number): Promise<BenchLi
       value: median(ratios),
       unit: '×',
       target: '≤ 3×',
-      note: `median of ${ratios.length} rounds, spread ${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}×; same query vectors, k=5, ef 80; ITA also embeds, searches the translated query, runs BM25 and re-ranks`,
+      note: `median of ${ratios.length} rounds, spread ${minOf(ratios).toFixed(1)}–${maxOf(ratios).toFixed(1)}×; same query vectors, k=5, ef 80; ITA also embeds, searches the translated query, runs BM25 and re-ranks`,
     },
     {
       name: `query CPU time p50 / p95 ratio ITA / raw hnswlib, ${k} chunks`,

@@ -32,7 +32,7 @@ export function findTables(lines: readonly string[]): Array<{ start: number; end
 
 /** Column gaps are the positions blank in every line (header included), so "+1.20 %" stays one cell. */
 export function splitColumns(lines: readonly string[]): string[][] {
-  const width = Math.max(...lines.map((l) => l.length));
+  const width = lines.reduce((w, l) => Math.max(w, l.length), 0);
   const blank: boolean[] = [];
   for (let i = 0; i < width; i += 1) blank.push(lines.every((line) => (line[i] ?? ' ') === ' '));
   const spans: Array<[number, number]> = [];

@@ -12,6 +12,7 @@ import type { Database } from '../../store/schema.ts';
 import { getCandles } from '../../store/candles.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { setupWarmup } from '../../setups/warmup.ts';
+import { maxOf, minOf } from '../../backtest/metrics.ts';
 import { detectSignalsWithRegimes } from '../../regime/detect.ts';
 import { DEFAULT_TOLERANCE_BARS, scoreDetector, type DetectorLabelReport } from './evaluate.ts';
 import { writeDetectorCharts } from './charts.ts';
@@ -56,8 +57,8 @@ export async function checkLabels(o: LabelCheckOptions): Promise<LabelCheckResul
     const timeframe = setup.timeframe;
     const tf = timeframeMs(timeframe);
     const stamps = labels.map((l) => l.ts);
-    const from = Math.min(...stamps) - (setupWarmup(setup) + tolerance + 5) * tf;
-    const to = Math.max(...stamps) + ((o.afterBars ?? 20) + tolerance) * tf;
+    const from = minOf(stamps) - (setupWarmup(setup) + tolerance + 5) * tf;
+    const to = maxOf(stamps) + ((o.afterBars ?? 20) + tolerance) * tf;
     const exchange = await exchangeWithCandles(o.db, symbol, timeframe, from, to);
     const market: MarketKey | undefined = exchange ? { exchange, symbol, timeframe } : undefined;
     const candles: Candle[] = market ? await getCandles(o.db as Kysely<Database>, market, { from, to }) : [];
