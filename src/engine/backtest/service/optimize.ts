@@ -59,7 +59,7 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
   if (Object.keys(ranges).length === 0) {
     throw new InputError(`setup ${o.setup.id} has no parameter with min, max and step to optimize`, { field: 'params', value: o.setup.id });
   }
-  const { train, test } = o;
+  const { train } = o;
 
   if (o.workers === 0) return optimizeInProcess(o, ranges);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ita-optimize-'));
@@ -68,20 +68,11 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
   const pool = new WorkerPool<object>(`${JOB_MODULE}?job=${encodeURIComponent(dir)}`, 'evaluateParams', o.workers);
   try {
     return await optimize({
-      method: o.method,
-      ranges,
-      objective: (o.objective === 'composite' && o.composite ? { composite: o.composite } : o.objective) as Objective,
-      constraint: sensible,
-      population: o.population,
-      generations: o.generations,
-      mutationRate: o.mutationRate,
-      crossoverRate: o.crossoverRate,
-      onProgress: o.onProgress,
+      ...searchOptions(o, ranges),
       evaluate: (params) => {
         o.signal?.throwIfAborted();
         return pool.evaluate(params);
       },
-      evaluateTest: (params) => runSetupBacktest({ setup: withParams(o.setup, params), market: test, settings: o.settings }).stats,
     });
   } finally {
     await pool.close();
@@ -93,6 +84,18 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
 async function optimizeInProcess(o: OptimizeSetupOptions, ranges: ReturnType<typeof paramRanges>): Promise<OptimizeResult> {
   const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
   return optimize({
+    ...searchOptions(o, ranges),
+    evaluate: async (params) => {
+      await breathe();
+      o.signal?.throwIfAborted();
+      return runSetupBacktest({ setup: withParams(o.setup, params), market: o.train, settings: o.settings, signal: o.signal }).stats;
+    },
+  });
+}
+
+/** What the search is, wherever its evaluations run: ranges, objective, GA settings, and the held-out re-run. */
+function searchOptions(o: OptimizeSetupOptions, ranges: ReturnType<typeof paramRanges>) {
+  return {
     method: o.method,
     ranges,
     objective: (o.objective === 'composite' && o.composite ? { composite: o.composite } : o.objective) as Objective,
@@ -102,11 +105,6 @@ async function optimizeInProcess(o: OptimizeSetupOptions, ranges: ReturnType<typ
     mutationRate: o.mutationRate,
     crossoverRate: o.crossoverRate,
     onProgress: o.onProgress,
-    evaluate: async (params) => {
-      await breathe();
-      o.signal?.throwIfAborted();
-      return runSetupBacktest({ setup: withParams(o.setup, params), market: o.train, settings: o.settings, signal: o.signal }).stats;
-    },
-    evaluateTest: (params) => runSetupBacktest({ setup: withParams(o.setup, params), market: o.test, settings: o.settings }).stats,
-  });
+    evaluateTest: (params: Record<string, number>) => runSetupBacktest({ setup: withParams(o.setup, params), market: o.test, settings: o.settings }).stats,
+  };
 }
