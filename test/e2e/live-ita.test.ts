@@ -12,15 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createLogger, silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { startIta, type RunningIta } from '../../src/main.ts';
 import type { ExchangeFeed } from '../../src/app/feeds/exchange-feed.ts';
-import type { TranscriptMessage } from '../../src/bot/emulator/index.ts';
+import { LiveApp, OWNER, textOf, until } from './live-app.ts';
 import type { Candle } from '../../src/engine/types.ts';
 import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
 import { mountOrderEndpoints, startExchangeFake, type ExchangeFake, type FakeOrders } from '../helpers/exchange-fake.ts';
 
-const OWNER = 100001;
 const MINUTE = 60_000;
 
 /** One exchange venue of the fake, as the live app sees it. */
@@ -59,58 +58,25 @@ const SPOT: LiveVenueCase = {
   },
 };
 
-/** Re-checks `probe` until it gives a value (exchange-side state changes without an emulator event). */
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe.each([SPOT])('ITA live on the exchange fake: $name', (venue) => {
   let fake: ExchangeFake;
   let orders: FakeOrders;
   let config: Config;
-  let ita: RunningIta | undefined;
   let dataDir: string;
   let index = venue.start;
 
-  const start = async () => {
-    ita = await startIta(config, process.env.ITA_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger, {
-      now: () => fake.now(),
-      // Retries without real sleeps: a fault costs one request per attempt.
-      gateway: { urlsOverride: fake.url, enableRateLimit: false, timeoutMs: 3_000, retry: { sleep: async () => undefined } },
-    });
-    return ita;
-  };
-  /** Messages of the previous run: the offline web chat keeps its history across restarts. */
-  let before = new Set<number>();
-  const stop = async () => {
-    before = new Set(botMessages().map((m) => m.message_id));
-    await ita?.stop();
-    ita = undefined;
-  };
-  /** The reconciliation report of the run just started. */
-  const startupReport = () => emulator().waitFor(
-    () => botMessages().find((m) => !before.has(m.message_id) && /Books match the exchange|Books and exchange differ/.test(textOf(m))),
-    30_000, 'the reconciliation report');
-  const emulator = () => ita!.emulator!;
-  const botMessages = (): TranscriptMessage[] => emulator().messages(OWNER).filter((m) => m.from?.is_bot);
-  const textOf = (m: TranscriptMessage) => (m.text ?? m.caption ?? '').replace(/<[^>]+>/g, '');
-  /** Sends a command and returns the first new bot message that matches. */
-  const ask = async (text: string, answer: RegExp): Promise<TranscriptMessage> => {
-    const before = botMessages().length;
-    emulator().userSendText(emulator().owner, text);
-    return emulator().waitFor(() => botMessages().slice(before).find((m) => answer.test(textOf(m))), 20_000, `reply to ${text} matching ${answer}`);
-  };
+  const app = new LiveApp(() => config, () => fake);
+  const start = () => app.start();
+  const stop = () => app.stop();
+  const startupReport = () => app.startupReport();
+  const emulator = () => app.emulator();
+  const botMessages = () => app.botMessages();
+  const ask = (text: string, answer: RegExp) => app.ask(text, answer);
   /** The forming candle closes: the fake's clock moves to the next open (plus a minute), the feed polls. */
   const closeCandle = async () => {
     index += 1;
     fake.setNow(venue.candles[index].ts + MINUTE);
-    await (ita!.feed as ExchangeFeed).poll();
+    await (app.ita!.feed as ExchangeFeed).poll();
   };
   const byClientId = () => {
     const counts = new Map<string, number>();

@@ -12,14 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createLogger, silentLogger } from '../../src/logger.ts';
-import { startIta, type RunningIta } from '../../src/main.ts';
 import type { ExchangeFeed } from '../../src/app/feeds/exchange-feed.ts';
-import type { TranscriptMessage } from '../../src/bot/emulator/index.ts';
+import { LiveApp, textOf } from './live-app.ts';
 import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
 import { mountFuturesVenue, startExchangeFake, type ExchangeFake, type FakeFutures } from '../helpers/exchange-fake.ts';
 
-const OWNER = 100001;
 const MINUTE = 60_000;
 const CANDLES = loadSampleCandles('binance_BTCUSDT_1h_2024-07');
 /**
@@ -34,54 +31,26 @@ const LEVERAGE = 2;
 const COMMISSION = 0.0005;
 const TICK = 0.01;
 
-/** Re-checks `probe` until it gives a value (exchange-side state changes without an emulator event). */
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('ITA live on the exchange fake: USDT-M perpetual (binanceusdm)', () => {
   let fake: ExchangeFake;
   let futures: FakeFutures;
   let config: Config;
-  let ita: RunningIta | undefined;
   let dataDir: string;
   let index = START;
 
-  const start = async () => {
-    ita = await startIta(config, process.env.ITA_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger, {
-      now: () => fake.now(),
-      gateway: { urlsOverride: fake.url, enableRateLimit: false, timeoutMs: 3_000, retry: { sleep: async () => undefined } },
-    });
-    return ita;
-  };
-  let before = new Set<number>();
-  const stop = async () => {
-    before = new Set(botMessages().map((m) => m.message_id));
-    await ita?.stop();
-    ita = undefined;
-  };
-  const emulator = () => ita!.emulator!;
-  const botMessages = (): TranscriptMessage[] => emulator().messages(OWNER).filter((m) => m.from?.is_bot);
-  const textOf = (m: TranscriptMessage) => (m.text ?? m.caption ?? '').replace(/<[^>]+>/g, '');
-  const startupReport = () => emulator().waitFor(
-    () => botMessages().find((m) => !before.has(m.message_id) && /Books match the exchange|Books and exchange differ/.test(textOf(m))),
-    30_000, 'the reconciliation report');
-  const ask = async (text: string, answer: RegExp): Promise<TranscriptMessage> => {
-    const from = botMessages().length;
-    emulator().userSendText(emulator().owner, text);
-    return emulator().waitFor(() => botMessages().slice(from).find((m) => answer.test(textOf(m))), 20_000, `reply to ${text} matching ${answer}`);
-  };
+
+  const app = new LiveApp(() => config, () => fake);
+  const start = () => app.start();
+  const stop = () => app.stop();
+  const emulator = () => app.emulator();
+  const botMessages = () => app.botMessages();
+  const startupReport = () => app.startupReport();
+  const ask = (text: string, answer: RegExp) => app.ask(text, answer);
   /** The forming candle closes: the fake's clock moves to the next open (plus a minute), the feed polls. */
   const closeCandle = async () => {
     index += 1;
     fake.setNow(CANDLES[index].ts + MINUTE);
-    await (ita!.feed as ExchangeFeed).poll();
+    await (app.ita!.feed as ExchangeFeed).poll();
   };
   const byClientId = () => {
     const counts = new Map<string, number>();

@@ -1,0 +1,70 @@
+/**
+ * Drives the shipped application in live mode against the exchange fake, for the live end-to-end tests: start and
+ * restart (the web chat keeps its history, so "new" messages are the ones after the last stop), the owner's bot
+ * messages as plain text, a command and its reply, the start-up reconciliation report, and polling exchange state.
+ */
+import type { Config } from '../../src/config.ts';
+import { createLogger, silentLogger } from '../../src/logger.ts';
+import { startIta, type RunningIta } from '../../src/main.ts';
+import type { TranscriptMessage } from '../../src/bot/emulator/index.ts';
+import type { ExchangeFake } from '../helpers/exchange-fake.ts';
+
+export const OWNER = 100001;
+
+/** Re-checks `probe` until it gives a value (exchange-side state changes without an emulator event). */
+export async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const textOf = (m: TranscriptMessage) => (m.text ?? m.caption ?? '').replace(/<[^>]+>/g, '');
+
+export class LiveApp {
+  ita: RunningIta | undefined;
+  /** Messages of the previous run. */
+  private before = new Set<number>();
+
+  constructor(private readonly config: () => Config, private readonly fake: () => ExchangeFake) {}
+
+  async start(): Promise<RunningIta> {
+    this.ita = await startIta(this.config(), process.env.ITA_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger, {
+      now: () => this.fake().now(),
+      // Retries without real sleeps: a fault costs one request per attempt.
+      gateway: { urlsOverride: this.fake().url, enableRateLimit: false, timeoutMs: 3_000, retry: { sleep: async () => undefined } },
+    });
+    return this.ita;
+  }
+
+  async stop(): Promise<void> {
+    if (this.ita) this.before = new Set(this.botMessages().map((m) => m.message_id));
+    await this.ita?.stop();
+    this.ita = undefined;
+  }
+
+  emulator() {
+    return this.ita!.emulator!;
+  }
+
+  botMessages(): TranscriptMessage[] {
+    return this.emulator().messages(OWNER).filter((m) => m.from?.is_bot);
+  }
+
+  /** The reconciliation report of the run just started. */
+  startupReport(): Promise<TranscriptMessage> {
+    return this.emulator().waitFor(
+      () => this.botMessages().find((m) => !this.before.has(m.message_id) && /Books match the exchange|Books and exchange differ/.test(textOf(m))),
+      30_000, 'the reconciliation report');
+  }
+
+  /** Sends a command and returns the first new bot message that matches. */
+  async ask(text: string, answer: RegExp): Promise<TranscriptMessage> {
+    const from = this.botMessages().length;
+    this.emulator().userSendText(this.emulator().owner, text);
+    return this.emulator().waitFor(() => this.botMessages().slice(from).find((m) => answer.test(textOf(m))), 20_000, `reply to ${text} matching ${answer}`);
+  }
+}
