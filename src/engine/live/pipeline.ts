@@ -7,7 +7,7 @@
 import type SQLite from 'better-sqlite3';
 import type { AccountType, Candle, CostModel, MarketKey, Signal } from '../types.ts';
 import type { Setup } from '../setups/index.ts';
-import { MarketDetector, type DetectorOptions } from '../signals/detector.ts';
+import type { DetectorOptions } from '../signals/detector.ts';
 import { rankSignals } from '../signals/scoring.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import type { ExchangeGateway } from '../market/gateway.ts';
@@ -19,7 +19,7 @@ import { enqueue } from '../journal/outbox.ts';
 import { loadUserSettings, type SettingsDefaults } from '../services/settings.ts';
 import { LiveEvents, marketKey } from './events.ts';
 import { releaseTime } from './quiet-hours.ts';
-import { RegimeGatedDetector, type GatedSignalDropped } from '../regime/gate.ts';
+import { gatedMarketDetector, type RegimeGatedDetector, type GatedSignalDropped } from '../regime/gate.ts';
 import type { RegimeReading } from '../regime/types.ts';
 
 /** The part of the gateway the pipeline and the polling feed use. */
@@ -225,7 +225,7 @@ export class LivePipeline {
     let state = this.markets.get(key);
     if (state) return state;
     const setups = this.options.setups();
-    const detector = new RegimeGatedDetector(new MarketDetector({ market, setups, history: this.options.history, costs: this.options.costs }), setups);
+    const detector = gatedMarketDetector({ market, setups, history: this.options.history, costs: this.options.costs });
     state = { detector };
     // The same warm-up length as backtests and replays: computed from what the setups read.
     const history = await candlesBefore(this.options.db, market, beforeTs, this.options.warmupCandles ?? warmupCandles(this.options.setups(), market.timeframe));
