@@ -116,14 +116,15 @@ describe('learning in the chat', () => {
     const csv = h.emulator.userUploadDocument('labels.csv', Buffer.from(['setup,symbol,timeframe,time,side', ...lines].join('\n')), 'text/csv');
     const saved = plain(await h.nextBotMessage(csv.message_id));
     expect(saved).toContain('Сохранено меток: 7');
-    expect(saved).toContain('строка 9: time "2024-13-40 25:00" is not a UTC time like 2024-07-12 14:30');
+    // Every word of the reply in the trader's language, the error naming its line, field and value.
+    expect(saved).toContain('строка 9: время «2024-13-40 25:00» — не время UTC вида 2024-07-12 14:30');
 
     const png = solidPng(4, 4, [200, 0, 0]);
     const photo = h.emulator.userUploadPhoto(png, `label ${setup.id} BTC/USDT 1h ${when(quiet)} long`);
-    expect(plain(await h.nextBotMessage(photo.message_id))).toBe(`Метка сохранена: ${setup.id} BTC/USDT 1h ${when(quiet)} UTC long`);
+    expect(plain(await h.nextBotMessage(photo.message_id))).toBe(`Метка сохранена: ${setup.id} BTC/USDT 1h ${when(quiet)} UTC, лонг`);
     expect(readdirSync(path.join(j.dir, 'labels', 'screenshots')).length).toBe(1);
     const bad = h.emulator.userUploadPhoto(png, 'label ema_cross BTC/USDT 7m 2024-07-12 14:30 long');
-    expect(plain(await h.nextBotMessage(bad.message_id))).toBe('Метка не сохранена: timeframe "7m" is not one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w');
+    expect(plain(await h.nextBotMessage(bad.message_id))).toBe('Метка не сохранена: таймфрейм «7m» не из списка 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w');
 
     const sent = h.emulator.userSendText(h.ownerId, '/labels');
     await h.nextBotMessage(sent.message_id);

@@ -17,8 +17,8 @@ function head(sample: string, rows: number): string {
   return file;
 }
 
-function ita(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [ENTRY, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ITA_DATA_DIR: tmp } });
+function ita(args: string[], language: 'en' | 'ru' = 'en'): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [ENTRY, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ITA_DATA_DIR: tmp, ITA_LANGUAGE: language } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -67,5 +67,22 @@ describe('ita eval (learning)', () => {
     const pngs = readdirSync(charts);
     expect(pngs.filter((f) => f.endsWith('_miss.png'))).toHaveLength(1);
     expect(pngs.filter((f) => f.endsWith('_false-alarm.png'))).toHaveLength(1);
+  }, 60_000);
+
+  it('ita label speaks the trader\'s language: what was saved, and each error with its field, value and line', () => {
+    const db = path.join(tmp, 'labels-ru.sqlite');
+    const bad = ita(['label', 'add', 'fvg_retrace', 'BTC/USDT', '15m', '2024-07-12 10:32', 'up', '--db', db], 'ru');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Метка не сохранена: сторона «up» должна быть long или short');
+    expect(ita(['label', 'add', 'fvg_retrace', 'BTC/USDT', '15m', '2024-07-12 10:32', 'short', '--db', db], 'ru').stdout).toBe('метка №1 сохранена: fvg_retrace BTC/USDT 15m 2024-07-12 10:30 UTC, шорт\n');
+    const file = path.join(tmp, 'labels-bad.csv');
+    writeFileSync(file, 'fvg_retrace,BTC/USDT,15m,2024-07-11 02:00,long\nfvg_retrace,BTC/USDT,15m,2024-07-12 25:00,long\nfvg_retrace,BTC/USDT,15m\n');
+    expect(ita(['label', 'import', file, '--db', db], 'ru').stdout).toBe(
+      'Сохранено меток: 1\nстрока 2: время «2024-07-12 25:00» — не время UTC вида 2024-07-12 14:30\nстрока 3: нужно 5 полей (сетап, символ, таймфрейм, время, сторона), а их 3\n',
+    );
+    expect(ita(['label', 'import', file, '--db', db], 'en').stdout).toBe(
+      'Labels saved: 1\nline 2: time "2024-07-12 25:00" is not a UTC time like 2024-07-12 14:30\nline 3: expected 5 fields (setup, symbol, timeframe, time, side), got 3\n',
+    );
+    expect(ita(['label', 'add', 'fvg_retrace', 'BTC/USDT', '7m', '2024-07-12 10:32', 'long', '--db', db], 'en').stderr).toContain('Label not saved: timeframe "7m" is not one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w');
   }, 60_000);
 });

@@ -7,6 +7,8 @@
  * Later the engine should emit these keys with parameters instead of sentences (see README "Languages"); until then a
  * test renders every template the engine's sources contain and fails on any this table does not recognise.
  */
+import { LABEL_TEXTS } from './engine-texts-labels.ts';
+
 export interface EngineTextEntry {
   key: string;
   en: string;
@@ -353,4 +355,4 @@ const decisions: EngineTextEntry[] = [
   { key: 'eng.log.oppositeRefused', en: 'opposite-signal exit refused by the broker', ru: 'брокер отклонил выход по противоположному сигналу' },
 ];
 
-export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...decisions, ...grades, ...lab];
+export const ENGINE_TEXTS: readonly EngineTextEntry[] = [...placement, ...rules, ...state, ...controls, ...services, ...decisions, ...grades, ...lab, ...LABEL_TEXTS];

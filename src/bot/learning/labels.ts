@@ -10,6 +10,7 @@ import type { BotContext } from '../context.ts';
 import type { ItaBot } from '../create-bot.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatPercent } from '../format/numbers.ts';
+import { localizeEngineText } from '../i18n/engine-translator.ts';
 import type { LabelService } from '../../engine/learning/labels/service.ts';
 import type { LabelCheckResult } from '../../engine/learning/labels/check.ts';
 import type { StoredLabel } from '../../engine/learning/labels/store.ts';
@@ -38,9 +39,9 @@ export function installLabelsFeature(ita: Pick<ItaBot, 'commands' | 'handlers' |
     const photo = ctx.message.photo.at(-1)!;
     const file = await fileBytes(ctx, ita, photo.file_id, caption);
     if (file === 'not-a-label') return next();
-    const reply = await labels.fromCaption(caption, { bytes: file, extension: 'jpg' }, lang(ctx));
+    const reply = await labels.fromCaption(caption, { bytes: file, extension: 'jpg' });
     if (!reply) return next();
-    await ctx.reply(escapeHtml(reply.text), { parse_mode: 'HTML' });
+    await ctx.reply(escapeHtml(localizeEngineText(reply.text, lang(ctx))), { parse_mode: 'HTML' });
   });
 
   ita.handlers.on('message:document', async (ctx, next) => {
@@ -60,13 +61,13 @@ export function installLabelsFeature(ita: Pick<ItaBot, 'commands' | 'handlers' |
       return ctx.reply(ctx.t('labels.badFile', { name: escapeHtml(name), error: escapeHtml(error instanceof Error ? error.message : String(error)) }), { parse_mode: 'HTML' });
     }
     if (isCsv) {
-      const reply = await labels.importCsv(bytes.toString('utf8'), 'chat', lang(ctx));
-      return ctx.reply(escapeHtml(reply.text), { parse_mode: 'HTML' });
+      const reply = await labels.importCsv(bytes.toString('utf8'), 'chat');
+      return ctx.reply(escapeHtml(localizeEngineText(reply.text, lang(ctx))), { parse_mode: 'HTML' });
     }
     const extension = /\.([a-z0-9]{1,5})$/i.exec(name)?.[1] ?? 'bin';
-    const reply = await labels.fromCaption(caption, { bytes, extension }, lang(ctx));
+    const reply = await labels.fromCaption(caption, { bytes, extension });
     if (!reply) return next();
-    await ctx.reply(escapeHtml(reply.text), { parse_mode: 'HTML' });
+    await ctx.reply(escapeHtml(localizeEngineText(reply.text, lang(ctx))), { parse_mode: 'HTML' });
   });
 
   ita.commands.register({

@@ -3,6 +3,8 @@
  *   ita label add fvg_retrace BTC/USDT 15m "2024-07-12 14:30" long
  *   ita label import labels.csv        (lines: fvg_retrace,BTC/USDT,15m,2024-07-12 14:30,long)
  *   ita label list [--setup ID]
+ * What it says (saved, and every parse error with its field, value and line) is in the trader's language
+ * (config `language`, ITA_LANGUAGE), through the same catalog as the chat.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -16,6 +18,13 @@ async function openLabels(dbOption?: string) {
   const { LabelService } = await import('../../engine/learning/labels/service.ts');
   const store = await openDatabase(dbOption ?? config.dbFile, { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
   return { store, service: new LabelService(store.db, config.dataDir) };
+}
+
+/** The engine's label text in the trader's language. */
+async function say(text: string): Promise<string> {
+  const { loadConfig } = await import('../../config.ts');
+  const { localizeEngineText } = await import('../../bot/i18n/engine-translator.ts');
+  return localizeEngineText(text, loadConfig().language);
 }
 
 export function register(program: Command): void {
@@ -32,11 +41,12 @@ export function register(program: Command): void {
     .action(async (setup: string, symbol: string, timeframe: string, time: string, side: string, opts: { db?: string }) => {
       const { parseLabelFields } = await import('../../engine/learning/labels/parse.ts');
       const parsed = parseLabelFields([setup, symbol, timeframe, time, side]);
-      if (!parsed.ok) throw new InputError(`label not saved: ${parsed.message}`, { field: 'label' });
+      if (!parsed.ok) throw new InputError(await say(`Label not saved: ${parsed.message}`), { field: 'label' });
+      const { describeLabel } = await import('../../engine/learning/labels/service.ts');
       const { store, service } = await openLabels(opts.db);
       try {
         const saved = await service.add(parsed.label, 'cli');
-        process.stdout.write(`label #${saved.id} saved: ${saved.setupId} ${saved.symbol} ${saved.timeframe} ${new Date(saved.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC ${saved.side}\n`);
+        process.stdout.write(`${await say(`label #${saved.id} saved: ${describeLabel(saved)}`)}\n`);
       } finally {
         await store.close();
       }
@@ -51,7 +61,7 @@ export function register(program: Command): void {
       const { store, service } = await openLabels(opts.db);
       try {
         const reply = await service.importCsv(readFileSync(file, 'utf8'), 'import');
-        process.stdout.write(reply.text + '\n');
+        process.stdout.write((await say(reply.text)) + '\n');
         if (!reply.ok) process.exitCode = 1;
       } finally {
         await store.close();

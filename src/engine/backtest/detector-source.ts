@@ -5,9 +5,9 @@
  */
 import type { Candle, MarketKey, Signal } from '../types.ts';
 import { InputError } from '../errors.ts';
-import { MarketDetector, type DetectorOptions } from '../signals/detector.ts';
+import type { DetectorOptions } from '../signals/detector.ts';
 import { rankSignals } from '../signals/scoring.ts';
-import { RegimeGatedDetector } from '../regime/gate.ts';
+import { marketDetectorFor } from '../regime/gate.ts';
 import { createIndicator, parseIndicatorSpec } from '../indicators/index.ts';
 import { substituteParams } from '../setups/operand.ts';
 import { versionOf, type Setup } from '../setups/index.ts';
@@ -52,9 +52,8 @@ export function detectorSource(markets: readonly DetectorMarket[], setups: reado
   const protective = options.compat !== 'backtesting.py';
   const bySetup = new Map(setups.map((s) => [s.id, s]));
   const detectors = markets.map((market) => {
-    const inner = new MarketDetector({ market: market.key, setups: [...setups], history: options.history, costs: options.costs, describeContext: options.describeContext, prefilter: options.prefilter });
-    // The regime enable map, as live (live/pipeline.ts): only when a setup has one, so plain backtests keep their speed.
-    const detector = setups.some((s) => s.regimes && s.regimes.length > 0) ? new RegimeGatedDetector(inner, setups) : inner;
+    // Behind the regime gate, as live (live/pipeline.ts), only when a setup reads the regime: plain backtests keep their speed.
+    const detector = marketDetectorFor({ market: market.key, setups: [...setups], history: options.history, costs: options.costs, describeContext: options.describeContext, prefilter: options.prefilter });
     for (const candle of market.warmup ?? []) detector.update(candle);
     return detector;
   });

@@ -7,7 +7,7 @@
 import type SQLite from 'better-sqlite3';
 import type { AccountType, Candle, CostModel, MarketKey, Signal } from '../types.ts';
 import type { Setup } from '../setups/index.ts';
-import { MarketDetector, type DetectorOptions } from '../signals/detector.ts';
+import type { DetectorOptions } from '../signals/detector.ts';
 import { rankSignals } from '../signals/scoring.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import type { ExchangeGateway } from '../market/gateway.ts';
@@ -19,7 +19,7 @@ import { enqueue } from '../journal/outbox.ts';
 import { loadUserSettings, type SettingsDefaults } from '../services/settings.ts';
 import { LiveEvents, marketKey } from './events.ts';
 import { releaseTime } from './quiet-hours.ts';
-import { RegimeGatedDetector } from '../regime/gate.ts';
+import { gatedMarketDetector, type RegimeGatedDetector, type GatedSignalDropped } from '../regime/gate.ts';
 import type { RegimeReading } from '../regime/types.ts';
 
 /** The part of the gateway the pipeline and the polling feed use. */
@@ -139,9 +139,10 @@ export class LivePipeline {
 
   private async process(closes: readonly ClosedCandle[], now: number): Promise<Signal[]> {
     const found: Signal[] = [];
+    const gated: GatedSignalDropped[] = [];
     for (const { market, candle } of closes) {
       try {
-        found.push(...(await this.processMarket(market, candle)));
+        found.push(...(await this.processMarket(market, candle, gated)));
       } catch (error) {
         this.health.set(marketKey(market), `error: ${(error as Error).message}`);
         this.events.emit({ type: 'error', where: 'pipeline', error: error as Error, market });
@@ -163,11 +164,24 @@ export class LivePipeline {
     }
     const ranked = [...byClose.keys()].sort((a, b) => a - b).flatMap((close) => rankSignals(byClose.get(close)!));
     await saveSignals(this.options.db, ranked, now);
+    await this.journalGated(gated, now);
     if (ranked.length > 0) await this.queueForRecipients(ranked, now);
     return ranked;
   }
 
-  private async processMarket(market: MarketKey, candle: Candle): Promise<Signal[]> {
+  /**
+   * Signals the setups' regime enable maps refused are journaled as filtered (rule `regime`), so they get an outcome
+   * like every other signal kept from the trader. They are not events: in a backtest they never reach the session,
+   * so live they must not reach the executor either (no opposite-signal exit from a signal the setup may not trade).
+   */
+  private async journalGated(gated: readonly GatedSignalDropped[], now: number): Promise<void> {
+    if (gated.length === 0) return;
+    await saveSignals(this.options.db, gated.map((g) => g.signal), now);
+    for (const { signal, reason } of gated) await markFiltered(this.options.db, signal.id, 'regime', reason);
+  }
+
+  /** The market's signals on this close (a filled hole's included); those the regime gate dropped go to `gated`. */
+  private async processMarket(market: MarketKey, candle: Candle, gated: GatedSignalDropped[]): Promise<Signal[]> {
     const key = marketKey(market);
     const state = await this.stateFor(market, candle.ts);
     if (state.lastTs !== undefined && candle.ts <= state.lastTs) return [];
@@ -176,12 +190,14 @@ export class LivePipeline {
     if (state.lastTs !== undefined && candle.ts > state.lastTs + step) {
       for (const missing of await this.fillHole(market, state.lastTs, candle.ts)) {
         signals.push(...state.detector.update(missing));
+        gated.push(...state.detector.dropped);
         state.lastTs = missing.ts;
         this.events.emit({ type: 'candle', market, candle: missing, backfilled: true, regime: state.detector.reading.regime });
       }
     }
     storeCandles(this.options.sqlite, market, [candle]);
     signals.push(...state.detector.update(candle));
+    gated.push(...state.detector.dropped);
     state.lastTs = candle.ts;
     this.health.delete(key);
     this.events.emit({ type: 'candle', market, candle, backfilled: false, regime: state.detector.reading.regime });
@@ -209,7 +225,7 @@ export class LivePipeline {
     let state = this.markets.get(key);
     if (state) return state;
     const setups = this.options.setups();
-    const detector = new RegimeGatedDetector(new MarketDetector({ market, setups, history: this.options.history, costs: this.options.costs }), setups);
+    const detector = gatedMarketDetector({ market, setups, history: this.options.history, costs: this.options.costs });
     state = { detector };
     // The same warm-up length as backtests and replays: computed from what the setups read.
     const history = await candlesBefore(this.options.db, market, beforeTs, this.options.warmupCandles ?? warmupCandles(this.options.setups(), market.timeframe));

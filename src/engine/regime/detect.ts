@@ -3,10 +3,9 @@
  * Used by the learning evaluations until the trading session wraps its detector itself.
  */
 import type { Candle, Signal } from '../types.ts';
-import { MarketDetector } from '../signals/detector.ts';
 import { rankSignals } from '../signals/scoring.ts';
 import type { DetectOptions } from '../signals/detect.ts';
-import { RegimeGatedDetector, type GatedSignalDropped } from './gate.ts';
+import { gatedMarketDetector, type GatedSignalDropped } from './gate.ts';
 
 export interface RegimeDetectResult {
   signals: Signal[];
@@ -15,7 +14,7 @@ export interface RegimeDetectResult {
 }
 
 export function detectSignalsWithRegimes(candles: readonly Candle[], options: DetectOptions): RegimeDetectResult {
-  const detector = new RegimeGatedDetector(new MarketDetector({ market: options.market, setups: options.setups, history: options.history }), options.setups);
+  const detector = gatedMarketDetector({ market: options.market, setups: options.setups, history: options.history });
   const signals: Signal[] = [];
   const dropped: GatedSignalDropped[] = [];
   for (const candle of candles) {

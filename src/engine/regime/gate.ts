@@ -5,10 +5,13 @@
  * `RegimeGatedDetector` wraps the detector of one market: it feeds the regime classifier the same closed candle
  * first, so a signal on candle t is judged by the regime as of t's close, then drops the signals of setups whose
  * enable map excludes that regime and writes `regime` / `regimeBars` into every signal's context (caption, /status,
- * scoring criterion, model feature). It needs no change inside the detector: wherever a MarketDetector is built,
- * wrap it.
+ * scoring criterion, model feature). `gatedMarketDetector` builds the one arrangement every mode uses: the detector's
+ * `regime` conditions (rules, filters, score criteria) read this same classifier, so the regime a criterion credits
+ * is the regime the gate judges and the caption shows, live, in replays and in backtests.
  */
 import type { Candle, Signal } from '../types.ts';
+import { MarketDetector, type DetectorOptions } from '../signals/detector.ts';
+import { readsRegime } from '../setups/warmup.ts';
 import { RegimeClassifier, type RegimeClassifierOptions } from './classifier.ts';
 import type { Regime, RegimeReading } from './types.ts';
 
@@ -45,9 +48,9 @@ export class RegimeGatedDetector implements CandleDetector {
   constructor(
     private readonly inner: CandleDetector,
     setups: readonly RegimeRestricted[],
-    options: RegimeClassifierOptions = {},
+    classifier: RegimeClassifier | RegimeClassifierOptions = {},
   ) {
-    this.classifier = new RegimeClassifier(options);
+    this.classifier = classifier instanceof RegimeClassifier ? classifier : new RegimeClassifier(classifier);
     for (const setup of setups) this.setups.set(setup.id, setup);
   }
 
@@ -75,4 +78,20 @@ export class RegimeGatedDetector implements CandleDetector {
 export function annotateRegime(signal: Signal, reading: RegimeReading): void {
   signal.context.regime = reading.regime ?? 'unknown';
   signal.context.regimeBars = reading.barsInRegime;
+}
+
+/** One market's detector behind the regime gate, its `regime` conditions reading the gate's own classifier. */
+export function gatedMarketDetector(options: DetectorOptions, classifierOptions: RegimeClassifierOptions = {}): RegimeGatedDetector {
+  const classifier = new RegimeClassifier(classifierOptions);
+  const inner = new MarketDetector({ ...options, regime: () => classifier.reading.regime });
+  return new RegimeGatedDetector(inner, options.setups, classifier);
+}
+
+/**
+ * The detector of one market for the offline modes (backtests, `ita detect`, evaluations): behind the regime gate
+ * when a setup reads the regime, as live; a plain detector otherwise (the classifier's work is skipped, nothing
+ * reads it). The live pipeline always gates (its captions and /status show the regime).
+ */
+export function marketDetectorFor(options: DetectorOptions): CandleDetector {
+  return options.setups.some(readsRegime) ? gatedMarketDetector(options) : new MarketDetector(options);
 }

@@ -7,7 +7,8 @@
  * never treated as true: `not unknown` is unknown, `all` is unknown unless some child is false, `any` is unknown unless
  * some child is true. Only a rule that is TRUE makes a signal, and only a TRUE criterion earns its weight.
  */
-import type { Condition, Operand } from './schema.ts';
+import type { Condition, Operand, RegimeWord } from './schema.ts';
+import type { Regime } from '../regime/types.ts';
 import { parseOperand, type ParsedOperand } from './operand.ts';
 
 export type Direction = 'bull' | 'bear';
@@ -28,6 +29,11 @@ export interface EvalContext {
   inSession(names: string[]): boolean;
   /** Does the structure (this or the context timeframe) point this way? undefined while no structure break is known. */
   structure(direction: Direction, higherTimeframe: boolean): boolean | undefined;
+  /**
+   * The market regime in force as of this candle's close (the regime gate's classifier); undefined while it warms up
+   * or where no classifier runs (a `regime` condition is then unknown, never true).
+   */
+  regime?(): Regime | undefined;
 }
 
 /** Why a condition held, in words, for the signal's reasons (pattern hits name themselves). */
@@ -105,7 +111,20 @@ export function evaluate(condition: Condition, ctx: EvalContext): Evaluation {
   if ('session' in condition) return bool(ctx.inSession(condition.session));
   if ('side' in condition) return bool((condition.side === 'long') === (ctx.side === 'bull'));
   if ('structure' in condition) return bool(ctx.structure(resolve(condition.structure, ctx), condition.timeframe === 'htf'));
+  if ('regime' in condition) {
+    const current = ctx.regime?.();
+    if (current === undefined) return UNKNOWN;
+    for (const word of condition.regime) if (regimeWord(word, ctx) === current) return TRUE;
+    return FALSE;
+  }
   return UNKNOWN;
+}
+
+/** `trend_side` is the trend in the signal's direction (trend_up for a long), `trend_opposite` the one against it. */
+function regimeWord(word: RegimeWord, ctx: EvalContext): Regime {
+  if (word === 'trend_side') return ctx.side === 'bull' ? 'trend_up' : 'trend_down';
+  if (word === 'trend_opposite') return ctx.side === 'bull' ? 'trend_down' : 'trend_up';
+  return word;
 }
 
 /** `side` / `opposite` (and an omitted direction) are relative to the side evaluated; bull / bear are absolute. */

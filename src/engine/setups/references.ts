@@ -71,7 +71,8 @@ export function checkReferences(setup: SetupDefinition, outputsOf?: OutputsOf): 
       return { path: [...at, 'timeframe'], message: 'higher-timeframe structure needs a context: block' };
     }
     if (Array.isArray(value)) {
-      if (key === 'session') return undefined;
+      // Session and regime names are words, not series.
+      if (key === 'session' || key === 'regime') return undefined;
       for (const [i, operand] of (value as Operand[]).entries()) {
         const problem = checkOperand(operand, [...at, key, i]);
         if (problem) return problem;

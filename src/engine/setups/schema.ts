@@ -53,11 +53,19 @@ export type Condition =
   | { candle: (typeof CANDLE_PATTERNS)[number]; direction?: DirectionWord }
   | { session: (typeof SESSIONS)[number][] }
   | { side: 'long' | 'short' }
-  | { structure: DirectionWord; timeframe?: 'htf' };
+  | { structure: DirectionWord; timeframe?: 'htf' }
+  | { regime: RegimeWord[] };
+
+/**
+ * The market regime in force (regime/classifier.ts, after min_bars_hold): one of the five labels, absolute, or
+ * `trend_side` / `trend_opposite`, relative to the side evaluated (trend_up for a long, trend_down for a short).
+ */
+export const REGIME_WORDS = [...REGIMES, 'trend_side', 'trend_opposite'] as const;
+export type RegimeWord = (typeof REGIME_WORDS)[number];
 
 /** Condition keywords, in the order of the union below (the loader maps a keyword to its branch for error messages). */
 export const CONDITION_KEYWORDS = [
-  'all', 'any', 'not', 'gt', 'gte', 'lt', 'lte', 'beyond', 'between', 'crosses_above', 'crosses_below', 'pattern', 'in_zone', 'candle', 'session', 'side', 'structure',
+  'all', 'any', 'not', 'gt', 'gte', 'lt', 'lte', 'beyond', 'between', 'crosses_above', 'crosses_below', 'pattern', 'in_zone', 'candle', 'session', 'side', 'structure', 'regime',
 ] as const;
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -79,6 +87,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ session: z.array(z.enum(SESSIONS)).min(1) }),
     z.strictObject({ side: z.enum(['long', 'short']) }),
     z.strictObject({ structure: direction, timeframe: z.literal('htf').optional() }),
+    z.strictObject({ regime: z.array(z.enum(REGIME_WORDS)).min(1) }),
   ]),
 );
 

@@ -14,7 +14,10 @@
  *   plus the oldest zone a setup may trade into (patterns.zone_max_age); previous-day/-week levels a day or a week;
  * - a context timeframe multiplies its own need by its length in base candles (a 4h EMA 50 behind a 15m setup needs
  *   16 × (50 + 346 + 2) candles), the + 2 for a cross's previous context candle and the first, usually incomplete,
- *   context period.
+ *   context period;
+ * - the market regime (a `regimes:` enable map or a `regime` condition) needs its classifier's indicators settled, its
+ *   drop window, and two min_bars_hold periods for the regime in force to be the one a full history holds
+ *   (regimeWarmup; checked on real data in test/engine/regime/regime-criterion.test.ts).
  */
 import { parseIndicatorSpec, type IndicatorSpec } from '../indicators/spec.ts';
 import { timeframeMs } from '../market/timeframes.ts';
@@ -22,6 +25,7 @@ import type { Timeframe } from '../types.ts';
 import type { Setup } from './loader.ts';
 import { DEFAULT_ZONE_MAX_AGE, type Condition, type Operand } from './schema.ts';
 import { LEVEL_SERIES, parseOperand, substituteParams } from './operand.ts';
+import { DEFAULT_REGIME_OPTIONS, type RegimeClassifierOptions } from '../regime/classifier.ts';
 
 /** Largest weight the seed of a recursive indicator may keep in its value once warmed up. */
 export const SEED_WEIGHT = 1e-6;
@@ -80,6 +84,20 @@ export function indicatorWarmup(spec: IndicatorSpec, timeframe: Timeframe): numb
   }
 }
 
+/** Candles the regime classifier needs before its regime in force is the one a classifier that saw all history gives. */
+export function regimeWarmup(options: RegimeClassifierOptions = {}): number {
+  const o = { ...DEFAULT_REGIME_OPTIONS, ...options };
+  const spec = (text: string) => indicatorWarmup(parseIndicatorSpec(text), '1h');
+  const indicators = Math.max(spec(`ema:${o.emaFast}`), spec(`ema:${o.emaSlow}`) + 1, spec(`adx:${o.adxPeriod}`), spec(`quantile:${o.volWindow}:${o.panicQuantile}:hv:${o.volPeriod}`));
+  return indicators + o.dropBars + 2 * o.minBarsHold;
+}
+
+/** Does the setup read the market regime (an enable map, or a `regime` condition in a rule, filter or criterion)? */
+export function readsRegime(setup: Pick<Setup, 'regimes' | 'rules' | 'filters' | 'score'>): boolean {
+  if (setup.regimes && setup.regimes.length > 0) return true;
+  return JSON.stringify([setup.rules, setup.filters, setup.score.criteria.map((c) => c.when)]).includes('"regime":');
+}
+
 /** Base candles one setup needs (see the module comment). */
 export function setupWarmup(setup: Setup): number {
   const tf = setup.timeframe;
@@ -110,7 +128,8 @@ export function setupWarmup(setup: Setup): number {
     // + 1 for a cross's previous context candle, + 1 for the first context period, which is usually incomplete.
     context = (need + reads.maxHtfOffset + 2) * ratio;
   }
-  return Math.max(base, patterns, context) + setup.validity.bars + 1;
+  const regime = readsRegime(setup) ? regimeWarmup() : 0;
+  return Math.max(base, patterns, context, regime) + setup.validity.bars + 1;
 }
 
 /**
@@ -159,6 +178,7 @@ function whatItReads(setup: Setup): Reads {
       if (c.pattern.startsWith('prev_week')) reads.week = true;
       return;
     }
+    if ('regime' in c) return;
     if ('in_zone' in c || 'candle' in c || 'session' in c) {
       reads.patterns = true;
       return;

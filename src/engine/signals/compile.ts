@@ -107,6 +107,7 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
       if ('any' in condition) return condition.any.forEach(visit);
       if ('not' in condition) return visit(condition.not);
       if ('pattern' in condition) setupWithin = Math.max(setupWithin, condition.within ?? 0);
+      if ('regime' in condition) return;
       for (const value of Object.values(condition)) if (Array.isArray(value)) value.forEach((v) => visitOperand(v as Operand));
     };
     for (const rule of [setup.rules.long, setup.rules.short]) if (rule) visit(rule);

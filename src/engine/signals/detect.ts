@@ -4,7 +4,8 @@
  */
 import type { Candle, MarketKey, Signal } from '../types.ts';
 import type { Setup } from '../setups/loader.ts';
-import { MarketDetector, type DetectorOptions } from './detector.ts';
+import type { DetectorOptions } from './detector.ts';
+import { marketDetectorFor } from '../regime/gate.ts';
 import { rankSignals } from './scoring.ts';
 
 export interface DetectOptions {
@@ -19,7 +20,8 @@ export interface DetectOptions {
 }
 
 export function detectSignals(candles: readonly Candle[], options: DetectOptions): Signal[] {
-  const detector = new MarketDetector({ market: options.market, setups: options.setups, history: options.history, costs: options.costs });
+  // As the backtester builds it: behind the regime gate when a setup reads the regime (regime/gate.ts).
+  const detector = marketDetectorFor({ market: options.market, setups: options.setups, history: options.history, costs: options.costs });
   const out: Signal[] = [];
   for (const candle of candles) {
     if (options.to !== undefined && candle.ts >= options.to) break;

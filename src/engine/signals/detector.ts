@@ -21,6 +21,7 @@ import { compileMayHold } from './may-hold.ts';
 import { planTrade, type Zone } from './plan.ts';
 import { scoreSignal, type SetupHistory } from './scoring.ts';
 import { DEFAULT_COST_MODEL, signalCosts } from './costs.ts';
+import type { Regime } from '../regime/types.ts';
 
 export interface DetectorOptions {
   market: MarketKey;
@@ -37,6 +38,11 @@ export interface DetectorOptions {
   describeContext?: boolean;
   /** Skip the rule evaluation on candles where a numeric leaf already rules it out (default true; false = the reference the tests compare to). */
   prefilter?: boolean;
+  /**
+   * The market regime in force as of the candle being evaluated, for `regime` conditions: the regime gate's classifier,
+   * fed the same candle first (regime/gate.ts, gatedMarketDetector). Without it a `regime` condition is unknown.
+   */
+  regime?: () => Regime | undefined;
 }
 
 interface HigherTimeframe {
@@ -98,6 +104,7 @@ export class MarketDetector {
   /** Every setup × side this detector evaluates, with its context and the index of its last signal (hot path: no keyed lookups). */
   private readonly sides: { compiled: CompiledSetup; side: Side; context: SideContext; lastSignal: number }[] = [];
   private readonly history?: DetectorOptions['history'];
+  private readonly regime?: DetectorOptions['regime'];
   private readonly costModel: CostModel;
   private readonly tfMs: number;
   private readonly contexts = new Map<string, SideContext>();
@@ -116,6 +123,7 @@ export class MarketDetector {
   constructor(options: DetectorOptions) {
     this.market = options.market;
     this.history = options.history;
+    this.regime = options.regime;
     this.costModel = options.costs ?? DEFAULT_COST_MODEL;
     this.prefilter = options.prefilter !== false;
     this.tfMs = timeframeMs(options.market.timeframe);
@@ -344,6 +352,7 @@ export class MarketDetector {
         const trend = higher ? htfStructure?.trend : this.stateOf(key).trend;
         return trend === undefined ? undefined : trend === (direction === 'bull' ? 'bullish' : 'bearish');
       },
+      regime: () => this.regime?.(),
     };
     const value = (operand: string) => {
       const parsed = parseOperand(operand);

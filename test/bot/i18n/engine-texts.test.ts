@@ -34,6 +34,8 @@ const SOURCES = [
   'src/engine/services/setup-edits.ts',
   'src/engine/backtest/grades.ts',
   'src/engine/lab/service.ts',
+  'src/engine/learning/labels/parse.ts',
+  'src/engine/learning/labels/service.ts',
   ...ruleFiles,
 ];
 /** Literals in those files that never reach the chat (log lines, ids, error texts for programmers). */

@@ -4,6 +4,8 @@
  *   caption:  label fvg_retrace BTC/USDT 15m 2024-07-12 14:30 long     (a chart screenshot's caption in the chat)
  * Times are UTC, "YYYY-MM-DD HH:MM" (or ISO 8601 / epoch ms); a time inside a candle means that candle (it is
  * moved to the candle's open). Side: long/short (also buy/sell, лонг/шорт).
+ * Errors are English sentences in fixed templates naming the field and its value (a CSV line adds its number); the
+ * bot and the CLI put them in the trader's language through the catalog (src/bot/i18n/engine-texts.ts, "labels").
  */
 import type { Side, Timeframe } from '../../types.ts';
 import { isTimeframe, periodStart } from '../../market/timeframes.ts';
@@ -19,12 +21,23 @@ export interface LabelInput {
 
 export type LabelParse = { ok: true; label: LabelInput } | { ok: false; message: string };
 
+/** What an empty field is called, by position (a quoted "" would say nothing about which field it was). */
+const EMPTY_FIELD = [
+  'the setup (field 1) is empty',
+  'the symbol (field 2) is empty',
+  'the timeframe (field 3) is empty',
+  'the time (field 4) is empty',
+  'the side (field 5) is empty',
+];
+
 const SIDES: Record<string, Side> = { long: 'long', buy: 'long', лонг: 'long', short: 'short', sell: 'short', шорт: 'short' };
 
 /** One label from its fields (setup, symbol, timeframe, time, side). Messages name the field and the bad value. */
 export function parseLabelFields(fields: readonly string[]): LabelParse {
   if (fields.length !== 5) return { ok: false, message: `expected 5 fields (setup, symbol, timeframe, time, side), got ${fields.length}` };
   const [setupId, symbolRaw, tfRaw, timeRaw, sideRaw] = fields.map((f) => f.trim());
+  const empty = [setupId, symbolRaw, tfRaw, timeRaw, sideRaw].findIndex((f) => f === '');
+  if (empty >= 0) return { ok: false, message: EMPTY_FIELD[empty] };
   if (!/^[a-z][a-z0-9_]*$/.test(setupId)) return { ok: false, message: `setup "${setupId}" is not a setup id (lower_snake_case)` };
   const symbol = symbolRaw.toUpperCase();
   if (!/^[A-Z0-9]+\/[A-Z0-9]+(:[A-Z0-9]+)?$/.test(symbol)) return { ok: false, message: `symbol "${symbolRaw}" should look like BTC/USDT` };
