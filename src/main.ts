@@ -41,7 +41,7 @@ import { sampleFeed, validateSampleMarket } from './app/feeds/sample-feed.ts';
 import { feedExecutor } from './app/executor-feed.ts';
 import { signalDelivery } from './app/signal-delivery.ts';
 import { openLiveAccount } from './app/live-account.ts';
-import { watchReconciliation } from './app/reconciliation.ts';
+import { watchReconciliation, type ReconnectBackoff } from './app/reconciliation.ts';
 import { createGateway, type GatewayOptions } from './engine/market/gateway.ts';
 import type { DroppedItem } from './engine/live/delivery.ts';
 import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/index.ts';
@@ -81,6 +81,8 @@ export interface StartOverrides {
   now?: () => number;
   /** Merged over the gateway options from the configuration, e.g. `urlsOverride` to a local exchange fake. */
   gateway?: Partial<GatewayOptions>;
+  /** Waits between reconnection attempts when the exchange was unreachable at start-up (tests shorten them). */
+  reconnectBackoff?: ReconnectBackoff;
 }
 
 export async function startIta(config: Config, logger: Logger, overrides: StartOverrides = {}): Promise<RunningIta> {
@@ -305,6 +307,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
         executor,
         report: (report) => sendReconciliationReport(bot!, allowedUserIds, ownerLanguage, report, logger),
         logger,
+        backoff: overrides.reconnectBackoff,
       });
       stops.push(async () => watch.stop());
     }

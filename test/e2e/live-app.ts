@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../src/config.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
-import { startIta, type RunningIta } from '../../src/main.ts';
+import { startIta, type RunningIta, type StartOverrides } from '../../src/main.ts';
 import type { TranscriptMessage } from '../../src/bot/emulator/index.ts';
 import type { ExchangeFake } from '../helpers/exchange-fake.ts';
 
@@ -31,8 +31,9 @@ export class LiveApp {
 
   constructor(private readonly config: () => Config, private readonly fake: () => ExchangeFake) {}
 
-  async start(): Promise<RunningIta> {
+  async start(overrides: Omit<StartOverrides, 'now' | 'gateway'> = {}): Promise<RunningIta> {
     this.ita = await startIta(this.config(), process.env.ITA_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger, {
+      ...overrides,
       now: () => this.fake().now(),
       // Retries without real sleeps: a fault costs one request per attempt.
       gateway: { urlsOverride: this.fake().url, enableRateLimit: false, timeoutMs: 3_000, retry: { sleep: async () => undefined } },

@@ -79,6 +79,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       core.listeners.add(listener);
       return () => core.listeners.delete(listener);
     },
+    startupOutage: (message) => core.serial(() => core.startupOutage(message)),
+    reconnect: () => core.serial(() => core.reconnect()),
     equity: () => core.portfolio.equity,
   };
   return executor;

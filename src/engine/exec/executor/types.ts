@@ -123,8 +123,9 @@ export interface PnlSummary {
 }
 
 export type ExecutorEvent =
-  | { type: 'exchange-unavailable'; at: number; message: string }
-  | { type: 'exchange-recovered'; at: number; downSince: number }
+  /** `startup`: the live books could not be compared with the exchange when ITA started (the first reconciliation is still due). */
+  | { type: 'exchange-unavailable'; at: number; message: string; startup?: true }
+  | { type: 'exchange-recovered'; at: number; downSince: number; startup?: true }
   | { type: 'verdict'; signalId: string; result: ApprovalResult }
   | { type: 'position-opened'; positionId: string; symbol: string; entryPrice: number; size: number }
   | { type: 'stop-moved'; positionId: string; from: number; to: number; reason: string }
@@ -163,6 +164,10 @@ export interface Executor {
   report(period: Period): Promise<{ text: string; equityPng?: Buffer }>;
   journalCsv(): Promise<string>;
   on(listener: (event: ExecutorEvent) => void): () => void;
+  /** The exchange was unreachable when the live broker started (its books not compared): no new entries until it answers. */
+  startupOutage(message: string): Promise<void>;
+  /** Tries every live broker again (see ExecutorCore.reconnect); true once the exchange answered and entries may resume. */
+  reconnect(): Promise<boolean>;
   /** Current equity (quote) as the governor sees it. */
   equity(): number;
 }
