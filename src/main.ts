@@ -17,7 +17,7 @@ import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
-import { createEngineServices, type LiveRuntime } from './engine/services/index.ts';
+import { createEngineServices, traderMinScore, type LiveRuntime } from './engine/services/index.ts';
 import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
 import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
 import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
@@ -239,7 +239,8 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       // What the executor trades on (paper until /mode live is confirmed), so /status and /risk agree.
       mode: () => executor.mode(),
       now: () => clock(),
-      onApprove: async (signal) => (await executor.approve(signal, 'telegram')).outcome,
+      // The approver's own minimum score, as their pushes were filtered by (one function for both).
+      onApprove: async (signal, by) => (await executor.approve(signal, 'telegram', { minScore: await traderMinScore(store.db, by, settings) })).outcome,
       stats: async (id, version) => history.history(id, version),
       edge: (id, version) => learning.edge(id, version),
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
@@ -356,7 +357,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     stops.push(() => feed.stop());
     await feed.start();
     // Approvals a crash left without a verdict: adopted, re-driven or refused, and the trader told (recovery.ts).
-    const resolved = await resolvePendingApprovals(store.db, executor);
+    const resolved = await resolvePendingApprovals(store.db, executor, 'telegram', (userId) => traderMinScore(store.db, userId, settings));
     const resolvedText = resolvedApprovalsText(resolved, ownerLanguage);
     if (resolvedText) {
       logger.warn('approvals without a verdict resolved at start-up', { count: resolved.length });

@@ -136,8 +136,14 @@ export type ExecutorEvent =
   | { type: 'kill-switch'; at: number; text: string }
   | { type: 'mode'; mode: ExecutionMode };
 
+/** Who approved, as far as the signal policy cares. */
+export interface ApprovalContext {
+  /** The approving trader's own minimum score (traderMinScore: the one their pushes were filtered by); default the config's. */
+  minScore?: number;
+}
+
 export interface Executor {
-  approve(signal: ApprovableSignal, by: string): Promise<ApprovalResult>;
+  approve(signal: ApprovableSignal, by: string, context?: ApprovalContext): Promise<ApprovalResult>;
   /**
    * Every detected signal, at its close (before any approval): the opposite-signal exit of the trading session —
    * open positions of the other side on the signal's market are closed at market (modes exit / exit-and-reverse).

@@ -1,0 +1,66 @@
+/**
+ * The trader's own minimum score decides both what is pushed to them and what their Approve may enter. The config
+ * says 7; the trader lowers theirs to 3 in /settings; a signal scored 5 is pushed to them, and their Approve places
+ * it (before, the push used their 3 and the Approve the config's 7: refused "min-score" for a signal ITA had just
+ * offered). The shipped application in paper mode, market data from the exchange fake, the real bot on the emulator.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { ExchangeFeed } from '../../src/app/feeds/exchange-feed.ts';
+import { LiveApp, textOf } from './live-app.ts';
+import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
+import { startExchangeFake, type ExchangeFake } from '../helpers/exchange-fake.ts';
+
+const MINUTE = 60_000;
+const CANDLES = loadSampleCandles('binance_BTCUSDT_1h_2024-07');
+/** 2024-07-13 09:00 UTC forms at the start and closes green: the half-score setup's signal (5/10). */
+const START = 81;
+
+describe('Approve judges the score by the trader\'s own minimum, as the push did', () => {
+  let fake: ExchangeFake;
+  let config: Config;
+  let dataDir: string;
+  const app = new LiveApp(() => config, () => fake);
+  const bot = () => app.botMessages();
+
+  beforeAll(async () => {
+    fake = await startExchangeFake({ now: CANDLES[START].ts + MINUTE });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-min-score-'));
+    config = loadConfig({
+      cwd: ROOT,
+      env: {
+        ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_LOG_FILES: 'false', ITA_LANGUAGE: 'en', ITA_MARKET: 'exchange',
+        ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/half-score-setups'), ITA_MIN_SCORE: '7',
+        ITA_REPORT_DAILY: 'off', ITA_REPORT_WEEKLY: 'off', ITA_REPORT_MONTHLY: 'off',
+      },
+    });
+    await app.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.stop();
+    await fake?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a signal scored 5, pushed to a trader whose minimum is 3, is placed on Approve (config minimum 7)', async () => {
+    expect(textOf(await app.ask('/settings score 3', /Minimum score/))).toMatch(/Minimum score: 3/);
+    await app.ask('/watch BTC/USDT 1h', /BTC\/USDT/);
+    const before = bot().length;
+    fake.setNow(CANDLES[START + 1].ts + MINUTE);
+    await (app.ita!.feed as ExchangeFeed).poll();
+    const signal = await app.emulator().waitFor(
+      () => bot().slice(before).find((m) => m.photo && m.reply_markup?.inline_keyboard?.flat().some((b) => /Approve/.test(b.text))), 30_000, 'a pushed signal');
+    expect(textOf(signal)).toMatch(/score 5\.0\/10/);
+    const approve = signal.reply_markup!.inline_keyboard!.flat().find((b) => /Approve/.test(b.text)) as { callback_data: string };
+    const from = bot().length;
+    app.emulator().userPressButton(signal.message_id, approve.callback_data);
+    const verdict = await app.emulator().waitFor(() => bot().slice(from).find((m) => /Approved and placed|Approved, but not placed/.test(textOf(m))), 30_000, 'the verdict');
+    expect(textOf(verdict)).not.toMatch(/min-score|below the minimum/);
+    expect(textOf(verdict)).toMatch(/Approved and placed/);
+    expect(textOf(verdict)).toMatch(/paper/i);
+  }, 90_000);
+});
