@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { openLogFiles } from './log-files.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/metrics-server.ts';
-import { recordExecutorEvents, recordLiveEvent, scrapeState } from './app/metrics-wiring.ts';
+import { countBacktestJobs, liveEventRecorder, recordExecutorEvents, scrapeState } from './app/metrics-wiring.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
@@ -271,12 +271,13 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
           ...engine.signals,
           decide: async (id, kind, by, reason) => {
             const result = await engine.signals.decide(id, kind, by, reason);
-            metrics?.decision(kind);
+            // A decision, not a tap: a second tap on a decided signal records nothing.
+            if (result.ok) metrics?.decision(kind);
             decided(id);
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest: metrics ? countBacktestJobs(metrics, backtest) : backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },
@@ -341,7 +342,8 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     feed.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
     feed.events.on((event) => learning.onLiveEvent(event));
     feed.events.on(toExecutor.onEvent);
-    if (metrics) feed.events.on((event) => recordLiveEvent(metrics, event, feed.now()));
+    const recordLive = metrics ? liveEventRecorder(metrics) : undefined;
+    if (recordLive) feed.events.on((event) => recordLive(event, feed.now()));
     // The exchange's clock is checked only when there is an exchange; a replayed feed can still go stale or gapped.
     const unwireGates = wireHealthGates({
       gates, events: feed.events, notifier: bot!, recipients: allowedUserIds, language: ownerLanguage, logger, metrics,

@@ -12,6 +12,27 @@ import { timeframeMs } from '../engine/market/timeframes.ts';
 import { countPending } from '../engine/journal/outbox.ts';
 import { executorDb, readState } from '../engine/exec/executor/store.ts';
 
+/** Signals whose delivery may still fail, by id → setup (a failed delivery names only the signal). */
+const MAX_TRACKED = 2000;
+
+/** The live pipeline's events → metrics; one recorder per running feed. */
+export function liveEventRecorder(metrics: ItaMetrics): (event: LiveEvent, now: number) => void {
+  const setupOf = new Map<string, string>();
+  return (event, now) => {
+    if (event.type === 'signal' && event.queued) {
+      if (setupOf.size >= MAX_TRACKED) setupOf.delete(setupOf.keys().next().value as string);
+      setupOf.set(event.signal.id, event.signal.setupId);
+    }
+    if (event.type === 'delivered') setupOf.delete(event.signalId);
+    if (event.type === 'delivery-failed' && event.final) {
+      metrics.signal(setupOf.get(event.signalId) ?? 'unknown', 'dropped');
+      setupOf.delete(event.signalId);
+      return;
+    }
+    recordLiveEvent(metrics, event, now);
+  };
+}
+
 export function recordLiveEvent(metrics: ItaMetrics, event: LiveEvent, now: number): void {
   switch (event.type) {
     case 'candle':
@@ -27,9 +48,6 @@ export function recordLiveEvent(metrics: ItaMetrics, event: LiveEvent, now: numb
     case 'delivered':
       metrics.delivered(event.latencyMs);
       break;
-    case 'delivery-failed':
-      if (event.final) metrics.signal('delivery', 'dropped');
-      break;
   }
 }
 
@@ -42,6 +60,22 @@ export function recordExecutorEvents(metrics: ItaMetrics, executor: Executor): (
     }
     if (event.type === 'trade-closed') metrics.signal(event.setupId, event.r > 0 ? 'win' : event.r < 0 ? 'loss' : 'scratch');
   });
+}
+
+/** Backtests running in this process are jobs in progress (ita_queue_depth{queue="jobs"}). */
+export function countBacktestJobs<S extends { run: (...args: never[]) => Promise<unknown> }>(metrics: ItaMetrics, service: S): S {
+  const run = service.run.bind(service) as (...args: unknown[]) => Promise<unknown>;
+  return {
+    ...service,
+    run: async (...args: unknown[]) => {
+      metrics.job('jobs', 1);
+      try {
+        return await run(...args);
+      } finally {
+        metrics.job('jobs', -1);
+      }
+    },
+  };
 }
 
 interface PersistedPortfolio {
