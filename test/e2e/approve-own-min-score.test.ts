@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { ExchangeFeed } from '../../src/app/feeds/exchange-feed.ts';
-import { LiveApp, textOf } from './live-app.ts';
+import { exchangeAppEnv, LiveApp, textOf } from './live-app.ts';
 import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
 import { startExchangeFake, type ExchangeFake } from '../helpers/exchange-fake.ts';
 
@@ -31,11 +31,7 @@ describe('Approve judges the score by the trader\'s own minimum, as the push did
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-min-score-'));
     config = loadConfig({
       cwd: ROOT,
-      env: {
-        ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_LOG_FILES: 'false', ITA_LANGUAGE: 'en', ITA_MARKET: 'exchange',
-        ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/half-score-setups'), ITA_MIN_SCORE: '7',
-        ITA_REPORT_DAILY: 'off', ITA_REPORT_WEEKLY: 'off', ITA_REPORT_MONTHLY: 'off',
-      },
+      env: exchangeAppEnv(dataDir, { ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/half-score-setups'), ITA_MIN_SCORE: '7' }),
     });
     await app.start();
   }, 60_000);
@@ -52,13 +48,8 @@ describe('Approve judges the score by the trader\'s own minimum, as the push did
     const before = bot().length;
     fake.setNow(CANDLES[START + 1].ts + MINUTE);
     await (app.ita!.feed as ExchangeFeed).poll();
-    const signal = await app.emulator().waitFor(
-      () => bot().slice(before).find((m) => m.photo && m.reply_markup?.inline_keyboard?.flat().some((b) => /Approve/.test(b.text))), 30_000, 'a pushed signal');
-    expect(textOf(signal)).toMatch(/score 5\.0\/10/);
-    const approve = signal.reply_markup!.inline_keyboard!.flat().find((b) => /Approve/.test(b.text)) as { callback_data: string };
-    const from = bot().length;
-    app.emulator().userPressButton(signal.message_id, approve.callback_data);
-    const verdict = await app.emulator().waitFor(() => bot().slice(from).find((m) => /Approved and placed|Approved, but not placed/.test(textOf(m))), 30_000, 'the verdict');
+    expect(textOf(await app.pushedSignal(before))).toMatch(/score 5\.0\/10/);
+    const verdict = await app.approvePushed(before);
     expect(textOf(verdict)).not.toMatch(/min-score|below the minimum/);
     expect(textOf(verdict)).toMatch(/Approved and placed/);
     expect(textOf(verdict)).toMatch(/paper/i);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { ExchangeFeed } from '../../src/app/feeds/exchange-feed.ts';
-import { LiveApp, textOf } from './live-app.ts';
+import { exchangeAppEnv, LIVE_GREEN_BAR_ENV, LiveApp, textOf } from './live-app.ts';
 import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
 import { mountOrderEndpoints, startExchangeFake, type ExchangeFake, type FakeOrders } from '../helpers/exchange-fake.ts';
 
@@ -36,15 +36,7 @@ describe('ITA live, started while the exchange is unreachable', () => {
     fake.setNow(CANDLES[index].ts + MINUTE);
     await (app.ita!.feed as ExchangeFeed).poll();
   };
-  const pushedSignal = (after: number) => app.emulator().waitFor(
-    () => bot().slice(after).find((m) => m.photo && m.reply_markup?.inline_keyboard?.flat().some((b) => /Approve/.test(b.text))), 30_000, 'a pushed signal');
-  const approve = async (after: number) => {
-    const signal = await pushedSignal(after);
-    const button = signal.reply_markup!.inline_keyboard!.flat().find((b) => /Approve/.test(b.text)) as { callback_data: string };
-    const from = bot().length;
-    app.emulator().userPressButton(signal.message_id, button.callback_data);
-    return app.emulator().waitFor(() => bot().slice(from).find((m) => /Approved and placed|Approved, but not placed/.test(textOf(m))), 30_000, 'the verdict');
-  };
+  const approve = (after: number) => app.approvePushed(after);
 
   beforeAll(async () => {
     fake = await startExchangeFake({ now: CANDLES[START].ts + MINUTE });
@@ -54,12 +46,7 @@ describe('ITA live, started while the exchange is unreachable', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-live-outage-'));
     config = loadConfig({
       cwd: ROOT,
-      env: {
-        ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_LOG_FILES: 'false', ITA_LANGUAGE: 'en',
-        ITA_MARKET: 'exchange', ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'test-key', ITA_EXCHANGE_SECRET: 'test-secret',
-        ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/live-setups'), ITA_MIN_SCORE: '0',
-        ITA_REPORT_DAILY: 'off', ITA_REPORT_WEEKLY: 'off', ITA_REPORT_MONTHLY: 'off',
-      },
+      env: exchangeAppEnv(dataDir, { ...LIVE_GREEN_BAR_ENV, ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/live-setups') }),
     });
   }, 60_000);
 

@@ -107,6 +107,13 @@ export async function benchLatency(quick: boolean): Promise<LatencyLine[]> {
           `close → outcomes updated: median ${round(median(learning.learningMs))} ms, max ${round(maxOf(learning.learningMs))} ms; load avg ${learning.load.toFixed(1)}`,
       },
       {
+        name: `live: the journal's learning, outcome updates of one close over ${MARKETS * TIMEFRAMES.length} markets, alone`,
+        value: round(learning.learningRound?.cpuMs ?? NaN),
+        unit: 'ms CPU',
+        target: 'deferred (one market per event-loop turn) when > 20 ms',
+        note: `${round(learning.learningRound?.wallMs ?? NaN)} ms wall; journal of ${learning.signals} signals`,
+      },
+      {
         // What a delivery callback can be kept waiting: the longest time the event loop was held during the closes.
         name: 'live: event-loop delay during the closes, p99, with the journal\'s learning subscribed',
         value: round(learning.loopDelayP99),
@@ -131,6 +138,8 @@ interface EndToEnd {
   /** Event-loop delay over the timed closes (ms). */
   loopDelayP99: number;
   loopDelayMax: number;
+  /** With learning: one more round of outcome updates over every market, alone (CPU and wall time). */
+  learningRound?: { cpuMs: number; wallMs: number };
   /** With learning: each close's tick start → the learning queue idle (its outcome updates done). */
   learningMs: number[];
   /** 1-minute load average at the end of the run. */
@@ -294,10 +303,19 @@ async function endToEnd(
     }
     loop.disable();
     await worker.stop();
+    // The learning's own cost of one close, alone on the loop: every watched market's outcomes brought up to date.
+    let learningRound: { cpuMs: number; wallMs: number } | undefined;
+    if (learning) {
+      const cpu = process.cpuUsage();
+      const wall = performance.now();
+      for (const market of markets) await learning.learning.candleClosed(market);
+      const used = process.cpuUsage(cpu);
+      learningRound = { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall };
+    }
     await learning?.stop();
     return {
       signals, latencies, firstOfClose, renderMs, sendMs, p95: percentile(latencies, 95), learningMs, load: loadavg()[0],
-      loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6,
+      loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6, learningRound,
     };
   } finally {
     await gateway.close();
