@@ -342,7 +342,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     feed.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
     feed.events.on((event) => learning.onLiveEvent(event));
     feed.events.on(toExecutor.onEvent);
-    const recordLive = metrics ? liveEventRecorder(metrics) : undefined;
+    const recordLive = metrics ? liveEventRecorder(metrics, { replayed: feed.kind !== 'exchange' }) : undefined;
     if (recordLive) feed.events.on((event) => recordLive(event, feed.now()));
     // The exchange's clock is checked only when there is an exchange; a replayed feed can still go stale or gapped.
     const unwireGates = wireHealthGates({

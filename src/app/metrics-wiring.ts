@@ -15,15 +15,35 @@ import { executorDb, readState } from '../engine/exec/executor/store.ts';
 /** Signals whose delivery may still fail, by id → setup (a failed delivery names only the signal). */
 const MAX_TRACKED = 2000;
 
-/** The live pipeline's events → metrics; one recorder per running feed. */
-export function liveEventRecorder(metrics: ItaMetrics): (event: LiveEvent, now: number) => void {
+/**
+ * The live pipeline's events → metrics; one recorder per running feed. A replayed feed's clock runs many times
+ * faster than the wall clock, so its delivery latency is measured on the wall clock from the moment the replay
+ * closed the signal's candle (`replayed`); a live feed's clock is the wall clock, measured from the candle's close.
+ */
+export function liveEventRecorder(metrics: ItaMetrics, options: { replayed?: boolean; wallClock?: () => number } = {}): (event: LiveEvent, now: number) => void {
+  const wall = options.wallClock ?? Date.now;
   const setupOf = new Map<string, string>();
+  const closedAt = new Map<string, number>();
+  const signalClosedAt = new Map<string, number>();
+  const track = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= MAX_TRACKED) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  };
   return (event, now) => {
+    if (options.replayed && event.type === 'candle') closedAt.set(marketKey(event.market), wall());
     if (event.type === 'signal' && event.queued) {
-      if (setupOf.size >= MAX_TRACKED) setupOf.delete(setupOf.keys().next().value as string);
-      setupOf.set(event.signal.id, event.signal.setupId);
+      track(setupOf, event.signal.id, event.signal.setupId);
+      const closed = closedAt.get(marketKey(event.signal));
+      if (closed !== undefined) track(signalClosedAt, event.signal.id, closed);
     }
-    if (event.type === 'delivered') setupOf.delete(event.signalId);
+    if (event.type === 'delivered') {
+      setupOf.delete(event.signalId);
+      if (options.replayed) {
+        const closed = signalClosedAt.get(event.signalId);
+        if (closed !== undefined) metrics.delivered(wall() - closed);
+        return;
+      }
+    }
     if (event.type === 'delivery-failed' && event.final) {
       metrics.signal(setupOf.get(event.signalId) ?? 'unknown', 'dropped');
       setupOf.delete(event.signalId);

@@ -63,6 +63,26 @@ describe('Prometheus endpoint', () => {
     expect(text).not.toContain('setup="delivery"');
   });
 
+  it('a replayed feed\'s delivery latency is wall-clock time from the replayed close, not its fast replay clock', async () => {
+    const market = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '15m' as const };
+    const signal = { id: 'sig-2', setupId: 'ema_cross', ...market } as Signal;
+    const candle = { ts: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 };
+    const delivered = { type: 'delivered' as const, signalId: 'sig-2', chatId: 1, messageId: 7, attempts: 1, latencyMs: 3 * 3_600_000 };
+    const run = async (replayed: boolean) => {
+      const metrics = createMetrics({ processMetrics: false });
+      let wall = 1_000;
+      const record = liveEventRecorder(metrics, { replayed, wallClock: () => wall });
+      record({ type: 'candle', market, candle, backfilled: false }, 0);
+      record({ type: 'signal', signal, queued: true }, 0);
+      wall = 1_400;
+      record(delivered, 0);
+      return sample(await metrics.text(), 'ita_signal_delivery_seconds_sum');
+    };
+    // 400 ms of wall time while the replay's clock moved three hours.
+    expect(await run(true)).toBeCloseTo(0.4, 9);
+    expect(await run(false)).toBe(3 * 3600);
+  });
+
   it('shows the job queue depth from the start (0) and counts backtests running in this process', async () => {
     const metrics = createMetrics({ processMetrics: false });
     expect(sample(await metrics.text(), 'ita_queue_depth', '{queue="jobs"}')).toBe(0);
