@@ -97,9 +97,9 @@ export function startLearning(o: LearningWiringOptions): AppLearning {
 
 /**
  * Outcome updates give way to the signal delivered at the same close. The database is synchronous, so an update run
- * straight from the candle event would hold the event loop for every market at once (measured with the live bench:
- * +166 ms p50 at 150 markets); here each market's update waits for its own turn of the event loop, so the delivery's
- * chart and Telegram callbacks run in between. A market that closes again before its turn is updated once.
+ * straight from the candle event would hold the event loop for every market at once (live bench, 150 markets: 22 ms of
+ * CPU per close with 11 journaled signals, 285 ms with 550); here each market's update waits for its own turn of the
+ * event loop, so the delivery's chart and Telegram callbacks run in between. A market that closes again before its turn is updated once.
  */
 function deferredUpdates(update: (market: MarketKey) => Promise<void>, failed: (error: unknown) => void) {
   const pending = new Map<string, MarketKey>();

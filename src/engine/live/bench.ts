@@ -337,8 +337,8 @@ async function endToEnd(
 /** Copies every journaled signal onto each of `symbols` (ids suffixed), for a journal the size of a longer run. */
 function copySignalsAcrossMarkets(sqlite: import('better-sqlite3').Database, symbols: string[]): number {
   const columns = (sqlite.prepare('PRAGMA table_info(signals)').all() as { name: string }[]).map((c) => c.name);
-  const select = columns.map((c) => (c === 'id' ? `s.id || ':' || m.symbol` : c === 'symbol' ? 'm.symbol' : `s.${c}`)).join(', ');
-  const insert = sqlite.prepare(`INSERT OR IGNORE INTO signals (${columns.join(', ')}) SELECT ${select} FROM signals s, (SELECT ? AS symbol) m WHERE s.symbol != m.symbol AND s.id NOT LIKE '%:%'`);
+  const select = columns.map((c) => (c === 'id' ? `s.id || '#' || m.symbol` : c === 'symbol' ? 'm.symbol' : `s.${c}`)).join(', ');
+  const insert = sqlite.prepare(`INSERT OR IGNORE INTO signals (${columns.join(', ')}) SELECT ${select} FROM signals s, (SELECT ? AS symbol) m WHERE s.symbol != m.symbol AND s.id NOT LIKE '%#%'`);
   let copied = 0;
   sqlite.transaction(() => {
     for (const symbol of symbols) copied += insert.run(symbol).changes;

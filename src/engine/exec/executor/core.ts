@@ -63,6 +63,8 @@ export class ExecutorCore {
     core.flags = (await readState<ExecutorFlags>(core.db, FLAGS_KEY)) ?? { paused: false, mode: 'paper' };
     // Live mode never survives a restart into a configuration that no longer allows it.
     if (core.flags.mode === 'live' && (options.configuredMode !== 'live' || !(options.liveBroker ?? options.livePerpBroker))) core.flags = { ...core.flags, mode: 'paper' };
+    // A start-up outage belongs to the run that could not reconcile; this run's start-up decides anew (startupOutage).
+    if (core.flags.exchangeDown?.startup) core.flags = { ...core.flags, exchangeDown: undefined };
     core.realizedTotal = (await listManagedPositions(core.db, { status: 'closed' })).reduce((sum, r) => sum + (r.pnl ?? 0), 0);
     return core;
   }
