@@ -11,13 +11,13 @@ import { createLogger, type Logger } from './logger.ts';
 import { openLogFiles } from './log-files.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/metrics-server.ts';
-import { recordExecutorEvents, recordLiveEvent, scrapeState } from './app/metrics-wiring.ts';
+import { countBacktestJobs, liveEventRecorder, recordExecutorEvents, scrapeState } from './app/metrics-wiring.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
-import { createEngineServices, type LiveRuntime } from './engine/services/index.ts';
+import { createEngineServices, traderMinScore, type LiveRuntime } from './engine/services/index.ts';
 import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
 import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
 import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
@@ -41,7 +41,7 @@ import { sampleFeed, validateSampleMarket } from './app/feeds/sample-feed.ts';
 import { feedExecutor } from './app/executor-feed.ts';
 import { signalDelivery } from './app/signal-delivery.ts';
 import { openLiveAccount } from './app/live-account.ts';
-import { watchReconciliation } from './app/reconciliation.ts';
+import { watchReconciliation, type ReconnectBackoff } from './app/reconciliation.ts';
 import { createGateway, type GatewayOptions } from './engine/market/gateway.ts';
 import type { DroppedItem } from './engine/live/delivery.ts';
 import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/index.ts';
@@ -81,6 +81,8 @@ export interface StartOverrides {
   now?: () => number;
   /** Merged over the gateway options from the configuration, e.g. `urlsOverride` to a local exchange fake. */
   gateway?: Partial<GatewayOptions>;
+  /** Waits between reconnection attempts when the exchange was unreachable at start-up (tests shorten them). */
+  reconnectBackoff?: ReconnectBackoff;
 }
 
 export async function startIta(config: Config, logger: Logger, overrides: StartOverrides = {}): Promise<RunningIta> {
@@ -237,7 +239,8 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       // What the executor trades on (paper until /mode live is confirmed), so /status and /risk agree.
       mode: () => executor.mode(),
       now: () => clock(),
-      onApprove: async (signal) => (await executor.approve(signal, 'telegram')).outcome,
+      // The approver's own minimum score, as their pushes were filtered by (one function for both).
+      onApprove: async (signal, by) => (await executor.approve(signal, 'telegram', { minScore: await traderMinScore(store.db, by, settings) })).outcome,
       stats: async (id, version) => history.history(id, version),
       edge: (id, version) => learning.edge(id, version),
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
@@ -268,12 +271,13 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
           ...engine.signals,
           decide: async (id, kind, by, reason) => {
             const result = await engine.signals.decide(id, kind, by, reason);
-            metrics?.decision(kind);
+            // A decision, not a tap: a second tap on a decided signal records nothing.
+            if (result.ok) metrics?.decision(kind);
             decided(id);
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest: metrics ? countBacktestJobs(metrics, backtest) : backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },
@@ -305,6 +309,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
         executor,
         report: (report) => sendReconciliationReport(bot!, allowedUserIds, ownerLanguage, report, logger),
         logger,
+        backoff: overrides.reconnectBackoff,
       });
       stops.push(async () => watch.stop());
     }
@@ -337,7 +342,8 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     feed.events.on((event) => event.type === 'error' && logger.error(`live ${event.where}: ${event.error.message}`));
     feed.events.on((event) => learning.onLiveEvent(event));
     feed.events.on(toExecutor.onEvent);
-    if (metrics) feed.events.on((event) => recordLiveEvent(metrics, event, feed.now()));
+    const recordLive = metrics ? liveEventRecorder(metrics, { replayed: feed.kind !== 'exchange' }) : undefined;
+    if (recordLive) feed.events.on((event) => recordLive(event, feed.now()));
     // The exchange's clock is checked only when there is an exchange; a replayed feed can still go stale or gapped.
     const unwireGates = wireHealthGates({
       gates, events: feed.events, notifier: bot!, recipients: allowedUserIds, language: ownerLanguage, logger, metrics,
@@ -353,7 +359,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     stops.push(() => feed.stop());
     await feed.start();
     // Approvals a crash left without a verdict: adopted, re-driven or refused, and the trader told (recovery.ts).
-    const resolved = await resolvePendingApprovals(store.db, executor);
+    const resolved = await resolvePendingApprovals(store.db, executor, 'telegram', (userId) => traderMinScore(store.db, userId, settings));
     const resolvedText = resolvedApprovalsText(resolved, ownerLanguage);
     if (resolvedText) {
       logger.warn('approvals without a verdict resolved at start-up', { count: resolved.length });

@@ -24,6 +24,17 @@ describe('config', () => {
     expect(config.dbFile).toBe('/srv/ita/ita.sqlite');
   });
 
+  it('log files are on by default, under the data directory, kept for about six months', () => {
+    const cwd = tmp();
+    const config = loadConfig({ env: { ITA_DATA_DIR: '/srv/ita' }, cwd });
+    expect(config.logs.files).toBe(true);
+    expect(config.logs.dir).toBe('/srv/ita/logs');
+    // Six months of days: 365 / 2 rounded up.
+    expect(config.logs.retentionDays).toBe(183);
+    const custom = loadConfig({ env: { ITA_DATA_DIR: '/srv/ita', ITA_LOG_DIR: 'journal-logs', ITA_LOG_RETENTION_DAYS: '30' }, cwd });
+    expect(custom.logs).toMatchObject({ dir: '/srv/ita/journal-logs', retentionDays: 30 });
+  });
+
   it('environment overrides the file, and lists of ids are parsed', () => {
     const cwd = tmp();
     writeFileSync(path.join(cwd, 'ita.config.yaml'), 'mode: paper\nsignals:\n  minScore: 6\ntelegram:\n  allowedUserIds: [1, 2]\n');

@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Signal } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { SetupRegistry } from '../engine/journal/setup-registry.ts';
-import type { LiveEvent } from '../engine/live/events.ts';
+import { marketKey, type LiveEvent } from '../engine/live/events.ts';
+import type { MarketKey } from '../engine/types.ts';
 import { describeError } from '../engine/errors.ts';
 import { JournalLearning } from '../engine/learning/journal/journal-learning.ts';
 import type { DecisionEdge } from '../engine/learning/journal/decision-edge.ts';
@@ -38,6 +39,8 @@ export interface AppLearning {
   edge(setupId: string, version: string, since?: number): Promise<DecisionEdge>;
   labels: LabelService;
   learning: JournalLearning;
+  /** Resolves when every outcome update asked for so far is done (the deferred ones included). */
+  idle(): Promise<void>;
   /** The weekly / monthly report's decision-edge section (telegramReportSender's appendix). */
   reportAppendix(period: string, language: Language): Promise<string | undefined>;
   stop(): Promise<void>;
@@ -64,6 +67,7 @@ export function startLearning(o: LearningWiringOptions): AppLearning {
   // the offline replay's clock is set only when it starts, and no outcome may read candles past it.
   let caughtUp = false;
   const task = scheduleRetraining(() => learning.retrainAll(), { cron: o.retrainCron ?? DEFAULT_RETRAIN_CRON, onError: failed('scheduled retraining') });
+  const updates = deferredUpdates((market) => learning.candleClosed(market), failed('updating outcomes'));
   return {
     onLiveEvent(event) {
       if (event.type !== 'candle') return;
@@ -71,7 +75,11 @@ export function startLearning(o: LearningWiringOptions): AppLearning {
         caughtUp = true;
         learning.catchUp().catch(failed('catching up on outcomes'));
       }
-      learning.candleClosed(event.market).catch(failed('updating outcomes'));
+      updates.add(event.market);
+    },
+    idle: async () => {
+      await updates.idle();
+      await learning.drain();
     },
     annotate: (signals) => learning.annotate(signals),
     edge: (id, version, since) => learning.edge(id, version, since),
@@ -81,8 +89,36 @@ export function startLearning(o: LearningWiringOptions): AppLearning {
       decisionEdgeReport(period, o.registry.enabled().map((s) => ({ id: s.id, version: s.version })), (id, version) => learning.edge(id, version), language),
     async stop() {
       await task.stop();
+      await updates.idle();
       await learning.drain();
     },
+  };
+}
+
+/**
+ * Outcome updates give way to the signal delivered at the same close. The database is synchronous, so an update run
+ * straight from the candle event would hold the event loop for every market at once (live bench, 150 markets: 22 ms of
+ * CPU per close with 11 journaled signals, 285 ms with 550); here each market's update waits for its own turn of the
+ * event loop, so the delivery's chart and Telegram callbacks run in between. A market that closes again before its turn is updated once.
+ */
+function deferredUpdates(update: (market: MarketKey) => Promise<void>, failed: (error: unknown) => void) {
+  const pending = new Map<string, MarketKey>();
+  let running: Promise<void> | undefined;
+  const drain = async () => {
+    while (pending.size > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const [key, market] = pending.entries().next().value as [string, MarketKey];
+      pending.delete(key);
+      await update(market).catch(failed);
+    }
+    running = undefined;
+  };
+  return {
+    add(market: MarketKey) {
+      pending.set(marketKey(market), market);
+      running ??= drain();
+    },
+    idle: () => running ?? Promise.resolve(),
   };
 }
 

@@ -12,6 +12,47 @@ import { timeframeMs } from '../engine/market/timeframes.ts';
 import { countPending } from '../engine/journal/outbox.ts';
 import { executorDb, readState } from '../engine/exec/executor/store.ts';
 
+/** Signals whose delivery may still fail, by id → setup (a failed delivery names only the signal). */
+const MAX_TRACKED = 2000;
+
+/**
+ * The live pipeline's events → metrics; one recorder per running feed. A replayed feed's clock runs many times
+ * faster than the wall clock, so its delivery latency is measured on the wall clock from the moment the replay
+ * closed the signal's candle (`replayed`); a live feed's clock is the wall clock, measured from the candle's close.
+ */
+export function liveEventRecorder(metrics: ItaMetrics, options: { replayed?: boolean; wallClock?: () => number } = {}): (event: LiveEvent, now: number) => void {
+  const wall = options.wallClock ?? Date.now;
+  const setupOf = new Map<string, string>();
+  const closedAt = new Map<string, number>();
+  const signalClosedAt = new Map<string, number>();
+  const track = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= MAX_TRACKED) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  };
+  return (event, now) => {
+    if (options.replayed && event.type === 'candle') closedAt.set(marketKey(event.market), wall());
+    if (event.type === 'signal' && event.queued) {
+      track(setupOf, event.signal.id, event.signal.setupId);
+      const closed = closedAt.get(marketKey(event.signal));
+      if (closed !== undefined) track(signalClosedAt, event.signal.id, closed);
+    }
+    if (event.type === 'delivered') {
+      setupOf.delete(event.signalId);
+      if (options.replayed) {
+        const closed = signalClosedAt.get(event.signalId);
+        if (closed !== undefined) metrics.delivered(wall() - closed);
+        return;
+      }
+    }
+    if (event.type === 'delivery-failed' && event.final) {
+      metrics.signal(setupOf.get(event.signalId) ?? 'unknown', 'dropped');
+      setupOf.delete(event.signalId);
+      return;
+    }
+    recordLiveEvent(metrics, event, now);
+  };
+}
+
 export function recordLiveEvent(metrics: ItaMetrics, event: LiveEvent, now: number): void {
   switch (event.type) {
     case 'candle':
@@ -27,9 +68,6 @@ export function recordLiveEvent(metrics: ItaMetrics, event: LiveEvent, now: numb
     case 'delivered':
       metrics.delivered(event.latencyMs);
       break;
-    case 'delivery-failed':
-      if (event.final) metrics.signal('delivery', 'dropped');
-      break;
   }
 }
 
@@ -42,6 +80,22 @@ export function recordExecutorEvents(metrics: ItaMetrics, executor: Executor): (
     }
     if (event.type === 'trade-closed') metrics.signal(event.setupId, event.r > 0 ? 'win' : event.r < 0 ? 'loss' : 'scratch');
   });
+}
+
+/** Backtests running in this process are jobs in progress (ita_queue_depth{queue="jobs"}). */
+export function countBacktestJobs<S extends { run: (...args: never[]) => Promise<unknown> }>(metrics: ItaMetrics, service: S): S {
+  const run = service.run.bind(service) as (...args: unknown[]) => Promise<unknown>;
+  return {
+    ...service,
+    run: async (...args: unknown[]) => {
+      metrics.job('jobs', 1);
+      try {
+        return await run(...args);
+      } finally {
+        metrics.job('jobs', -1);
+      }
+    },
+  };
 }
 
 interface PersistedPortfolio {

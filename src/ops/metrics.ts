@@ -33,6 +33,8 @@ export function createMetrics(options: MetricsOptions = {}) {
   const equity = new Gauge({ ...r, name: 'ita_equity_quote', help: 'Mark-to-market equity of the account in the quote currency', labelNames: ['account'] });
   const llmSpend = new Gauge({ ...r, name: 'ita_llm_spend_usd_today', help: 'LLM spend today (UTC) in USD' });
   const queueDepth = new Gauge({ ...r, name: 'ita_queue_depth', help: 'Jobs or messages waiting', labelNames: ['queue'] });
+  // Shown from the start: "jobs" counts the backtests running in this process until a job queue reports its own depth.
+  queueDepth.set({ queue: 'jobs' }, 0);
   const healthGate = new Gauge({ ...r, name: 'ita_health_gate_open', help: '1 while a health gate (stale feed, gap, clock skew) pauses new entries', labelNames: ['gate', 'scope'] });
   const regimeLabels = new Map<string, string>();
   const scrapeHooks: (() => Promise<void> | void)[] = [];
@@ -62,6 +64,8 @@ export function createMetrics(options: MetricsOptions = {}) {
     equity: (account: string, value: number) => equity.set({ account }, value),
     llmSpend: (usd: number) => llmSpend.set(usd),
     queue: (queue: string, depth: number) => queueDepth.set({ queue }, depth),
+    /** One more (+1) or one less (-1) job of `queue` in progress. */
+    job: (queue: string, delta: 1 | -1) => queueDepth.inc({ queue }, delta),
     /** Values read at scrape time (e.g. from the database), so they are fresh without anyone pushing them. */
     onScrape(collect: () => Promise<void> | void) {
       scrapeHooks.push(collect);

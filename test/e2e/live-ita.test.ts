@@ -15,7 +15,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startIta, type RunningIta } from '../../src/main.ts';
 import type { ExchangeFeed } from '../../src/app/feeds/exchange-feed.ts';
-import { LiveApp, OWNER, textOf, until } from './live-app.ts';
+import { exchangeAppEnv, LIVE_GREEN_BAR_ENV, LiveApp, OWNER, textOf, until } from './live-app.ts';
 import type { Candle } from '../../src/engine/types.ts';
 import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
 import { mountOrderEndpoints, startExchangeFake, type ExchangeFake, type FakeOrders } from '../helpers/exchange-fake.ts';
@@ -90,13 +90,7 @@ describe.each([SPOT])('ITA live on the exchange fake: $name', (venue) => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-live-e2e-'));
     config = loadConfig({
       cwd: ROOT,
-      env: {
-        ITA_DATA_DIR: dataDir, ITA_WEBCHAT_PORT: '0', ITA_LOG_FILES: 'false', ITA_LANGUAGE: 'en',
-        ITA_MARKET: 'exchange', ITA_MODE: 'live', ITA_EXCHANGE_API_KEY: 'test-key', ITA_EXCHANGE_SECRET: 'test-secret',
-        ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/live-setups'), ITA_MIN_SCORE: '0',
-        ITA_REPORT_DAILY: 'off', ITA_REPORT_WEEKLY: 'off', ITA_REPORT_MONTHLY: 'off',
-        ...venue.env,
-      },
+      env: exchangeAppEnv(dataDir, { ...LIVE_GREEN_BAR_ENV, ITA_SETUPS_DIR: path.join(ROOT, 'test/e2e/fixtures/live-setups'), ...venue.env }),
     });
     await start();
   }, 60_000);

@@ -168,6 +168,48 @@ describe('ITA offline', () => {
       const line = text.split('\n').find((l) => pattern.test(l));
       return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
     };
+    /** Every series of a counter, by its label set, e.g. {'rule="paused"': 1}. */
+    const series = (name: string) => Object.fromEntries(text.split('\n').filter((l) => l.startsWith(`${name}{`))
+      .map((l) => [l.slice(name.length + 1, l.indexOf('}')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+    // What the journal says happened, read from the database, against what the counters say.
+    const db = new Database(config.dbFile, { readonly: true });
+    try {
+      const count = (query: string) => (db.prepare(query).get() as { n: number }).n;
+      expect(value(/^ita_decisions_total\{decision="approve"\}/)).toBe(count(`SELECT COUNT(*) AS n FROM decisions WHERE kind = 'approve'`));
+      expect(value(/^ita_orders_total\{account="paper",kind="entry",status="placed"\}/)).toBe(count(`SELECT COUNT(*) AS n FROM executor_verdicts WHERE status = 'accepted'`));
+      const refused = db.prepare(`SELECT rule, COUNT(*) AS n FROM executor_verdicts WHERE status != 'accepted' GROUP BY rule`).all() as { rule: string; n: number }[];
+      expect(series('ita_governor_refusals_total')).toEqual(Object.fromEntries(refused.map((r) => [`rule="${r.rule}"`, r.n])));
+      // Each closed trade counts once as a win, a loss or a scratch of its setup.
+      const closedTrades = count(`SELECT COUNT(*) AS n FROM executor_positions WHERE status = 'closed'`);
+      expect(closedTrades).toBeGreaterThan(0);
+      const outcomes = Object.entries(series('ita_signals_total')).filter(([labels]) => /outcome="(win|loss|scratch)"/.test(labels));
+      expect(outcomes.reduce((sum, [, n]) => sum + n, 0)).toBe(closedTrades);
+      // Pushed signals are journaled ones.
+      const pushed = Object.entries(series('ita_signals_total')).filter(([labels]) => labels.includes('outcome="pushed"')).reduce((sum, [, n]) => sum + n, 0);
+      expect(pushed).toBeGreaterThan(0);
+      expect(pushed).toBeLessThanOrEqual(count(`SELECT COUNT(*) AS n FROM signals`));
+    } finally {
+      db.close();
+    }
+    // Candle close → delivered: every delivery under the trader's 30 s limit, on average well under it.
+    const deliveredSum = value(/^ita_signal_delivery_seconds_sum /)!;
+    const deliveredCount = value(/^ita_signal_delivery_seconds_count /)!;
+    expect(deliveredSum / deliveredCount).toBeGreaterThan(0);
+    expect(deliveredSum / deliveredCount).toBeLessThan(30);
+    expect(value(/^ita_signal_delivery_seconds_bucket\{le="30"\}/)).toBe(deliveredCount);
+    // Feed lag per market: a replayed candle arrives at its close (the replay's clock), never from the future.
+    const lags = Object.values(series('ita_feed_lag_seconds'));
+    expect(lags.length).toBeGreaterThan(0);
+    for (const lag of lags) expect(lag).toBeGreaterThanOrEqual(0);
+    for (const lag of lags) expect(lag).toBeLessThan(4 * 3600);
+    // Open risk: a fraction of equity, within what the governor allows at all.
+    const openRisk = value(/^ita_open_risk_ratio /)!;
+    expect(openRisk).toBeGreaterThanOrEqual(0);
+    expect(openRisk).toBeLessThan(0.1);
+    // No LLM is configured offline: nothing spent. No job queue yet: nothing running in-process after the tests.
+    expect(value(/^ita_llm_spend_usd_today /)).toBe(0);
+    expect(value(/^ita_queue_depth\{queue="jobs"\}/)).toBe(0);
+    expect(text).toMatch(/^# TYPE ita_health_gate_open gauge$/m);
     // The bar replay is running: feeds report and are healthy; the earlier tests pushed, delivered and approved signals.
     expect(value(/^ita_feed_healthy\{market="binance:BTC\/USDT:/)).toBe(1);
     expect(value(/^ita_signals_total\{setup="[^"]+",outcome="pushed"\}/)).toBeGreaterThan(0);

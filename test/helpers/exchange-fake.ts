@@ -66,6 +66,8 @@ export interface ExchangeFake {
   setNow(ts: number): void;
   fault(spec: FaultSpec): void;
   pendingFaults(): number;
+  /** Drops every queued fault: the exchange answers again. */
+  clearFaults(): void;
   addRoute(method: string, path: string, handler: RouteHandler): void;
   market(symbolId: string): FakeMarket | undefined;
   /** Candles of a series as the fake would serve them now (closed ones + the forming one). */
@@ -154,6 +156,7 @@ export async function startExchangeFake(options: ExchangeFakeOptions = {}): Prom
     },
     fault: (spec) => faults.add(spec),
     pendingFaults: () => faults.pending(),
+    clearFaults: () => faults.clear(),
     addRoute: (method, path, handler) => {
       routes.set(`${method.toUpperCase()} ${path}`, handler);
     },

@@ -55,6 +55,11 @@ describe('Notion export', () => {
     expect(value('Average R')).toBe(0.35);
     expect(value('Max drawdown %')).toBe(-6.5);
     expect(value('Profit factor')).toBe(1.42);
+    // Expectancy in R is the mean R per trade of the run (avgR 0.35 seeded); the period is the run's first to last candle.
+    expect(value('Expectancy R')).toBe(0.35);
+    expect((report.properties.Period as { date: { start: string; end: string } }).date).toMatchObject({
+      start: expect.stringMatching(/^2024-07-10/), end: expect.stringMatching(/^2025-07-10/),
+    });
     // The journal's title column has another name: ITA writes its title there.
     const trades = fake.pages(journal);
     expect(trades.map((p) => (p.properties.Trade as { title: { plain_text: string }[] }).title[0].plain_text).sort()).toEqual(['ema_cross BTC/USDT long', 'ema_cross BTC/USDT short']);

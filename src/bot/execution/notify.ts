@@ -33,8 +33,11 @@ export function executorEventText(event: ExecutorEvent, language: Language, time
     case 'kill-switch':
       return t('exec.event.killSwitch', { text: engineHtml(event.text, language) });
     case 'exchange-unavailable':
+      if (event.startup) return t('exec.event.exchangeDownStartup', { time: `${formatDateTime(event.at, timeZone)} ${escapeHtml(timeZone)}`, text: engineHtml(event.message, language) });
       return t('exec.event.exchangeDown', { time: `${formatDateTime(event.at, timeZone)} ${escapeHtml(timeZone)}`, text: engineHtml(event.message, language) });
     case 'exchange-recovered':
+      // After a start-up outage the deferred reconciliation report says it (one message: books compared, entries resume).
+      if (event.startup) return undefined;
       return t('exec.event.exchangeUp', { time: `${formatDateTime(event.downSince, timeZone)} ${escapeHtml(timeZone)}` });
     default:
       return undefined;
@@ -73,8 +76,10 @@ export function notifyExecutorEvents(
   };
 
   return executor.on((event) => {
+    // Repeats first: an outage's end that another message announces still ends it here.
+    if (isRepeat(event)) return;
     const text = executorEventText(event, language, options.timeZone);
-    if (!text || isRepeat(event)) return;
+    if (!text) return;
     // One chain keeps the messages in the order the events happened.
     queue = queue.then(async () => {
       for (const chatId of recipients) {

@@ -8,6 +8,7 @@ import type { ReconciliationReport } from '../../engine/exec/live/report.ts';
 import type { Logger } from '../../logger.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatPrice } from '../format/numbers.ts';
+import { formatDateTime } from '../format/time.ts';
 import { translator, type MessageKey, type Translate } from '../i18n/index.ts';
 import type { Language } from '../services.ts';
 import { engineHtml, formatSize } from './format.ts';
@@ -18,10 +19,11 @@ const MAX_LINES = 12;
 export function reconciliationText(report: ReconciliationReport, language: Language): string {
   const t = translator(language);
   const trigger = t(`rec.trigger.${report.trigger}` as MessageKey);
+  const resumed = report.resumedAfter === undefined ? [] : [t('rec.resumed', { time: formatDateTime(report.resumedAfter) })];
   if (report.differences.length === 0) {
-    return t('rec.match', { trigger, positions: report.positions.length, orders: report.openOrders });
+    return [...resumed, t('rec.match', { trigger, positions: report.positions.length, orders: report.openOrders })].join('\n');
   }
-  const lines = [t('rec.header', { trigger, count: t('rec.count', { n: report.differences.length }) })];
+  const lines = [...resumed, t('rec.header', { trigger, count: t('rec.count', { n: report.differences.length }) })];
   // One message, within Telegram's 4096 characters: the rest is in the log, each difference on its own line.
   for (const difference of report.differences.slice(0, MAX_LINES)) lines.push(differenceLine(difference, t, language));
   if (report.differences.length > MAX_LINES) lines.push(t('rec.more', { n: report.differences.length - MAX_LINES }));

@@ -38,6 +38,7 @@ const placement: EngineTextEntry[] = [
   { key: 'eng.pausedBy', en: 'trading is paused by {by}; /resume to continue', ru: 'торговля на паузе ({by}); продолжить: /resume' },
   { key: 'eng.paused', en: 'trading is paused; /resume to continue', ru: 'торговля на паузе; продолжить: /resume' },
   { key: 'eng.exchangeDownSince', en: 'the exchange is unreachable since {since} ({message}); no new entries until it recovers', ru: 'биржа недоступна с {since} ({message}); новых входов не будет, пока она не вернётся' },
+  { key: 'eng.startupUnreachable', en: 'the start-up reconciliation could not reach the exchange: {message}', ru: 'сверка при запуске не смогла связаться с биржей: {message}' },
   { key: 'eng.exchangeDownNow', en: 'the exchange is unreachable ({message}); nothing was placed', ru: 'биржа недоступна ({message}); ничего не выставлено' },
   { key: 'eng.brokerRefused', en: 'the broker refused the entry: {message}', ru: 'брокер отклонил вход: {message}' },
   {

@@ -5,6 +5,10 @@
 export const reconcileMessages = {
   'rec.trigger.start-up': { en: 'start-up', ru: 'запуск' },
   'rec.trigger.reconnect': { en: 'after the reconnect', ru: 'после восстановления связи' },
+  'rec.resumed': {
+    en: '✅ <b>Exchange reachable again</b> (unreachable since {time} UTC, when ITA started): books compared, <b>new entries resume</b>.',
+    ru: '✅ <b>Биржа снова доступна</b> (была недоступна с {time} UTC, с момента запуска): учёт сверен, <b>новые входы возобновлены</b>.',
+  },
   'rec.match': {
     en: '✅ <b>Books match the exchange</b> ({trigger}): {positions} open positions, {orders} open orders.',
     ru: '✅ <b>Учёт совпадает с биржей</b> ({trigger}): открытых позиций {positions}, открытых ордеров {orders}.',

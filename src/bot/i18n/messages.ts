@@ -334,6 +334,10 @@ export const messages = {
   'health.opened': { en: '⛔ <b>New entries paused</b> on {where}: {reason}. Open positions keep their stops; I will say when it clears.', ru: '⛔ <b>Новые входы приостановлены</b> на {where}: {reason}. Открытые позиции сохраняют стопы; сообщу, когда это пройдёт.' },
   'health.cleared': { en: '✅ <b>Entries resumed</b> on {where}: the health gate cleared.', ru: '✅ <b>Входы возобновлены</b> на {where}: проверка здоровья пройдена.' },
   'health.allMarkets': { en: 'every {exchange} market', ru: 'всех рынках {exchange}' },
+  'exec.event.exchangeDownStartup': {
+    en: '📡 <b>Exchange unreachable at start-up</b> ({time}): ITA could not compare its books with the exchange, so <b>new entries are paused</b>. It keeps retrying and reports once the books are reconciled; open positions keep their exchange-side stops.\n{text}',
+    ru: '📡 <b>Биржа недоступна при запуске</b> ({time}): ITA не смог сверить свой учёт с биржей, поэтому <b>новые входы приостановлены</b>. Попытки продолжаются; после сверки придёт отчёт. Открытые позиции сохраняют стопы на бирже.\n{text}',
+  },
   'exec.event.exchangeDown': { en: '📡 <b>Exchange unavailable</b> since {time}: no new entries until it is back.\n{text}', ru: '📡 <b>Биржа недоступна</b> с {time}: новых входов не будет, пока она не вернётся.\n{text}' },
   'exec.event.stopRefused': {
     en: '⚠️ <b>Stop refused — position exited</b> {symbol}: the fill could not be protected, so it was sold at market at once. PnL <b>{pnl}</b>.\n{reason}\nNo position is left without a stop.',

@@ -162,6 +162,8 @@ export interface Broker {
   openOrders(): Promise<BrokerOrder[]>;
   balances(): Promise<Balances>;
   reconcile(): Promise<Difference[]>;
+  /** Brings every open order up to date with the venue; after a failed venue call it compares first (reconcile). */
+  sync?(): Promise<Fill[]>;
   /** Subscribes to fills; returns the unsubscribe function. */
   onFill(listener: (fill: Fill) => void): () => void;
 }

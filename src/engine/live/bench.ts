@@ -10,11 +10,14 @@
  *
  * Charts come from the bot's real chart service (rendered ahead on the worker-thread pool). The same run is repeated
  * with charts rendered one after another on the main thread (the path before the pool) as the baseline, and both
- * again with a CPU-bound child process beside the bench (the other core busy), as on a shared machine.
+ * again with a CPU-bound child process beside the bench (the other core busy), as on a shared machine. Once more
+ * with the journal's learning subscribed as the app subscribes it (outcomes updated on every candle close, on the
+ * same event loop), to see what it costs the signal delivered at that close.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Candle, MarketKey, Signal, Timeframe } from '../types.ts';
@@ -32,6 +35,10 @@ import { readCandlesFromCsv } from '../market/csv/read-candles.ts';
 import { LivePipeline } from './pipeline.ts';
 import { PollingFeed } from './poll-feed.ts';
 import { DeliveryWorker } from './delivery.ts';
+import { LEARNING_MIGRATION_TABLE, learningMigrations } from '../learning/store/migrations.ts';
+import { createSetupRegistry } from '../journal/setup-registry.ts';
+import { startLearning } from '../../app/learning-wiring.ts';
+import { silentLogger } from '../../logger.ts';
 
 export interface LatencyLine {
   name: string;
@@ -65,6 +72,11 @@ export async function benchLatency(quick: boolean): Promise<LatencyLine[]> {
     await Promise.all([...Array.from({ length: pool.size }, () => pool.renderSignalChart(warm)), renderSignalChart(warm)]);
     const idle = await endToEnd(setups, series, warmup, closes, pool);
     const idleBaseline = await endToEnd(setups, series, warmup, closes, false);
+    // Longer runs (more signals), the first close left out of both: the learning's one-off catch-up of outcomes decided
+    // while the app was down runs on the first candle, not on every close.
+    const learningCloses = quick ? 8 : 24;
+    const withoutLearning = await endToEnd(setups, series, warmup, learningCloses, pool, { skipCloses: 1 });
+    const learning = await endToEnd(setups, series, warmup, learningCloses, pool, { learning: true, skipCloses: 1 });
     const load = startCpuLoad();
     let loaded: EndToEnd;
     let loadedBaseline: EndToEnd;
@@ -86,6 +98,30 @@ export async function benchLatency(quick: boolean): Promise<LatencyLine[]> {
     lines.push(
       compare(`render pool, idle (${pool.size} threads)`, idle, idleBaseline, '< 1000 ms'),
       compare('render pool, other core busy (a CPU-bound process beside the bench)', loaded, loadedBaseline, '< 1000 ms'),
+      {
+        name: 'live: close → sendPhoto accepted, every signal, p95, with the journal\'s learning (outcomes per close) subscribed',
+        value: round(learning.p95),
+        unit: 'ms',
+        note: `without it ${round(withoutLearning.p95)} ms (${signedMs(learning.p95 - withoutLearning.p95)}); p50 ${round(percentile(learning.latencies, 50))} / ` +
+          `${round(percentile(withoutLearning.latencies, 50))} ms; ${learning.latencies.length} / ${withoutLearning.latencies.length} signals over ${learningCloses - 1} closes; ` +
+          `close → outcomes updated: median ${round(median(learning.learningMs))} ms, max ${round(maxOf(learning.learningMs))} ms; load avg ${learning.load.toFixed(1)}`,
+      },
+      {
+        name: `live: the journal's learning, outcome updates of one close over ${MARKETS * TIMEFRAMES.length} markets, alone`,
+        value: round(learning.learningRound?.cpuMs ?? NaN),
+        unit: 'ms CPU',
+        target: 'deferred (one market per event-loop turn) when > 20 ms',
+        note: `${round(learning.learningRound?.wallMs ?? NaN)} ms wall; journal of ${learning.signals} signals; with ${learning.learningRound?.backlog} more ` +
+          `(the run's signals copied onto every market), once caught up: ${round(learning.learningRound?.steady.cpuMs ?? NaN)} ms CPU`,
+      },
+      {
+        // What a delivery callback can be kept waiting: the longest time the event loop was held during the closes.
+        name: 'live: event-loop delay during the closes, p99, with the journal\'s learning subscribed',
+        value: round(learning.loopDelayP99),
+        unit: 'ms',
+        target: '< 20 ms above without it',
+        note: `without it ${round(withoutLearning.loopDelayP99)} ms; max ${round(learning.loopDelayMax)} / ${round(withoutLearning.loopDelayMax)} ms`,
+      },
     );
     return lines;
   } finally {
@@ -100,6 +136,13 @@ interface EndToEnd {
   renderMs: number[];
   sendMs: number[];
   p95: number;
+  /** Event-loop delay over the timed closes (ms). */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** With learning: one more round of outcome updates over every market, alone (CPU and wall time). */
+  learningRound?: { cpuMs: number; wallMs: number; backlog: number; steady: { cpuMs: number; wallMs: number } };
+  /** With learning: each close's tick start → the learning queue idle (its outcome updates done). */
+  learningMs: number[];
   /** 1-minute load average at the end of the run. */
   load: number;
 }
@@ -167,7 +210,11 @@ async function scanTime(setups: Setup[], series: Record<Timeframe, Candle[]>, wa
   return [{ name: `live: scan of ${detectors.length} detectors on one candle close (median of ${boundaries} closes)`, value: round(median(times)), unit: 'ms', target: '< 50 ms' }];
 }
 
-async function endToEnd(setups: Setup[], series: Record<Timeframe, Candle[]>, warmup: number, closes: number, pool: ChartRenderPool | false): Promise<EndToEnd> {
+async function endToEnd(
+  setups: Setup[], series: Record<Timeframe, Candle[]>, warmup: number, closes: number, pool: ChartRenderPool | false,
+  options: { learning?: boolean; skipCloses?: number } = {},
+): Promise<EndToEnd> {
+  const withLearning = options.learning ?? false;
   const { startExchangeFake } = await import('../../../test/helpers/exchange-fake.ts');
   const { klineRow, selectKlines, visibleCandles } = await import('../../../test/helpers/exchange-fake/market-data.ts');
   const { createBotApiEmulator } = await import('../../bot/emulator/index.ts');
@@ -188,7 +235,7 @@ async function endToEnd(setups: Setup[], series: Record<Timeframe, Candle[]>, wa
   });
   const emulator = createBotApiEmulator();
   await emulator.start();
-  const store = await openDatabase(path.join(dir, 'bench.sqlite'));
+  const store = await openDatabase(path.join(dir, 'bench.sqlite'), withLearning ? { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } } : {});
   const gateway = await createGateway({ exchangeId: 'binance', urlsOverride: fake.url, now: () => fake.now(), enableRateLimit: false });
   const bot = new Bot(emulator.token, { botInfo: emulator.botInfo as never, client: { apiRoot: emulator.apiRoot } });
   try {
@@ -206,6 +253,7 @@ async function endToEnd(setups: Setup[], series: Record<Timeframe, Candle[]>, wa
     const renderMs: number[] = [];
     const sendMs: number[] = [];
     let closeHadDelivery = false;
+    let timed = true;
     const charts = createChartService(store.db, () => setups, { pool });
     const deliver = async (signal: Signal, chatId: number) => {
       const renderStart = performance.now();
@@ -215,6 +263,7 @@ async function endToEnd(setups: Setup[], series: Record<Timeframe, Candle[]>, wa
       const message = await bot.api.sendPhoto(chatId, new InputFile(png, 'signal.png'), { caption: `${signal.setupName} ${signal.symbol} ${signal.side}` });
       sendMs.push(performance.now() - sendStart);
       const latency = performance.now() - tickStarted;
+      if (!timed) return { messageId: message.message_id };
       latencies.push(latency);
       if (!closeHadDelivery) firstOfClose.push(latency);
       closeHadDelivery = true;
@@ -228,20 +277,54 @@ async function endToEnd(setups: Setup[], series: Record<Timeframe, Candle[]>, wa
     const feed = new PollingFeed({ pipeline, sourceFor: () => gateway, markets: async () => markets, now: () => fake.now(), concurrency: 16 });
     for (const market of markets) await pipeline.warmUp(market);
     worker.start();
+    // The app's own wiring (src/app/learning-wiring.ts), subscribed to the same events as in main.ts.
+    const learning = withLearning
+      ? startLearning({ db: store.db, dataDir: dir, registry: await createSetupRegistry({ db: store.db, setups }), fees: { maker: 0.001, taker: 0.001 }, clock: () => fake.now(), logger: silentLogger })
+      : undefined;
+    if (learning) pipeline.events.on((event) => learning.onLiveEvent(event));
+    const learningMs: number[] = [];
 
     let signals = 0;
     pipeline.events.on((e) => e.type === 'signal' && e.queued && signals++);
+    const loop = monitorEventLoopDelay({ resolution: 1 });
     for (let i = 0; i < closes; i++) {
+      if (i === (options.skipCloses ?? 0)) loop.enable();
       const close = FIRST_CLOSE + i * STEP;
       fake.setNow(close + 5_000);
       const closing = TIMEFRAMES.filter((tf) => close % timeframeMs(tf) === 0);
       closeHadDelivery = false;
+      timed = i >= (options.skipCloses ?? 0);
       tickStarted = performance.now();
       await Promise.all(closing.map((tf) => feed.tick(tf)));
+      if (learning) {
+        await learning.idle();
+        if (timed) learningMs.push(performance.now() - tickStarted);
+      }
       while ((await countPending(store.db)) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    loop.disable();
     await worker.stop();
-    return { signals, latencies, firstOfClose, renderMs, sendMs, p95: percentile(latencies, 95), load: loadavg()[0] };
+    // The learning's own cost of one close, alone on the loop: every watched market's outcomes brought up to date.
+    let learningRound: EndToEnd['learningRound'];
+    if (learning) {
+      const round = async () => {
+        const cpu = process.cpuUsage();
+        const wall = performance.now();
+        for (const market of markets) await learning.learning.candleClosed(market);
+        const used = process.cpuUsage(cpu);
+        return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall };
+      };
+      const light = await round();
+      // A fuller journal: each signal of the run copied onto every other market (same candle times), outcomes pending.
+      const copies = copySignalsAcrossMarkets(store.sqlite, ids.map((id) => `${id.slice(0, 3)}/USDT`));
+      await round();
+      learningRound = { ...light, backlog: copies, steady: await round() };
+    }
+    await learning?.stop();
+    return {
+      signals, latencies, firstOfClose, renderMs, sendMs, p95: percentile(latencies, 95), learningMs, load: loadavg()[0],
+      loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6, learningRound,
+    };
   } finally {
     await gateway.close();
     await store.close();
@@ -249,6 +332,18 @@ async function endToEnd(setups: Setup[], series: Record<Timeframe, Candle[]>, wa
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Copies every journaled signal onto each of `symbols` (ids suffixed), for a journal the size of a longer run. */
+function copySignalsAcrossMarkets(sqlite: import('better-sqlite3').Database, symbols: string[]): number {
+  const columns = (sqlite.prepare('PRAGMA table_info(signals)').all() as { name: string }[]).map((c) => c.name);
+  const select = columns.map((c) => (c === 'id' ? `s.id || '#' || m.symbol` : c === 'symbol' ? 'm.symbol' : `s.${c}`)).join(', ');
+  const insert = sqlite.prepare(`INSERT OR IGNORE INTO signals (${columns.join(', ')}) SELECT ${select} FROM signals s, (SELECT ? AS symbol) m WHERE s.symbol != m.symbol AND s.id NOT LIKE '%#%'`);
+  let copied = 0;
+  sqlite.transaction(() => {
+    for (const symbol of symbols) copied += insert.run(symbol).changes;
+  })();
+  return copied;
 }
 
 function num(text: string | null): number | undefined {
@@ -263,6 +358,10 @@ function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function signedMs(ms: number): string {
+  return `${ms >= 0 ? '+' : ''}${round(ms)} ms`;
 }
 
 function round(ms: number): number {

@@ -16,7 +16,7 @@ import { applySignalPolicy } from '../signals/policy.ts';
 import { candlesBefore, candlesBetween, storeCandles } from '../journal/candle-history.ts';
 import { warmupCandles } from '../setups/warmup.ts';
 import { enqueue } from '../journal/outbox.ts';
-import { loadUserSettings, type SettingsDefaults } from '../services/settings.ts';
+import { loadUserSettings, traderMinScore, type SettingsDefaults } from '../services/settings.ts';
 import { LiveEvents, marketKey } from './events.ts';
 import { releaseTime } from './quiet-hours.ts';
 import { gatedMarketDetector, type RegimeGatedDetector, type GatedSignalDropped } from '../regime/gate.ts';
@@ -252,7 +252,8 @@ export class LivePipeline {
       const account: AccountType = policy ? await policy.accountOf({ exchange: signal.exchange, symbol: signal.symbol, timeframe: signal.timeframe }) : 'perp';
       for (const recipient of this.options.recipients) {
         const settings = await loadUserSettings(this.options.db, recipient.userId, this.options.settings);
-        const judged = applySignalPolicy(signal, { account, minScore: settings.minScore, maxCostR: policy?.maxCostR ?? Infinity });
+        const minScore = await traderMinScore(this.options.db, recipient.userId, this.options.settings);
+        const judged = applySignalPolicy(signal, { account, minScore, maxCostR: policy?.maxCostR ?? Infinity });
         if (!judged.pass) {
           held = `${judged.rule}: ${judged.reason}`;
           filtered ??= { rule: judged.rule, reason: judged.reason };

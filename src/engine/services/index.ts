@@ -17,7 +17,7 @@ import type { Timeframe } from '../types.ts';
 export type * from './types.ts';
 export type { LiveRuntime } from './status.ts';
 export type { SettingsDefaults } from './settings.ts';
-export { loadUserSettings, defaultSettings } from './settings.ts';
+export { loadUserSettings, defaultSettings, traderMinScore } from './settings.ts';
 
 export interface EngineServicesOptions {
   db: JournalDb;
@@ -28,7 +28,8 @@ export interface EngineServicesOptions {
   now?: () => number;
   startedAt?: number;
   runtime?: LiveRuntime;
-  onApprove?: (signal: Signal) => Promise<string>;
+  /** `by`: the Telegram user who approved (their own settings, e.g. the minimum score, apply). */
+  onApprove?: (signal: Signal, by: number) => Promise<string>;
   outcomeOf?: (signalId: string) => Promise<string | undefined>;
   stats?: SetupsServiceOptions['stats'];
   edge?: SetupsServiceOptions['edge'];

@@ -20,6 +20,14 @@ export async function loadUserSettings(db: JournalDb, userId: number, defaults: 
   return { ...defaultSettings(defaults), ...(await getStoredSettings(db, userId)) } as UserSettings;
 }
 
+/**
+ * The minimum score a trader's signals are held to, in both places it applies: what is pushed to them (the live
+ * pipeline) and what their Approve may enter (the executor's signal policy). Their own setting, else the config's.
+ */
+export async function traderMinScore(db: JournalDb, userId: number, defaults: SettingsDefaults): Promise<number> {
+  return (await loadUserSettings(db, userId, defaults)).minScore;
+}
+
 export function createSettingsService(db: JournalDb, defaults: SettingsDefaults, now: () => number): EngineServices['settings'] {
   return {
     get: (userId) => loadUserSettings(db, userId, defaults),

@@ -16,7 +16,7 @@ export interface SignalsServiceOptions {
    * The executor hook: runs after an approval is recorded and says what happened next ("paper order placed").
    * Without an executor the outcome is "recorded".
    */
-  onApprove?: (signal: Signal) => Promise<string>;
+  onApprove?: (signal: Signal, by: number) => Promise<string>;
   /** Outcome of a decided signal in words (R multiple when the executor knows it). */
   outcomeOf?: (signalId: string) => Promise<string | undefined>;
   /** For Similar: the setup replayed by the backtester over the history before a signal. */
@@ -50,7 +50,7 @@ export function createSignalsService(options: SignalsServiceOptions): EngineServ
       let outcome = 'recorded';
       if (decision === 'approve' && options.onApprove) {
         try {
-          outcome = await options.onApprove(record.signal);
+          outcome = await options.onApprove(record.signal, by);
         } catch (error) {
           outcome = `approval recorded, but the executor failed: ${(error as Error).message}`;
         }

@@ -52,6 +52,8 @@ export function createFakeExecutor(): FakeExecutor {
     onSignal: async () => [],
     observe: () => undefined,
     onCandle: () => Promise.resolve(),
+    startupOutage: async () => undefined,
+    reconnect: async () => true,
     positions: async () => fake.open.map((p) => ({ ...p })),
     async close(id, by) {
       fake.calls.push(`close ${id} ${by}`);

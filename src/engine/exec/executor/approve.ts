@@ -16,9 +16,9 @@ import { planOf, takeProfitLegs } from './management.ts';
 import { acceptedOutcome, adoptedOutcome, num, refusedOutcome, verdictResult } from './outcome.ts';
 import { getVerdict, saveManagedPosition, saveVerdict, type ManagedPositionRow, type VerdictRow } from './store.ts';
 import { saveEntryExpiry } from './expiry.ts';
-import type { ApprovableSignal, ApprovalResult } from './types.ts';
+import type { ApprovableSignal, ApprovalContext, ApprovalResult } from './types.ts';
 
-export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal, by: string): Promise<ApprovalResult> {
+export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal, by: string, context: ApprovalContext = {}): Promise<ApprovalResult> {
   const previous = await getVerdict(core.db, signal.id);
   if (previous) return { ...verdictResult(previous), duplicate: true };
   const now = core.now();
@@ -51,7 +51,7 @@ export async function approveSignal(core: ExecutorCore, signal: ApprovableSignal
   // The trading session's rules, in its order (trading/decision.ts): invalid, opposite-signal exit, signal policy,
   // opposite position held, one position per market.
   const market = await executorMarket(core, signal);
-  const decision = decideForExecutor(core, signal, market);
+  const decision = decideForExecutor(core, signal, market, context.minScore);
   if (decision.exitOpposite) await exitOpposite(core, market.opposite, signal);
   if (decision.refusal) return refuse(decision.refusal.rule, decision.refusal.reason ?? decision.refusal.rule);
   const seen = core.stats.lastPrice(signal.symbol);

@@ -25,7 +25,7 @@ export interface ExecutorFlags {
   pausedBy?: string;
   mode: ExecutionMode;
   /** Set on the first ExchangeUnavailableError, cleared by the next successful broker call: one notice per outage. */
-  exchangeDown?: { since: number; message: string };
+  exchangeDown?: { since: number; message: string; startup?: true };
   liveCode?: { code: string; expiresAt: number };
 }
 
@@ -63,6 +63,8 @@ export class ExecutorCore {
     core.flags = (await readState<ExecutorFlags>(core.db, FLAGS_KEY)) ?? { paused: false, mode: 'paper' };
     // Live mode never survives a restart into a configuration that no longer allows it.
     if (core.flags.mode === 'live' && (options.configuredMode !== 'live' || !(options.liveBroker ?? options.livePerpBroker))) core.flags = { ...core.flags, mode: 'paper' };
+    // A start-up outage belongs to the run that could not reconcile; this run's start-up decides anew (startupOutage).
+    if (core.flags.exchangeDown?.startup) core.flags = { ...core.flags, exchangeDown: undefined };
     core.realizedTotal = (await listManagedPositions(core.db, { status: 'closed' })).reduce((sum, r) => sum + (r.pnl ?? 0), 0);
     return core;
   }
@@ -146,9 +148,39 @@ export class ExecutorCore {
 
   async exchangeOk(): Promise<void> {
     if (!this.flags.exchangeDown) return;
-    const since = this.flags.exchangeDown.since;
+    const { since, startup } = this.flags.exchangeDown;
     await this.saveFlags({ ...this.flags, exchangeDown: undefined });
-    this.emit({ type: 'exchange-recovered', at: this.now(), downSince: since });
+    this.emit({ type: 'exchange-recovered', at: this.now(), downSince: since, ...(startup ? { startup } : {}) });
+  }
+
+  /**
+   * The live books could not be compared with the exchange at start-up: an outage from now (whatever an earlier run
+   * left in the flags), said once, so no entry is placed on unreconciled books. The next broker round that reaches
+   * every venue ends it (handleCandle, reconnect).
+   */
+  async startupOutage(message: string): Promise<void> {
+    await this.saveFlags({ ...this.flags, exchangeDown: { since: this.now(), message, startup: true } });
+    this.emit({ type: 'exchange-unavailable', at: this.now(), message, startup: true });
+    this.logger.warn('exchange unreachable at start-up: no new entries until the books are reconciled', { error: message });
+  }
+
+  /**
+   * One round with every live broker (compare first after an outage, then bring orders up to date); ends the outage
+   * when all of them answered. False while the exchange is still unreachable.
+   */
+  async reconnect(): Promise<boolean> {
+    for (const account of this.accounts()) {
+      const broker = this.brokerFor(account);
+      if (broker.mode !== 'live' || !broker.sync) continue;
+      try {
+        await broker.sync();
+      } catch (error) {
+        if (await this.exchangeFailed(error)) return false;
+        throw error;
+      }
+    }
+    await this.exchangeOk();
+    return true;
   }
 
   openRows(): Promise<ManagedPositionRow[]> {

@@ -30,11 +30,12 @@ export async function executorMarket(core: ExecutorCore, signal: ApprovableSigna
   };
 }
 
-export function executorRules(core: ExecutorCore, signal: ApprovableSignal, account: AccountType): SignalRules {
+/** `minScore`: the approving trader's own minimum (what their pushes were filtered by); else the configured policy's. */
+export function executorRules(core: ExecutorCore, signal: ApprovableSignal, account: AccountType, minScore?: number): SignalRules {
   const policy = core.options.policy;
   const c = core.costs;
   return {
-    policy: { account, minScore: policy?.minScore ?? -Infinity, maxCostR: policy?.maxCostR ?? Infinity },
+    policy: { account, minScore: minScore ?? policy?.minScore ?? -Infinity, maxCostR: policy?.maxCostR ?? Infinity },
     oppositeSignal: core.options.oppositeSignal?.(signal.setupId) ?? 'ignore',
     pyramiding: false,
     riskSizing: true,
@@ -46,8 +47,8 @@ export function executorRules(core: ExecutorCore, signal: ApprovableSignal, acco
  * The session's rules for this signal on this market. A copy is judged (costs are filled in on it); a signal without
  * a score (not from the detector) cannot be judged on it, as one without a stop cannot be judged on cost.
  */
-export function decideForExecutor(core: ExecutorCore, signal: ApprovableSignal, market: ExecutorMarket): SignalDecision {
-  return decideSignal({ ...signal, score: signal.score ?? Infinity }, market.book, executorRules(core, signal, market.account));
+export function decideForExecutor(core: ExecutorCore, signal: ApprovableSignal, market: ExecutorMarket, minScore?: number): SignalDecision {
+  return decideSignal({ ...signal, score: signal.score ?? Infinity }, market.book, executorRules(core, signal, market.account, minScore));
 }
 
 /** Closes the opposite positions at market, as the session exits them at the next open; returns what happened, in words. */

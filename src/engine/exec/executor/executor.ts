@@ -46,7 +46,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     });
 
   const executor: Executor = {
-    approve: (signal, by) => core.serial(() => approveSignal(core, signal, by)),
+    approve: (signal, by, context) => core.serial(() => approveSignal(core, signal, by, context)),
     onSignal: (signal) => core.serial(() => onSignal(core, signal)),
     observe: (market, candle) => core.stats.observe(market, candle),
     onCandle: (market, candle) => core.serial(() => handleCandle(core, market, candle)),
@@ -79,6 +79,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
       core.listeners.add(listener);
       return () => core.listeners.delete(listener);
     },
+    startupOutage: (message) => core.serial(() => core.startupOutage(message)),
+    reconnect: () => core.serial(() => core.reconnect()),
     equity: () => core.portfolio.equity,
   };
   return executor;

@@ -8,6 +8,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { getSignalRecord, type JournalDb } from '../../journal/signals.ts';
+import { getDecision } from '../../journal/decisions.ts';
 import type { Executor, VerdictStatus } from './types.ts';
 
 export interface ResolvedApproval {
@@ -29,13 +30,18 @@ export async function pendingApprovals(db: Kysely<any>): Promise<string[]> {
   return rows.rows.map((r) => r.signal_id);
 }
 
-export async function resolvePendingApprovals(db: Kysely<any>, executor: Executor, by = 'telegram'): Promise<ResolvedApproval[]> {
+/** `minScoreOf`: the approving trader's own minimum score (traderMinScore), as their Approve was judged by. */
+export async function resolvePendingApprovals(
+  db: Kysely<any>, executor: Executor, by = 'telegram', minScoreOf?: (userId: number) => Promise<number>,
+): Promise<ResolvedApproval[]> {
   const out: ResolvedApproval[] = [];
   for (const id of await pendingApprovals(db)) {
     const record = await getSignalRecord(db as JournalDb, id);
     if (!record) continue;
     const s = record.signal;
-    const result = await executor.approve(s, `${by} (resolved at start-up)`);
+    const approver = (await getDecision(db as JournalDb, id))?.byUser;
+    const minScore = approver !== undefined && minScoreOf ? await minScoreOf(approver) : undefined;
+    const result = await executor.approve(s, `${by} (resolved at start-up)`, minScore !== undefined ? { minScore } : {});
     out.push({ signalId: id, symbol: s.symbol, side: s.side, setupId: s.setupId, status: result.status, outcome: result.outcome });
   }
   return out;

@@ -123,8 +123,9 @@ export interface PnlSummary {
 }
 
 export type ExecutorEvent =
-  | { type: 'exchange-unavailable'; at: number; message: string }
-  | { type: 'exchange-recovered'; at: number; downSince: number }
+  /** `startup`: the live books could not be compared with the exchange when ITA started (the first reconciliation is still due). */
+  | { type: 'exchange-unavailable'; at: number; message: string; startup?: true }
+  | { type: 'exchange-recovered'; at: number; downSince: number; startup?: true }
   | { type: 'verdict'; signalId: string; result: ApprovalResult }
   | { type: 'position-opened'; positionId: string; symbol: string; entryPrice: number; size: number }
   | { type: 'stop-moved'; positionId: string; from: number; to: number; reason: string }
@@ -135,8 +136,14 @@ export type ExecutorEvent =
   | { type: 'kill-switch'; at: number; text: string }
   | { type: 'mode'; mode: ExecutionMode };
 
+/** Who approved, as far as the signal policy cares. */
+export interface ApprovalContext {
+  /** The approving trader's own minimum score (traderMinScore: the one their pushes were filtered by); default the config's. */
+  minScore?: number;
+}
+
 export interface Executor {
-  approve(signal: ApprovableSignal, by: string): Promise<ApprovalResult>;
+  approve(signal: ApprovableSignal, by: string, context?: ApprovalContext): Promise<ApprovalResult>;
   /**
    * Every detected signal, at its close (before any approval): the opposite-signal exit of the trading session —
    * open positions of the other side on the signal's market are closed at market (modes exit / exit-and-reverse).
@@ -163,6 +170,10 @@ export interface Executor {
   report(period: Period): Promise<{ text: string; equityPng?: Buffer }>;
   journalCsv(): Promise<string>;
   on(listener: (event: ExecutorEvent) => void): () => void;
+  /** The exchange was unreachable when the live broker started (its books not compared): no new entries until it answers. */
+  startupOutage(message: string): Promise<void>;
+  /** Tries every live broker again (see ExecutorCore.reconnect); true once the exchange answered and entries may resume. */
+  reconnect(): Promise<boolean>;
   /** Current equity (quote) as the governor sees it. */
   equity(): number;
 }

@@ -33,25 +33,47 @@ export interface LiveBrokerOptions {
 }
 
 export interface LiveBroker extends VenueBroker {
-  /** What reconciliation found at start-up (also logged); empty when books and exchange agree. */
+  /** What reconciliation found at start-up (also logged); empty when books and exchange agree (or it could not run). */
   readonly startupDifferences: Difference[];
+  /**
+   * Set when the exchange could not be reached at start-up (why, in words): the books are NOT compared yet. The
+   * broker compares first on its next call that reaches the venue (sync, onCandle); until then the executor must
+   * take no new entries (Executor.startupOutage).
+   */
+  readonly startupUnreachable?: string;
 }
 
 export async function createLiveBroker(options: LiveBrokerOptions): Promise<LiveBroker> {
   await migrateExecStore(options.db);
   const books = openBooks(options.db, options.account ?? `live:${options.gateway.exchangeId}`);
   const leverage = clampLeverage(options.leverage, options.leverageCap);
-  const broker = new VenueBroker(createLiveVenue(options.gateway), books, { ...options, leverage }) as VenueBroker & { startupDifferences: Difference[] };
+  const broker = new VenueBroker(createLiveVenue(options.gateway), books, { ...options, leverage }) as VenueBroker & {
+    startupDifferences: Difference[]; startupUnreachable?: string;
+  };
+  // An unreachable exchange does not keep the bot from starting: the broker is returned unreconciled (a failed venue
+  // call marks it so that its next call that reaches the venue compares before it applies anything).
+  const unreachable = (error: unknown) => {
+    if (!(error instanceof TemporaryError)) throw error;
+    broker.startupDifferences = [];
+    broker.startupUnreachable = error.message;
+    broker.logger.warn('reconcile: the exchange is unreachable at start-up; books not compared yet', { error: error.message });
+    return broker;
+  };
   // Report first (what changed while ITA was down: a stop that filled, an order placed by hand), then apply the
   // venue's progress on ITA's OWN orders, found by clientOrderId. Anything else stays as reported.
-  broker.startupDifferences = await broker.reconcile();
+  try {
+    broker.startupDifferences = await broker.reconcile();
+  } catch (error) {
+    return unreachable(error);
+  }
   for (const difference of broker.startupDifferences) broker.logger.warn('reconcile: ' + difference.message, { kind: difference.kind });
   try {
     await broker.sync();
   } catch (error) {
-    // A venue outage at start-up is retried by the next candle; a refusal (e.g. a stop that cannot be re-placed
-    // because the coins are gone) needs the human, so it joins the report instead of preventing the start.
-    if (error instanceof TemporaryError) throw error;
+    // A venue outage while orders are brought up to date: compared again (and reported) once the venue answers. A
+    // refusal (e.g. a stop that cannot be re-placed because the coins are gone) needs the human, so it joins the
+    // report instead of preventing the start.
+    if (error instanceof TemporaryError) return unreachable(error);
     const message = `bringing orders up to date failed: ${error instanceof Error ? error.message : String(error)}`;
     broker.startupDifferences.push({ kind: 'sync-failed', subject: 'sync', message });
     broker.logger.error('reconcile: ' + message);

@@ -21,9 +21,13 @@ export interface ReconciliationReport {
   differences: Difference[];
   positions: BookPosition[];
   openOrders: number;
+  /** The exchange was unreachable from this time (epoch ms) when ITA started; this deferred start-up report ends it. */
+  resumedAfter?: number;
 }
 
-export async function reconciliationReport(broker: VenueBroker, trigger: ReconciliationReport['trigger'], differences: Difference[]): Promise<ReconciliationReport> {
+export async function reconciliationReport(
+  broker: VenueBroker, trigger: ReconciliationReport['trigger'], differences: Difference[], resumedAfter?: number,
+): Promise<ReconciliationReport> {
   const open = await broker.openOrders();
   const positions = (await broker.positions({ status: ['open'] })).map((p): BookPosition => {
     const stop = open.find((o) => o.positionId === p.id && o.role === 'stop');
@@ -32,5 +36,5 @@ export async function reconciliationReport(broker: VenueBroker, trigger: Reconci
       ...(stop ? { stopOrder: { id: stop.id, stopPrice: stop.stopPrice, amount: stop.amount } } : {}),
     };
   });
-  return { trigger, at: broker.now(), differences, positions, openOrders: open.length };
+  return { trigger, at: broker.now(), differences, positions, openOrders: open.length, ...(resumedAfter !== undefined ? { resumedAfter } : {}) };
 }
