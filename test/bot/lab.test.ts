@@ -113,6 +113,8 @@ describe('/lab in the bot', () => {
     const chooser = await h.say('/lab');
     expect(plain(chooser)).toContain('Лаборатория стратегий');
     expect(plain(chooser)).toContain('alpha, beta');
+    // The terms every candidate is judged under, as /backtest prints them (DEFAULT_SIMULATION here).
+    expect(plain(chooser)).toContain('капитал 10,000, комиссия 0.1 % за исполнение, проскальзывание 0 bps, риск 0.8 % на сделку, без политики сигналов, риск-менеджер выключен');
     const toggle = buttons(chooser).find((b) => b.text.includes('GOOG 1d'))!;
     expect(toggle.text.startsWith('✅')).toBe(true);
     // 2 setups per model: the keyboard is edited, the Start button follows the choice.
@@ -170,6 +172,7 @@ describe('/lab in the bot', () => {
     // rsi_revert has a parameter range: the genetic optimizer ran (6 × 2 on worker threads) and every try counts.
     expect(candidates.find((c) => c.id === 'rsi_revert')!.trials).toBeGreaterThan(1);
     expect(candidates.every((c) => c.grade)).toBe(true);
+    expect(text).toContain('Условия те же, что у /backtest: spot ×1, капитал 10,000');
     expect(plain(await h.say('/lab runs'))).toMatch(/done · ensemble · alpha, beta · кандидатов 2, сохранено \d/);
   }, 90_000);
 

@@ -4,6 +4,7 @@
  */
 import type { MarketKey } from '../types.ts';
 import type { LabMode } from './agents.ts';
+import type { SimulationTerms } from '../backtest/service/terms.ts';
 import type { StoredLabRun, TheoryPassage, TheoryTest } from './store.ts';
 import type { TheoryEvidence } from './theory/evidence.ts';
 
@@ -52,6 +53,8 @@ export interface LabService {
   /** Where nothing can run: no LLM configured (the env vars to set), else undefined. */
   unavailable(): string | undefined;
   mode(): LabMode;
+  /** The simulation terms every candidate is judged under (the same line /backtest prints). */
+  terms(): SimulationTerms;
   models(): string[];
   markets(): Promise<MarketKey[]>;
   run(request: LabRequest, onProgress: (p: LabProgress) => void, signal: AbortSignal, source?: 'bot' | 'cli'): Promise<StoredLabRun & { candidates: LabCandidateSummary[] }>;

@@ -17,6 +17,7 @@ import { runSetupBacktest, seriesForSetup, sliceSeries, type MarketSeries, type 
 import { optimizeSetup, splitSeries } from '../backtest/service/optimize.ts';
 import { paramRanges, withParams } from '../backtest/detector-source.ts';
 import { walkForward } from '../backtest/walk-forward.ts';
+import { simulationTerms } from '../backtest/service/terms.ts';
 import type { Grade } from '../backtest/grades.ts';
 import { labAgents, type LabMode, type LabRouter } from './agents.ts';
 import { runLab, type EvaluatedCandidate, type Evaluation } from './run-lab.ts';
@@ -107,6 +108,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
   const lab: LabService = {
     unavailable,
     mode: () => deps.mode,
+    terms: () => simulationTerms(deps.settings),
     models: () => deps.llm?.providerNames ?? [],
     markets: storedMarkets,
     async runs(limit) {
@@ -129,7 +131,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
       const row: store.StoredLabRun = {
         id: `run-${new Date(started).toISOString().replace(/[:.]/g, '-')}`,
         startedAt: started, status: 'running', source, mode, models: agents.map((a) => a.name),
-        brief: { n: request.n, markets: request.markets, ideas: request.ideas, trainSplit, optimize: deps.optimize?.method ?? 'genetic' },
+        brief: { n: request.n, markets: request.markets, ideas: request.ideas, trainSplit, optimize: deps.optimize?.method ?? 'genetic', simulation: simulationTerms(deps.settings) },
         transcripts: [], costUsd: 0, candidates: [], saved: [],
       };
       await store.insertLabRun(db, row);
