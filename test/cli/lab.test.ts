@@ -131,6 +131,10 @@ describe('ita lab generate', () => {
       expect(r.stdout).toMatch(/^ {4}refused signals \(no trade\): .*side ×\d+/m);
       expect(r.stdout).toContain(`Verdict: ${test.verdict} `);
       expect(r.stdout).toContain(`— ${test.trades} out-of-sample trades`);
+      // The passages come from the knowledge base's API: an unknown document or page is named with what exists.
+      const env = { ITA_DATA_DIR: home, ITA_SETUPS_DIR: path.join(home, 'setups') };
+      expect((await ita(['lab', 'from-doc', 'missing.md'], env)).stderr).toContain('no stored document "missing.md"; stored: 1 ma.md');
+      expect((await ita(['lab', 'from-doc', '1', '--page', '2'], env)).stderr).toContain('document "ma.md" has no passage on page 2');
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

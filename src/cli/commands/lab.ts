@@ -165,18 +165,30 @@ export function registerFromDoc(program: Command): void {
     .action(async (doc: string, opts: FromDocOpts) => {
       const page = opts.page === undefined ? undefined : Number(opts.page);
       if (page !== undefined && !(Number.isInteger(page) && page > 0)) throw new InputError(`--page must be a page number, got "${opts.page}"`, { field: 'page', value: opts.page });
-      const [{ loadConfig }, llmLayer, { loadGovernance }, { createLabServicesFromConfig }] = await Promise.all([
+      const [{ loadConfig }, llmLayer, { loadGovernance }, { createLabServicesFromConfig }, knowledge, { embeddingFromConfig }] = await Promise.all([
         import('../../config.ts'),
         import('../../knowledge/llm/index.ts'),
         import('../../engine/risk/index.ts'),
         import('../../app/lab-service.ts'),
+        import('../../knowledge/index.ts'),
+        import('../../knowledge/embedding/create.ts'),
       ]);
       const config = loadConfig();
       const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
       try {
         const db = opened.db as unknown as import('kysely').Kysely<any>;
-        const passages = await labStore.documentPassages(db, doc, page);
-        if (passages.length === 0) throw new InputError(`no stored passage of document "${doc}"${page ? ` on page ${page}` : ''}; /docs lists the documents`, { field: 'doc', value: doc });
+        // The document's passages through the knowledge base's own API (its tables are its business).
+        const kb = await knowledge.openKnowledgeBase({ dataDir: config.dataDir, dbFile: config.dbFile, db, embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey) });
+        let passages: Awaited<ReturnType<typeof kb.listChunks>>;
+        try {
+          const documents = await kb.listDocuments();
+          const found = documents.find((d) => (/^\d+$/.test(doc) ? d.id === Number(doc) : d.name === doc));
+          if (!found) throw new InputError(`no stored document "${doc}"; stored: ${documents.map((d) => `${d.id} ${d.name}`).join(', ') || 'none (send one to the bot or use ita ingest)'}`, { field: 'doc', value: doc });
+          passages = await kb.listChunks(found.id, { page });
+          if (passages.length === 0) throw new InputError(`document "${found.name}" has no passage${page ? ` on page ${page}` : ''}${found.pages ? ` (it has ${found.pages} pages)` : ''}`, { field: 'page', value: page });
+        } finally {
+          await kb.close();
+        }
         const passage = opts.chunk ? passages.find((p) => p.chunkId === Number(opts.chunk)) : passages[0];
         if (!passage) throw new InputError(`chunk ${opts.chunk} is not a passage of "${doc}"; its chunks: ${passages.map((p) => p.chunkId).join(', ')}`, { field: 'chunk', value: opts.chunk });
         const { theory } = createLabServicesFromConfig({ db, llm: llmLayer.createLlmLayer(config.llm, { db }), config, governance: loadGovernance(config.governanceFile) });
