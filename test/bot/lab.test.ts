@@ -94,7 +94,9 @@ describe('/lab in the bot', () => {
       keep: 'graded',
       // Most of the sample out of sample, so the candidates make the 30 trades a grade needs.
       trainSplit: 0.1,
-      optimize: { method: 'genetic', population: 6, generations: 2, workers: 1 },
+      // The specification's GA (50 × 20, mutation 0.1, crossover 0.8) by default, on a worker thread; rsi_revert's one
+      // range has 5 values, so it costs 5 distinct backtests.
+      optimize: { method: 'genetic', workers: 1 },
       ...extra,
     });
     h = await startIta({ fakes: services });
@@ -168,9 +170,11 @@ describe('/lab in the bot', () => {
     const transcripts = run.transcripts as { agent: string; turns: { prompt: string; reply: string }[] }[];
     expect(transcripts.find((t) => t.agent === 'alpha')!.turns).toHaveLength(2);
     expect(run.costUsd).toBeCloseTo((1000 * 1 + 500 * 2) / 1e6 + (10 * 1 + 5 * 2) / 1e6 * 2, 9);
-    const candidates = run.candidates as { id: string; grade?: string; trials: number }[];
-    // rsi_revert has a parameter range: the genetic optimizer ran (6 × 2 on worker threads) and every try counts.
-    expect(candidates.find((c) => c.id === 'rsi_revert')!.trials).toBeGreaterThan(1);
+    const candidates = run.candidates as { id: string; grade?: string; trials: number; search?: Record<string, unknown> }[];
+    // rsi_revert has a parameter range: the genetic optimizer ran with the specification's settings and every try counts.
+    const tuned = candidates.find((c) => c.id === 'rsi_revert')!;
+    expect(tuned.trials).toBeGreaterThan(1);
+    expect(tuned.search).toEqual({ method: 'genetic', objective: 'composite', population: 50, generations: 20, mutationRate: 0.1, crossoverRate: 0.8 });
     expect(candidates.every((c) => c.grade)).toBe(true);
     expect(text).toContain('Условия те же, что у /backtest: spot ×1, капитал 10,000');
     expect(plain(await h.say('/lab runs'))).toMatch(/done · ensemble · alpha, beta · кандидатов 2, сохранено \d/);

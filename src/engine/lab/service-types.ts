@@ -40,6 +40,8 @@ export interface LabCandidateSummary {
   strengths: string[];
   weaknesses: string[];
   trials: number;
+  /** The optimizer's settings when it ran (the specification's GA by default). */
+  search?: Record<string, number | string>;
   monteCarlo?: { p5: number; p50: number; p95: number; ruinPct: number };
   walkForward?: { windows: number; positiveShare: number; consistency: number };
   /** Out-of-sample figures per market (the grade reads the weakest). */
