@@ -70,7 +70,7 @@ describe('/lab in the bot', () => {
     dir = undefined;
   });
 
-  async function start(extra: Partial<LabServiceDeps> = {}) {
+  async function start(extra: Partial<LabServiceDeps> = {}, dailyBudgetUsd = 1) {
     fakes = [await startOpenAiFake(), await startOpenAiFake()];
     dir = mkdtempSync(path.join(os.tmpdir(), 'ita-bot-lab-'));
     labDb = await openDatabase(':memory:', { extraMigrations: { llm_migration: llmMigrations, lab_migration: labMigrations } });
@@ -79,7 +79,7 @@ describe('/lab in the bot', () => {
       {
         mode: 'ensemble',
         providers: fakes.map((fake, i) => ({ name: i ? 'beta' : 'alpha', kind: 'openai' as const, baseUrl: fake.baseUrl, model: `fake-${i}`, apiKey: 'k', timeoutMs: 10_000, inputPricePerMTok: 1, outputPricePerMTok: 2 })),
-        dailyBudgetUsd: 1,
+        dailyBudgetUsd,
         commentBudgetMs: 4000,
       },
       { db: labDb.db },
@@ -197,4 +197,26 @@ describe('/lab in the bot', () => {
     const [run] = await listLabRuns(labDb!.db);
     expect(run).toMatchObject({ status: 'cancelled', mode: 'single', models: ['alpha'] });
   }, 30_000);
+
+  it('the LLM daily budget applies: once spent, the re-ask is refused, said in the result, and the cost is stored', async () => {
+    // $0.002 for the first answer (1000 in × $1/M + 500 out × $2/M) against a $0.001 budget.
+    const h = await start({ mode: 'single', optimize: { method: 'none' } }, 0.001);
+    fakes[0].script(
+      { content: JSON.stringify({ proposals: [{ setup: smaCross('trend_cross', 'SMA trend') }, { setup: undeclared }] }), promptTokens: 1000, completionTokens: 500 },
+      { content: JSON.stringify({ proposals: [] }) },
+    );
+    const chooser = await h.say('/lab');
+    expect(plain(chooser)).toContain('LLM сегодня: $0.0000 из $0.00');
+    h.emulator.userPressButton(chooser.message_id, buttons(chooser).find((b) => b.callback_data?.startsWith('lb:go:'))!.callback_data!);
+    const progress = await h.emulator.waitFor(() => h.botMessages().find((m) => buttons(m).some((b) => b.callback_data?.startsWith('lb:x:'))), 10_000);
+    const finished = await h.emulator.waitFor(() => {
+      const m = h.botMessages().find((x) => x.message_id === progress.message_id)!;
+      return /завершён|не удался/.test(plain(m)) ? m : undefined;
+    }, 60_000);
+    // The re-ask never reached the model.
+    expect(fakes[0].requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+    expect(plain(finished)).toContain('alpha: ошибка (дневной бюджет LLM исчерпан: $0.0020 из $0.00 потрачено сегодня (UTC); вызовы отклоняются до завтра)');
+    const [run] = await listLabRuns(labDb!.db);
+    expect(run.costUsd).toBeCloseTo(0.002, 9);
+  }, 60_000);
 });

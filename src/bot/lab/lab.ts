@@ -80,7 +80,7 @@ export function termsText(t: Translate, terms: SimulationTerms): string {
 export function labResultHtml(t: Translate, run: StoredLabRun & { candidates: LabCandidateSummary[] }, language: Language): string {
   const lines = [t('lab.done', { mode: escapeHtml(run.mode), candidates: run.candidates.length, saved: run.saved.length, cost: run.costUsd.toFixed(4) })];
   for (const tr of run.transcripts as { agent: string; valid: number; rejected: string[]; error?: string }[]) {
-    lines.push(escapeHtml(tr.error ? t('lab.agentFailed', { agent: tr.agent, error: tr.error }) : t('lab.agent', { agent: tr.agent, valid: tr.valid, rejected: tr.rejected.length })));
+    lines.push(escapeHtml(tr.error ? t('lab.agentFailed', { agent: tr.agent, error: localizeEngineText(tr.error, language) }) : t('lab.agent', { agent: tr.agent, valid: tr.valid, rejected: tr.rejected.length })));
     for (const why of tr.rejected) lines.push(escapeHtml(t('lab.rejected', { why: why.slice(0, 200) })));
   }
   lines.push('');
