@@ -153,6 +153,11 @@ describe('composite objective and genetic defaults', () => {
     expect(r.best.params).toEqual({ x: 37, y: 11 });
     expect(calls).toBeLessThanOrEqual(50 * 20 + 1);
     expect(r.trialsCorrection.trials).toBe(r.evaluations);
+    // Ten values, so most of the 1,000 points are repeats: progress still climbs to its total, never backwards.
+    const seenProgress: number[] = [];
+    await geneticSearch({ ranges: { x: { min: 0, max: 9, step: 1 } }, objective: 'sharpe', evaluate: (p) => ({ sharpe: p.x }), onProgress: (done, total) => { expect(total).toBe(1000); seenProgress.push(done); } });
+    expect(seenProgress.at(-1)).toBe(1000);
+    expect(seenProgress).toEqual([...seenProgress].sort((a, b) => a - b));
     const ranked = await geneticSearch({ ranges: { x: { min: 0, max: 9, step: 1 } }, objective: 'sharpe', evaluate: (p) => ({ sharpe: p.x }), crossoverRate: 0 });
     expect(ranked[0].params.x).toBe(9);
   });
