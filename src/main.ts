@@ -18,9 +18,8 @@ import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
 import { createEngineServices, traderMinScore, type LiveRuntime } from './engine/services/index.ts';
-import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
-import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
-import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
+import { backtestMigrations } from './engine/backtest/service/index.ts';
+import { createBacktestServiceFromConfig, tradingPolicy } from './app/backtest-settings.ts';
 import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
 import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
@@ -136,13 +135,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       logger.info(`metrics: ${metricsServer.url}`);
     }
     // /backtest runs the setup version the bot trades, under the same account, policy and governor as paper/live.
-    const backtest = await createBacktestService({
-      db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir, setupFor: (id) => registry.get(id)?.setup,
-      settings: {
-        ...DEFAULT_SIMULATION, fees: { maker: config.paper.feePct / 100, taker: config.paper.feePct / 100 },
-        account: config.exchange.account, leverage: config.exchange.leverage, governance, policy: tradingPolicy(config),
-      },
-    });
+    const backtest = await createBacktestServiceFromConfig({ db: store.db, config, governance, setupFor: (id) => registry.get(id)?.setup });
     const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
     stops.push(() => closeSharedChartPool());
 
@@ -407,10 +400,4 @@ if (invokedDirectly) {
     process.stderr.write(`ita: ${describeError(error)}\n`);
     process.exit(1);
   });
-}
-
-/** signals.maxCostR is read when the configuration has it (added with the cost policy), else its default. */
-function tradingPolicy(config: { signals: { minScore: number } }): { minScore: number; maxCostR: number } {
-  const signals = config.signals as { minScore: number; maxCostR?: number };
-  return { minScore: signals.minScore, maxCostR: signals.maxCostR ?? DEFAULT_MAX_COST_R };
 }

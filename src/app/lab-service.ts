@@ -1,34 +1,27 @@
 /**
- * The lab and theory services from the configuration: the same simulation settings as the bot's backtest service
- * (fees from paper.feePct, the account and leverage of the exchange, the governance limits and the signal policy),
- * the LLM router with its daily budget, the configured multi-model mode, survivors saved into setupsDir and old JSON
- * runs under <dataDir>/lab/ imported into the database.
+ * The lab and theory services from the configuration: the simulation settings of the bot's /backtest
+ * (backtestSettings: fees, equity, account and leverage, signal policy, governance), the LLM router with its daily
+ * budget, the configured multi-model mode, survivors saved into setupsDir and old JSON runs under <dataDir>/lab/
+ * imported into the database.
  */
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { SetupRegistry } from '../engine/journal/setup-registry.ts';
 import type { Config } from '../config.ts';
 import type { Governance } from '../engine/risk/index.ts';
-import { DEFAULT_SIMULATION } from '../engine/backtest/service/run-setup.ts';
-import { DEFAULT_MAX_COST_R } from '../engine/signals/policy.ts';
 import { createLabServices } from '../engine/lab/service.ts';
 import type { LlmRouter } from '../knowledge/llm/index.ts';
+import { backtestSettings } from './backtest-settings.ts';
 
 export { labMigrations, LAB_MIGRATION_TABLE } from '../engine/lab/store.ts';
 
 export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'> }) {
   const { config } = o;
-  const fee = config.paper.feePct / 100;
-  const signals = config.signals as { minScore: number; maxCostR?: number };
   return createLabServices({
     db: o.db,
     llm: o.llm,
     mode: config.llm.mode,
-    settings: {
-      ...DEFAULT_SIMULATION, fees: { maker: fee, taker: fee },
-      account: config.exchange.account, leverage: config.exchange.leverage, governance: o.governance,
-      policy: { minScore: signals.minScore, maxCostR: signals.maxCostR ?? DEFAULT_MAX_COST_R },
-    },
+    settings: backtestSettings(config, o.governance),
     setupsDir: config.setupsDir,
     dataDir: config.dataDir,
     // Adopted by the registry as they are (disabled), so /setups lists them and /setup ID can enable them.

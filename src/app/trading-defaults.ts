@@ -4,8 +4,8 @@
  * once, so `ita backtest`, `ita replay` and the bot trade under the same rules by default.
  */
 import type { AccountType } from '../engine/types.ts';
-import { DEFAULT_MAX_COST_R } from '../engine/signals/policy.ts';
 import { loadConfig } from '../config.ts';
+import { tradingPolicy } from './backtest-settings.ts';
 
 export interface TradingDefaults {
   account: AccountType;
@@ -16,11 +16,5 @@ export interface TradingDefaults {
 
 export function tradingDefaults(): TradingDefaults {
   const config = loadConfig();
-  const signals = config.signals as { minScore: number; maxCostR?: number };
-  return {
-    account: config.exchange.account,
-    leverage: config.exchange.leverage,
-    minScore: signals.minScore,
-    maxCostR: signals.maxCostR ?? DEFAULT_MAX_COST_R,
-  };
+  return { account: config.exchange.account, leverage: config.exchange.leverage, ...tradingPolicy(config) };
 }

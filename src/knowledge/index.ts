@@ -28,6 +28,9 @@ export interface KnowledgeDocument {
   createdAt: number;
 }
 
+/** A stored passage of a document, as retrieval would return it but without a query (so without a score). */
+export type DocumentChunk = Omit<Passage, 'score'>;
+
 export interface IngestProgress {
   stage: 'extracting' | 'chunking' | 'embedding' | 'indexing' | 'done';
   /** Units done and total in this stage (pages while extracting, chunks while embedding). */
@@ -90,6 +93,8 @@ export interface KnowledgeBase extends Retriever {
   ingestBuffer(name: string, bytes: Uint8Array, options?: IngestOptions): Promise<IngestResult>;
   listDocuments(): Promise<KnowledgeDocument[]>;
   getDocument(id: number): Promise<KnowledgeDocument | undefined>;
+  /** The document's chunks in reading order (only those of `page` when given); empty for an unknown document. */
+  listChunks(documentId: number, options?: { page?: number }): Promise<DocumentChunk[]>;
   /** Removes a document and its chunks (and them from the search indexes, in place); false when no such document. */
   removeDocument(id: number): Promise<boolean>;
   /** Best first; `score` is the reciprocal-rank-fusion score of the vector and BM25 rankings. */

@@ -16,6 +16,7 @@ import { createEmbedder } from './embedding/create.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, detectFormat } from './ingest/detect.ts';
 import { extractDocument } from './ingest/extract.ts';
 import type {
+  DocumentChunk,
   DocumentFormat,
   IngestOptions,
   IngestResult,
@@ -118,6 +119,14 @@ class KnowledgeBaseService implements KnowledgeBase {
   async getDocument(id: number): Promise<KnowledgeDocument | undefined> {
     const row = await repo.findDocument(this.db, id);
     return row && toDocument(row);
+  }
+
+  async listChunks(documentId: number, options: { page?: number } = {}): Promise<DocumentChunk[]> {
+    // A chunk ingested a moment ago is listed too.
+    await this.lastWrite.catch(() => undefined);
+    return (await repo.documentChunks(this.db, documentId, options.page)).map((r) => ({
+      chunkId: r.id, documentId: r.document_id, document: r.document_name, page: r.page ?? undefined, heading: r.heading ?? undefined, text: r.text,
+    }));
   }
 
   removeDocument(id: number): Promise<boolean> {

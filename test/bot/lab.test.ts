@@ -70,7 +70,7 @@ describe('/lab in the bot', () => {
     dir = undefined;
   });
 
-  async function start(extra: Partial<LabServiceDeps> = {}) {
+  async function start(extra: Partial<LabServiceDeps> = {}, dailyBudgetUsd = 1) {
     fakes = [await startOpenAiFake(), await startOpenAiFake()];
     dir = mkdtempSync(path.join(os.tmpdir(), 'ita-bot-lab-'));
     labDb = await openDatabase(':memory:', { extraMigrations: { llm_migration: llmMigrations, lab_migration: labMigrations } });
@@ -79,7 +79,7 @@ describe('/lab in the bot', () => {
       {
         mode: 'ensemble',
         providers: fakes.map((fake, i) => ({ name: i ? 'beta' : 'alpha', kind: 'openai' as const, baseUrl: fake.baseUrl, model: `fake-${i}`, apiKey: 'k', timeoutMs: 10_000, inputPricePerMTok: 1, outputPricePerMTok: 2 })),
-        dailyBudgetUsd: 1,
+        dailyBudgetUsd,
         commentBudgetMs: 4000,
       },
       { db: labDb.db },
@@ -94,7 +94,9 @@ describe('/lab in the bot', () => {
       keep: 'graded',
       // Most of the sample out of sample, so the candidates make the 30 trades a grade needs.
       trainSplit: 0.1,
-      optimize: { method: 'genetic', population: 6, generations: 2, workers: 1 },
+      // The specification's GA (50 × 20, mutation 0.1, crossover 0.8) by default, on a worker thread; rsi_revert's one
+      // range has 5 values, so it costs 5 distinct backtests.
+      optimize: { method: 'genetic', workers: 1 },
       ...extra,
     });
     h = await startIta({ fakes: services });
@@ -113,6 +115,8 @@ describe('/lab in the bot', () => {
     const chooser = await h.say('/lab');
     expect(plain(chooser)).toContain('Лаборатория стратегий');
     expect(plain(chooser)).toContain('alpha, beta');
+    // The terms every candidate is judged under, as /backtest prints them (DEFAULT_SIMULATION here).
+    expect(plain(chooser)).toContain('капитал 10,000, комиссия 0.1 % за исполнение, проскальзывание 0 bps, риск 0.8 % на сделку, без политики сигналов, риск-менеджер выключен');
     const toggle = buttons(chooser).find((b) => b.text.includes('GOOG 1d'))!;
     expect(toggle.text.startsWith('✅')).toBe(true);
     // 2 setups per model: the keyboard is edited, the Start button follows the choice.
@@ -166,10 +170,13 @@ describe('/lab in the bot', () => {
     const transcripts = run.transcripts as { agent: string; turns: { prompt: string; reply: string }[] }[];
     expect(transcripts.find((t) => t.agent === 'alpha')!.turns).toHaveLength(2);
     expect(run.costUsd).toBeCloseTo((1000 * 1 + 500 * 2) / 1e6 + (10 * 1 + 5 * 2) / 1e6 * 2, 9);
-    const candidates = run.candidates as { id: string; grade?: string; trials: number }[];
-    // rsi_revert has a parameter range: the genetic optimizer ran (6 × 2 on worker threads) and every try counts.
-    expect(candidates.find((c) => c.id === 'rsi_revert')!.trials).toBeGreaterThan(1);
+    const candidates = run.candidates as { id: string; grade?: string; trials: number; search?: Record<string, unknown> }[];
+    // rsi_revert has a parameter range: the genetic optimizer ran with the specification's settings and every try counts.
+    const tuned = candidates.find((c) => c.id === 'rsi_revert')!;
+    expect(tuned.trials).toBeGreaterThan(1);
+    expect(tuned.search).toEqual({ method: 'genetic', objective: 'composite', population: 50, generations: 20, mutationRate: 0.1, crossoverRate: 0.8 });
     expect(candidates.every((c) => c.grade)).toBe(true);
+    expect(text).toContain('Условия те же, что у /backtest: spot ×1, капитал 10,000');
     expect(plain(await h.say('/lab runs'))).toMatch(/done · ensemble · alpha, beta · кандидатов 2, сохранено \d/);
   }, 90_000);
 
@@ -190,4 +197,26 @@ describe('/lab in the bot', () => {
     const [run] = await listLabRuns(labDb!.db);
     expect(run).toMatchObject({ status: 'cancelled', mode: 'single', models: ['alpha'] });
   }, 30_000);
+
+  it('the LLM daily budget applies: once spent, the re-ask is refused, said in the result, and the cost is stored', async () => {
+    // $0.002 for the first answer (1000 in × $1/M + 500 out × $2/M) against a $0.001 budget.
+    const h = await start({ mode: 'single', optimize: { method: 'none' } }, 0.001);
+    fakes[0].script(
+      { content: JSON.stringify({ proposals: [{ setup: smaCross('trend_cross', 'SMA trend') }, { setup: undeclared }] }), promptTokens: 1000, completionTokens: 500 },
+      { content: JSON.stringify({ proposals: [] }) },
+    );
+    const chooser = await h.say('/lab');
+    expect(plain(chooser)).toContain('LLM сегодня: $0.0000 из $0.00');
+    h.emulator.userPressButton(chooser.message_id, buttons(chooser).find((b) => b.callback_data?.startsWith('lb:go:'))!.callback_data!);
+    const progress = await h.emulator.waitFor(() => h.botMessages().find((m) => buttons(m).some((b) => b.callback_data?.startsWith('lb:x:'))), 10_000);
+    const finished = await h.emulator.waitFor(() => {
+      const m = h.botMessages().find((x) => x.message_id === progress.message_id)!;
+      return /завершён|не удался/.test(plain(m)) ? m : undefined;
+    }, 60_000);
+    // The re-ask never reached the model.
+    expect(fakes[0].requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+    expect(plain(finished)).toContain('alpha: ошибка (дневной бюджет LLM исчерпан: $0.0020 из $0.00 потрачено сегодня (UTC); вызовы отклоняются до завтра)');
+    const [run] = await listLabRuns(labDb!.db);
+    expect(run.costUsd).toBeCloseTo(0.002, 9);
+  }, 60_000);
 });

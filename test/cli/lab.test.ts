@@ -60,15 +60,23 @@ describe('ita lab generate', () => {
       { content: JSON.stringify({ proposals: [{ setup: bad }] }) },
     );
     const setups = path.join(dir, 'setups');
-    const r = await ita(['lab', 'generate', '--csv', 'data/samples/nasdaq_GOOG_1d.csv', '--exchange', 'nasdaq', '--symbol', 'GOOG', '--n', '2', '--train-split', '0.05', '--optimize', 'none', '--keep', 'acceptable', '--walk-forward', '--train-days', '365', '--test-days', '365'], {
+    // The shipped limits with GOOG (labelled GOOG/USD, the allowlist takes exchange symbols) allowed: the lab trades under the bot's governor, whose allowlist is crypto only.
+    const governance = path.join(dir, 'governance.yaml');
+    writeFileSync(governance, readFileSync(path.join(ROOT, 'governance.yaml'), 'utf8').replace('allowlist: [BTC/USDT,', 'allowlist: [GOOG/USD, BTC/USDT,'));
+    const r = await ita(['lab', 'generate', '--csv', 'data/samples/nasdaq_GOOG_1d.csv', '--exchange', 'nasdaq', '--symbol', 'GOOG/USD', '--n', '2', '--train-split', '0.05', '--optimize', 'none', '--keep', 'acceptable', '--walk-forward', '--train-days', '365', '--test-days', '365'], {
       ITA_LLM_BASE_URL: fake.baseUrl,
       ITA_LLM_MODEL: 'fake-model',
       ITA_LLM_API_KEY: 'test-key',
       ITA_DATA_DIR: dir,
       ITA_SETUPS_DIR: setups,
+      // The lab judges under the bot's /backtest settings; this crossover scores below the default minimum of 7.
+      ITA_MIN_SCORE: '0',
+      ITA_PAPER_FEE_PCT: '0.05',
+      ITA_GOVERNANCE: governance,
     });
     expect(r.stderr).not.toMatch(/^ita:/m);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Simulated as: spot ×1, equity 10,000, fees 0\.05 % per fill, slippage 0 bps, risk 0\.8 % per trade, min score 0, max cost 0\.25 R, risk governor on$/m);
     // SMA 10/30 on the last 95 % of GOOG daily, through the one trading path (governor on, net-1R sizing), has the
     // 30+ trades a grade needs and grades at least "acceptable".
     expect(r.stdout).toMatch(/^Lab: 1 agent\(s\), 1 distinct candidate\(s\), 1 saved \(disabled\); LLM cost/m);
@@ -87,7 +95,7 @@ describe('ita lab generate', () => {
     expect(r.stdout).toContain(`as ${stored.id}`);
     const transcripts = stored.transcripts as { turns: { prompt: string }[] }[];
     expect(transcripts[0].turns).toHaveLength(2);
-    expect(transcripts[0].turns[0].prompt).toContain('Propose 2 distinct trading setup(s) for GOOG on 1d candles.');
+    expect(transcripts[0].turns[0].prompt).toContain('Propose 2 distinct trading setup(s) for GOOG/USD on 1d candles.');
     expect(records).toEqual({ env: { proposed: 1, survived: stored.saved.length } });
     expect(readdirSync(setups)).toEqual(['lab_sma_cross.yaml']);
     expect(stored.saved).toEqual([path.join(setups, 'lab_sma_cross.yaml')]);
@@ -123,6 +131,10 @@ describe('ita lab generate', () => {
       expect(r.stdout).toMatch(/^ {4}refused signals \(no trade\): .*side ×\d+/m);
       expect(r.stdout).toContain(`Verdict: ${test.verdict} `);
       expect(r.stdout).toContain(`— ${test.trades} out-of-sample trades`);
+      // The passages come from the knowledge base's API: an unknown document or page is named with what exists.
+      const env = { ITA_DATA_DIR: home, ITA_SETUPS_DIR: path.join(home, 'setups') };
+      expect((await ita(['lab', 'from-doc', 'missing.md'], env)).stderr).toContain('no stored document "missing.md"; stored: 1 ma.md');
+      expect((await ita(['lab', 'from-doc', '1', '--page', '2'], env)).stderr).toContain('document "ma.md" has no passage on page 2');
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

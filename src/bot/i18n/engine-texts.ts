@@ -332,6 +332,8 @@ const lab: EngineTextEntry[] = [
   { key: 'eng.lab.pickMarket', en: 'choose at least one stored market', ru: 'выберите хотя бы один сохранённый рынок' },
   { key: 'eng.lab.noPassage', en: 'no cited passage {id}: ask the question again', ru: 'нет процитированного отрывка {id}: задайте вопрос ещё раз' },
   { key: 'eng.lab.noDraft', en: 'no drafted setup {id}', ru: 'нет составленного сетапа {id}' },
+  // knowledge/llm/errors.ts: what a lab agent or a theory draft reports when the day's LLM budget is gone.
+  { key: 'eng.llm.budget', en: 'LLM daily budget spent: ${spent:num} of ${budget:num} used today (UTC); calls refused until tomorrow', ru: 'дневной бюджет LLM исчерпан: ${spent} из ${budget} потрачено сегодня (UTC); вызовы отклоняются до завтра' },
   { key: 'eng.lab.stillInvalid', en: "the model's setup is still invalid after one re-ask: {error}", ru: 'сетап модели всё ещё неверен после повторного запроса: {error}' },
 ];
 

@@ -13,6 +13,7 @@ import type { LabCandidateSummary, LabProgress, LabService } from '../../engine/
 import type { LabMode } from '../../engine/lab/agents.ts';
 import type { StoredLabRun } from '../../engine/lab/store.ts';
 import type { MarketKey } from '../../engine/types.ts';
+import { feeText, type SimulationTerms } from '../../engine/backtest/service/terms.ts';
 import { escapeHtml } from '../format/html.ts';
 import { formatDateTime } from '../format/time.ts';
 import { localizeEngineLines, localizeEngineText, translator, type Translate } from '../i18n/index.ts';
@@ -66,16 +67,28 @@ function candidateLines(t: Translate, c: LabCandidateSummary, language: Language
   return lines;
 }
 
+/** The settings every candidate is judged under, as /backtest prints them (the same builder makes both). */
+export function termsText(t: Translate, terms: SimulationTerms): string {
+  return t('lab.terms', {
+    account: terms.account, leverage: terms.leverage, equity: terms.equity.toLocaleString('en-US'), fee: feeText(terms), slippage: terms.slippageBps,
+    risk: typeof terms.risk === 'number' ? t('lab.terms.risk', { risk: terms.risk }) : t('lab.terms.sizing', { sizing: terms.risk }),
+    policy: terms.minScore === undefined ? t('lab.terms.noPolicy') : t('lab.terms.policy', { minScore: terms.minScore, maxCostR: terms.maxCostR ?? 0 }),
+    governor: t(terms.governor ? 'lab.terms.on' : 'lab.terms.off'),
+  });
+}
+
 export function labResultHtml(t: Translate, run: StoredLabRun & { candidates: LabCandidateSummary[] }, language: Language): string {
   const lines = [t('lab.done', { mode: escapeHtml(run.mode), candidates: run.candidates.length, saved: run.saved.length, cost: run.costUsd.toFixed(4) })];
   for (const tr of run.transcripts as { agent: string; valid: number; rejected: string[]; error?: string }[]) {
-    lines.push(escapeHtml(tr.error ? t('lab.agentFailed', { agent: tr.agent, error: tr.error }) : t('lab.agent', { agent: tr.agent, valid: tr.valid, rejected: tr.rejected.length })));
+    lines.push(escapeHtml(tr.error ? t('lab.agentFailed', { agent: tr.agent, error: localizeEngineText(tr.error, language) }) : t('lab.agent', { agent: tr.agent, valid: tr.valid, rejected: tr.rejected.length })));
     for (const why of tr.rejected) lines.push(escapeHtml(t('lab.rejected', { why: why.slice(0, 200) })));
   }
   lines.push('');
   for (const c of run.candidates) lines.push(...candidateLines(t, c, language));
   const brief = run.brief as { trials?: number; deflatedSharpe?: number };
   if (brief.trials) lines.push('', escapeHtml(t('lab.trials', { trials: brief.trials, dsr: num((brief.deflatedSharpe ?? NaN) * 100, 1) })));
+  const simulation = (run.brief as { simulation?: SimulationTerms }).simulation;
+  if (simulation) lines.push(escapeHtml(termsText(t, simulation)));
   return truncateHtml(lines.join('\n'), TEXT_LIMIT);
 }
 
@@ -106,7 +119,7 @@ export function installLab(deps: FeatureDeps, jobs: BacktestJobs): void {
     const text = ctx.t('lab.choose', {
       mode: lab.mode(), models: escapeHtml(lab.models().join(', ')),
       budget: budget ? ctx.t('lab.budget', { spent: budget.spentUsd.toFixed(4), budget: budget.budgetUsd.toFixed(2) }) : '',
-    });
+    }) + escapeHtml(termsText(ctx.t, lab.terms()));
     await ctx.reply(text, { ...html, reply_markup: chooserKeyboard(ctx.t, markets, choice) });
   };
 

@@ -57,7 +57,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(n) || n < 1 || n > 10) throw new InputError(`--n must be a whole number from 1 to 10, got "${opts.n}"`, { field: 'n', value: opts.n });
       if (!['ga', 'grid', 'none'].includes(opts.optimize)) throw new InputError(`--optimize must be ga, grid or none, got "${opts.optimize}"`, { field: 'optimize', value: opts.optimize });
       if (!(KEEP as readonly string[]).includes(opts.keep)) throw new InputError(`--keep must be one of ${KEEP.join(', ')}, got "${opts.keep}"`, { field: 'keep', value: opts.keep });
-      const [{ loadConfig }, llmLayer, { readCandlesFromCsv }, timeframes, runSetup, optimizeMod, detector, { runLab }, { labSummary }, wf] = await Promise.all([
+      const [{ loadConfig }, llmLayer, { readCandlesFromCsv }, timeframes, runSetup, optimizeMod, detector, { runLab }, { labSummary }, wf, { backtestSettings }, { loadGovernance }, terms] = await Promise.all([
         import('../../config.ts'),
         import('../../knowledge/llm/index.ts'),
         import('../../engine/market/csv/read-candles.ts'),
@@ -68,6 +68,9 @@ export function register(program: Command): void {
         import('../../engine/lab/run-lab.ts'),
         import('../../engine/lab/summary.ts'),
         import('../../engine/backtest/walk-forward.ts'),
+        import('../../app/backtest-settings.ts'),
+        import('../../engine/risk/index.ts'),
+        import('../../engine/backtest/service/terms.ts'),
       ]);
       const config = loadConfig();
       if (config.llm.providers.length === 0) throw new InputError('the lab needs an LLM: configure llm.providers (or ITA_LLM_BASE_URL and ITA_LLM_MODEL)', { field: 'llm.providers' });
@@ -76,7 +79,8 @@ export function register(program: Command): void {
       const timeframe = opts.tf ? timeframes.parseTimeframe(opts.tf) : timeframes.inferTimeframe(candles);
       if (!timeframe) throw new InputError('cannot infer the timeframe from the candle spacing; pass --tf', { file: opts.csv });
       const trainSplit = Number(opts.trainSplit);
-      const settings = runSetup.DEFAULT_SIMULATION;
+      // The bot's /backtest settings (fees, equity, account, policy, governor): a lab verdict is what /backtest would say.
+      const settings = backtestSettings(config, loadGovernance(config.governanceFile));
       const key = { exchange: opts.exchange, symbol: opts.symbol };
 
       // Runs, prompts, costs and each model's record live in the database (older JSON runs are imported once).
@@ -130,12 +134,13 @@ export function register(program: Command): void {
       await labStore.addAgentResults(db, outcome);
       await labStore.insertLabRun(db, {
         id: runId, startedAt, finishedAt: Date.now(), status: 'done', source: 'cli', mode: config.llm.mode, models: agents.map((a) => a.name),
-        brief: { n, symbol: opts.symbol, timeframe, ideas: opts.ideas, trainSplit, optimize: opts.optimize, trials: run.trialsCorrection?.trials, deflatedSharpe: run.trialsCorrection?.deflatedSharpe },
+        brief: { n, symbol: opts.symbol, timeframe, ideas: opts.ideas, trainSplit, optimize: opts.optimize, trials: run.trialsCorrection?.trials, deflatedSharpe: run.trialsCorrection?.deflatedSharpe, simulation: terms.simulationTerms(settings) },
         transcripts: run.transcripts, costUsd: run.costUsd, candidates: run.candidates, saved: run.saved,
       });
       await opened.close();
       const lines = labSummary(run, { evaluatedOn: `out of sample: the last ${Math.round((1 - trainSplit) * 100)} % of ${opts.symbol} ${timeframe}` });
       for (const line of lines) process.stdout.write(line + '\n');
+      process.stdout.write(terms.describeTerms(terms.simulationTerms(settings)) + '\n');
       process.stdout.write(`Run stored in the database (${config.dbFile}) as ${runId}; list runs with /lab runs\n`);
     });
   registerFromDoc(program);
@@ -160,18 +165,30 @@ export function registerFromDoc(program: Command): void {
     .action(async (doc: string, opts: FromDocOpts) => {
       const page = opts.page === undefined ? undefined : Number(opts.page);
       if (page !== undefined && !(Number.isInteger(page) && page > 0)) throw new InputError(`--page must be a page number, got "${opts.page}"`, { field: 'page', value: opts.page });
-      const [{ loadConfig }, llmLayer, { loadGovernance }, { createLabServicesFromConfig }] = await Promise.all([
+      const [{ loadConfig }, llmLayer, { loadGovernance }, { createLabServicesFromConfig }, knowledge, { embeddingFromConfig }] = await Promise.all([
         import('../../config.ts'),
         import('../../knowledge/llm/index.ts'),
         import('../../engine/risk/index.ts'),
         import('../../app/lab-service.ts'),
+        import('../../knowledge/index.ts'),
+        import('../../knowledge/embedding/create.ts'),
       ]);
       const config = loadConfig();
       const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
       try {
         const db = opened.db as unknown as import('kysely').Kysely<any>;
-        const passages = await labStore.documentPassages(db, doc, page);
-        if (passages.length === 0) throw new InputError(`no stored passage of document "${doc}"${page ? ` on page ${page}` : ''}; /docs lists the documents`, { field: 'doc', value: doc });
+        // The document's passages through the knowledge base's own API (its tables are its business).
+        const kb = await knowledge.openKnowledgeBase({ dataDir: config.dataDir, dbFile: config.dbFile, db, embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey) });
+        let passages: Awaited<ReturnType<typeof kb.listChunks>>;
+        try {
+          const documents = await kb.listDocuments();
+          const found = documents.find((d) => (/^\d+$/.test(doc) ? d.id === Number(doc) : d.name === doc));
+          if (!found) throw new InputError(`no stored document "${doc}"; stored: ${documents.map((d) => `${d.id} ${d.name}`).join(', ') || 'none (send one to the bot or use ita ingest)'}`, { field: 'doc', value: doc });
+          passages = await kb.listChunks(found.id, { page });
+          if (passages.length === 0) throw new InputError(`document "${found.name}" has no passage${page ? ` on page ${page}` : ''}${found.pages ? ` (it has ${found.pages} pages)` : ''}`, { field: 'page', value: page });
+        } finally {
+          await kb.close();
+        }
         const passage = opts.chunk ? passages.find((p) => p.chunkId === Number(opts.chunk)) : passages[0];
         if (!passage) throw new InputError(`chunk ${opts.chunk} is not a passage of "${doc}"; its chunks: ${passages.map((p) => p.chunkId).join(', ')}`, { field: 'chunk', value: opts.chunk });
         const { theory } = createLabServicesFromConfig({ db, llm: llmLayer.createLlmLayer(config.llm, { db }), config, governance: loadGovernance(config.governanceFile) });

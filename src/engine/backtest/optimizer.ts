@@ -119,11 +119,18 @@ export async function geneticSearch(o: GeneticOptions): Promise<Evaluated[]> {
   const elite = o.elite ?? GA_DEFAULTS.elite;
   const seen = new Map<string, Evaluated>();
   const progress = { done: 0, total: size * generations };
+  let generationsDone = 0;
   const ok = (p: Params) => o.constraint?.(p) ?? true;
   const evaluateGeneration = async (points: Params[]): Promise<Evaluated[]> => {
     const fresh = [...new Map(points.map((p) => [JSON.stringify(p), p])).entries()].filter(([k]) => !seen.has(k));
     const results = await evaluateAll(fresh.map(([, p]) => p), o, progress);
     fresh.forEach(([k], i) => seen.set(k, results[i]));
+    // Points already seen cost nothing but are still this generation's work: progress reaches its total on a small grid too.
+    generationsDone++;
+    if (progress.done < generationsDone * size) {
+      progress.done = generationsDone * size;
+      o.onProgress?.(progress.done, progress.total);
+    }
     return points.map((p) => seen.get(JSON.stringify(p))!).sort(byScore);
   };
   const spawn = (): Params => {

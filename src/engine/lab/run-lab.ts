@@ -32,7 +32,7 @@ export interface LabAgent {
  * `setup` is the candidate as evaluated when the evaluation changed it (optimized parameters): that one is saved;
  * `trials` how many variants the evaluation tried (the optimizer's evaluations) for the deflated Sharpe ratio.
  */
-export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup; trials?: number; walkForward?: WalkForwardResult['aggregate']; perMarket?: PerMarket[] } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
+export type Evaluation = ({ stats: BacktestStatistics; setup?: Setup; trials?: number; search?: Record<string, number | string>; walkForward?: WalkForwardResult['aggregate']; perMarket?: PerMarket[] } & Partial<Pick<BacktestReport, 'trades' | 'equity' | 'initialCash'>>) | BacktestStatistics;
 
 /** Out-of-sample figures of a candidate on each market it was judged on. */
 export interface PerMarket {
@@ -82,6 +82,8 @@ export interface EvaluatedCandidate {
   perMarket?: PerMarket[];
   /** Variants tried for this candidate (1 without optimization). */
   trials: number;
+  /** The optimizer's settings when it ran (method, population, generations, rates, objective). */
+  search?: Record<string, number | string>;
   /** Bootstrap of the evaluated trades: 1,000 resamples, ruin at a 30 % drawdown. */
   monteCarlo?: MonteCarloResult;
   grade?: Grade;
@@ -169,6 +171,7 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
       entry.stats = full.stats;
       entry.evaluated = full.setup ?? candidate.setup;
       entry.trials = 'trials' in full && full.trials ? full.trials : 1;
+      if ('search' in full) entry.search = full.search;
       if ('walkForward' in full) entry.walkForward = full.walkForward;
       if ('perMarket' in full) entry.perMarket = full.perMarket;
       if (full.trades && full.equity && full.initialCash && full.trades.length >= 2) {

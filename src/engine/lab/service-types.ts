@@ -4,6 +4,7 @@
  */
 import type { MarketKey } from '../types.ts';
 import type { LabMode } from './agents.ts';
+import type { SimulationTerms } from '../backtest/service/terms.ts';
 import type { StoredLabRun, TheoryPassage, TheoryTest } from './store.ts';
 import type { TheoryEvidence } from './theory/evidence.ts';
 
@@ -39,6 +40,8 @@ export interface LabCandidateSummary {
   strengths: string[];
   weaknesses: string[];
   trials: number;
+  /** The optimizer's settings when it ran (the specification's GA by default). */
+  search?: Record<string, number | string>;
   monteCarlo?: { p5: number; p50: number; p95: number; ruinPct: number };
   walkForward?: { windows: number; positiveShare: number; consistency: number };
   /** Out-of-sample figures per market (the grade reads the weakest). */
@@ -52,6 +55,8 @@ export interface LabService {
   /** Where nothing can run: no LLM configured (the env vars to set), else undefined. */
   unavailable(): string | undefined;
   mode(): LabMode;
+  /** The simulation terms every candidate is judged under (the same line /backtest prints). */
+  terms(): SimulationTerms;
   models(): string[];
   markets(): Promise<MarketKey[]>;
   run(request: LabRequest, onProgress: (p: LabProgress) => void, signal: AbortSignal, source?: 'bot' | 'cli'): Promise<StoredLabRun & { candidates: LabCandidateSummary[] }>;

@@ -17,6 +17,7 @@ import { runSetupBacktest, seriesForSetup, sliceSeries, type MarketSeries, type 
 import { optimizeSetup, splitSeries } from '../backtest/service/optimize.ts';
 import { paramRanges, withParams } from '../backtest/detector-source.ts';
 import { walkForward } from '../backtest/walk-forward.ts';
+import { simulationTerms } from '../backtest/service/terms.ts';
 import type { Grade } from '../backtest/grades.ts';
 import { labAgents, type LabMode, type LabRouter } from './agents.ts';
 import { runLab, type EvaluatedCandidate, type Evaluation } from './run-lab.ts';
@@ -80,6 +81,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
     const splits = series.map((s) => splitSeries(s, trainSplit));
     let tuned = setup;
     let trials = 1;
+    let search: Record<string, number | string> | undefined;
     const method = deps.optimize?.method ?? 'genetic';
     if (method !== 'none' && Object.keys(paramRanges(setup)).length > 0) {
       const result = await optimizeSetup({
@@ -89,6 +91,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
       });
       tuned = withParams(setup, result.best.params);
       trials = result.evaluations;
+      search = { method, ...result.settings };
     }
     signal.throwIfAborted();
     const reports = splits.map((s) => runSetupBacktest({ setup: tuned, market: s.test, settings: deps.settings, signal }));
@@ -101,12 +104,13 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
       return runSetupBacktest({ setup: tuned, market: sliceSeries(primary, w.test.start, w.test.end, 1000), settings: deps.settings, signal });
     }, { ...wf, onProgress: (done, total) => onProgress('walk-forward', done, total) });
     const perMarket = reports.map((r, i) => ({ market: `${series[i].key.exchange} ${series[i].key.symbol} ${series[i].key.timeframe}`, trades: r.stats.trades, returnPct: r.stats.returnPct, sharpe: r.stats.sharpe }));
-    return { ...worst, setup: tuned, trials, walkForward: walked.windows.length > 0 ? walked.aggregate : undefined, perMarket } as Evaluation;
+    return { ...worst, setup: tuned, trials, search, walkForward: walked.windows.length > 0 ? walked.aggregate : undefined, perMarket } as Evaluation;
   }
 
   const lab: LabService = {
     unavailable,
     mode: () => deps.mode,
+    terms: () => simulationTerms(deps.settings),
     models: () => deps.llm?.providerNames ?? [],
     markets: storedMarkets,
     async runs(limit) {
@@ -129,7 +133,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
       const row: store.StoredLabRun = {
         id: `run-${new Date(started).toISOString().replace(/[:.]/g, '-')}`,
         startedAt: started, status: 'running', source, mode, models: agents.map((a) => a.name),
-        brief: { n: request.n, markets: request.markets, ideas: request.ideas, trainSplit, optimize: deps.optimize?.method ?? 'genetic' },
+        brief: { n: request.n, markets: request.markets, ideas: request.ideas, trainSplit, optimize: deps.optimize?.method ?? 'genetic', simulation: simulationTerms(deps.settings) },
         transcripts: [], costUsd: 0, candidates: [], saved: [],
       };
       await store.insertLabRun(db, row);
@@ -230,6 +234,7 @@ function summarize(c: EvaluatedCandidate & { perMarket?: LabCandidateSummary['pe
     strengths: c.grade?.strengths ?? [],
     weaknesses: c.grade?.weaknesses ?? [],
     trials: c.trials,
+    search: c.search,
     monteCarlo: c.monteCarlo ? { p5: c.monteCarlo.returnPct.p5, p50: c.monteCarlo.returnPct.p50, p95: c.monteCarlo.returnPct.p95, ruinPct: c.monteCarlo.probabilityOfRuin * 100 } : undefined,
     walkForward: c.walkForward ? { windows: c.walkForward.windows, positiveShare: c.walkForward.positiveShare, consistency: c.walkForward.consistency } : undefined,
     perMarket: c.perMarket,

@@ -118,6 +118,17 @@ export async function chunksByIds(db: Kysely<KnowledgeDatabase>, ids: number[]):
     .execute();
 }
 
+/** One document's chunks in reading order, optionally only those of one page. */
+export async function documentChunks(db: Kysely<KnowledgeDatabase>, documentId: number, page?: number): Promise<Array<ChunkRow & { document_name: string }>> {
+  const q = db
+    .selectFrom('knowledge_chunks as c')
+    .innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
+    .selectAll('c')
+    .select('d.name as document_name')
+    .where('c.document_id', '=', documentId);
+  return (page === undefined ? q : q.where('c.page', '=', page)).orderBy('c.ordinal').execute();
+}
+
 /** Every chunk in id order, in pages of `pageSize`, so a rebuild over 100k chunks never holds two copies. */
 export async function* allChunks(db: Kysely<KnowledgeDatabase>, pageSize = 5000): AsyncGenerator<ChunkRow[]> {
   let after = 0;

@@ -56,6 +56,45 @@ describe('Monte Carlo bootstrap, by hand', () => {
     expect(r.probabilityOfRuin).toBe(1);
   });
 
+  it('with a seed: the percentiles an independent bootstrap (mulberry32, numpy percentiles) computes here', () => {
+    // Mulberry32 as Tommy Ettinger published it, written out again here; each path draws n indices at floor(u · n).
+    const mulberry32 = (seed: number) => () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let z = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      z = (z + Math.imul(z ^ (z >>> 7), 61 | z)) ^ z;
+      return ((z ^ (z >>> 14)) >>> 0) / 2 ** 32;
+    };
+    const numpyPercentile = (values: number[], p: number) => {
+      const v = [...values].sort((a, b) => a - b);
+      const h = (v.length - 1) * (p / 100);
+      return v[Math.floor(h)] + (h - Math.floor(h)) * ((v[Math.ceil(h)] ?? v[Math.floor(h)]) - v[Math.floor(h)]);
+    };
+    const pnls = [100, -50, 30, -20, 60];
+    const u = mulberry32(42);
+    const returns: number[] = [];
+    const drawdowns: number[] = [];
+    for (let path = 0; path < 7; path++) {
+      let equity = 1000;
+      let peak = 1000;
+      let worst = 0;
+      for (let k = 0; k < pnls.length; k++) {
+        equity += pnls[Math.floor(u() * pnls.length)];
+        peak = Math.max(peak, equity);
+        worst = Math.max(worst, 1 - equity / peak);
+      }
+      returns.push((equity / 1000 - 1) * 100);
+      drawdowns.push(worst * 100);
+    }
+    const r = monteCarlo(pnls.map((p) => t(p)), { initialCash: 1000, iterations: 7, seed: 42, method: 'bootstrap' });
+    for (const [p, key] of [[5, 'p5'], [50, 'p50'], [95, 'p95']] as const) {
+      expect(r.returnPct[key]).toBeCloseTo(numpyPercentile(returns, p), 10);
+      expect(r.maxDrawdownPct[key]).toBeCloseTo(numpyPercentile(drawdowns, p), 10);
+    }
+    // Seven paths of five draws from these trades do not all end alike: the spread is what a reshuffle lacks.
+    expect(new Set(returns).size).toBeGreaterThan(1);
+    expect(r.returnPct.p5).toBeLessThan(r.returnPct.p95);
+  });
+
   it('the bootstrap spreads the final return where a reshuffle cannot', () => {
     const trades = [100, -50, 200, -80, -20, 60].map((p) => t(p));
     const shuffled = monteCarlo(trades, { initialCash: 1000, iterations: 300, seed: 3, method: 'shuffle' });
@@ -114,6 +153,11 @@ describe('composite objective and genetic defaults', () => {
     expect(r.best.params).toEqual({ x: 37, y: 11 });
     expect(calls).toBeLessThanOrEqual(50 * 20 + 1);
     expect(r.trialsCorrection.trials).toBe(r.evaluations);
+    // Ten values, so most of the 1,000 points are repeats: progress still climbs to its total, never backwards.
+    const seenProgress: number[] = [];
+    await geneticSearch({ ranges: { x: { min: 0, max: 9, step: 1 } }, objective: 'sharpe', evaluate: (p) => ({ sharpe: p.x }), onProgress: (done, total) => { expect(total).toBe(1000); seenProgress.push(done); } });
+    expect(seenProgress.at(-1)).toBe(1000);
+    expect(seenProgress).toEqual([...seenProgress].sort((a, b) => a - b));
     const ranked = await geneticSearch({ ranges: { x: { min: 0, max: 9, step: 1 } }, objective: 'sharpe', evaluate: (p) => ({ sharpe: p.x }), crossoverRate: 0 });
     expect(ranked[0].params.x).toBe(9);
   });

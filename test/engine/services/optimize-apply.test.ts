@@ -56,6 +56,10 @@ describe('optimizer result → apply these parameters', () => {
     expect([20, 30, 40, 50, 60, 70, 80, 90, 100]).toContain(o.best.slow);
     expect(o.outOfSample.trades).toBeGreaterThan(0);
     expect(result.summary.some((line) => line.startsWith('Optimize (genetic)'))).toBe(true);
+    // The specification's GA settings, the out-of-sample re-run and the correction for the variants tried.
+    expect(result.summary).toContainEqual(expect.stringMatching(/^ {2}Search +population 50, generations 20, mutationRate 0\.1, crossoverRate 0\.8$/));
+    expect(result.summary).toContainEqual(expect.stringMatching(/^ {2}Sharpe +\S+ +in sample \| \S+ out of sample$/));
+    expect(result.summary).toContainEqual(expect.stringMatching(/^ {2}Deflated Sharpe +\d+\.\d % probability that the in-sample winner's true Sharpe is above 0/));
     expect(result.summary.some((line) => line.includes(`sma_cross@${traded.version}`))).toBe(true);
 
     // A value the optimizer might not change is still a valid draft; force a visible change to check the YAML edit.

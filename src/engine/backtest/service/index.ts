@@ -19,6 +19,7 @@ import { reportJson, tradesCsv } from '../outputs.ts';
 import { analyzeSetup } from './analysis.ts';
 import { renderEquityPng } from './charts.ts';
 import { DEFAULT_SIMULATION, seriesForSetup, type SimulationSettings } from './run-setup.ts';
+import { describeTerms, simulationTerms } from './terms.ts';
 import { countRuns, historyKey, insertRun, loadHistories, type BacktestTables } from './store.ts';
 
 export { backtestMigrations } from './store.ts';
@@ -100,6 +101,8 @@ export async function createBacktestService(deps: BacktestServiceDeps): Promise<
       onProgress,
       signal,
     });
+    // The terms it ran under, as the lab prints them: two verdicts compare only under the same terms.
+    analysis.summary.push(describeTerms(simulationTerms(settings)));
     onProgress({ stage: 'chart', done: 0, total: 1 });
     const title = `${setup.name} · ${key.symbol} ${market.key.timeframe}`;
     const traded = market.candles;

@@ -1,6 +1,6 @@
 /**
  * The theory tables of the lab's migration set (see ../store.ts): passages an /ask answer cited, setups drafted from
- * them and their verdicts, and a read of a stored document's chunks for `ita lab from-doc`.
+ * them and their verdicts.
  */
 import type { Kysely } from 'kysely';
 import type { LabTables, TheoryTestTable } from '../store.ts';
@@ -103,17 +103,4 @@ export async function latestVerdicts(db: Kysely<any>, chunkIds: number[]): Promi
   const rows = await lab(db).selectFrom('theory_tests').selectAll().where('chunk_id', 'in', chunkIds).where('tested_at', 'is not', null).orderBy('tested_at', 'asc').execute();
   for (const r of rows) out.set(r.chunk_id, testFromRow(r as TheoryTestTable & { id: number }));
   return out;
-}
-
-/**
- * The chunks of one stored document (by id or file name), optionally of one page, read from the knowledge tables
- * (a landed migration; read only). The knowledge API answers questions, it does not list a document's chunks, and
- * `ita lab from-doc` must name a passage without a question.
- */
-export async function documentPassages(db: Kysely<any>, document: string, page?: number): Promise<TheoryPassage[]> {
-  const q = db.selectFrom('knowledge_chunks as c').innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
-    .select(['c.id as chunkId', 'c.document_id as documentId', 'd.name as document', 'c.page as page', 'c.heading as heading', 'c.text as text'])
-    .where(/^\d+$/.test(document) ? 'd.id' : 'd.name', '=', /^\d+$/.test(document) ? Number(document) : document);
-  const rows = await (page === undefined ? q : q.where('c.page', '=', page)).orderBy('c.ordinal').execute();
-  return rows.map((r: any) => ({ chunkId: r.chunkId, documentId: r.documentId, document: r.document, page: r.page ?? undefined, heading: r.heading ?? undefined, text: r.text }));
 }

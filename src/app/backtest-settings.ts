@@ -1,0 +1,48 @@
+/**
+ * The one place the configuration becomes backtest settings: fees (paper.feePct), starting equity (paper.equity),
+ * the account and leverage of the exchange, the signal policy (min score, max cost) and the governance limits. The
+ * bot's /backtest service and the lab (and `ita lab`) all take their settings from here, so a lab verdict is what
+ * /backtest would say on the same candles, and both trade under the rules of paper/live.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Governance } from '../engine/risk/index.ts';
+import type { Setup } from '../engine/setups/index.ts';
+import type { Database } from '../engine/store/schema.ts';
+import { DEFAULT_MAX_COST_R } from '../engine/signals/policy.ts';
+import { DEFAULT_SIMULATION, type SimulationSettings } from '../engine/backtest/service/run-setup.ts';
+import { createBacktestService, type BacktestService } from '../engine/backtest/service/index.ts';
+
+type TradingConfig = Pick<Config, 'signals' | 'paper' | 'exchange'>;
+
+/** The signal policy every mode trades under (signals.maxCostR: its default when an older config lacks it). */
+export function tradingPolicy(config: Pick<Config, 'signals'>): { minScore: number; maxCostR: number } {
+  const signals = config.signals as { minScore: number; maxCostR?: number };
+  return { minScore: signals.minScore, maxCostR: signals.maxCostR ?? DEFAULT_MAX_COST_R };
+}
+
+export function backtestSettings(config: TradingConfig, governance: Governance | undefined): SimulationSettings {
+  const fee = config.paper.feePct / 100;
+  return {
+    ...DEFAULT_SIMULATION,
+    initialCash: config.paper.equity,
+    fees: { maker: fee, taker: fee },
+    account: config.exchange.account,
+    leverage: config.exchange.leverage,
+    governance,
+    policy: tradingPolicy(config),
+  };
+}
+
+/** /backtest as main.ts wires it: the setup version the bot trades, under backtestSettings. */
+export function createBacktestServiceFromConfig(o: {
+  db: Kysely<Database>;
+  config: TradingConfig & Pick<Config, 'dataDir' | 'setupsDir'>;
+  governance: Governance;
+  setupFor?: (id: string) => Setup | undefined;
+}): Promise<BacktestService> {
+  return createBacktestService({
+    db: o.db, dataDir: o.config.dataDir, setupsDir: o.config.setupsDir, setupFor: o.setupFor,
+    settings: backtestSettings(o.config, o.governance),
+  });
+}
