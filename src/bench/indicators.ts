@@ -69,7 +69,7 @@ export const sections: BenchSection[] = [
       const specs = FULL_SET.map(parseIndicatorSpec);
       log(`building ${n.toLocaleString('en-US')} random-walk candles`);
       const series = randomWalkSeries(n);
-      const peerLines = await sixAgainstReferences(series, quick ? 3 : 5, log);
+      const peerLines = await sixAgainstReferences(series, quick ? 3 : 7, log);
 
       // The full set on one thread and on every core, interleaved round by round.
       const { IndicatorThreads, shareSeries } = await import('../engine/indicators/parallel.ts');

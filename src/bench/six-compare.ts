@@ -18,6 +18,7 @@ type Key = SixSpec | 'set';
 type Times = Record<Key, number[]>;
 
 const KEYS: Key[] = ['set', ...SIX];
+const WARM_ROUNDS = 2;
 const emptyTimes = (): Times => Object.fromEntries(KEYS.map((k) => [k, []])) as unknown as Times;
 const label = (key: Key) => (key === 'set' ? `the six (${SIX.join(' ')})` : key);
 
@@ -59,12 +60,13 @@ export async function sixAgainstReferences(series: CandleSeries, rounds: number,
   let talibChecksum: number | undefined;
   log(`six indicators: ITA vs ${[...peers.map((p) => p.name), talib ? 'TA-Lib C' : ''].filter(Boolean).join(', ') || 'nothing'}, ${rounds} interleaved rounds`);
 
-  for (let round = -1; round < rounds; round++) {
-    // Round −1 warms every code path up (JIT) and is not counted.
+  for (let round = -WARM_ROUNDS; round < rounds; round++) {
+    // Negative rounds warm every code path up and are not counted: on a loaded machine the optimizing compiler's
+    // background thread waits for a core too, and one round over 100k candles was not enough (MACD ran unoptimized).
     const setWall = new Map<Contestant, number>();
     const setCpu = new Map<Contestant, number>();
     for (const spec of SIX) {
-      for (const c of rotated([ita, ...others], round + 1)) {
+      for (const c of rotated([ita, ...others], round + WARM_ROUNDS)) {
         const t = timed(c.run[spec]);
         setWall.set(c, (setWall.get(c) ?? 0) + t.wall);
         setCpu.set(c, (setCpu.get(c) ?? 0) + t.cpu);
