@@ -56,6 +56,20 @@ static void check(TA_RetCode rc, const char *name) {
   }
 }
 
+/* TA_SMA, TA_EMA and TA_RSI share one signature: one close series and a period in, one series out. */
+typedef TA_RetCode (*SingleOutput)(int, int, const double *, int, int *, int *, double *);
+
+static Stamp single(SingleOutput fn, const char *name, const double *in, int n, int period, double *checksum) {
+  int beg, count;
+  Stamp t = now();
+  double *out = column(n);
+  check(fn(0, n - 1, in, period, &beg, &count, out), name);
+  Stamp elapsed = since(t);
+  *checksum += total(out, count);
+  free(out);
+  return elapsed;
+}
+
 int main(int argc, char **argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: talib-harness FILE N ROUNDS\n");
@@ -78,26 +92,9 @@ int main(int argc, char **argv) {
     double checksum = 0;
     Stamp t;
 
-    t = now();
-    double *sma = column(n);
-    check(TA_SMA(0, last, close, 30, &beg, &count, sma), "TA_SMA");
-    Stamp tSma = since(t);
-    checksum += total(sma, count);
-    free(sma);
-
-    t = now();
-    double *ema = column(n);
-    check(TA_EMA(0, last, close, 21, &beg, &count, ema), "TA_EMA");
-    Stamp tEma = since(t);
-    checksum += total(ema, count);
-    free(ema);
-
-    t = now();
-    double *rsi = column(n);
-    check(TA_RSI(0, last, close, 14, &beg, &count, rsi), "TA_RSI");
-    Stamp tRsi = since(t);
-    checksum += total(rsi, count);
-    free(rsi);
+    Stamp tSma = single(TA_SMA, "TA_SMA", close, n, 30, &checksum);
+    Stamp tEma = single(TA_EMA, "TA_EMA", close, n, 21, &checksum);
+    Stamp tRsi = single(TA_RSI, "TA_RSI", close, n, 14, &checksum);
 
     t = now();
     double *atr = column(n);
