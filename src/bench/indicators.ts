@@ -3,16 +3,15 @@
  * second (live path). Candles come from a deterministic random walk so every run measures the same work.
  */
 import { loadavg } from 'node:os';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { Candle } from '../engine/types.ts';
 import { computeIndicator } from '../engine/indicators/batch.ts';
 import { createIndicator } from '../engine/indicators/streaming.ts';
 import { parseIndicatorSpec } from '../engine/indicators/spec.ts';
 import type { CandleSeries } from '../engine/indicators/types.ts';
-import { median, medianMs, type BenchLine, type BenchSection } from './timing.ts';
-import { loadPeers, SIX, type Peer } from './peers.ts';
+import { median, medianMs, type BenchSection } from './timing.ts';
 import { compared, spread } from './compare.ts';
+import { timed } from './timed.ts';
+import { sixAgainstReferences } from './six-compare.ts';
 
 export const FULL_SET = [
   'rsi:14', 'ema:21', 'atr:14', 'macd:12:26:9', 'bb:20:2', 'adx:14', 'stoch:14:3:3',
@@ -61,87 +60,6 @@ function toCandles(series: CandleSeries, n: number): Candle[] {
   }));
 }
 
-/**
- * A full garbage collection before each timed call, so that no library pays for the garbage another left behind
- * (the peers allocate hundreds of MB per round; whoever allocates next would otherwise trigger its collection).
- */
-const collectGarbage: () => void = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as (() => void) | undefined;
-  return typeof gc === 'function' ? gc : () => undefined;
-})();
-
-/** Wall and CPU milliseconds of one call (CPU: this process, all threads, GC included). */
-function timed(fn: () => unknown): { wall: number; cpu: number } {
-  collectGarbage();
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  fn();
-  const wall = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / 1000 };
-}
-
-/**
- * The six indicators of the issue against the fastest JavaScript peer, per indicator and as a set. Rounds are
- * interleaved (ITA, then each peer, then the next round) so that load swings hit all of them alike.
- */
-async function againstPeers(series: CandleSeries, rounds: number, log: (m: string) => void): Promise<BenchLine[]> {
-  const { peers, missing } = await loadPeers(series);
-  const lines: BenchLine[] = [];
-  if (peers.length === 0) {
-    return [{ name: 'indicators vs JS peers: skipped', value: 0, unit: '', note: `not installed: ${missing.join(', ')} (dev dependencies)` }];
-  }
-  log(`six indicators: ITA vs ${peers.map((p) => p.name).join(', ')}, ${rounds} interleaved rounds`);
-  const ita: Record<string, number[]> = {};
-  const itaCpu: Record<string, number[]> = {};
-  const peerTimes = new Map<Peer, Record<string, number[]>>(peers.map((p) => [p, {}]));
-  const n = series.close.length;
-  for (const spec of [...SIX, 'set']) {
-    ita[spec] = [];
-    itaCpu[spec] = [];
-    for (const p of peers) peerTimes.get(p)![spec] = [];
-  }
-  for (let round = -1; round < rounds; round++) {
-    // Round −1 warms every code path up (JIT) and is not counted.
-    let setWall = 0;
-    let setCpu = 0;
-    const peerSet = new Map<Peer, number>(peers.map((p) => [p, 0]));
-    for (const spec of SIX) {
-      const own = timed(() => computeIndicator(spec, series));
-      setWall += own.wall;
-      setCpu += own.cpu;
-      if (round >= 0) {
-        ita[spec].push(own.wall);
-        itaCpu[spec].push(own.cpu);
-      }
-      for (const p of peers) {
-        const t = timed(p.run[spec]).wall;
-        peerSet.set(p, peerSet.get(p)! + t);
-        if (round >= 0) peerTimes.get(p)![spec].push(t);
-      }
-    }
-    if (round >= 0) {
-      ita.set.push(setWall);
-      itaCpu.set.push(setCpu);
-      for (const p of peers) peerTimes.get(p)!.set.push(peerSet.get(p)!);
-    }
-  }
-  const label = (spec: string) => (spec === 'set' ? `the six (${SIX.join(' ')})` : spec);
-  for (const spec of ['set', ...SIX]) {
-    // The fastest peer is chosen per indicator: "no slower than the fastest JS library" holds for each one.
-    const fastest = peers.reduce((best, p) => (median(peerTimes.get(p)![spec]) < median(peerTimes.get(best)![spec]) ? p : best));
-    lines.push(
-      compared(`indicators: ${label(spec)} over ${n.toLocaleString('en-US')} candles`, ita[spec], peerTimes.get(fastest)![spec], fastest.name, {
-        target: '≤ 1.0× of the fastest JS peer',
-        extra: `ITA cpu ${median(itaCpu[spec]).toFixed(1)} ms; ${peers.filter((p) => p !== fastest).map((p) => `${p.name} ${median(peerTimes.get(p)![spec]).toFixed(1)} ms`).join('; ')}`,
-      }),
-    );
-  }
-  if (missing.length) lines.push({ name: 'indicators vs JS peers: not installed', value: missing.length, unit: 'libraries', note: missing.join(', ') });
-  return lines;
-}
-
 export const sections: BenchSection[] = [
   {
     title: 'indicators',
@@ -151,7 +69,7 @@ export const sections: BenchSection[] = [
       const specs = FULL_SET.map(parseIndicatorSpec);
       log(`building ${n.toLocaleString('en-US')} random-walk candles`);
       const series = randomWalkSeries(n);
-      const peerLines = await againstPeers(series, quick ? 3 : 5, log);
+      const peerLines = await sixAgainstReferences(series, quick ? 3 : 7, log);
 
       // The full set on one thread and on every core, interleaved round by round.
       const { IndicatorThreads, shareSeries } = await import('../engine/indicators/parallel.ts');
