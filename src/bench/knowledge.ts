@@ -94,10 +94,22 @@ async function benchPdf(work: string, pages: number, log: (m: string) => void): 
  * headed "Synthetic <document> > Part <n>", 1,000 chunks per document, inserted straight into SQLite.
  */
 async function benchQueries(work: string, size: number, log: (m: string) => void): Promise<BenchLine[]> {
-  const { openDatabase } = await import('../engine/store/database.ts');
-  const { knowledgeMigrations, openKnowledgeBase } = await import('../knowledge/index.ts');
-  const { insertDocumentWithChunks } = await import('../knowledge/store/repository.ts');
+  const { openKnowledgeBase } = await import('../knowledge/index.ts');
   const dir = path.join(work, `q${size}`);
+  const dbFile = await storeSyntheticChunks(dir, size, log);
+  const start = performance.now();
+  const kb = await openKnowledgeBase({ dataDir: dir, dbFile });
+  const buildSeconds = (performance.now() - start) / 1000;
+  await kb.close();
+  const k = `${size / 1000}k`;
+  return [{ name: `build search indexes, ${k} chunks (embed + hnsw + BM25, once)`, value: buildSeconds, unit: 's' }, ...(await measureQueries(dir, size))];
+}
+
+/** Stores the synthetic chunks described above in `<dir>/kb.sqlite` (indexes not built yet); returns the file. */
+export async function storeSyntheticChunks(dir: string, size: number, log: (m: string) => void): Promise<string> {
+  const { openDatabase } = await import('../engine/store/database.ts');
+  const { knowledgeMigrations } = await import('../knowledge/index.ts');
+  const { insertDocumentWithChunks } = await import('../knowledge/store/repository.ts');
   const dbFile = path.join(dir, 'kb.sqlite');
   const opened = await openDatabase(dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
   const sentences = corpusSentences();
@@ -113,12 +125,7 @@ async function benchQueries(work: string, size: number, log: (m: string) => void
   }
   await opened.close();
   log(`${size} chunks stored (${sentences.length} distinct sentences); building the search indexes (local embedding)…`);
-  const start = performance.now();
-  const kb = await openKnowledgeBase({ dataDir: dir, dbFile });
-  const buildSeconds = (performance.now() - start) / 1000;
-  await kb.close();
-  const k = `${size / 1000}k`;
-  return [{ name: `build search indexes, ${k} chunks (embed + hnsw + BM25, once)`, value: buildSeconds, unit: 's' }, ...(await measureQueries(dir, size))];
+  return dbFile;
 }
 
 /** Restart, add and query figures over an existing knowledge directory of `size` chunks (closed beforehand). */
