@@ -5,7 +5,6 @@
  * only, so after any sequence of adds and removals the scores equal those of an index built from scratch.
  */
 import type { Bm25Snapshot } from './bm25-snapshot.ts';
-import { BOUND_AVERAGE_SLACK, maxImpact, maxScoreTopK, type ImpactBounds, type TermPostings } from './bm25-topk.ts';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -17,15 +16,10 @@ export interface ScoredChunk {
   score: number;
 }
 
-/** Growable typed arrays, so the top-k cursors read a tail like the base segment. */
 interface Tail {
-  docs: Int32Array;
-  freqs: Uint16Array;
-  length: number;
+  docs: number[];
+  freqs: number[];
 }
-
-const EMPTY_DOCS = new Int32Array(0);
-const EMPTY_FREQS = new Uint16Array(0);
 
 const LIVE = 0;
 const REMOVING = 1;
@@ -58,16 +52,10 @@ export class Bm25Index {
   private minNormCache: number | undefined;
   /** Highest term frequency per term id, computed on first use; only grows (a removal leaves a valid ceiling). */
   private readonly maxTf: number[] = [];
-  /** Norms at `boundAverage` (≥ the live average length), from which block bounds are computed. */
-  private boundNorms = new Float64Array(0);
-  /** Documents whose bound norm is set. */
-  private boundNormsCount = 0;
-  private boundAverage = 0;
-  /**
-   * Impact bounds per term id: the base segment's, valid while `boundAverage` is the one it was computed at, and the
-   * tail's for the tail's length then (an add recomputes only the tail's).
-   */
-  private readonly boundCache: Array<{ average: number; tailLength: number; bounds: ImpactBounds } | undefined> = [];
+  // Reused across queries: allocating and zeroing 800 KB per query costs more than scoring a rare term.
+  private scratchScores = new Float64Array(0);
+  private scratchTouched = new Int32Array(0);
+  private scratchValues = new Float64Array(0);
 
   static fromSnapshot(snapshot: Bm25Snapshot): Bm25Index {
     const index = new Bm25Index();
@@ -140,14 +128,9 @@ export class Bm25Index {
         this.df.push(0);
         this.tails.push(undefined);
       }
-      const tail = this.tails[id] ?? (this.tails[id] = { docs: new Int32Array(4), freqs: new Uint16Array(4), length: 0 });
-      if (tail.length === tail.docs.length) {
-        tail.docs = grow(tail.docs, new Int32Array(tail.length * 2));
-        tail.freqs = grow(tail.freqs, new Uint16Array(tail.length * 2));
-      }
-      tail.docs[tail.length] = doc;
-      tail.freqs[tail.length] = Math.min(tf, MAX_TF);
-      tail.length++;
+      const tail = this.tails[id] ?? (this.tails[id] = { docs: [], freqs: [] });
+      tail.docs.push(doc);
+      tail.freqs.push(Math.min(tf, MAX_TF));
       this.df[id]++;
       if (this.maxTf[id] !== undefined && this.maxTf[id] < tf) this.maxTf[id] = Math.min(tf, MAX_TF);
     }
@@ -175,7 +158,7 @@ export class Bm25Index {
       let gone = 0;
       for (let i = this.baseStart[t] ?? 0, end = this.baseEnd(t); i < end; i++) if (state[this.baseDocs[i]] === REMOVING) gone++;
       const tail = this.tails[t];
-      if (tail) for (let i = 0; i < tail.length; i++) if (state[tail.docs[i]] === REMOVING) gone++;
+      if (tail) for (const doc of tail.docs) if (state[doc] === REMOVING) gone++;
       this.df[t] -= gone;
     }
     for (let doc = 0; doc < this.chunkIds.length; doc++) if (state[doc] === REMOVING) state[doc] = REMOVED;
@@ -213,74 +196,78 @@ export class Bm25Index {
     if (id === undefined) return false;
     if (id < this.baseStart.length - 1 && searchSorted(this.baseDocs, this.baseStart[id], this.baseStart[id + 1], doc)) return true;
     const tail = this.tails[id];
-    return tail !== undefined && searchSorted(tail.docs, 0, tail.length, doc);
+    return tail !== undefined && searchSorted(tail.docs, 0, tail.docs.length, doc);
   }
 
   /**
    * Best k chunks for the terms; `weights` lets glossary translations count less than the trader's own words.
-   * Exact top k (bm25-topk.ts); each score sums the terms' parts highest ceiling first (plan order).
+   * Exact top k with MaxScore-style pruning: terms go rarest-first (by their highest possible contribution); once
+   * the contributions still to come could not lift an unseen chunk above the current k-th score, the remaining
+   * (common, cheap-to-skip) terms only complete the scores of chunks already seen.
    */
   search(terms: string[], k: number, weights?: Map<string, number>): ScoredChunk[] {
+    const n = this.chunkIds.length;
     if (this.live === 0 || terms.length === 0 || k <= 0) return [];
     const norms = this.lengthNormsNow();
+    if (this.scratchScores.length < n) {
+      this.scratchScores = new Float64Array(n * 2);
+      this.scratchTouched = new Int32Array(n * 2);
+    }
+    const scores = this.scratchScores;
+    const touched = this.scratchTouched;
     const plan = this.plan(terms, weights);
-    if (plan.length === 0) return [];
-    const postings = plan.map(({ id, scale }): TermPostings => ({ ...this.postingsOf(id), bounds: this.boundsOf(id), scale }));
-    const top = maxScoreTopK({ terms: postings, k, norms, state: this.state, chunkIds: this.chunkIds });
-    return top.map(({ doc, score }) => ({ chunkId: this.chunkIds[doc], score }));
-  }
-
-  private postingsOf(id: number): Omit<TermPostings, "bounds" | "scale"> {
-    const inBase = id < this.baseStart.length - 1;
-    const tail = this.tails[id];
-    return {
-      docs: this.baseDocs,
-      freqs: this.baseFreqs,
-      from: inBase ? this.baseStart[id] : 0,
-      to: inBase ? this.baseStart[id + 1] : 0,
-      tailDocs: tail?.docs ?? EMPTY_DOCS,
-      tailFreqs: tail?.freqs ?? EMPTY_FREQS,
-      tailLength: tail?.length ?? 0,
-    };
-  }
-
-  /** A term's impact bounds, computed on its first query and again only when the bound average moved. */
-  private boundsOf(id: number): ImpactBounds {
-    const norms = this.boundNormsNow();
-    const p = this.postingsOf(id);
-    let cached = this.boundCache[id];
-    if (!cached || cached.average !== this.boundAverage) {
-      const bounds = { baseMax: maxImpact(p.docs, p.freqs, p.from, p.to, norms), tailMax: -1 };
-      cached = this.boundCache[id] = { average: this.boundAverage, tailLength: -1, bounds };
+    // bound[i]: the most terms i.. can still add to any one chunk.
+    const bound = new Float64Array(plan.length + 1);
+    for (let i = plan.length - 1; i >= 0; i--) bound[i] = bound[i + 1] + plan[i].ceiling;
+    let remainingPostings = 0;
+    for (const term of plan) remainingPostings += this.df[term.id];
+    let touchedCount = 0;
+    let best = 0;
+    let closed = false;
+    for (let i = 0; i < plan.length; i++) {
+      const { id, scale } = plan[i];
+      if (!closed && i > 0 && touchedCount >= k && bound[i] * (1 + 1e-9) < best && remainingPostings > touchedCount) {
+        const threshold = this.kthScore(scores, touched, touchedCount, k);
+        closed = bound[i] * (1 + 1e-9) < threshold;
+        // Seen chunks that cannot reach the k-th score even with every remaining term are dropped too, so the
+        // remaining terms are looked up for a few hundred chunks instead of scanned.
+        if (closed) touchedCount = this.keepReachable(scores, touched, touchedCount, threshold - bound[i] * (1 + 1e-9));
+      }
+      remainingPostings -= this.df[id];
+      if (closed) {
+        this.completeSeen(id, scale, scores, touched, touchedCount, norms);
+        continue;
+      }
+      // Plain monomorphic loops (typed base segment, then the array tail), not a callback: this is the hot loop.
+      if (id < this.baseStart.length - 1) {
+        const docs = this.baseDocs;
+        const freqs = this.baseFreqs;
+        for (let p = this.baseStart[id], end = this.baseStart[id + 1]; p < end; p++) {
+          const doc = docs[p];
+          const tf = freqs[p];
+          const before = scores[doc];
+          if (before === 0) touched[touchedCount++] = doc;
+          const after = before + (scale * tf) / (tf + norms[doc]);
+          scores[doc] = after;
+          if (after > best) best = after;
+        }
+      }
+      const tail = this.tails[id];
+      if (tail) {
+        for (let p = 0; p < tail.docs.length; p++) {
+          const doc = tail.docs[p];
+          const tf = tail.freqs[p];
+          const before = scores[doc];
+          if (before === 0) touched[touchedCount++] = doc;
+          const after = before + (scale * tf) / (tf + norms[doc]);
+          scores[doc] = after;
+          if (after > best) best = after;
+        }
+      }
     }
-    if (cached.tailLength !== p.tailLength) {
-      cached.bounds.tailMax = maxImpact(p.tailDocs, p.tailFreqs, 0, p.tailLength, norms);
-      cached.tailLength = p.tailLength;
-    }
-    return cached.bounds;
-  }
-
-  /**
-   * Norms for an average length a little above the live one: a shorter norm only raises tf / (tf + norm), so bounds
-   * from them stay upper bounds while adds move the average up to the slack (and for ever after removals lower it).
-   * Chunks added meanwhile get their norms at the same average, so the older bounds stay valid.
-   */
-  private boundNormsNow(): Float64Array {
-    const average = this.totalLength / this.live || 1;
-    if (average > this.boundAverage) {
-      this.boundAverage = average * BOUND_AVERAGE_SLACK;
-      this.boundNormsCount = 0;
-    }
-    const n = this.lengths.length;
-    if (this.boundNorms.length < n) {
-      const norms = new Float64Array(Math.max(n, Math.ceil(n * 1.25)));
-      norms.set(this.boundNorms.subarray(0, this.boundNormsCount));
-      this.boundNorms = norms;
-    }
-    const avg = this.boundAverage;
-    for (let doc = this.boundNormsCount; doc < n; doc++) this.boundNorms[doc] = K1 * (1 - B + (B * this.lengths[doc]) / avg);
-    this.boundNormsCount = n;
-    return this.boundNorms;
+    const top = this.topK(scores, touched, touchedCount, k);
+    for (let i = 0; i < touchedCount; i++) scores[touched[i]] = 0;
+    return top;
   }
 
   /** Query terms present in the index with their score scale and ceiling, highest ceiling first. */
@@ -307,7 +294,63 @@ export class Bm25Index {
       for (let i = this.baseStart[id], end = this.baseStart[id + 1]; i < end; i++) visit(docs[i], freqs[i]);
     }
     const tail = this.tails[id];
-    if (tail) for (let i = 0; i < tail.length; i++) visit(tail.docs[i], tail.freqs[i]);
+    if (tail) for (let i = 0; i < tail.docs.length; i++) visit(tail.docs[i], tail.freqs[i]);
+  }
+
+  /** Adds a term's contribution to chunks already seen only: by lookup when they are few, else by one pass. */
+  private completeSeen(id: number, scale: number, scores: Float64Array, touched: Int32Array, count: number, norms: Float64Array): void {
+    const from = id < this.baseStart.length - 1 ? this.baseStart[id] : 0;
+    const to = id < this.baseStart.length - 1 ? this.baseStart[id + 1] : 0;
+    const tail = this.tails[id];
+    if (count * 20 < this.df[id]) {
+      for (let j = 0; j < count; j++) {
+        const doc = touched[j];
+        let tf = 0;
+        const at = lowerBound(this.baseDocs, from, to, doc);
+        if (at < to && this.baseDocs[at] === doc) tf = this.baseFreqs[at];
+        else if (tail) {
+          const t = lowerBound(tail.docs, 0, tail.docs.length, doc);
+          if (t < tail.docs.length && tail.docs[t] === doc) tf = tail.freqs[t];
+        }
+        if (tf > 0) scores[doc] += (scale * tf) / (tf + norms[doc]);
+      }
+      return;
+    }
+    const baseDocs = this.baseDocs;
+    const baseFreqs = this.baseFreqs;
+    for (let p = from; p < to; p++) {
+      const doc = baseDocs[p];
+      const before = scores[doc];
+      if (before !== 0) scores[doc] = before + (scale * baseFreqs[p]) / (baseFreqs[p] + norms[doc]);
+    }
+    if (tail) {
+      for (let p = 0; p < tail.docs.length; p++) {
+        const doc = tail.docs[p];
+        const before = scores[doc];
+        if (before !== 0) scores[doc] = before + (scale * tail.freqs[p]) / (tail.freqs[p] + norms[doc]);
+      }
+    }
+  }
+
+  /** Keeps the live touched chunks scoring at least `floor` (in place); the others' scores are cleared. */
+  private keepReachable(scores: Float64Array, touched: Int32Array, count: number, floor: number): number {
+    let kept = 0;
+    for (let j = 0; j < count; j++) {
+      const doc = touched[j];
+      if (this.state[doc] === LIVE && scores[doc] >= floor) touched[kept++] = doc;
+      else scores[doc] = 0;
+    }
+    return kept;
+  }
+
+  /** The k-th highest score among live touched chunks (a quickselect over a copy). */
+  private kthScore(scores: Float64Array, touched: Int32Array, count: number, k: number): number {
+    if (this.scratchValues.length < count) this.scratchValues = new Float64Array(this.scratchTouched.length);
+    const values = this.scratchValues;
+    let m = 0;
+    for (let j = 0; j < count; j++) if (this.state[touched[j]] === LIVE) values[m++] = scores[touched[j]];
+    if (m < k) return Infinity;
+    return quickselectDescending(values, m, k - 1);
   }
 
   private maxTfOf(id: number): number {
@@ -375,7 +418,7 @@ export class Bm25Index {
       if (this.df[t] === 0) continue;
       for (let i = this.baseStart[t] ?? 0, end = this.baseEnd(t); i < end; i++) copy(this.baseDocs[i], this.baseFreqs[i]);
       const tail = this.tails[t];
-      if (tail) for (let i = 0; i < tail.length; i++) copy(tail.docs[i], tail.freqs[i]);
+      if (tail) for (let i = 0; i < tail.docs.length; i++) copy(tail.docs[i], tail.freqs[i]);
       postingStart[++kept] = at;
     }
     return { chunkIds, lengths, terms, postingStart, postingDocs, postingFreqs, maxTf };
@@ -393,6 +436,45 @@ export class Bm25Index {
     }
     return this.lengthNorms;
   }
+
+  /** Best k of the touched documents through a size-k min-heap: sorting 50k hits per query costs more than scoring. */
+  private topK(scores: Float64Array, touched: Int32Array, count: number, k: number): ScoredChunk[] {
+    const heap: number[] = [];
+    const chunkIds = this.chunkIds;
+    const worse = (a: number, b: number): boolean => scores[a] < scores[b] || (scores[a] === scores[b] && chunkIds[a] > chunkIds[b]);
+    const siftDown = (i: number): void => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && worse(heap[l], heap[m])) m = l;
+        if (r < heap.length && worse(heap[r], heap[m])) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    };
+    const state = this.state;
+    for (let j = 0; j < count; j++) {
+      const doc = touched[j];
+      if (state[doc] !== LIVE) continue;
+      if (heap.length < k) {
+        heap.push(doc);
+        for (let i = heap.length - 1; i > 0; ) {
+          const parent = (i - 1) >> 1;
+          if (!worse(heap[i], heap[parent])) break;
+          [heap[i], heap[parent]] = [heap[parent], heap[i]];
+          i = parent;
+        }
+      } else if (worse(heap[0], doc)) {
+        heap[0] = doc;
+        siftDown(0);
+      }
+    }
+    return heap
+      .map((doc) => ({ chunkId: chunkIds[doc], score: scores[doc] }))
+      .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+  }
 }
 
 /** First position in [from, to) whose value is ≥ target. */
@@ -407,6 +489,32 @@ function lowerBound(values: ArrayLike<number>, from: number, to: number, target:
   return lo;
 }
 
+/** The value that would sit at `index` if values[0, count) were sorted descending (Hoare's selection, in place). */
+function quickselectDescending(values: Float64Array, count: number, index: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (index <= j) hi = j;
+    else if (index >= i) lo = i;
+    else return values[index];
+  }
+  return values[index];
+}
+
 function searchSorted(values: ArrayLike<number>, from: number, to: number, target: number): boolean {
   let lo = from;
   let hi = to - 1;
@@ -418,9 +526,4 @@ function searchSorted(values: ArrayLike<number>, from: number, to: number, targe
     else hi = mid - 1;
   }
   return false;
-}
-
-function grow<T extends Int32Array | Uint16Array>(values: T, into: T): T {
-  into.set(values);
-  return into;
 }
