@@ -182,8 +182,18 @@ export class Bm25Index {
   /** Whether the chunk contains the term (false for unknown or removed chunks): a binary search in its postings. */
   has(chunkId: number, term: string): boolean {
     const doc = this.docOf(chunkId);
+    return doc !== undefined && this.docHas(doc, term);
+  }
+
+  /** `has` for one chunk and many terms: the chunk's document number is looked up once (re-ranking asks dozens). */
+  containsFor(chunkId: number): (term: string) => boolean {
+    const doc = this.docOf(chunkId);
+    return doc === undefined ? () => false : (term) => this.docHas(doc, term);
+  }
+
+  private docHas(doc: number, term: string): boolean {
     const id = this.termIds.get(term);
-    if (doc === undefined || id === undefined) return false;
+    if (id === undefined) return false;
     if (id < this.baseStart.length - 1 && searchSorted(this.baseDocs, this.baseStart[id], this.baseStart[id + 1], doc)) return true;
     const tail = this.tails[id];
     return tail !== undefined && searchSorted(tail.docs, 0, tail.docs.length, doc);

@@ -8,7 +8,7 @@
  *  - all its stems → what counts as "this query word is covered" for coverage and the "not covered" decision.
  */
 import { analyze, type AnalyzedWord } from './text.ts';
-import { languageOf, PHRASES_BY_FIRST, type Concept, type Language, type PhraseRef } from './vocabulary/index.ts';
+import { languageOf, PHRASES_BY_FIRST, type Concept, type Language, type Phrase, type PhraseRef } from './vocabulary/index.ts';
 
 /** Weight of a same-language synonym and of an everyday word's translation, relative to the trader's own words. */
 const SYNONYM_WEIGHT = 0.5;
@@ -84,6 +84,46 @@ const requirement = (words: AnalyzedWord[]): string[][] => words.filter((w) => !
 
 const tokensOf = (words: AnalyzedWord[]): string[] => words.flatMap((w) => (w.prefix ? [w.stem, w.prefix] : [w.stem]));
 
+/** What a matched phrase contributes to a query in a given language: the same for every query, so built once. */
+interface MatchRendering {
+  /** Translations' texts, for the translated query's embedding. */
+  texts: string[];
+  /** Search tokens of the translations and of the same-language synonyms (none for an everyday word). */
+  translationTokens: string[];
+  synonymTokens: string[];
+  /** Every phrase's tokens: what renders the matched words. */
+  everyStem: string[];
+  /** Coverage alternatives after the query's own words: synonyms, then translations. */
+  otherAlternatives: string[][][];
+  synonymCount: number;
+  /** The first translation as coverage weighs it (none when the concept has no other-language phrase). */
+  weighingTranslation: string[][][];
+}
+
+const renderings = new WeakMap<Phrase, Partial<Record<Language, MatchRendering>>>();
+
+function renderingOf({ concept, phrase }: PhraseRef, language: Language): MatchRendering {
+  const byLanguage = renderings.get(phrase) ?? {};
+  let rendering = byLanguage[language];
+  if (rendering) return rendering;
+  const foreign = concept.phrases.filter((p) => p.language !== language);
+  const same = concept.phrases.filter((p) => p.language === language && p !== phrase);
+  // An everyday word's translation: only its first rendering, so "price" does not become every word for price.
+  const translations = concept.generic ? foreign.slice(0, 1) : foreign;
+  rendering = {
+    texts: translations.map((p) => p.text),
+    translationTokens: tokensOf(translations.flatMap((p) => p.words)),
+    synonymTokens: concept.generic ? [] : tokensOf(same.flatMap((p) => p.words)),
+    everyStem: concept.phrases.flatMap((p) => tokensOf(p.words)),
+    otherAlternatives: [...same.map((p) => requirement(p.words)), ...foreign.map((p) => requirement(p.words))],
+    synonymCount: same.length,
+    weighingTranslation: foreign.slice(0, 1).map((p) => requirement(p.words)),
+  };
+  byLanguage[language] = rendering;
+  renderings.set(phrase, byLanguage);
+  return rendering;
+}
+
 export function expandQuery(query: string): ExpandedQuery {
   const words = analyze(query);
   const language = languageOf(query);
@@ -118,32 +158,26 @@ export function expandQuery(query: string): ExpandedQuery {
     }
     const { concept } = match;
     if (!concepts.includes(concept)) concepts.push(concept);
-    const foreign = concept.phrases.filter((p) => p.language !== language);
-    const same = concept.phrases.filter((p) => p.language === language && p !== match.phrase);
-    // An everyday word's translation: only its first rendering, so "price" does not become every word for price.
-    const translations = concept.generic ? foreign.slice(0, 1) : foreign;
-    addedText.push(...translations.map((p) => p.text));
-    for (const token of tokensOf(translations.flatMap((p) => p.words))) {
+    const rendering = renderingOf(match, language);
+    addedText.push(...rendering.texts);
+    for (const token of rendering.translationTokens) {
       if (own.has(token)) continue;
       added.add(token);
       setWeight(token, concept.generic ? GENERIC_TRANSLATION_WEIGHT : 1);
     }
-    if (!concept.generic) {
-      for (const token of tokensOf(same.flatMap((p) => p.words))) {
-        if (own.has(token)) continue;
-        synonyms.add(token);
-        setWeight(token, SYNONYM_WEIGHT);
-      }
+    for (const token of rendering.synonymTokens) {
+      if (own.has(token)) continue;
+      synonyms.add(token);
+      setWeight(token, SYNONYM_WEIGHT);
     }
     const span = words.slice(i, i + match.phrase.words.length);
-    const everyStem = concept.phrases.flatMap((p) => tokensOf(p.words));
-    for (const w of span) for (const token of everyStem) equivalents.get(w.stem)?.add(token);
+    for (const w of span) for (const token of rendering.everyStem) equivalents.get(w.stem)?.add(token);
     const ownAlternative = requirement(span);
     units.push({
       terms: span.map((w) => w.stem),
-      alternatives: [ownAlternative, ...same.map((p) => requirement(p.words)), ...foreign.map((p) => requirement(p.words))],
-      own: 1 + same.length,
-      weighing: [ownAlternative, ...foreign.slice(0, 1).map((p) => requirement(p.words))],
+      alternatives: [ownAlternative, ...rendering.otherAlternatives],
+      own: 1 + rendering.synonymCount,
+      weighing: [ownAlternative, ...rendering.weighingTranslation],
     });
     i += span.length;
   }

@@ -62,7 +62,7 @@ export async function retrievePassages(
   // Re-ranked from the lexicon alone; only the k passages returned are read from SQLite.
   const ranked = fused
     .map(({ chunkId, score, similarity }) => {
-      const covered = coverage(expanded, (term) => lexicon.has(chunkId, term), weights);
+      const covered = coverage(expanded, lexicon.containsFor(chunkId), weights);
       // Coverage counts a translation as the word itself, so it lifts the chunk that answers a cross-language
       // question above own-language chunks that merely share a word or two.
       return { chunkId, similarity, coverage: covered, score: score * (1 + COVERAGE_BOOST * covered) };

@@ -1,5 +1,5 @@
 /** Repository functions over the knowledge tables; each takes the database (or a transaction). */
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { logAdds, logRemoves, writeIndexState } from './index-log.ts';
 import type { KnowledgeChunkTable, KnowledgeDatabase, KnowledgeDocumentTable } from './schema.ts';
 
@@ -107,15 +107,29 @@ export async function deleteDocument(db: Kysely<KnowledgeDatabase>, id: number):
   });
 }
 
-export async function chunksByIds(db: Kysely<KnowledgeDatabase>, ids: number[]): Promise<Array<ChunkRow & { document_name: string }>> {
+type ChunkWithDocument = ChunkRow & { document_name: string };
+
+/** Compiled per id count: building and compiling the query cost more than SQLite's read of five rows. */
+const chunksByIdsQueries = new WeakMap<Kysely<KnowledgeDatabase>, Map<number, CompiledQuery<ChunkWithDocument>>>();
+
+export async function chunksByIds(db: Kysely<KnowledgeDatabase>, ids: number[]): Promise<ChunkWithDocument[]> {
   if (ids.length === 0) return [];
-  return db
-    .selectFrom('knowledge_chunks as c')
-    .innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
-    .selectAll('c')
-    .select('d.name as document_name')
-    .where('c.id', 'in', ids)
-    .execute();
+  let byCount = chunksByIdsQueries.get(db);
+  if (!byCount) chunksByIdsQueries.set(db, (byCount = new Map()));
+  let compiled = byCount.get(ids.length);
+  if (!compiled) {
+    compiled = db
+      .selectFrom('knowledge_chunks as c')
+      .innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
+      .selectAll('c')
+      .select('d.name as document_name')
+      .where('c.id', 'in', ids)
+      .compile();
+    if (byCount.size < 64) byCount.set(ids.length, compiled);
+  }
+  // The compiled query's only parameters are the ids, in order.
+  const query: CompiledQuery<ChunkWithDocument> = { ...compiled, parameters: ids };
+  return (await db.executeQuery(query)).rows;
 }
 
 /** One document's chunks in reading order, optionally only those of one page. */

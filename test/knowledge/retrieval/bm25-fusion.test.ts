@@ -111,6 +111,9 @@ describe('BM25 updated in place equals BM25 over the live documents, through a s
     }
     for (const word of words) expect(index.documentFrequency(word)).toBe([...live.values()].filter((d) => d.includes(word)).length);
     for (const [id, doc] of live) expect(words.filter((w) => index.has(id, w))).toEqual(words.filter((w) => doc.includes(w)));
+    for (const [id, doc] of live) expect(words.filter(index.containsFor(id))).toEqual(words.filter((w) => doc.includes(w)));
+    // Removed and unknown chunks contain nothing (ids 3 and 999 are removed or never added in the test below).
+    for (const id of [3, 999]) if (!live.has(id)) expect(words.some(index.containsFor(id))).toBe(false);
   };
 
   it('after adds, removals, a snapshot round trip and more changes', () => {

@@ -86,3 +86,20 @@ describe('isRelevant', () => {
     expect(isRelevant([{ ...passage, coverage: 0.46, similarity: 0.2, unknownShare: 0.3 }])).toBe(true);
   });
 });
+
+describe('glossary renderings are kept per phrase and per query language', () => {
+  // trading.ts: "leverage = кредитное плечо|плечо|левередж". In an English query the Russian phrases are the
+  // translation; in a Russian query the same English word brings the Russian phrases as its own-language synonyms.
+  it('the same matched phrase renders by the language of each query, in any order', () => {
+    for (let round = 0; round < 2; round++) {
+      const en = expandQuery('What is leverage?');
+      expect(en.addedText).toBe('кредитное плечо плечо левередж');
+      expect(en.synonyms).toEqual([]);
+      const ru = expandQuery('Объясните подробно leverage');
+      expect(ru.language).toBe('ru');
+      expect(ru.addedText).toBe('leverage');
+      expect(ru.added).toEqual([]);
+      expect(ru.synonyms).toEqual(expect.arrayContaining(['плеч', 'левередж']));
+    }
+  });
+});
