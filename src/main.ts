@@ -12,6 +12,7 @@ import { openLogFiles } from './log-files.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/metrics-server.ts';
 import { recordExecutorEvents, recordLiveEvent, scrapeState } from './app/metrics-wiring.ts';
+import { openQueueFromConfig, scrapeQueue } from './app/queue-wiring.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
@@ -133,9 +134,13 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       scrapeState(metrics!, { db: store.db, usageToday: llm ? () => llm.usageToday() : undefined });
       logger.info(`metrics: ${metricsServer.url}`);
     }
+    // Only with queue.url: backtest work goes to `ita worker` processes; without it, everything runs in this process.
+    const queue = await openQueueFromConfig(config, logger);
+    if (queue) stops.push(() => queue.close());
+    if (queue && metrics) scrapeQueue(metrics, queue);
     // /backtest runs the setup version the bot trades, under the same account, policy and governor as paper/live.
     const backtest = await createBacktestService({
-      db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir, setupFor: (id) => registry.get(id)?.setup,
+      db: store.db, dataDir: config.dataDir, setupsDir: config.setupsDir, setupFor: (id) => registry.get(id)?.setup, queue,
       settings: {
         ...DEFAULT_SIMULATION, fees: { maker: config.paper.feePct / 100, taker: config.paper.feePct / 100 },
         account: config.exchange.account, leverage: config.exchange.leverage, governance, policy: tradingPolicy(config),
@@ -273,7 +278,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry, queue }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },

@@ -13,10 +13,11 @@ import { DEFAULT_SIMULATION } from '../engine/backtest/service/run-setup.ts';
 import { DEFAULT_MAX_COST_R } from '../engine/signals/policy.ts';
 import { createLabServices } from '../engine/lab/service.ts';
 import type { LlmRouter } from '../knowledge/llm/index.ts';
+import type { WorkQueue } from '../engine/queue/remote.ts';
 
 export { labMigrations, LAB_MIGRATION_TABLE } from '../engine/lab/store.ts';
 
-export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'> }) {
+export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'>; queue?: WorkQueue }) {
   const { config } = o;
   const fee = config.paper.feePct / 100;
   const signals = config.signals as { minScore: number; maxCostR?: number };
@@ -31,6 +32,7 @@ export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter
     },
     setupsDir: config.setupsDir,
     dataDir: config.dataDir,
+    queue: o.queue,
     // Adopted by the registry as they are (disabled), so /setups lists them and /setup ID can enable them.
     onSaved: o.registry ? async (files) => { for (const file of files) await o.registry!.define(readFileSync(file, 'utf8'), file); } : undefined,
   });

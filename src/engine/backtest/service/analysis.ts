@@ -16,6 +16,7 @@ import { setupWarmupBars } from '../detector-source.ts';
 import { runSetupBacktest, seriesLength, seriesTs, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
 import { optimizeSetup, splitSeries, type ObjectiveName } from './optimize.ts';
 import { monteCarloSummary, optimizeSummary, reportSummary, walkForwardSummary } from './summary.ts';
+import { remoteBacktestStats, type WorkQueue } from '../../queue/remote.ts';
 
 export interface AnalysisProgress {
   stage: string;
@@ -52,6 +53,8 @@ export interface AnalysisRequest {
   describeContext?: boolean;
   onProgress?: (p: AnalysisProgress) => void;
   signal?: AbortSignal;
+  /** Walk-forward windows and optimizer evaluations become jobs here (`ita worker` runs them); unset = in-process. */
+  queue?: WorkQueue;
   /** Print every assumption under the statistics. */
   assumptions?: boolean;
 }
@@ -123,12 +126,17 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
         req.signal?.throwIfAborted();
         if (req.optimize) {
           const o = req.optimize;
-          const best = await optimizeSetup({ ...o, setup, settings, train: sliceSeries(market, window.train.start, window.train.end, warmup), test: sliceSeries(market, window.test.start, window.test.end, warmup) });
+          const best = await optimizeSetup({ ...o, setup, settings, train: sliceSeries(market, window.train.start, window.train.end, warmup), test: sliceSeries(market, window.test.start, window.test.end, warmup), queue: req.queue, signal: req.queue ? req.signal : undefined });
           return best.outOfSample.stats as unknown as BacktestReport['stats'];
+        }
+        if (req.queue) {
+          // The worker cuts the same window out of the whole series (stored once for every window).
+          const window_ = { start: window.test.start, end: window.test.end, maxWarmup: warmup };
+          return (await remoteBacktestStats(req.queue, { setup, market, settings, window: window_ }, req.signal)) as BacktestReport['stats'];
         }
         return runSetupBacktest({ setup, market: sliceSeries(market, window.test.start, window.test.end, warmup), settings, signal: req.signal });
       },
-      { trainDays: wf.trainDays, testDays: wf.testDays, onProgress: progress('walk-forward') },
+      { trainDays: wf.trainDays, testDays: wf.testDays, onProgress: progress('walk-forward'), concurrent: req.queue !== undefined },
     );
     if (result.walkForward.windows.length === 0) {
       summary.push(`Walk-forward: the data is shorter than one ${wf.trainDays}-day training + ${wf.testDays}-day test window`);
@@ -160,7 +168,7 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     await breathe();
     req.signal?.throwIfAborted();
     const { train, test, cut } = splitSeries(market, req.optimize.trainSplit);
-    const optimized = await optimizeSetup({ ...req.optimize, setup, settings, train, test, onProgress: progress('optimize') });
+    const optimized = await optimizeSetup({ ...req.optimize, setup, settings, train, test, onProgress: progress('optimize'), queue: req.queue, signal: req.queue ? req.signal : undefined });
     result.optimization = { result: optimized, trainEnd: cut };
     summary.push(...optimizeSummary(optimized, req.optimize.objective, { trainEnd: cut, composite: req.optimize.composite }));
   }
