@@ -9,6 +9,8 @@ import type { Setup } from '../setups/index.ts';
 import type { MarketSeries, SimulationSettings } from '../backtest/service/run-setup.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { SeriesInput } from './codec.ts';
+import type { Candle } from '../types.ts';
+import type { ReportResult } from './tasks.ts';
 
 type Params = Record<string, number>;
 
@@ -87,4 +89,17 @@ export async function remoteBacktestStats(
   const series = await storeSeries(queue, job.market);
   const [result] = await queue.submit([{ kind: 'backtest', setup: job.setup, series, settings: job.settings, window: job.window }], signal);
   return (await result) as object;
+}
+
+/** The full backtest (report + offered signals) from a worker: the /backtest run itself. */
+export async function remoteReport(
+  queue: WorkQueue,
+  job: { setup: Setup; market: MarketSeries; settings: SimulationSettings; detail?: Candle[]; describeContext?: boolean; keepSignals: boolean },
+  signal?: AbortSignal,
+): Promise<ReportResult> {
+  const series = await storeSeries(queue, job.market);
+  const detail = job.detail ? await queue.putSeries({ key: job.market.key, warmup: [], candles: job.detail }) : undefined;
+  const task = { kind: 'report' as const, setup: job.setup, series, settings: job.settings, detail, describeContext: job.describeContext, keepSignals: job.keepSignals };
+  const [result] = await queue.submit([task], signal);
+  return (await result) as ReportResult;
 }

@@ -22,6 +22,17 @@ describe('queue codec', () => {
     expect(back.nested).toEqual({ $num: 'not a tag', other: 1 });
   });
 
+  it('keeps a Float64Array (an equity curve, also a view into a larger buffer) as a Float64Array', () => {
+    const whole = new Float64Array([1, 10_000.5, NaN, -0, 1e-300, 7]);
+    const back = decodeValue<{ equity: Float64Array }>(encodeValue({ equity: whole.subarray(1, 5) }));
+    expect(back.equity).toBeInstanceOf(Float64Array);
+    expect(back.equity.length).toBe(4);
+    expect(back.equity[0]).toBe(10_000.5);
+    expect(back.equity[1]).toBeNaN();
+    expect(Object.is(back.equity[2], -0)).toBe(true);
+    expect(back.equity[3]).toBe(1e-300);
+  });
+
   it('packs a series into columns and back, named by its content', () => {
     const candle = (ts: number, close: number) => ({ ts, open: close - 1, high: close + 2.5, low: close - 3.25, close, volume: 1e-9 * ts });
     const series = { key: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' as const }, warmup: [candle(0, 100), candle(3_600_000, 101.1)], candles: [candle(7_200_000, 99.99), candle(10_800_000, 102)] };

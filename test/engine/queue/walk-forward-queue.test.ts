@@ -70,6 +70,17 @@ describe.skipIf(!hasPostgres)(`walk-forward on the job queue${skipWithoutPostgre
     expect(remote.summary).toEqual(local.summary);
   }, 120_000);
 
+  it('the full backtest as a job: the same report and offered signals as in-process', async () => {
+    const full = { setup, market, settings: DEFAULT_SIMULATION };
+    const local = await analyzeSetup(full);
+    const remote = await analyzeSetup({ ...full, queue });
+    expect(local.report.trades.length).toBeGreaterThan(0);
+    expect(remote.report.equity.equity).toBeInstanceOf(Float64Array);
+    expect(remote.report).toEqual(local.report);
+    expect([...remote.signals.keys()]).toEqual([...local.signals.keys()]);
+    expect([...remote.signals.values()]).toEqual([...local.signals.values()]);
+  }, 120_000);
+
   it('windows optimized on their training part: the same walk-forward as in-process', async () => {
     const optimize = { method: 'genetic' as const, objective: 'composite' as const, trainSplit: 0.7, population: 4, generations: 2, workers: 0 };
     const local = await analyzeSetup({ ...request, optimize });

@@ -16,7 +16,7 @@ import { setupWarmupBars } from '../detector-source.ts';
 import { runSetupBacktest, seriesLength, seriesTs, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
 import { optimizeSetup, splitSeries, type ObjectiveName } from './optimize.ts';
 import { monteCarloSummary, optimizeSummary, reportSummary, walkForwardSummary } from './summary.ts';
-import { remoteBacktestStats, type WorkQueue } from '../../queue/remote.ts';
+import { remoteBacktestStats, remoteReport, type WorkQueue } from '../../queue/remote.ts';
 
 export interface AnalysisProgress {
   stage: string;
@@ -89,17 +89,20 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
   const progress = (stage: string) => (done: number, total: number) => req.onProgress?.({ stage, done, total });
   const signals = new Map<string, Signal>();
   req.signal?.throwIfAborted();
-  const report = runSetupBacktest({
-    setup,
-    market,
-    settings,
-    detail: req.detail,
-    history: req.history,
-    describeContext: req.describeContext,
-    onSignal: req.keepSignals === false ? undefined : (s) => signals.set(s.id, s),
-    onProgress: progress('backtest'),
-    signal: req.signal,
-  });
+  // On a queue the run itself is a job too, unless it scores with a history function (which cannot travel).
+  const report = req.queue && !req.history
+    ? await queuedReport(req, req.queue, signals)
+    : runSetupBacktest({
+      setup,
+      market,
+      settings,
+      detail: req.detail,
+      history: req.history,
+      describeContext: req.describeContext,
+      onSignal: req.keepSignals === false ? undefined : (s) => signals.set(s.id, s),
+      onProgress: progress('backtest'),
+      signal: req.signal,
+    });
   const plan = setupPlan(setup, settings);
   if (plan) report.assumptions.setupManagement = plan;
   const count = seriesLength(market);
@@ -173,6 +176,15 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     summary.push(...optimizeSummary(optimized, req.optimize.objective, { trainEnd: cut, composite: req.optimize.composite }));
   }
   return result;
+}
+
+async function queuedReport(req: AnalysisRequest, queue: WorkQueue, signals: Map<string, Signal>): Promise<BacktestReport> {
+  req.onProgress?.({ stage: 'backtest', done: 0, total: 1 });
+  const job = { setup: req.setup, market: req.market, settings: req.settings, detail: req.detail, describeContext: req.describeContext, keepSignals: req.keepSignals !== false };
+  const { report, signals: offered } = await remoteReport(queue, job, req.signal);
+  for (const s of offered) signals.set(s.id, s);
+  req.onProgress?.({ stage: 'backtest', done: 1, total: 1 });
+  return report;
 }
 
 /** The setup's own management overrides the default plan per signal; say so next to the default's description. */
