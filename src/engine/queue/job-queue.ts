@@ -46,6 +46,7 @@ export class JobQueue {
   private readonly waiting = new Map<string, Waiter>();
   private readonly stored = new Set<string>();
   private readonly cache = new Map<string, Promise<SeriesInput>>();
+  private readonly bySignal = new WeakMap<AbortSignal, Set<string>>();
   private pollTimer: NodeJS.Timeout | undefined;
   private closed = false;
   readonly schema: string;
@@ -138,13 +139,23 @@ export class JobQueue {
     // The caller may stop listening after the first failure; the others must not surface as unhandled.
     for (const p of promises) p.catch(() => {});
     await this.boss.insert(jobs);
-    if (signal) {
-      const onAbort = () => void this.cancel(jobs.map((j) => j.id), signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      void Promise.allSettled(promises).then(() => signal.removeEventListener('abort', onAbort));
-    }
+    if (signal) this.cancelOnAbort(signal, jobs.map((j) => j.id));
     this.schedulePoll();
     return promises;
+  }
+
+  /**
+   * One abort listener per signal, however many submits share it (a walk-forward queues dozens of windows under
+   * the run's one signal); finished ids are skipped by cancel().
+   */
+  private cancelOnAbort(signal: AbortSignal, ids: string[]): void {
+    let ofSignal = this.bySignal.get(signal);
+    if (!ofSignal) {
+      const set = (ofSignal = new Set<string>());
+      this.bySignal.set(signal, set);
+      signal.addEventListener('abort', () => void this.cancel([...set], signal.reason), { once: true });
+    }
+    for (const id of ids) ofSignal.add(id);
   }
 
   /** Cancels the jobs still waiting or running, then rejects their promises. */
