@@ -87,4 +87,10 @@ describe.skipIf(!hasPostgres)(`walk-forward on the job queue${skipWithoutPostgre
     const remote = await analyzeSetup({ ...request, optimize, queue });
     expect(remote.walkForward).toEqual(local.walkForward);
   }, 180_000);
+
+  it('a job that fails on every attempt rejects the run with the worker\'s error and the attempts made', async () => {
+    const [result] = await queue.submit([{ kind: 'backtest', setup, series: 'f'.repeat(64), settings: DEFAULT_SIMULATION }]);
+    // retryLimit 2: the first attempt and two retries.
+    await expect(result).rejects.toThrow(/failed after 3 attempt\(s\): queue input ffffffffffff… is not in ita_queue_input/);
+  }, 60_000);
 });
