@@ -6,25 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SIMULATION, runSetupBacktest, seriesForSetup, sliceSeries } from '../../../src/engine/backtest/service/run-setup.ts';
 import { analyzeSetup } from '../../../src/engine/backtest/service/analysis.ts';
-import { parseSetup } from '../../../src/engine/setups/index.ts';
 import { JobQueue } from '../../../src/engine/queue/job-queue.ts';
 import { remoteBacktestStats } from '../../../src/engine/queue/remote.ts';
 import { createMetrics } from '../../../src/ops/metrics.ts';
 import { scrapeQueue } from '../../../src/app/queue-wiring.ts';
 import { loadSampleCandles } from '../../helpers/candles.ts';
+import { rsiBounceSetup } from '../../helpers/rsi-setup.ts';
 import { createTestDatabase, hasPostgres, skipWithoutPostgres, type TestDatabase } from '../../helpers/postgres.ts';
 import { spawnWorker, type SpawnedWorker } from '../../helpers/queue-workers.ts';
 
-const setup = parseSetup(
-  JSON.stringify({
-    id: 'rsi_wf', name: 'RSI', description: 'RSI bounce.', rationale: 'Test.', timeframe: '1d',
-    params: { level: { value: 30, min: 20, max: 40, step: 5 }, atr_stop: { value: 2, min: 1, max: 3, step: 0.5 } },
-    indicators: { rsi: 'rsi:14', atr: 'atr:14' },
-    rules: { long: { crosses_above: ['rsi', '$level'] } },
-    stop: { type: 'atr', mult: '$atr_stop' }, targets: [{ r: 2 }],
-  }),
-  'rsi_wf.yaml',
-);
+const setup = rsiBounceSetup('rsi_wf');
 const market = seriesForSetup(loadSampleCandles('nasdaq_GOOG_1d'), '1d', setup, { exchange: 'nasdaq', symbol: 'GOOG' });
 const request = { setup, market, settings: DEFAULT_SIMULATION, walkForward: { trainDays: 400, testDays: 200 }, keepSignals: false };
 
