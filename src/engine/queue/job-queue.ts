@@ -44,7 +44,6 @@ interface JobRow {
 /** The coordinator's side of the queue (workers use `boss` and `series` through worker.ts). */
 export class JobQueue {
   private readonly waiting = new Map<string, Waiter>();
-  private readonly stored = new Set<string>();
   private readonly cache = new Map<string, Promise<SeriesInput>>();
   private readonly bySignal = new WeakMap<AbortSignal, Set<string>>();
   private pollTimer: NodeJS.Timeout | undefined;
@@ -104,10 +103,9 @@ export class JobQueue {
   /** Stores the candles once (by content hash) and returns the hash jobs refer to. */
   async putSeries(series: SeriesInput): Promise<string> {
     const packed = packSeries(series);
-    if (!this.stored.has(packed.hash)) {
-      await this.sql('INSERT INTO ita_queue_input (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING', [packed.hash, packed.body]);
-      this.stored.add(packed.hash);
-    }
+    // Asked each time (not remembered by this process): the table may have been truncated since the last run.
+    const { rows } = await this.sql('SELECT 1 FROM ita_queue_input WHERE hash = $1', [packed.hash]);
+    if (rows.length === 0) await this.sql('INSERT INTO ita_queue_input (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING', [packed.hash, packed.body]);
     return packed.hash;
   }
 
