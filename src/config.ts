@@ -137,6 +137,26 @@ export const configSchema = z.object({
       host: z.string().min(1).default('127.0.0.1'),
     })
     .prefault({}),
+  queue: z
+    .object({
+      /**
+       * PostgreSQL of the job queue (pg-boss): backtests, optimizer evaluations and walk-forward windows become jobs
+       * that `ita worker` processes on any machine take. Unset (and no postgres ITA_DATABASE_URL) = everything runs
+       * in this process, as without a queue.
+       */
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+      /** Parameter sets per optimizer job: bigger = fewer round trips, smaller = finer spread and less redone work after a kill. */
+      batchSize: z.coerce.number().int().min(1).max(1000).default(5),
+      /** A job still running this long after a worker took it counts as lost (killed worker) and is retried elsewhere. */
+      expireSeconds: z.coerce.number().int().min(1).max(86_000).default(900),
+      /** Retries of a lost or failed job before the run fails. */
+      retryLimit: z.coerce.number().int().min(0).max(100).default(3),
+      /** How often the queue looks for lost jobs (pg-boss maintenance). */
+      maintenanceSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+      /** How often an idle worker asks for a job, and the coordinator for finished ones. */
+      pollSeconds: z.coerce.number().min(0.5).max(60).default(1),
+    })
+    .prefault({}),
   notion: z
     .object({
       /** An internal integration's token; only from the environment (NOTION_TOKEN), never the file. */
@@ -203,6 +223,12 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_EMBEDDING_BASE_URL: 'knowledge.embeddingBaseUrl',
   ITA_METRICS_PORT: 'metrics.port',
   ITA_METRICS_HOST: 'metrics.host',
+  ITA_QUEUE_URL: 'queue.url',
+  ITA_QUEUE_BATCH_SIZE: 'queue.batchSize',
+  ITA_QUEUE_EXPIRE_SECONDS: 'queue.expireSeconds',
+  ITA_QUEUE_RETRY_LIMIT: 'queue.retryLimit',
+  ITA_QUEUE_MAINTENANCE_SECONDS: 'queue.maintenanceSeconds',
+  ITA_QUEUE_POLL_SECONDS: 'queue.pollSeconds',
   NOTION_TOKEN: 'notion.token',
   ITA_NOTION_BACKTESTS_DB: 'notion.backtestsDatabase',
   ITA_NOTION_JOURNAL_DB: 'notion.journalDatabase',
@@ -254,6 +280,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (!provider.apiKey && provider.apiKeyEnv) provider.apiKey = env[provider.apiKeyEnv];
   }
   if (!config.knowledge.embeddingApiKey) config.knowledge.embeddingApiKey = env[config.knowledge.embeddingApiKeyEnv ?? 'ITA_EMBEDDING_API_KEY'];
+  // The shared store's PostgreSQL carries the queue too unless the queue is given its own.
+  const databaseUrl = env.ITA_DATABASE_URL;
+  if (!config.queue.url && databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) config.queue.url = databaseUrl;
   config.dataDir = path.resolve(cwd, config.dataDir);
   config.setupsDir = path.resolve(cwd, config.setupsDir);
   config.governanceFile = path.resolve(cwd, config.governanceFile);
@@ -266,7 +295,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 export function secretsOf(config: Config): string[] {
   const secrets = [config.telegram.token, config.telegram.webhookSecret, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
   for (const provider of config.llm.providers) secrets.push(provider.apiKey);
+  secrets.push(urlPassword(config.queue.url));
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+function urlPassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function defaultConfigFile(cwd: string): string | undefined {

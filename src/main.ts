@@ -12,6 +12,7 @@ import { openLogFiles } from './log-files.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/metrics-server.ts';
 import { countBacktestJobs, liveEventRecorder, recordExecutorEvents, scrapeState } from './app/metrics-wiring.ts';
+import { openQueueFromConfig, scrapeQueue } from './app/queue-wiring.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
@@ -134,8 +135,12 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       scrapeState(metrics!, { db: store.db, usageToday: llm ? () => llm.usageToday() : undefined });
       logger.info(`metrics: ${metricsServer.url}`);
     }
+    // Only with queue.url: backtest work goes to `ita worker` processes; without it, everything runs in this process.
+    const queue = await openQueueFromConfig(config, logger);
+    if (queue) stops.push(() => queue.close());
+    if (queue && metrics) scrapeQueue(metrics, queue);
     // /backtest runs the setup version the bot trades, under the same account, policy and governor as paper/live.
-    const backtest = await createBacktestServiceFromConfig({ db: store.db, config, governance, setupFor: (id) => registry.get(id)?.setup });
+    const backtest = await createBacktestServiceFromConfig({ db: store.db, config, governance, setupFor: (id) => registry.get(id)?.setup, queue });
     const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
     stops.push(() => closeSharedChartPool());
 
@@ -270,7 +275,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest: metrics ? countBacktestJobs(metrics, backtest) : backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry }) },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest: metrics ? countBacktestJobs(metrics, backtest) : backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry, queue }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },

@@ -86,4 +86,18 @@ describe('config', () => {
     expect(config.llm.providers[0].apiKey).toBe('sk-test-1');
     expect(secretsOf(config)).toEqual(expect.arrayContaining(['123:abcdef', 'sk-test-1']));
   });
+
+  it('has no job queue by default: everything runs in-process', () => {
+    expect(loadConfig({ env: {}, cwd: os.tmpdir() }).queue.url).toBeUndefined();
+    expect(loadConfig({ env: { ITA_DATABASE_URL: 'sqlite:data/ita.sqlite' }, cwd: os.tmpdir() }).queue.url).toBeUndefined();
+  });
+
+  it('takes the queue URL from ITA_QUEUE_URL, else from a postgres ITA_DATABASE_URL, and masks its password', () => {
+    const own = loadConfig({ env: { ITA_QUEUE_URL: 'postgres://w:s3cr%40t@q:5432/jobs', ITA_DATABASE_URL: 'postgres://a:b@db/ita', ITA_QUEUE_EXPIRE_SECONDS: '30' }, cwd: os.tmpdir() });
+    expect(own.queue.url).toBe('postgres://w:s3cr%40t@q:5432/jobs');
+    expect(own.queue.expireSeconds).toBe(30);
+    expect(secretsOf(own)).toContain('s3cr@t');
+    expect(loadConfig({ env: { ITA_DATABASE_URL: 'postgresql://a:bb@db/ita' }, cwd: os.tmpdir() }).queue.url).toBe('postgresql://a:bb@db/ita');
+    expect(() => loadConfig({ env: { ITA_QUEUE_URL: 'redis://localhost' }, cwd: os.tmpdir() })).toThrowError(/queue\.url: must be a postgres:\/\/ URL/);
+  });
 });

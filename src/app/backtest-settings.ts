@@ -4,6 +4,7 @@
  * bot's /backtest service and the lab (and `ita lab`) all take their settings from here, so a lab verdict is what
  * /backtest would say on the same candles, and both trade under the rules of paper/live.
  */
+import type { WorkQueue } from '../engine/queue/remote.ts';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Governance } from '../engine/risk/index.ts';
@@ -40,9 +41,11 @@ export function createBacktestServiceFromConfig(o: {
   config: TradingConfig & Pick<Config, 'dataDir' | 'setupsDir'>;
   governance: Governance;
   setupFor?: (id: string) => Setup | undefined;
+  /** With `queue.url`: runs go to `ita worker` processes; without it, in this process. */
+  queue?: WorkQueue;
 }): Promise<BacktestService> {
   return createBacktestService({
-    db: o.db, dataDir: o.config.dataDir, setupsDir: o.config.setupsDir, setupFor: o.setupFor,
+    db: o.db, dataDir: o.config.dataDir, setupsDir: o.config.setupsDir, setupFor: o.setupFor, queue: o.queue,
     settings: backtestSettings(o.config, o.governance),
   });
 }

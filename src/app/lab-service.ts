@@ -12,10 +12,11 @@ import type { Governance } from '../engine/risk/index.ts';
 import { createLabServices } from '../engine/lab/service.ts';
 import type { LlmRouter } from '../knowledge/llm/index.ts';
 import { backtestSettings } from './backtest-settings.ts';
+import type { WorkQueue } from '../engine/queue/remote.ts';
 
 export { labMigrations, LAB_MIGRATION_TABLE } from '../engine/lab/store.ts';
 
-export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'> }) {
+export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'>; queue?: WorkQueue }) {
   const { config } = o;
   return createLabServices({
     db: o.db,
@@ -24,6 +25,7 @@ export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter
     settings: backtestSettings(config, o.governance),
     setupsDir: config.setupsDir,
     dataDir: config.dataDir,
+    queue: o.queue,
     // Adopted by the registry as they are (disabled), so /setups lists them and /setup ID can enable them.
     onSaved: o.registry ? async (files) => { for (const file of files) await o.registry!.define(readFileSync(file, 'utf8'), file); } : undefined,
   });

@@ -102,6 +102,8 @@ export interface GeneticOptions extends SearchOptions {
   crossoverRate?: number;
   elite?: number;
   seed?: number;
+  /** After each generation (0-based): its best member. */
+  onGeneration?: (generation: number, best: Evaluated) => void;
 }
 
 function randomPoint(axes: [string, number[]][], random: Random): Params {
@@ -141,6 +143,7 @@ export async function geneticSearch(o: GeneticOptions): Promise<Evaluated[]> {
     return randomPoint(axes, random);
   };
   let population = await evaluateGeneration(Array.from({ length: size }, spawn));
+  o.onGeneration?.(0, population[0]);
   const pick = (): Params => {
     const a = population[Math.floor(random() * population.length)];
     const b = population[Math.floor(random() * population.length)];
@@ -164,6 +167,7 @@ export async function geneticSearch(o: GeneticOptions): Promise<Evaluated[]> {
       children.push(ok(child) ? child : spawn());
     }
     population = await evaluateGeneration(children);
+    o.onGeneration?.(g, population[0]);
   }
   return [...seen.values()].sort(byScore);
 }

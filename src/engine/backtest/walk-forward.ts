@@ -83,14 +83,31 @@ export type WindowResult = WindowStats | { stats: WindowStats };
 export async function walkForward(
   range: TimeRange,
   run: (window: WalkForwardWindow) => WindowResult | Promise<WindowResult>,
-  o: { trainDays?: number; testDays?: number; stepDays?: number; onProgress?: (done: number, total: number) => void } = {},
+  o: {
+    trainDays?: number;
+    testDays?: number;
+    stepDays?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** Start every window at once (they are jobs on a queue); the windows are still reported in time order. */
+    concurrent?: boolean;
+  } = {},
 ): Promise<WalkForwardResult> {
   const plan = walkForwardWindows(range, o.trainDays, o.testDays, o.stepDays);
+  const statsOf = (result: WindowResult): WindowStats => ('stats' in result ? result.stats : result);
   const windows: WalkForwardResult['windows'] = [];
-  for (const window of plan) {
-    const result = await run(window);
-    windows.push({ window, stats: 'stats' in result ? result.stats : result });
-    o.onProgress?.(windows.length, plan.length);
+  if (o.concurrent) {
+    let done = 0;
+    const results = await Promise.all(plan.map(async (window) => {
+      const result = await run(window);
+      o.onProgress?.(++done, plan.length);
+      return result;
+    }));
+    plan.forEach((window, i) => windows.push({ window, stats: statsOf(results[i]) }));
+  } else {
+    for (const window of plan) {
+      windows.push({ window, stats: statsOf(await run(window)) });
+      o.onProgress?.(windows.length, plan.length);
+    }
   }
   return { windows, aggregate: aggregateWindows(windows) };
 }

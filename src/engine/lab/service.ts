@@ -18,6 +18,7 @@ import { optimizeSetup, splitSeries } from '../backtest/service/optimize.ts';
 import { paramRanges, withParams } from '../backtest/detector-source.ts';
 import { walkForward } from '../backtest/walk-forward.ts';
 import { simulationTerms } from '../backtest/service/terms.ts';
+import { remoteBacktestStats, type WorkQueue } from '../queue/remote.ts';
 import type { Grade } from '../backtest/grades.ts';
 import { labAgents, type LabMode, type LabRouter } from './agents.ts';
 import { runLab, type EvaluatedCandidate, type Evaluation } from './run-lab.ts';
@@ -59,6 +60,8 @@ export interface LabServiceDeps {
   trainSplit?: number;
   optimize?: { method: 'genetic' | 'grid' | 'none'; workers?: number; population?: number; generations?: number };
   walkForward?: { trainDays: number; testDays: number };
+  /** The job queue (config queue.url): optimizer evaluations and walk-forward windows run on `ita worker` processes. */
+  queue?: WorkQueue;
   /** Survivors' files once written (the setup registry adopts them, still disabled, so /setup ID finds them). */
   onSaved?: (files: string[]) => Promise<void>;
   now?: () => number;
@@ -87,7 +90,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
       const result = await optimizeSetup({
         setup, train: splits[0].train, test: splits[0].test, settings: deps.settings, method, objective: 'composite',
         workers: deps.optimize?.workers ?? LAB_OPTIMIZER_WORKERS, population: deps.optimize?.population, generations: deps.optimize?.generations,
-        onProgress: (done, total) => onProgress('optimize', done, total), signal,
+        onProgress: (done, total) => onProgress('optimize', done, total), signal, queue: deps.queue,
       });
       tuned = withParams(setup, result.best.params);
       trials = result.evaluations;
@@ -99,10 +102,11 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
     const primary = series[0];
     const last = primary.candles[primary.candles.length - 1];
     const range = { start: primary.candles[0].ts, end: last.ts + timeframeMs(primary.key.timeframe) };
-    const walked = await walkForward(range, (w) => {
+    const walked = await walkForward(range, async (w) => {
       signal.throwIfAborted();
+      if (deps.queue) return (await remoteBacktestStats(deps.queue, { setup: tuned, market: primary, settings: deps.settings, window: { start: w.test.start, end: w.test.end, maxWarmup: 1000 } }, signal)) as ReturnType<typeof runSetupBacktest>['stats'];
       return runSetupBacktest({ setup: tuned, market: sliceSeries(primary, w.test.start, w.test.end, 1000), settings: deps.settings, signal });
-    }, { ...wf, onProgress: (done, total) => onProgress('walk-forward', done, total) });
+    }, { ...wf, onProgress: (done, total) => onProgress('walk-forward', done, total), concurrent: deps.queue !== undefined });
     const perMarket = reports.map((r, i) => ({ market: `${series[i].key.exchange} ${series[i].key.symbol} ${series[i].key.timeframe}`, trades: r.stats.trades, returnPct: r.stats.returnPct, sharpe: r.stats.sharpe }));
     return { ...worst, setup: tuned, trials, search, walkForward: walked.windows.length > 0 ? walked.aggregate : undefined, perMarket } as Evaluation;
   }

@@ -5,19 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SIMULATION, seriesForSetup } from '../../../src/engine/backtest/service/run-setup.ts';
 import { optimizeSetup, splitSeries } from '../../../src/engine/backtest/service/optimize.ts';
-import { parseSetup } from '../../../src/engine/setups/index.ts';
 import { loadSampleCandles } from '../../helpers/candles.ts';
+import { rsiBounceSetup } from '../../helpers/rsi-setup.ts';
 
-const setup = parseSetup(
-  JSON.stringify({
-    id: 'rsi_opt', name: 'RSI', description: 'RSI bounce.', rationale: 'Test.', timeframe: '1d',
-    params: { level: { value: 30, min: 20, max: 40, step: 5 }, atr_stop: { value: 2, min: 1, max: 3, step: 0.5 } },
-    indicators: { rsi: 'rsi:14', atr: 'atr:14' },
-    rules: { long: { crosses_above: ['rsi', '$level'] } },
-    stop: { type: 'atr', mult: '$atr_stop' }, targets: [{ r: 2 }],
-  }),
-  'rsi_opt.yaml',
-);
+const setup = rsiBounceSetup('rsi_opt');
 const { train, test } = splitSeries(seriesForSetup(loadSampleCandles('nasdaq_GOOG_1d'), '1d', setup, { exchange: 'nasdaq', symbol: 'GOOG' }), 0.7);
 const options = { setup, train, test, settings: DEFAULT_SIMULATION, method: 'genetic' as const, objective: 'composite' as const, population: 6, generations: 3 };
 

@@ -16,6 +16,7 @@ import { setupWarmupBars } from '../detector-source.ts';
 import { runSetupBacktest, seriesLength, seriesTs, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
 import { optimizeSetup, splitSeries, type ObjectiveName } from './optimize.ts';
 import { monteCarloSummary, optimizeSummary, reportSummary, walkForwardSummary } from './summary.ts';
+import { remoteBacktestStats, remoteReport, type WorkQueue } from '../../queue/remote.ts';
 
 export interface AnalysisProgress {
   stage: string;
@@ -52,6 +53,8 @@ export interface AnalysisRequest {
   describeContext?: boolean;
   onProgress?: (p: AnalysisProgress) => void;
   signal?: AbortSignal;
+  /** Walk-forward windows and optimizer evaluations become jobs here (`ita worker` runs them); unset = in-process. */
+  queue?: WorkQueue;
   /** Print every assumption under the statistics. */
   assumptions?: boolean;
 }
@@ -86,17 +89,20 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
   const progress = (stage: string) => (done: number, total: number) => req.onProgress?.({ stage, done, total });
   const signals = new Map<string, Signal>();
   req.signal?.throwIfAborted();
-  const report = runSetupBacktest({
-    setup,
-    market,
-    settings,
-    detail: req.detail,
-    history: req.history,
-    describeContext: req.describeContext,
-    onSignal: req.keepSignals === false ? undefined : (s) => signals.set(s.id, s),
-    onProgress: progress('backtest'),
-    signal: req.signal,
-  });
+  // On a queue the run itself is a job too, unless it scores with a history function (which cannot travel).
+  const report = req.queue && !req.history
+    ? await queuedReport(req, req.queue, signals)
+    : runSetupBacktest({
+      setup,
+      market,
+      settings,
+      detail: req.detail,
+      history: req.history,
+      describeContext: req.describeContext,
+      onSignal: req.keepSignals === false ? undefined : (s) => signals.set(s.id, s),
+      onProgress: progress('backtest'),
+      signal: req.signal,
+    });
   const plan = setupPlan(setup, settings);
   if (plan) report.assumptions.setupManagement = plan;
   const count = seriesLength(market);
@@ -123,12 +129,17 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
         req.signal?.throwIfAborted();
         if (req.optimize) {
           const o = req.optimize;
-          const best = await optimizeSetup({ ...o, setup, settings, train: sliceSeries(market, window.train.start, window.train.end, warmup), test: sliceSeries(market, window.test.start, window.test.end, warmup) });
+          const best = await optimizeSetup({ ...o, setup, settings, train: sliceSeries(market, window.train.start, window.train.end, warmup), test: sliceSeries(market, window.test.start, window.test.end, warmup), queue: req.queue, signal: req.queue ? req.signal : undefined });
           return best.outOfSample.stats as unknown as BacktestReport['stats'];
+        }
+        if (req.queue) {
+          // The worker cuts the same window out of the whole series (stored once for every window).
+          const window_ = { start: window.test.start, end: window.test.end, maxWarmup: warmup };
+          return (await remoteBacktestStats(req.queue, { setup, market, settings, window: window_ }, req.signal)) as BacktestReport['stats'];
         }
         return runSetupBacktest({ setup, market: sliceSeries(market, window.test.start, window.test.end, warmup), settings, signal: req.signal });
       },
-      { trainDays: wf.trainDays, testDays: wf.testDays, onProgress: progress('walk-forward') },
+      { trainDays: wf.trainDays, testDays: wf.testDays, onProgress: progress('walk-forward'), concurrent: req.queue !== undefined },
     );
     if (result.walkForward.windows.length === 0) {
       summary.push(`Walk-forward: the data is shorter than one ${wf.trainDays}-day training + ${wf.testDays}-day test window`);
@@ -160,11 +171,20 @@ export async function analyzeSetup(req: AnalysisRequest): Promise<AnalysisResult
     await breathe();
     req.signal?.throwIfAborted();
     const { train, test, cut } = splitSeries(market, req.optimize.trainSplit);
-    const optimized = await optimizeSetup({ ...req.optimize, setup, settings, train, test, onProgress: progress('optimize') });
+    const optimized = await optimizeSetup({ ...req.optimize, setup, settings, train, test, onProgress: progress('optimize'), queue: req.queue, signal: req.queue ? req.signal : undefined });
     result.optimization = { result: optimized, trainEnd: cut };
     summary.push(...optimizeSummary(optimized, req.optimize.objective, { trainEnd: cut, composite: req.optimize.composite }));
   }
   return result;
+}
+
+async function queuedReport(req: AnalysisRequest, queue: WorkQueue, signals: Map<string, Signal>): Promise<BacktestReport> {
+  req.onProgress?.({ stage: 'backtest', done: 0, total: 1 });
+  const job = { setup: req.setup, market: req.market, settings: req.settings, detail: req.detail, describeContext: req.describeContext, keepSignals: req.keepSignals !== false };
+  const { report, signals: offered } = await remoteReport(queue, job, req.signal);
+  for (const s of offered) signals.set(s.id, s);
+  req.onProgress?.({ stage: 'backtest', done: 1, total: 1 });
+  return report;
 }
 
 /** The setup's own management overrides the default plan per signal; say so next to the default's description. */

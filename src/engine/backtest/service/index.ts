@@ -27,6 +27,7 @@ export { backtestMigrations } from './store.ts';
 export type { BacktestRequest, BacktestProgress, BacktestResult } from '../../services/types.ts';
 import type { BacktestRequest, BacktestProgress, BacktestResult, OptimizedParameters } from '../../services/types.ts';
 import type { OptimizeResult } from '../optimizer.ts';
+import type { WorkQueue } from '../../queue/remote.ts';
 
 export interface BacktestServiceDeps {
   /** Opened with `extraMigrations: { backtest_migration: backtestMigrations }`. */
@@ -45,6 +46,8 @@ export interface BacktestServiceDeps {
   ruinDrawdownPct?: number;
   /** Worker threads of the bot's optimizer runs (default: one per core). */
   optimizerWorkers?: number;
+  /** The job queue (config queue.url): walk-forward windows and optimizer evaluations run on `ita worker` processes. */
+  queue?: WorkQueue;
 }
 
 /** Share of the period the bot's optimizer searches on; the rest is held out for the winner's re-run. */
@@ -100,6 +103,7 @@ export async function createBacktestService(deps: BacktestServiceDeps): Promise<
       optimize: request.optimize && !request.walkForward ? { method: 'genetic', objective: 'composite', trainSplit: OPTIMIZE_TRAIN_SPLIT, workers: deps.optimizerWorkers } : undefined,
       onProgress,
       signal,
+      queue: deps.queue,
     });
     // The terms it ran under, as the lab prints them: two verdicts compare only under the same terms.
     analysis.summary.push(describeTerms(simulationTerms(settings)));

@@ -7,12 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../errors.ts';
 import type { Setup } from '../../setups/index.ts';
-import { optimize, type Objective, type OptimizeResult } from '../optimizer.ts';
+import { optimize, type Evaluated, type Objective, type OptimizeResult } from '../optimizer.ts';
 import type { CompositeObjective } from '../objective.ts';
 import { WorkerPool } from '../worker-pool.ts';
 import { paramRanges, withParams } from '../detector-source.ts';
 import { runSetupBacktest, sliceSeries, type MarketSeries, type SimulationSettings } from './run-setup.ts';
 import { JOB_FILE, type OptimizeJob } from './optimize-job.ts';
+import { queueEvaluator, type Evaluator, type WorkQueue } from '../../queue/remote.ts';
 
 export type ObjectiveName = 'sharpe' | 'expectancy' | 'profit_factor' | 'calmar' | 'composite';
 
@@ -37,6 +38,10 @@ export interface OptimizeSetupOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stops the search: the next evaluation throws and the workers are terminated (the lab's Cancel button). */
   signal?: AbortSignal;
+  /** Evaluations become jobs on this queue (`ita worker` processes run them); `workers` is then ignored. */
+  queue?: WorkQueue;
+  /** After each genetic generation: its best member. */
+  onGeneration?: (generation: number, best: Evaluated) => void;
 }
 
 /** The first `fraction` of the candles for training, the rest out of sample (warm-up carries over). */
@@ -61,22 +66,30 @@ export async function optimizeSetup(o: OptimizeSetupOptions): Promise<OptimizeRe
   }
   const { train } = o;
 
+  if (o.queue) return optimizeWith(o, ranges, queueEvaluator(o.queue, { setup: o.setup, market: train, settings: o.settings }, o.signal));
   if (o.workers === 0) return optimizeInProcess(o, ranges);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ita-optimize-'));
-  const job: OptimizeJob = { setup: o.setup, market: train, settings: o.settings };
-  await writeFile(path.join(dir, JOB_FILE), JSON.stringify(job));
-  const pool = new WorkerPool<object>(`${JOB_MODULE}?job=${encodeURIComponent(dir)}`, 'evaluateParams', o.workers);
+  try {
+    const job: OptimizeJob = { setup: o.setup, market: train, settings: o.settings };
+    await writeFile(path.join(dir, JOB_FILE), JSON.stringify(job));
+    return await optimizeWith(o, ranges, new WorkerPool<object>(`${JOB_MODULE}?job=${encodeURIComponent(dir)}`, 'evaluateParams', o.workers));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The search with its evaluations sent to `evaluator` (the thread pool or the job queue). */
+async function optimizeWith(o: OptimizeSetupOptions, ranges: ReturnType<typeof paramRanges>, evaluator: Evaluator): Promise<OptimizeResult> {
   try {
     return await optimize({
       ...searchOptions(o, ranges),
       evaluate: (params) => {
         o.signal?.throwIfAborted();
-        return pool.evaluate(params);
+        return evaluator.evaluate(params);
       },
     });
   } finally {
-    await pool.close();
-    await rm(dir, { recursive: true, force: true });
+    await evaluator.close();
   }
 }
 
@@ -105,6 +118,7 @@ function searchOptions(o: OptimizeSetupOptions, ranges: ReturnType<typeof paramR
     mutationRate: o.mutationRate,
     crossoverRate: o.crossoverRate,
     onProgress: o.onProgress,
+    onGeneration: o.onGeneration,
     evaluateTest: (params: Record<string, number>) => runSetupBacktest({ setup: withParams(o.setup, params), market: o.test, settings: o.settings }).stats,
   };
 }
