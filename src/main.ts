@@ -291,7 +291,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     const reports = scheduleReports({
       executor,
       // With Notion configured, each scheduled report also syncs the backtests and the journal there.
-      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix), { sqlite: store.sqlite, notion: config.notion, logger }),
+      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix), { db: store.db, notion: config.notion, logger }),
       times: config.reports,
       timezone: config.timezone,
       logger,

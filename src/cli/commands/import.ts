@@ -42,20 +42,20 @@ Examples:
       const dbFile = opts.db ?? config!.dbFile;
 
       if (opts.dryRun) {
-        process.stdout.write(formatSummary(importCandleCsv(undefined, file, market, { dryRun: true }), dbFile));
+        process.stdout.write(formatSummary(await importCandleCsv(undefined, file, market, { dryRun: true }), dbFile));
         return;
       }
       const { openDatabase } = await import('../../engine/store/database.ts');
       const store = await openDatabase(dbFile);
       try {
-        process.stdout.write(formatSummary(importCandleCsv(store.sqlite, file, market), dbFile));
+        process.stdout.write(formatSummary(await importCandleCsv(store, file, market), dbFile));
       } finally {
         await store.close();
       }
     });
 }
 
-type Summary = ReturnType<typeof import('../../engine/market/csv/import-csv.ts').importCandleCsv>;
+type Summary = import('../../engine/market/csv/import-csv.ts').ImportSummary;
 
 const iso = (ts: number) => new Date(ts).toISOString().replace('.000Z', 'Z');
 const int = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -34,7 +34,7 @@ export function register(program: Command): void {
       const plan = planNotionSync(config.notion, opts.only as 'backtests' | 'journal' | undefined);
       const store = await openDatabase(opts.db ?? config.dbFile);
       try {
-        const r = await syncToNotion(store.sqlite, plan);
+        const r = await syncToNotion(store.db, plan);
         if (r.backtests) process.stdout.write(`backtests: ${r.backtests.created} created, ${r.backtests.updated} updated\n`);
         if (r.journal) process.stdout.write(`journal: ${r.journal.created} created, ${r.journal.updated} updated\n`);
       } finally {

@@ -25,7 +25,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-bt-service-'));
   store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations } });
-  upsertCandles(store.sqlite, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
+  await upsertCandles(store, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
   service = await createBacktestService({ db: store.db, dataDir, setupsDir: path.join(ROOT, 'setups') });
 });
 

@@ -1,6 +1,6 @@
 /** The tracker's rules on a hand-made journal: executor result for taken trades, counterfactual by hand, no look-ahead. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../../../src/engine/store/database.ts';
+import { openSqliteDatabase, type OpenedSqliteDatabase } from '../../../../src/engine/store/database.ts';
 import { learningMigrations, LEARNING_MIGRATION_TABLE } from '../../../../src/engine/learning/store/migrations.ts';
 import { executorMigrations, EXECUTOR_MIGRATION_TABLE } from '../../../../src/engine/exec/executor/schema.ts';
 import { OutcomeTracker } from '../../../../src/engine/learning/journal/outcome-tracker.ts';
@@ -16,15 +16,15 @@ const bar = (i: number, open: number, high: number, low: number, close: number):
 type Row = { signal_id: string; status: string; taken: number; net_r: number | null; exit_reason: string | null; entry_price: number | null };
 
 describe('outcome tracker', () => {
-  let store: OpenedDatabase;
+  let store: OpenedSqliteDatabase;
   let now: number;
   let tracker: OutcomeTracker;
   const rows = async () => (await store.db.selectFrom('learning_outcomes' as never).selectAll().orderBy('signal_ts' as never).execute()) as unknown as Row[];
 
   beforeEach(async () => {
-    store = await openDatabase(':memory:', { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
+    store = await openSqliteDatabase(':memory:', { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
     // Signal on candle 0 (entry 100, stop 95, one target 110 closing all). Candle 1 opens 101, candle 3 reaches 111.
-    upsertCandles(store.sqlite, MARKET, [bar(0, 99, 100.5, 98, 100), bar(1, 101, 104, 100, 103), bar(2, 103, 106, 102, 105), bar(3, 105, 111, 104, 109), bar(4, 109, 110, 108, 109)]);
+    await upsertCandles(store, MARKET, [bar(0, 99, 100.5, 98, 100), bar(1, 101, 104, 100, 103), bar(2, 103, 106, 102, 105), bar(3, 105, 111, 104, 109), bar(4, 109, 110, 108, 109)]);
     now = T0 + 2 * HOUR; // candles 0 and 1 have closed
     tracker = new OutcomeTracker({ db: store.db, settings: { fees: { maker: 0.001, taker: 0.001 } }, now: () => now });
   });
