@@ -14,6 +14,7 @@ import { startMetricsServer } from './ops/metrics-server.ts';
 import { recordExecutorEvents, recordLiveEvent, scrapeState } from './app/metrics-wiring.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
+import { databaseTarget, redactUrl } from './engine/store/dialect.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
@@ -91,7 +92,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
   try {
     const governance = loadGovernance(config.governanceFile);
     logger.info('governance loaded', { file: config.governanceFile, riskPerTradePct: governance.risk.basePct });
-    const store = await openDatabase(config.dbFile, {
+    const store = await openDatabase(databaseTarget(config), {
       extraMigrations: {
         knowledge_migration: knowledgeMigrations,
         llm_migration: llmMigrations,
@@ -104,7 +105,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       },
     });
     stops.push(() => store.close());
-    logger.info('database ready', { file: config.dbFile });
+    logger.info('database ready', { store: redactUrl(databaseTarget(config)), dialect: store.dialect });
 
     const offline = !config.telegram.token;
     // No exchange unless asked for: without a token the whole system runs on this machine only.

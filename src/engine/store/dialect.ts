@@ -24,6 +24,11 @@ export async function tableExists(db: Kysely<any>, name: string): Promise<boolea
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
+/** What openDatabase opens for a configuration: the PostgreSQL URL when one is configured, else the SQLite file. */
+export function databaseTarget(config: { databaseUrl?: string; dbFile: string }): string {
+  return config.databaseUrl ?? config.dbFile;
+}
+
 /** A database URL with its password replaced, for logs and error messages. */
 export function redactUrl(target: string): string {
   if (!isPostgresUrl(target)) return target;

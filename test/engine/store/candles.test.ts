@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteDatabase, type OpenedSqliteDatabase } from '../../../src/engine/store/database.ts';
+import { openDatabase, openSqliteDatabase, type OpenedDatabase, type OpenedSqliteDatabase } from '../../../src/engine/store/database.ts';
+import { describeBackends, type StoreLocation } from '../../helpers/backends.ts';
 import { deleteMarket, getCandles, getLatestCandles, listMarkets, upsertCandles } from '../../../src/engine/store/candles.ts';
 import type { Candle, MarketKey } from '../../../src/engine/types.ts';
 import { loadSampleCandles } from '../../helpers/candles.ts';
@@ -15,7 +16,7 @@ function candle(ts: number, close = 100): Candle {
   return { ts, open: 100, high: 110, low: 90, close, volume: 5 };
 }
 
-describe('candle repository (SQLite file in a temp dir)', () => {
+describe('candle store on a SQLite file', () => {
   let dir: string;
   let store: OpenedSqliteDatabase;
 
@@ -30,6 +31,21 @@ describe('candle repository (SQLite file in a temp dir)', () => {
 
   it('uses WAL on the file', () => {
     expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
+
+describeBackends('candle repository', (backend) => {
+  let location: StoreLocation;
+  let store: OpenedDatabase;
+
+  beforeEach(async () => {
+    location = await backend.create();
+    store = await openDatabase(location.target);
+    expect(store.dialect).toBe(backend.dialect);
+  });
+  afterEach(async () => {
+    await store.close();
+    await location.drop();
   });
 
   it('round-trips real candles exactly and is idempotent', async () => {
@@ -75,18 +91,17 @@ describe('candle repository (SQLite file in a temp dir)', () => {
   it('leaves the store unchanged when an upsert fails midway (one transaction)', async () => {
     const t0 = Date.UTC(2024, 0, 1);
     await upsertCandles(store, BTC_1H, [candle(t0, 1)]);
-    // 1,500 valid rows (three full chunks are written first), then a row SQLite rejects (NULL close).
+    // 1,500 valid rows (three full chunks are written first), then a row the store rejects (NULL close).
     const batch = Array.from({ length: 2000 }, (_, i) => candle(t0 + i * HOUR, 7));
     batch[1700] = { ...batch[1700], close: null as unknown as number };
-    await expect(upsertCandles(store, BTC_1H, batch)).rejects.toThrow(/NOT NULL/);
+    await expect(upsertCandles(store, BTC_1H, batch)).rejects.toThrow(/NOT NULL|not-null/);
     expect(await getCandles(store.db, BTC_1H)).toEqual([candle(t0, 1)]);
   });
 
-  it('keeps data across reopening the file', async () => {
-    const file = path.join(dir, 'ita.sqlite');
+  it('keeps data across reopening the store', async () => {
     await upsertCandles(store, BTC_1H, [candle(Date.UTC(2024, 0, 1))]);
     await store.close();
-    store = await openSqliteDatabase(file);
+    store = await openDatabase(location.target);
     expect(await getCandles(store.db, BTC_1H)).toHaveLength(1);
   });
 });
