@@ -15,24 +15,25 @@ import { recordExecutorEvents, recordLiveEvent, scrapeState } from './app/metric
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { databaseTarget, redactUrl } from './engine/store/dialect.ts';
+import { allMigrations } from './app/store-migrations.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
 import { createEngineServices, type LiveRuntime } from './engine/services/index.ts';
-import { createBacktestService, backtestMigrations } from './engine/backtest/service/index.ts';
+import { createBacktestService } from './engine/backtest/service/index.ts';
 import { DEFAULT_SIMULATION } from './engine/backtest/service/run-setup.ts';
 import { DEFAULT_MAX_COST_R } from './engine/signals/policy.ts';
-import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
+import { openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
-import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
-import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
+import { createLlmLayer } from './knowledge/llm/index.ts';
+import { createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
 import { transportFromConfig } from './bot/transport/from-config.ts';
 import {
   installExecutionFeature, notifyExecutorEvents, scheduleReports, resolvedApprovalsText, sendReconciliationReport, telegramReportSender,
 } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
-import { createLabServicesFromConfig, LAB_MIGRATION_TABLE, labMigrations } from './app/lab-service.ts';
+import { createLabServicesFromConfig } from './app/lab-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { createChartService } from './app/chart-service.ts';
 import { closeSharedChartPool } from './engine/charts/pool.ts';
@@ -46,9 +47,8 @@ import { watchReconciliation } from './app/reconciliation.ts';
 import { createGateway, type GatewayOptions } from './engine/market/gateway.ts';
 import type { DroppedItem } from './engine/live/delivery.ts';
 import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/index.ts';
-import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
-import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
+import { createExecutor, type Executor } from './engine/exec/executor/index.ts';
 import { resolvePendingApprovals } from './engine/exec/executor/recovery.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 import type { Signal } from './engine/types.ts';
@@ -57,7 +57,6 @@ import { oppositeSignalMode } from './engine/backtest/detector-source.ts';
 import { HealthGates } from './engine/live/health-gates.ts';
 import { healthStatusLines, wireHealthGates } from './app/health-wiring.ts';
 import { reportSinks } from './app/report-sinks.ts';
-import { learningMigrations, LEARNING_MIGRATION_TABLE } from './engine/learning/store/migrations.ts';
 import { installLearningChat, startLearning } from './app/learning-wiring.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
@@ -92,18 +91,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
   try {
     const governance = loadGovernance(config.governanceFile);
     logger.info('governance loaded', { file: config.governanceFile, riskPerTradePct: governance.risk.basePct });
-    const store = await openDatabase(databaseTarget(config), {
-      extraMigrations: {
-        knowledge_migration: knowledgeMigrations,
-        llm_migration: llmMigrations,
-        bot_migration: botMigrations,
-        backtest_migration: backtestMigrations,
-        [EXEC_MIGRATION_TABLE]: execMigrations,
-        [EXECUTOR_MIGRATION_TABLE]: executorMigrations,
-        [LEARNING_MIGRATION_TABLE]: learningMigrations,
-        [LAB_MIGRATION_TABLE]: labMigrations,
-      },
-    });
+    const store = await openDatabase(databaseTarget(config), allMigrations);
     stops.push(() => store.close());
     logger.info('database ready', { store: redactUrl(databaseTarget(config)), dialect: store.dialect });
 
