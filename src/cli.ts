@@ -20,6 +20,7 @@ import { register as registerStart } from './cli/commands/start.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 import { register as registerNotion } from './cli/commands/notion.ts';
 import { register as registerLabel } from './cli/commands/label.ts';
+import { register as registerDb } from './cli/commands/db.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ita')
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     registerNotion,
     registerLabel,
     registerLab,
+    registerDb,
   ]) {
     register(program);
   }
