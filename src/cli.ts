@@ -21,6 +21,7 @@ import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 import { register as registerNotion } from './cli/commands/notion.ts';
 import { register as registerLabel } from './cli/commands/label.ts';
 import { register as registerWorker } from './cli/commands/worker.ts';
+import { register as registerDb } from './cli/commands/db.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ita')
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
     registerLabel,
     registerLab,
     registerWorker,
+    registerDb,
   ]) {
     register(program);
   }

@@ -30,6 +30,11 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default('data'),
   /** SQLite file; relative paths are resolved against dataDir. */
   dbFile: z.string().min(1).default('ita.sqlite'),
+  /**
+   * A PostgreSQL database shared by several ITA instances (postgres://user:password@host:port/db). When set it
+   * replaces dbFile as the store; vector index files and uploads stay in each instance's dataDir.
+   */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// or postgresql:// URL').optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   logs: z
     .object({
@@ -184,6 +189,7 @@ export type LlmProviderConfig = z.infer<typeof llmProviderSchema>;
 export const ENV_KEYS: Record<string, string> = {
   ITA_DATA_DIR: 'dataDir',
   ITA_DB_FILE: 'dbFile',
+  ITA_DATABASE_URL: 'databaseUrl',
   ITA_LOG_LEVEL: 'logLevel',
   ITA_LOG_DIR: 'logs.dir',
   ITA_LOG_RETENTION_DAYS: 'logs.retentionDays',
@@ -291,9 +297,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return config;
 }
 
+/** The password inside a database URL, if any. */
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Values that must never reach a log line or a chat message. */
 export function secretsOf(config: Config): string[] {
-  const secrets = [config.telegram.token, config.telegram.webhookSecret, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
+  const secrets = [databasePassword(config.databaseUrl), config.telegram.token, config.telegram.webhookSecret, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
   for (const provider of config.llm.providers) secrets.push(provider.apiKey);
   secrets.push(urlPassword(config.queue.url));
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);

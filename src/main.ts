@@ -15,23 +15,24 @@ import { countBacktestJobs, liveEventRecorder, recordExecutorEvents, scrapeState
 import { openQueueFromConfig, scrapeQueue } from './app/queue-wiring.ts';
 import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
+import { databaseTarget, redactUrl } from './engine/store/dialect.ts';
+import { allMigrations } from './app/store-migrations.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
 import { createEngineServices, traderMinScore, type LiveRuntime } from './engine/services/index.ts';
-import { backtestMigrations } from './engine/backtest/service/index.ts';
 import { createBacktestServiceFromConfig, tradingPolicy } from './app/backtest-settings.ts';
-import { knowledgeMigrations, openKnowledgeBase } from './knowledge/index.ts';
+import { openKnowledgeBase } from './knowledge/index.ts';
 import { embeddingFromConfig } from './knowledge/embedding/create.ts';
-import { createLlmLayer, llmMigrations } from './knowledge/llm/index.ts';
-import { botMigrations, createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
+import { createLlmLayer } from './knowledge/llm/index.ts';
+import { createBot, createSqliteSessionStore, type ItaBot } from './bot/index.ts';
 import { startOfflineTelegram, type BotApiEmulator } from './bot/emulator/index.ts';
 import { transportFromConfig } from './bot/transport/from-config.ts';
 import {
   installExecutionFeature, notifyExecutorEvents, scheduleReports, resolvedApprovalsText, sendReconciliationReport, telegramReportSender,
 } from './bot/execution/index.ts';
 import { createKnowledgeService } from './app/knowledge-service.ts';
-import { createLabServicesFromConfig, LAB_MIGRATION_TABLE, labMigrations } from './app/lab-service.ts';
+import { createLabServicesFromConfig } from './app/lab-service.ts';
 import { loadSetupHistory } from './app/setup-history.ts';
 import { createChartService } from './app/chart-service.ts';
 import { closeSharedChartPool } from './engine/charts/pool.ts';
@@ -45,9 +46,8 @@ import { watchReconciliation, type ReconnectBackoff } from './app/reconciliation
 import { createGateway, type GatewayOptions } from './engine/market/gateway.ts';
 import type { DroppedItem } from './engine/live/delivery.ts';
 import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/index.ts';
-import { execMigrations, EXEC_MIGRATION_TABLE } from './engine/exec/store/migrations.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
-import { createExecutor, executorMigrations, EXECUTOR_MIGRATION_TABLE, type Executor } from './engine/exec/executor/index.ts';
+import { createExecutor, type Executor } from './engine/exec/executor/index.ts';
 import { resolvePendingApprovals } from './engine/exec/executor/recovery.ts';
 import { ownerOnlyFiles } from './engine/store/file-modes.ts';
 import type { Signal } from './engine/types.ts';
@@ -56,7 +56,6 @@ import { oppositeSignalMode } from './engine/backtest/detector-source.ts';
 import { HealthGates } from './engine/live/health-gates.ts';
 import { healthStatusLines, wireHealthGates } from './app/health-wiring.ts';
 import { reportSinks } from './app/report-sinks.ts';
-import { learningMigrations, LEARNING_MIGRATION_TABLE } from './engine/learning/store/migrations.ts';
 import { installLearningChat, startLearning } from './app/learning-wiring.ts';
 
 /** The web chat's person when no allowlist is configured offline (the emulator's default owner). */
@@ -93,20 +92,9 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
   try {
     const governance = loadGovernance(config.governanceFile);
     logger.info('governance loaded', { file: config.governanceFile, riskPerTradePct: governance.risk.basePct });
-    const store = await openDatabase(config.dbFile, {
-      extraMigrations: {
-        knowledge_migration: knowledgeMigrations,
-        llm_migration: llmMigrations,
-        bot_migration: botMigrations,
-        backtest_migration: backtestMigrations,
-        [EXEC_MIGRATION_TABLE]: execMigrations,
-        [EXECUTOR_MIGRATION_TABLE]: executorMigrations,
-        [LEARNING_MIGRATION_TABLE]: learningMigrations,
-        [LAB_MIGRATION_TABLE]: labMigrations,
-      },
-    });
+    const store = await openDatabase(databaseTarget(config), allMigrations);
     stops.push(() => store.close());
-    logger.info('database ready', { file: config.dbFile });
+    logger.info('database ready', { store: redactUrl(databaseTarget(config)), dialect: store.dialect });
 
     const offline = !config.telegram.token;
     // No exchange unless asked for: without a token the whole system runs on this machine only.
@@ -293,7 +281,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     const reports = scheduleReports({
       executor,
       // With Notion configured, each scheduled report also syncs the backtests and the journal there.
-      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix), { sqlite: store.sqlite, notion: config.notion, logger }),
+      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix), { db: store.db, notion: config.notion, logger }),
       times: config.reports,
       timezone: config.timezone,
       logger,

@@ -28,8 +28,8 @@ describe('offline sample replay', () => {
       const t0 = Date.UTC(2024, 0, 1);
       const h4 = Array.from({ length: 59 }, (_, i) => candle(t0 + i * 4 * HOUR));
       const h1 = Array.from({ length: 60 * 4 - 3 }, (_, i) => candle(t0 + i * HOUR));
-      upsertCandles(store.sqlite, H4, h4);
-      upsertCandles(store.sqlite, H1, h1);
+      await upsertCandles(store, H4, h4);
+      await upsertCandles(store, H1, h1);
       const warmed = new Map<string, Candle[]>();
       const replayed = new Map<string, number[]>();
       let closes = 0;

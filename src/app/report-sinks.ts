@@ -3,7 +3,7 @@
  * backtests and journal databases are synced after each report, idempotently). A Notion failure is logged and never
  * costs the trader the chat report.
  */
-import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import type { PeriodicReport } from '../bot/execution/index.ts';
 import { notionConfigured, planNotionSync, syncToNotion, type NotionConfig } from '../integrations/notion/sync.ts';
 import { describeError } from '../engine/errors.ts';
@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 
 export function reportSinks(
   chat: (report: PeriodicReport) => Promise<void>,
-  options: { sqlite: Database.Database; notion: NotionConfig; logger: Logger },
+  options: { db: Kysely<any>; notion: NotionConfig; logger: Logger },
 ): (report: PeriodicReport) => Promise<void> {
   if (!notionConfigured(options.notion)) return chat;
   const plan = planNotionSync(options.notion);
@@ -19,7 +19,7 @@ export function reportSinks(
     let failure: unknown;
     await chat(report).catch((error: unknown) => (failure = error));
     try {
-      const r = await syncToNotion(options.sqlite, plan);
+      const r = await syncToNotion(options.db, plan);
       options.logger.info('report synced to Notion', { period: report.period, backtests: r.backtests, journal: r.journal });
     } catch (error) {
       options.logger.warn('Notion sync after the report failed', { period: report.period, error: describeError(error) });

@@ -26,13 +26,13 @@ export const SAMPLE_MARKETS: { file: string; market: MarketKey }[] = [
 ];
 
 /** Imports the bundled samples once (re-running is a no-op: the store upserts). */
-export async function seedSampleCandles(db: Kysely<Database>, sqlite: SQLite.Database, samplesDir: string, logger: Logger): Promise<void> {
+export async function seedSampleCandles(db: Kysely<Database>, sqlite: SQLite.Database | undefined, samplesDir: string, logger: Logger): Promise<void> {
   const stored = new Map((await listMarkets(db)).map((m) => [`${m.exchange}|${m.symbol}|${m.timeframe}`, m.count]));
   for (const { file, market } of SAMPLE_MARKETS) {
     const key = `${market.exchange}|${market.symbol}|${market.timeframe}`;
     const csv = path.join(samplesDir, file);
     if ((stored.get(key) ?? 0) > 0 || !existsSync(csv)) continue;
-    const summary = importCandleCsv(sqlite, csv, market);
+    const summary = await importCandleCsv({ db, sqlite }, csv, market);
     logger.info('imported sample candles', { market: `${market.symbol} ${market.timeframe}`, rows: summary.rows });
   }
 }

@@ -99,7 +99,7 @@ export async function endToEnd(setups: Setup[], series: SampleSeries, warmup: nu
     for (const market of markets) {
       const candles = own.get(market.symbol.replace('/', ''))![market.timeframe];
       const upTo = candles.findIndex((c) => c.ts + timeframeMs(market.timeframe) > FIRST_CLOSE - STEP);
-      upsertCandles(store.sqlite, market, candles.slice(Math.max(0, upTo - warmup), upTo));
+      await upsertCandles(store, market, candles.slice(Math.max(0, upTo - warmup), upTo));
     }
     await gateway.loadMarkets();
 

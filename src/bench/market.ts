@@ -57,7 +57,7 @@ export const sections: BenchSection[] = [
         log(`upserting ${label} candles into fresh SQLite files, 3 runs`);
         const upsertMs = await timeRuns(3, async () => {
           const store = await openDatabase(path.join(dir, `upsert-${run++}.sqlite`));
-          upsertCandles(store.sqlite, MARKET, candles);
+          await upsertCandles(store, MARKET, candles);
           await store.close();
         });
         lines.push({ name: `store: upsert ${label} candles, fresh file`, value: count / (upsertMs / 1000), unit: 'candles/s', target: '> 200,000' });
@@ -67,7 +67,7 @@ export const sections: BenchSection[] = [
         log(`importing a ${label}-row CSV (parse + validate + store), 3 runs`);
         const importMs = await timeRuns(3, async () => {
           const store = await openDatabase(path.join(dir, `import-${run++}.sqlite`));
-          importCandleCsv(store.sqlite, csv, MARKET);
+          await importCandleCsv(store, csv, MARKET);
           await store.close();
         });
         lines.push({ name: `import: ${label}-row CSV end to end, fresh file`, value: count / (importMs / 1000), unit: 'candles/s', target: '> 100,000' });

@@ -37,7 +37,7 @@ describe('the lab and /backtest share their settings', () => {
     });
     const governance = loadGovernance();
     store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations, lab_migration: labMigrations } });
-    upsertCandles(store.sqlite, { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' }, loadSampleCandles('nasdaq_GOOG_1d'));
+    await upsertCandles(store, { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' }, loadSampleCandles('nasdaq_GOOG_1d'));
 
     // governance.yaml: base risk 0.8 %; exchange defaults: spot ×1; signals.maxCostR default 0.25 R.
     const expected = 'Simulated as: spot ×1, equity 25,000, fees 0.37 % per fill, slippage 0 bps, risk 0.8 % per trade, min score 0, max cost 0.25 R, risk governor on';

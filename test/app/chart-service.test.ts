@@ -24,7 +24,7 @@ describe('chart service on the render pool', () => {
   let t: TempDb;
   beforeEach(async () => {
     t = await tempDb();
-    upsertCandles(t.store.sqlite, market, candles);
+    await upsertCandles(t.store, market, candles);
     rendered.length = 0;
   });
   afterEach(async () => t.cleanup());

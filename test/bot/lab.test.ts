@@ -74,7 +74,7 @@ describe('/lab in the bot', () => {
     fakes = [await startOpenAiFake(), await startOpenAiFake()];
     dir = mkdtempSync(path.join(os.tmpdir(), 'ita-bot-lab-'));
     labDb = await openDatabase(':memory:', { extraMigrations: { llm_migration: llmMigrations, lab_migration: labMigrations } });
-    upsertCandles(labDb.sqlite, { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' }, loadSampleCandles('nasdaq_GOOG_1d'));
+    await upsertCandles(labDb, { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' }, loadSampleCandles('nasdaq_GOOG_1d'));
     const llm = createLlmLayer(
       {
         mode: 'ensemble',

@@ -71,7 +71,7 @@ describe('"Test this" under an /ask answer', () => {
   async function start(withLlm: boolean) {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ita-theory-'));
     db = await openDatabase(':memory:', { extraMigrations: { llm_migration: llmMigrations, lab_migration: labMigrations } });
-    upsertCandles(db.sqlite, { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' }, loadSampleCandles('nasdaq_GOOG_1d'));
+    await upsertCandles(db, { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' }, loadSampleCandles('nasdaq_GOOG_1d'));
     kb = await openKnowledgeBase({ dataDir: dir, dbFile: path.join(dir, 'kb.sqlite'), embedding: { kind: 'local' } });
     await kb.ingestBuffer('moving-averages.md', Buffer.from(DOCUMENT));
     fake = await startOpenAiFake();

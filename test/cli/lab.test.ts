@@ -112,7 +112,7 @@ describe('ita lab generate', () => {
       await kb.close();
       const candles = await openDatabase(dbFile);
       // A market on the governance allowlist (a stock would be refused by the governor, as it would be live).
-      upsertCandles(candles.sqlite, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1d' }, loadSampleCandles('binance_BTCUSDT_1d'));
+      await upsertCandles(candles, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1d' }, loadSampleCandles('binance_BTCUSDT_1d'));
       await candles.close();
       const drafted = { ...sma, id: 'ma_cross_5_20', indicators: { sma_fast: 'sma:5', sma_slow: 'sma:20', atr: 'atr:14' } };
       fake.script({ content: JSON.stringify({ setup: drafted, rationale: 'Buy on the 5/20 cross, stop 3 ATR, target 3R.' }) });

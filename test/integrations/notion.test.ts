@@ -3,7 +3,7 @@
  * source, idempotent reruns, missing columns added, Notion's refusals turned into messages a trader can act on.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../src/engine/store/database.ts';
+import { openSqliteDatabase, type OpenedSqliteDatabase } from '../../src/engine/store/database.ts';
 import { backtestMigrations, insertRun } from '../../src/engine/backtest/service/store.ts';
 import { executorMigrations, EXECUTOR_MIGRATION_TABLE } from '../../src/engine/exec/executor/index.ts';
 import { createNotionExporter } from '../../src/integrations/notion/export.ts';
@@ -13,7 +13,7 @@ import { startNotionFake, type NotionFake } from '../helpers/notion-fake.ts';
 
 const TOKEN = 'ntn_4242424242424242424242424242424242424242424242';
 
-async function seed(store: OpenedDatabase): Promise<void> {
+async function seed(store: OpenedSqliteDatabase): Promise<void> {
   const stats = { trades: 12, wins: 5, avgR: 0.35, returnPct: 4.2, sharpe: 1.1, maxDrawdownPct: -6.5, profitFactor: 1.42 } as never;
   await insertRun(store.db as never, { setupId: 'breakout_4h', setupVersion: 'v3a1', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '4h', from: Date.UTC(2024, 6, 10), to: Date.UTC(2025, 6, 10), stats, rTrades: 12, summary: ['x'], createdAt: 1 });
   const insert = store.sqlite.prepare(`INSERT INTO executor_positions (id, account, signal_id, setup_id, setup_version, symbol, timeframe, side, status, opened_at,
@@ -27,10 +27,10 @@ async function seed(store: OpenedDatabase): Promise<void> {
 
 describe('Notion export', () => {
   let fake: NotionFake;
-  let store: OpenedDatabase;
+  let store: OpenedSqliteDatabase;
   beforeEach(async () => {
     fake = await startNotionFake(TOKEN);
-    store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
+    store = await openSqliteDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
     await seed(store);
   });
   afterEach(async () => {
@@ -43,8 +43,8 @@ describe('Notion export', () => {
     const journal = fake.addDatabase('ITA journal', { Trade: 'title' });
     const notion = createNotionExporter({ token: TOKEN, baseUrl: fake.url });
 
-    expect(await notion.exportBacktests(backtests, backtestRows(store.sqlite))).toEqual({ created: 1, updated: 0 });
-    expect(await notion.exportTrades(journal, tradeRows(store.sqlite))).toEqual({ created: 2, updated: 0 });
+    expect(await notion.exportBacktests(backtests, await backtestRows(store.db))).toEqual({ created: 1, updated: 0 });
+    expect(await notion.exportTrades(journal, await tradeRows(store.db))).toEqual({ created: 2, updated: 0 });
     // The trader's own column stays; ITA's are added.
     expect(fake.columns(backtests)).toMatchObject({ Notes: 'rich_text', 'Win rate %': 'number', 'Expectancy R': 'number', 'Max drawdown %': 'number', Period: 'date' });
 
@@ -66,8 +66,8 @@ describe('Notion export', () => {
 
     // A trade's numbers change (e.g. fees corrected), then the export runs again.
     store.sqlite.prepare("UPDATE executor_positions SET fees = 13.0 WHERE id = 'p1'").run();
-    expect(await notion.exportTrades(journal, tradeRows(store.sqlite))).toEqual({ created: 0, updated: 2 });
-    expect(await notion.exportBacktests(backtests, backtestRows(store.sqlite))).toEqual({ created: 0, updated: 1 });
+    expect(await notion.exportTrades(journal, await tradeRows(store.db))).toEqual({ created: 0, updated: 2 });
+    expect(await notion.exportBacktests(backtests, await backtestRows(store.db))).toEqual({ created: 0, updated: 1 });
     expect(fake.pages(journal)).toHaveLength(2);
     expect(fake.pages(backtests)).toHaveLength(1);
     const p1 = fake.pages(journal).find((p) => (p.properties['ITA id'] as { rich_text: { plain_text: string }[] }).rich_text[0].plain_text === 'trade:p1')!;
@@ -78,7 +78,7 @@ describe('Notion export', () => {
     const journal = fake.addDatabase('ITA journal', { Name: 'title' });
     const notion = createNotionExporter({ token: TOKEN, baseUrl: fake.url });
     fake.rateLimit(2);
-    expect(await notion.exportTrades(journal, tradeRows(store.sqlite))).toEqual({ created: 2, updated: 0 });
+    expect(await notion.exportTrades(journal, await tradeRows(store.db))).toEqual({ created: 2, updated: 0 });
     expect(fake.requests.filter((r) => r.status === 429)).toHaveLength(2);
   });
 
@@ -94,7 +94,7 @@ describe('Notion export', () => {
     const missing = await notion.exportTrades('0c0ffee0-0000-4000-8000-000000000000', []).catch((e: Error) => e);
     expect((missing as Error).message).toContain('Share the database');
 
-    const typed = await notion.exportTrades(journal, tradeRows(store.sqlite)).catch((e: Error) => e);
+    const typed = await notion.exportTrades(journal, await tradeRows(store.db)).catch((e: Error) => e);
     expect((typed as Error).message).toBe('Notion column "R" is of type rich_text; ITA writes a number there. Change its type or rename the column.');
     expect(fake.pages(journal)).toHaveLength(0);
   });
@@ -107,12 +107,12 @@ describe('scheduled reports to Notion', () => {
     const { reportSinks } = await import('../../src/app/report-sinks.ts');
     const { silentLogger } = await import('../../src/logger.ts');
     const fake = await startNotionFake(TOKEN);
-    const store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
+    const store = await openSqliteDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
     try {
       await seed(store);
       const journal = fake.addDatabase('ITA journal', { Name: 'title' });
       const chat: string[] = [];
-      const send = reportSinks(async (r) => void chat.push(r.period), { sqlite: store.sqlite, notion: { token: TOKEN, journalDatabase: journal, apiUrl: fake.url }, logger: silentLogger });
+      const send = reportSinks(async (r) => void chat.push(r.period), { db: store.db, notion: { token: TOKEN, journalDatabase: journal, apiUrl: fake.url }, logger: silentLogger });
       const schedule = scheduleReports({ executor: createFakeExecutor(), send, timezone: 'UTC' });
       try {
         await schedule.runNow('day');
@@ -124,12 +124,12 @@ describe('scheduled reports to Notion', () => {
       expect(fake.pages(journal)).toHaveLength(2); // two closed trades, synced twice, never duplicated
 
       // A token Notion refuses: the chat report still goes out, and the sink does not throw.
-      const broken = reportSinks(async (r) => void chat.push(r.period), { sqlite: store.sqlite, notion: { token: 'ntn_wrong', journalDatabase: journal, apiUrl: fake.url }, logger: silentLogger });
+      const broken = reportSinks(async (r) => void chat.push(r.period), { db: store.db, notion: { token: 'ntn_wrong', journalDatabase: journal, apiUrl: fake.url }, logger: silentLogger });
       await broken({ period: 'month', text: 'x' });
       expect(chat).toEqual(['day', 'week', 'month']);
       // Without Notion configured the chat sender is used as is.
       const plain = async () => undefined;
-      expect(reportSinks(plain, { sqlite: store.sqlite, notion: {}, logger: silentLogger })).toBe(plain);
+      expect(reportSinks(plain, { db: store.db, notion: {}, logger: silentLogger })).toBe(plain);
     } finally {
       await store.close();
       await fake.close();
@@ -148,7 +148,7 @@ describe('ita notion export', () => {
     const fake = await startNotionFake(TOKEN);
     try {
       const file = path.join(dir, 'ita.sqlite');
-      const store = await openDatabase(file, { extraMigrations: { backtest_migration: backtestMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
+      const store = await openSqliteDatabase(file, { extraMigrations: { backtest_migration: backtestMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations } });
       await seed(store);
       await store.close();
       const journal = fake.addDatabase('ITA journal', { Name: 'title' });

@@ -1,22 +1,25 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InputError } from '../../src/engine/errors.ts';
 import { LocalHashEmbedder } from '../../src/knowledge/embedding/local.ts';
 import { openKnowledgeBase, type IngestProgress, type KnowledgeBase } from '../../src/knowledge/index.ts';
 import { ROOT } from '../helpers/candles.ts';
+import { describeBackends, type StoreLocation } from '../helpers/backends.ts';
 import { makeDocx, makeEncryptedPdf, makeTextPdf, makeZipBomb } from './helpers/documents.ts';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/knowledge');
 
-describe('knowledge base over the small test corpus', () => {
+describeBackends('knowledge base over the small test corpus', (backend) => {
   let dir: string;
+  let location: StoreLocation;
   let kb: KnowledgeBase;
   const open = (embedding = new LocalHashEmbedder(256)) =>
-    openKnowledgeBase({ dataDir: dir, dbFile: path.join(dir, 'kb.sqlite'), embedding });
+    openKnowledgeBase({ dataDir: dir, dbFile: location.target, embedding });
 
   beforeAll(async () => {
+    location = await backend.create();
     dir = mkdtempSync(path.join(os.tmpdir(), 'ita-kb-test-'));
     kb = await open();
     for (const name of ['risk-management.md', 'smc-basics.ru.md', 'trading-journal.txt', 'sessions.html']) {
@@ -40,6 +43,7 @@ describe('knowledge base over the small test corpus', () => {
 
   afterAll(async () => {
     await kb.close();
+    await location.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -44,7 +44,8 @@ export type WarmExecutor = (market: MarketKey, candles: readonly Candle[]) => vo
 /** What every feed hands its live pipeline and delivery worker. */
 export interface FeedDeps {
   db: Kysely<Database>;
-  sqlite: SQLite.Database;
+  /** The raw SQLite connection (fast candle writes); none on PostgreSQL. */
+  sqlite?: SQLite.Database;
   registry: SetupRegistry;
   recipients: Recipient[];
   settings: SettingsDefaults;

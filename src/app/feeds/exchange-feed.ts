@@ -46,7 +46,7 @@ export function exchangeFeed(options: ExchangeFeedOptions): ExchangeFeed {
       if ((await candlesBefore(options.db, market, end, count)).length >= count) continue;
       try {
         const fetched = (await options.source.backfill(market.symbol, market.timeframe, end - count * step, end)).filter((c) => c.ts < end);
-        if (fetched.length > 0) storeCandles(options.sqlite, market, fetched);
+        if (fetched.length > 0) await storeCandles(options, market, fetched);
       } catch (error) {
         // The pipeline fills holes on the next close; a market without history is reported, not fatal.
         historyChecked.delete(key);

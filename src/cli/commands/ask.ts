@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
 import type { Passage, RetrievedPassage } from '../../knowledge/index.ts';
+import { databaseTarget } from '../../engine/store/dialect.ts';
 
 interface AskCliOptions {
   json: boolean;
@@ -43,7 +44,7 @@ export function register(program: Command): void {
         import('../../knowledge/answer/index.ts'),
       ]);
       const config = loadConfig();
-      const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations } });
+      const opened = await openDatabase(databaseTarget(config), { extraMigrations: { llm_migration: llmLayer.llmMigrations } });
       try {
         const base = await kb.openKnowledgeBase({ dataDir: config.dataDir, dbFile: config.dbFile, db: opened.db, embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey) });
         try {

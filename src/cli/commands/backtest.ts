@@ -10,6 +10,7 @@ import type { Candle, Timeframe } from '../../engine/types.ts';
 import type { CandleColumns } from '../../engine/market/columns.ts';
 import type { SizingOptions } from '../../engine/backtest/types.ts';
 import { parseTime } from '../options.ts';
+import { databaseTarget, redactUrl } from '../../engine/store/dialect.ts';
 
 interface BacktestOpts {
   setup: string;
@@ -195,12 +196,13 @@ async function loadCandles(opts: BacktestOpts): Promise<LoadedCandles> {
   const timeframe = parseTimeframe(opts.tf);
   const { openDatabase } = await import('../../engine/store/database.ts');
   const { getCandles } = await import('../../engine/store/candles.ts');
-  const dbFile = opts.db ?? (await import('../../config.ts')).loadConfig().dbFile;
+  const { loadConfig } = await import('../../config.ts');
+  const dbFile = opts.db ?? databaseTarget(loadConfig());
   const store = await openDatabase(dbFile);
   try {
     const candles = await getCandles(store.db, { exchange: opts.exchange!, symbol: opts.symbol!, timeframe });
     if (candles.length === 0) {
-      throw new InputError(`no stored ${timeframe} candles for ${opts.exchange} ${opts.symbol} in ${dbFile} (see \`ita candles\`)`, { field: 'symbol', value: opts.symbol });
+      throw new InputError(`no stored ${timeframe} candles for ${opts.exchange} ${opts.symbol} in ${redactUrl(dbFile)} (see \`ita candles\`)`, { field: 'symbol', value: opts.symbol });
     }
     return { candles, timeframe };
   } finally {

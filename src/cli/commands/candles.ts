@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { Candle, MarketKey, Timeframe } from '../../engine/types.ts';
 import { InputError } from '../../engine/errors.ts';
+import { databaseTarget } from '../../engine/store/dialect.ts';
 
 interface CandlesOpts {
   exchange?: string;
@@ -58,7 +59,7 @@ Examples:
         throw new InputError('give both --symbol and --tf to select a market (or neither to list markets)', { field: 'symbol' });
       }
       const config = opts.db && opts.exchange ? undefined : loadConfig();
-      const store = await openDatabase(opts.db ?? config!.dbFile);
+      const store = await openDatabase(opts.db ?? databaseTarget(config!));
       try {
         if (opts.symbol === undefined) return await printMarkets(store.db);
         const market: MarketKey = { exchange: opts.exchange ?? config!.exchange.id, symbol: opts.symbol, timeframe: parseTimeframe(opts.tf!) };

@@ -3,6 +3,7 @@
  * in one transaction. A file with any bad row is refused whole, with line numbers.
  */
 import type { Command } from 'commander';
+import { databaseTarget, redactUrl } from '../../engine/store/dialect.ts';
 
 interface ImportOpts {
   exchange?: string;
@@ -39,23 +40,23 @@ Examples:
       const timeframe = parseTimeframe(opts.tf);
       const config = opts.db && opts.exchange ? undefined : (await import('../../config.ts')).loadConfig();
       const market = { exchange: opts.exchange ?? config!.exchange.id, symbol: opts.symbol, timeframe };
-      const dbFile = opts.db ?? config!.dbFile;
+      const dbFile = opts.db ?? databaseTarget(config!);
 
       if (opts.dryRun) {
-        process.stdout.write(formatSummary(importCandleCsv(undefined, file, market, { dryRun: true }), dbFile));
+        process.stdout.write(formatSummary(await importCandleCsv(undefined, file, market, { dryRun: true }), dbFile));
         return;
       }
       const { openDatabase } = await import('../../engine/store/database.ts');
       const store = await openDatabase(dbFile);
       try {
-        process.stdout.write(formatSummary(importCandleCsv(store.sqlite, file, market), dbFile));
+        process.stdout.write(formatSummary(await importCandleCsv(store, file, market), dbFile));
       } finally {
         await store.close();
       }
     });
 }
 
-type Summary = ReturnType<typeof import('../../engine/market/csv/import-csv.ts').importCandleCsv>;
+type Summary = import('../../engine/market/csv/import-csv.ts').ImportSummary;
 
 const iso = (ts: number) => new Date(ts).toISOString().replace('.000Z', 'Z');
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -77,7 +78,7 @@ function formatSummary(s: Summary, dbFile: string): string {
   }
   if (s.written) {
     const w = s.written;
-    out.push(`  written:  ${int(w.inserted)} inserted, ${int(w.updated)} updated, ${int(w.unchanged)} unchanged → ${dbFile}`);
+    out.push(`  written:  ${int(w.inserted)} inserted, ${int(w.updated)} updated, ${int(w.unchanged)} unchanged → ${redactUrl(dbFile)}`);
   }
   out.push(`  time:     ${(s.elapsedMs / 1000).toFixed(2)} s (${int(s.rowsPerSecond)} rows/s)`);
   return out.join('\n') + '\n';

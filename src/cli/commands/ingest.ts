@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeError, InputError, ItaError } from '../../engine/errors.ts';
+import { databaseTarget } from '../../engine/store/dialect.ts';
 
 interface IngestOpts {
   db?: string;
@@ -42,7 +43,7 @@ Examples:
       }
       const config = loadConfig();
       const kb = await openKnowledgeBase({
-        dbFile: opts.db ?? config.dbFile,
+        dbFile: opts.db ?? databaseTarget(config),
         dataDir: opts.dataDir ?? config.dataDir,
         embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey),
         maxUploadBytes: config.knowledge.maxUploadBytes,

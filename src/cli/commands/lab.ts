@@ -11,6 +11,7 @@ import { InputError } from '../../engine/errors.ts';
 import { openDatabase } from '../../engine/store/database.ts';
 import * as labStore from '../../engine/lab/store.ts';
 import { labAgents } from '../../engine/lab/agents.ts';
+import { databaseTarget, redactUrl } from '../../engine/store/dialect.ts';
 
 interface LabOpts {
   csv: string;
@@ -84,7 +85,7 @@ export function register(program: Command): void {
       const key = { exchange: opts.exchange, symbol: opts.symbol };
 
       // Runs, prompts, costs and each model's record live in the database (older JSON runs are imported once).
-      const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
+      const opened = await openDatabase(databaseTarget(config), { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
       const db = opened.db as unknown as import('kysely').Kysely<any>;
       await labStore.importJsonRuns(db, path.join(config.dataDir, 'lab'));
       const records = await labStore.agentRecords(db);
@@ -141,7 +142,7 @@ export function register(program: Command): void {
       const lines = labSummary(run, { evaluatedOn: `out of sample: the last ${Math.round((1 - trainSplit) * 100)} % of ${opts.symbol} ${timeframe}` });
       for (const line of lines) process.stdout.write(line + '\n');
       process.stdout.write(terms.describeTerms(terms.simulationTerms(settings)) + '\n');
-      process.stdout.write(`Run stored in the database (${config.dbFile}) as ${runId}; list runs with /lab runs\n`);
+      process.stdout.write(`Run stored in the database (${redactUrl(databaseTarget(config))}) as ${runId}; list runs with /lab runs\n`);
     });
   registerFromDoc(program);
 }
@@ -174,7 +175,7 @@ export function registerFromDoc(program: Command): void {
         import('../../knowledge/embedding/create.ts'),
       ]);
       const config = loadConfig();
-      const opened = await openDatabase(config.dbFile, { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
+      const opened = await openDatabase(databaseTarget(config), { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
       try {
         const db = opened.db as unknown as import('kysely').Kysely<any>;
         // The document's passages through the knowledge base's own API (its tables are its business).

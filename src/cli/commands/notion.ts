@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../engine/errors.ts';
+import { databaseTarget } from '../../engine/store/dialect.ts';
 
 interface NotionOpts {
   db?: string;
@@ -32,9 +33,9 @@ export function register(program: Command): void {
         throw new ConfigError(`--only must be "backtests" or "journal", got "${opts.only}"`, { field: 'only', value: opts.only });
       }
       const plan = planNotionSync(config.notion, opts.only as 'backtests' | 'journal' | undefined);
-      const store = await openDatabase(opts.db ?? config.dbFile);
+      const store = await openDatabase(opts.db ?? databaseTarget(config));
       try {
-        const r = await syncToNotion(store.sqlite, plan);
+        const r = await syncToNotion(store.db, plan);
         if (r.backtests) process.stdout.write(`backtests: ${r.backtests.created} created, ${r.backtests.updated} updated\n`);
         if (r.journal) process.stdout.write(`journal: ${r.journal.created} created, ${r.journal.updated} updated\n`);
       } finally {

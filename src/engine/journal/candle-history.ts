@@ -1,5 +1,7 @@
 /** Candle access the live pipeline needs beyond the candle repository: history before a time, cheap per-close writes. */
 import type SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { CandleStore } from '../store/candles.ts';
 import type { Candle, MarketKey } from '../types.ts';
 import type { JournalDb } from './signals.ts';
 
@@ -39,7 +41,18 @@ const upserts = new WeakMap<SQLite.Database, SQLite.Statement>();
  * Stores closed candles of one market in one transaction. The live path writes one candle per close; the bulk
  * repository's upsert counts the market's rows to report inserts, which costs O(history) per call, too much there.
  */
-export function storeCandles(sqlite: SQLite.Database, market: MarketKey, candles: readonly Candle[]): void {
+export async function storeCandles(store: CandleStore, market: MarketKey, candles: readonly Candle[]): Promise<void> {
+  if (store.sqlite) return storeSqlite(store.sqlite, market, candles);
+  if (candles.length === 0) return;
+  const rows = candles.map((c) => ({ ...market, ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume }));
+  await store.db.insertInto('candles').values(rows)
+    .onConflict((oc) => oc.columns(['exchange', 'symbol', 'timeframe', 'ts']).doUpdateSet({
+      open: sql`excluded.open`, high: sql`excluded.high`, low: sql`excluded.low`, close: sql`excluded.close`, volume: sql`excluded.volume`,
+    }))
+    .execute();
+}
+
+function storeSqlite(sqlite: SQLite.Database, market: MarketKey, candles: readonly Candle[]): void {
   let statement = upserts.get(sqlite);
   if (!statement) {
     statement = sqlite.prepare(

@@ -24,7 +24,8 @@ export { releaseTime, parseQuietHours } from './quiet-hours.ts';
 
 export interface LiveOptions {
   db: JournalDb;
-  sqlite: SQLite.Database;
+  /** The raw SQLite connection (fast candle writes); none on PostgreSQL. */
+  sqlite?: SQLite.Database;
   registry: SetupRegistry;
   recipients: Recipient[];
   settings: SettingsDefaults;

@@ -33,8 +33,8 @@ export interface Recipient {
 
 export interface PipelineOptions {
   db: JournalDb;
-  /** The raw connection, for the bulk candle upsert. */
-  sqlite: SQLite.Database;
+  /** The raw SQLite connection, for cheap per-close candle writes; none on PostgreSQL (Kysely writes them). */
+  sqlite?: SQLite.Database;
   /** Enabled setups as of now (the registry's current versions). */
   setups: () => Setup[];
   recipients: Recipient[];
@@ -195,7 +195,7 @@ export class LivePipeline {
         this.events.emit({ type: 'candle', market, candle: missing, backfilled: true, regime: state.detector.reading.regime });
       }
     }
-    storeCandles(this.options.sqlite, market, [candle]);
+    await storeCandles(this.options, market, [candle]);
     signals.push(...state.detector.update(candle));
     gated.push(...state.detector.dropped);
     state.lastTs = candle.ts;
@@ -213,7 +213,7 @@ export class LivePipeline {
     if (stored.length < missing && source) {
       this.health.set(marketKey(market), 'backfilling');
       const fetched = (await source.backfill(market.symbol, market.timeframe, afterTs + step, beforeTs)).filter((c) => c.ts > afterTs && c.ts < beforeTs);
-      if (fetched.length > 0) storeCandles(this.options.sqlite, market, fetched);
+      if (fetched.length > 0) await storeCandles(this.options, market, fetched);
       stored = await candlesBetween(this.options.db, market, afterTs, beforeTs);
     }
     this.events.emit({ type: 'backfill', market, missing, filled: stored.length });

@@ -1,12 +1,19 @@
 /**
- * Candle repository. Reads go through Kysely (`db`); the bulk upsert takes the raw better-sqlite3 connection
- * (`OpenedDatabase.sqlite`) because a million rows through Kysely's async path costs minutes, while prepared
- * multi-row statements inside one transaction take seconds.
+ * Candle repository. Reads go through Kysely (`db`). On SQLite the bulk upsert takes the raw better-sqlite3
+ * connection (`OpenedDatabase.sqlite`) because a million rows through Kysely's async path costs minutes, while
+ * prepared multi-row statements inside one transaction take seconds; on PostgreSQL it is Kysely's batched
+ * INSERT … ON CONFLICT in one transaction.
  */
 import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Candle, MarketKey } from '../types.ts';
 import type { Database } from './schema.ts';
+
+/** Where candles are written: Kysely always, and the raw SQLite connection when there is one (the fast path). */
+export interface CandleStore {
+  db: Kysely<Database>;
+  sqlite?: SQLite.Database;
+}
 
 /** Rows per INSERT: 9 parameters each stays far below SQLite's 32766-variable limit. */
 const CHUNK_ROWS = 500;
@@ -52,7 +59,11 @@ function countRows(sqlite: SQLite.Database, market: MarketKey): number {
  * Inserts or updates candles of one market, all or nothing (one transaction): importing the same data twice
  * leaves one copy; a candle whose values changed is overwritten. Candles must be unique by ts.
  */
-export function upsertCandles(sqlite: SQLite.Database, market: MarketKey, candles: readonly Candle[]): UpsertResult {
+export async function upsertCandles(store: CandleStore, market: MarketKey, candles: readonly Candle[]): Promise<UpsertResult> {
+  return store.sqlite ? upsertSqlite(store.sqlite, market, candles) : upsertPortable(store.db, market, candles);
+}
+
+function upsertSqlite(sqlite: SQLite.Database, market: MarketKey, candles: readonly Candle[]): UpsertResult {
   const run = sqlite.transaction((): UpsertResult => {
     const before = countRows(sqlite, market);
     let changes = 0;
@@ -80,6 +91,40 @@ export function upsertCandles(sqlite: SQLite.Database, market: MarketKey, candle
     return { inserted, updated, unchanged: candles.length - inserted - updated };
   });
   return run.immediate();
+}
+
+/** PostgreSQL allows 65535 parameters per statement: 500 rows × 9 columns stays far below. */
+async function upsertPortable(db: Kysely<Database>, market: MarketKey, candles: readonly Candle[]): Promise<UpsertResult> {
+  return db.transaction().execute(async (trx) => {
+    const before = await countPortable(trx, market);
+    let changes = 0;
+    for (let start = 0; start < candles.length; start += CHUNK_ROWS) {
+      const rows = candles.slice(start, start + CHUNK_ROWS).map((c) => ({ ...market, ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume }));
+      const result = await trx.insertInto('candles').values(rows)
+        .onConflict((oc) => oc.columns(['exchange', 'symbol', 'timeframe', 'ts']).doUpdateSet(excludedPrices)
+          // As on SQLite: identical re-imports are no-ops, so the affected-row count is inserts plus real updates.
+          .where((eb) => eb.or(PRICE_COLUMNS.map((c) => eb(`candles.${c}`, '<>', eb.ref(`excluded.${c}`))))))
+        .executeTakeFirst();
+      changes += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    const inserted = (await countPortable(trx, market)) - before;
+    const updated = changes - inserted;
+    return { inserted, updated, unchanged: candles.length - inserted - updated };
+  });
+}
+
+const PRICE_COLUMNS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+const excludedPrices = {
+  open: sql<number>`excluded.open`, high: sql<number>`excluded.high`, low: sql<number>`excluded.low`,
+  close: sql<number>`excluded.close`, volume: sql<number>`excluded.volume`,
+};
+
+async function countPortable(db: Kysely<Database>, market: MarketKey): Promise<number> {
+  const row = await db.selectFrom('candles').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('exchange', '=', market.exchange).where('symbol', '=', market.symbol).where('timeframe', '=', market.timeframe)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export interface CandleRange {

@@ -1,7 +1,8 @@
 /**
- * Opens the SQLite database (WAL) through Kysely and runs pending migrations.
+ * Opens the store through Kysely and runs pending migrations: a SQLite file (WAL; the default) or, given a
+ * `postgres://` URL, a PostgreSQL database shared by several ITA instances (./postgres.ts).
  * The engine's migrations live in ./migrations, one timestamped file each, listed in ./migrations/index.ts.
- * Other modules (knowledge) keep their own migration list and table and migrate the same file.
+ * Other modules (knowledge) keep their own migration list and table and migrate the same database.
  */
 import { closeSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import { ItaError } from '../errors.ts';
 import type { Database } from './schema.ts';
 import { engineMigrations } from './migrations/index.ts';
+import { isPostgresUrl, type DialectName } from './dialect.ts';
+import { migratePostgres, openPostgresKysely } from './postgres.ts';
 import { ensurePrivateDir, OWNER_ONLY_FILE, tightenDatabaseFiles } from './file-modes.ts';
 
 export interface OpenDatabaseOptions {
@@ -19,12 +22,27 @@ export interface OpenDatabaseOptions {
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
-  /** The raw connection, for bulk paths that need prepared statements (candle import). */
-  sqlite: SQLite.Database;
+  dialect: DialectName;
+  /** The raw SQLite connection, for bulk paths that need prepared statements (candle import); none on PostgreSQL. */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
-export async function openDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+/** A SQLite store: the raw connection is always there (tests and SQLite-only tools use it). */
+export interface OpenedSqliteDatabase extends OpenedDatabase {
+  dialect: 'sqlite';
+  sqlite: SQLite.Database;
+}
+
+/** `target`: a SQLite file path, `:memory:`, or a `postgres://` URL. */
+export async function openDatabase(target: string, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  if (!isPostgresUrl(target)) return openSqliteDatabase(target, options);
+  await migratePostgres(target, (db) => migrateAll(db, options, true));
+  const db = openPostgresKysely<Database>(target);
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+export async function openSqliteDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<OpenedSqliteDatabase> {
   if (file !== ':memory:') {
     ensurePrivateDir(path.dirname(file));
     // Created owner-only before SQLite opens it; SQLite gives its WAL and SHM files the database file's mode.
@@ -42,22 +60,28 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions = 
     // A kill between a migration's CREATE TABLE and its bookkeeping row would make every later start fail with
     // "table already exists", so all pending migrations commit together or not at all.
     sqlite.exec('BEGIN IMMEDIATE');
-    await migrate(db, 'kysely_migration', engineMigrations);
-    for (const [table, migrations] of Object.entries(options.extraMigrations ?? {})) {
-      await migrate(db, table, migrations);
-    }
+    await migrateAll(db, options, false);
     sqlite.exec('COMMIT');
   } catch (error) {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     await db.destroy();
     throw error;
   }
-  return { db, sqlite, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }
 
-async function migrate(db: Kysely<Database>, table: string, migrations: Record<string, Migration>): Promise<void> {
+/** Every set, in order, inside the transaction the caller opened (so Kysely must not open its own). */
+async function migrateAll(db: Kysely<any>, options: OpenDatabaseOptions, insideTransaction: boolean): Promise<void> {
+  await migrate(db, 'kysely_migration', engineMigrations, insideTransaction);
+  for (const [table, migrations] of Object.entries(options.extraMigrations ?? {})) {
+    await migrate(db, table, migrations, insideTransaction);
+  }
+}
+
+async function migrate(db: Kysely<any>, table: string, migrations: Record<string, Migration>, insideTransaction: boolean): Promise<void> {
   const migrator = new Migrator({
     db,
+    disableTransactions: insideTransaction,
     provider: { getMigrations: async () => migrations },
     migrationTableName: table,
     migrationLockTableName: `${table}_lock`,

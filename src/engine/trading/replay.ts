@@ -10,7 +10,7 @@ import type { Candle, MarketKey } from '../types.ts';
 import type { Setup } from '../setups/index.ts';
 import type { Governance } from '../risk/index.ts';
 import type { AccountType } from '../types.ts';
-import { openDatabase } from '../store/database.ts';
+import { openSqliteDatabase } from '../store/database.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from '../exec/store/migrations.ts';
 import { EXECUTOR_MIGRATION_TABLE, executorMigrations } from '../exec/executor/schema.ts';
@@ -86,7 +86,8 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRunResult> {
   const session = new TradingSession({ ...sessionOptions, listener: (e) => events.push(e) });
   const { describeAssumptions } = await import('../backtest/settings.ts');
 
-  const { db, sqlite, close } = await openDatabase(o.dbFile, {
+  // The replay journal is a SQLite file: its per-candle commits run on the raw connection (the hot path).
+  const { db, sqlite, close } = await openSqliteDatabase(o.dbFile, {
     extraMigrations: { [EXEC_MIGRATION_TABLE]: execMigrations, [EXECUTOR_MIGRATION_TABLE]: executorMigrations },
   });
   try {

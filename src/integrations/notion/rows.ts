@@ -2,7 +2,14 @@
  * What ITA exports to Notion, read from its own books: backtest runs (per setup version and market) and closed
  * journal trades. Each row carries a stable key, so an export run again updates the same Notion page.
  */
-import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { tableExists } from '../../engine/store/dialect.ts';
+
+/** The two tables read here, as the export needs them (the backtest and executor areas own them). */
+interface NotionSourceTables {
+  backtest_runs: RunRecord;
+  executor_positions: PositionRecord & { status: string };
+}
 
 export interface BacktestRow {
   key: string;
@@ -43,9 +50,10 @@ interface RunRecord {
   from_ts: number; to_ts: number; trades: number; wins: number; avg_r: number | null; return_pct: number | null; summary: string;
 }
 
-export function backtestRows(sqlite: Database.Database): BacktestRow[] {
-  if (!tableExists(sqlite, 'backtest_runs')) return [];
-  const runs = sqlite.prepare('SELECT * FROM backtest_runs ORDER BY id').all() as RunRecord[];
+export async function backtestRows(anyDb: Kysely<any>): Promise<BacktestRow[]> {
+  if (!(await tableExists(anyDb, 'backtest_runs'))) return [];
+  const db = anyDb as Kysely<NotionSourceTables>;
+  const runs = await db.selectFrom('backtest_runs').selectAll().orderBy('id').execute();
   return runs.map((r) => {
     const summary = parseSummary(r.summary);
     return {
@@ -72,9 +80,10 @@ interface PositionRecord {
   fees: number | null; close_reason: string | null;
 }
 
-export function tradeRows(sqlite: Database.Database): TradeRow[] {
-  if (!tableExists(sqlite, 'executor_positions')) return [];
-  const rows = sqlite.prepare("SELECT * FROM executor_positions WHERE status = 'closed' ORDER BY closed_at, id").all() as PositionRecord[];
+export async function tradeRows(anyDb: Kysely<any>): Promise<TradeRow[]> {
+  if (!(await tableExists(anyDb, 'executor_positions'))) return [];
+  const db = anyDb as Kysely<NotionSourceTables>;
+  const rows: PositionRecord[] = await db.selectFrom('executor_positions').selectAll().where('status', '=', 'closed').orderBy('closed_at').orderBy('id').execute();
   return rows.map((p) => ({
     key: `trade:${p.id}`,
     setup: p.setup_id,
@@ -91,10 +100,6 @@ export function tradeRows(sqlite: Database.Database): TradeRow[] {
     fees: p.fees,
     reason: p.close_reason,
   }));
-}
-
-function tableExists(sqlite: Database.Database, name: string): boolean {
-  return sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 function parseSummary(text: string): { maxDrawdownPct?: number; profitFactor?: number } {

@@ -3,7 +3,7 @@
  * configuration names. Shared by `ita notion export` and the scheduled reports (which sync after each report), so
  * both write the same pages; idempotent, so running it after every report never duplicates anything.
  */
-import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { ConfigError } from '../../engine/errors.ts';
 import { createNotionExporter, type ExportResult } from './export.ts';
 import { backtestRows, tradeRows } from './rows.ts';
@@ -41,10 +41,10 @@ export function planNotionSync(notion: NotionConfig, only?: 'backtests' | 'journ
   return { token: notion.token, apiUrl: notion.apiUrl, backtestsDatabase, journalDatabase };
 }
 
-export async function syncToNotion(sqlite: Database.Database, plan: NotionSyncPlan): Promise<SyncResult> {
+export async function syncToNotion(db: Kysely<any>, plan: NotionSyncPlan): Promise<SyncResult> {
   const exporter = createNotionExporter({ token: plan.token, baseUrl: plan.apiUrl });
   const result: SyncResult = {};
-  if (plan.backtestsDatabase) result.backtests = await exporter.exportBacktests(plan.backtestsDatabase, backtestRows(sqlite));
-  if (plan.journalDatabase) result.journal = await exporter.exportTrades(plan.journalDatabase, tradeRows(sqlite));
+  if (plan.backtestsDatabase) result.backtests = await exporter.exportBacktests(plan.backtestsDatabase, await backtestRows(db));
+  if (plan.journalDatabase) result.journal = await exporter.exportTrades(plan.journalDatabase, await tradeRows(db));
   return result;
 }

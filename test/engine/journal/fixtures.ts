@@ -1,9 +1,7 @@
-/** Shared test fixtures for the journal, services and live pipeline: temp SQLite files and hand-made signals. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+/** Shared test fixtures for the journal, services and live pipeline: temp stores (SQLite files or PostgreSQL databases) and hand-made signals. */
 import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
 import type { Signal } from '../../../src/engine/types.ts';
+import { sqliteBackend, type StoreBackend } from '../../helpers/backends.ts';
 
 export const HOUR = 3_600_000;
 /** 2024-07-10 00:00 UTC. */
@@ -11,30 +9,31 @@ export const T0 = Date.UTC(2024, 6, 10);
 
 export interface TempDb {
   dir: string;
+  /** The SQLite file, or the PostgreSQL URL. */
   file: string;
   store: OpenedDatabase;
   reopen(): Promise<OpenedDatabase>;
   cleanup(): Promise<void>;
 }
 
-export async function tempDb(): Promise<TempDb> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ita-journal-'));
-  const file = path.join(dir, 'ita.sqlite');
+/** A fresh store on `backend` (a temp SQLite file by default); `reopen` opens the same store again, like a restart. */
+export async function tempDb(backend: StoreBackend = sqliteBackend): Promise<TempDb> {
+  const location = await backend.create();
   const opened: OpenedDatabase[] = [];
   const open = async () => {
-    const store = await openDatabase(file);
+    const store = await openDatabase(location.target);
     opened.push(store);
     return store;
   };
   const store = await open();
   return {
-    dir,
-    file,
+    dir: location.dir,
+    file: location.target,
     store,
     reopen: open,
     async cleanup() {
       for (const s of opened) await s.close().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      await location.drop();
     },
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeBackends } from '../../helpers/backends.ts';
 import { loadSetupsDir, parseSetup } from '../../../src/engine/setups/index.ts';
 import { createSetupRegistry } from '../../../src/engine/journal/setup-registry.ts';
 import { listSetupVersions } from '../../../src/engine/journal/setup-versions.ts';
@@ -14,10 +15,10 @@ import { HOUR, makeSignal, T0, tempDb, type TempDb } from './fixtures.ts';
 const SETUPS_DIR = path.join(ROOT, 'setups');
 const emaCross = () => loadSetupsDir(SETUPS_DIR).setups.filter((s) => s.id === 'ema_cross');
 
-describe('journal', () => {
+describeBackends('journal', (backend) => {
   let t: TempDb;
   beforeEach(async () => {
-    t = await tempDb();
+    t = await tempDb(backend);
   });
   afterEach(async () => t.cleanup());
 
@@ -59,14 +60,14 @@ describe('journal', () => {
     expect(await setWatchedAccount(t.store.db, btc, undefined)).toBe(true);
     expect((await listWatched(t.store.db)).map((w) => w.account)).toEqual([undefined, 'spot']);
     // The column refuses anything but the two account types.
-    await expect(t.store.db.updateTable('watchlist').set({ account: 'margin' }).execute()).rejects.toThrow(/CHECK constraint/);
+    await expect(t.store.db.updateTable('watchlist').set({ account: 'margin' }).execute()).rejects.toThrow(/check constraint/i);
   });
 });
 
-describe('setup registry', () => {
+describeBackends('setup registry', (backend) => {
   let t: TempDb;
   beforeEach(async () => {
-    t = await tempDb();
+    t = await tempDb(backend);
   });
   afterEach(async () => t.cleanup());
 

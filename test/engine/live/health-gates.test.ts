@@ -43,7 +43,7 @@ describe('health gates', () => {
   it('a stale feed pauses new entries on that market with one alert and resumes with one message', async () => {
     // The exchange runs two closes behind this host's clock: its newest closed candle is 202 when 204 is due.
     rig = await startRig({ now: closeOf(202) + 5_000 });
-    upsertCandles(t.store.sqlite, BTC, BTC_1H.slice(0, 200));
+    await upsertCandles(t.store, BTC, BTC_1H.slice(0, 200));
     const hostNow = { value: closeOf(204) + 5_000 };
     const pipeline = newPipeline(t.store, { warmupCandles: 300, sourceFor: () => rig!.gateway, now: () => hostNow.value });
     const gates = new HealthGates({ now: () => hostNow.value });
@@ -85,7 +85,7 @@ describe('health gates', () => {
 
   it('a gap the exchange cannot fill pauses the market until enough contiguous candles have passed', async () => {
     rig = await startRig({ now: closeOf(199) + 5_000 });
-    upsertCandles(t.store.sqlite, BTC, BTC_1H.slice(0, 199));
+    await upsertCandles(t.store, BTC, BTC_1H.slice(0, 199));
     rig.fake.hideCandles('BTCUSDT', '1h', [BTC_1H[200].ts, BTC_1H[201].ts]);
     const pipeline = newPipeline(t.store, { warmupCandles: 300, sourceFor: () => rig!.gateway, now: () => rig!.fake.now() });
     const gates = new HealthGates({ now: () => rig!.fake.now(), gapRecoveryCandles: 3 });

@@ -30,7 +30,7 @@ describe('polling feed against the exchange fake', () => {
 
   it('a tick after the close stores and processes the closed candle; a missed candle is backfilled', async () => {
     rig = await startRig({ now: closeOf(199) + 5_000 });
-    upsertCandles(t.store.sqlite, BTC, BTC_1H.slice(0, 199));
+    await upsertCandles(t.store, BTC, BTC_1H.slice(0, 199));
     const pipeline = newPipeline(t.store, { warmupCandles: 1_000, sourceFor: () => rig!.gateway, now: () => rig!.fake.now() });
     const events: LiveEvent[] = [];
     pipeline.events.on((e) => events.push(e));

@@ -48,7 +48,7 @@ describe('replay feed', () => {
 
   it('pause holds the replay, resume continues it, and a stored-candle replay warms up on earlier history', async () => {
     const candles = sample();
-    upsertCandles(t.store.sqlite, MARKET, candles);
+    await upsertCandles(t.store, MARKET, candles);
     const split = 1000;
     const expected = detectSignals(candles, { market: MARKET, setups: shippedSetups(), from: candles[split].ts });
 

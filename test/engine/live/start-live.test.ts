@@ -29,7 +29,7 @@ describe('startLive', () => {
 
   it('warms watched markets, schedules their timeframes, delivers what was pending before the restart, follows setup changes', async () => {
     rig = await startRig({ now: BTC_1H[250].ts + HOUR + 5_000 });
-    upsertCandles(t.store.sqlite, BTC, BTC_1H.slice(0, 250));
+    await upsertCandles(t.store, BTC, BTC_1H.slice(0, 250));
     await addWatched(t.store.db, BTC, BTC_1H[0].ts);
     const leftover = makeSignal({ id: 'leftover', ts: BTC_1H[249].ts, validUntil: rig.fake.now() + HOUR });
     await saveSignals(t.store.db, [leftover], rig.fake.now());

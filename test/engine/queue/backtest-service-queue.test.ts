@@ -33,7 +33,7 @@ describe.skipIf(!hasPostgres)(`backtest service on the job queue${skipWithoutPos
     queue = await JobQueue.open({ url: db.url, batchSize: 5, expireSeconds: 60, retryLimit: 2, maintenanceSeconds: 1, pollSeconds: 0.5 });
     worker = spawnWorker({ url: db.url, expireSeconds: 60 });
     store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations } });
-    upsertCandles(store.sqlite, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
+    await upsertCandles(store, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
     const dataDir = () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'ita-bt-queue-'));
       dirs.push(dir);

@@ -29,7 +29,7 @@ async function start() {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ita-optimize-apply-'));
   cpSync(path.join(ROOT, 'setups'), path.join(dir, 'setups'), { recursive: true });
   store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations } });
-  upsertCandles(store.sqlite, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
+  await upsertCandles(store, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
   const registry = await createSetupRegistry({ db: store.db, setups: loadSetupsDir(path.join(dir, 'setups')).setups });
   const setups = createSetupsService({ registry });
   const backtest = await createBacktestService({

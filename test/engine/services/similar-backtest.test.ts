@@ -21,7 +21,7 @@ describe('similar from backtests', () => {
     t = await tempDb();
     const candles = loadSampleCandles('binance_BTCUSDT_1h');
     const market = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' as const };
-    storeCandles(t.store.sqlite, market, candles);
+    await storeCandles(t.store, market, candles);
     const setups = loadSetupsDir(path.join(ROOT, 'setups')).setups;
     const registry = await createSetupRegistry({ db: t.store.db, setups });
     const services = createEngineServices({ db: t.store.db, registry, settings: { minScore: 0, timezone: 'UTC' }, now: () => candles[candles.length - 1].ts });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
+import { openDatabase, openSqliteDatabase, type OpenedDatabase, type OpenedSqliteDatabase } from '../../../src/engine/store/database.ts';
+import { describeBackends, type StoreLocation } from '../../helpers/backends.ts';
 import { deleteMarket, getCandles, getLatestCandles, listMarkets, upsertCandles } from '../../../src/engine/store/candles.ts';
 import type { Candle, MarketKey } from '../../../src/engine/types.ts';
 import { loadSampleCandles } from '../../helpers/candles.ts';
@@ -15,13 +16,13 @@ function candle(ts: number, close = 100): Candle {
   return { ts, open: 100, high: 110, low: 90, close, volume: 5 };
 }
 
-describe('candle repository (SQLite file in a temp dir)', () => {
+describe('candle store on a SQLite file', () => {
   let dir: string;
-  let store: OpenedDatabase;
+  let store: OpenedSqliteDatabase;
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ita-store-'));
-    store = await openDatabase(path.join(dir, 'ita.sqlite'));
+    store = await openSqliteDatabase(path.join(dir, 'ita.sqlite'));
   });
   afterEach(async () => {
     await store.close();
@@ -31,18 +32,33 @@ describe('candle repository (SQLite file in a temp dir)', () => {
   it('uses WAL on the file', () => {
     expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
   });
+});
+
+describeBackends('candle repository', (backend) => {
+  let location: StoreLocation;
+  let store: OpenedDatabase;
+
+  beforeEach(async () => {
+    location = await backend.create();
+    store = await openDatabase(location.target);
+    expect(store.dialect).toBe(backend.dialect);
+  });
+  afterEach(async () => {
+    await store.close();
+    await location.drop();
+  });
 
   it('round-trips real candles exactly and is idempotent', async () => {
     const candles = loadSampleCandles('binance_BTCUSDT_1h_2024-07').slice(0, 1234);
-    expect(upsertCandles(store.sqlite, BTC_1H, candles)).toEqual({ inserted: 1234, updated: 0, unchanged: 0 });
-    expect(upsertCandles(store.sqlite, BTC_1H, candles)).toEqual({ inserted: 0, updated: 0, unchanged: 1234 });
+    expect(await upsertCandles(store, BTC_1H, candles)).toEqual({ inserted: 1234, updated: 0, unchanged: 0 });
+    expect(await upsertCandles(store, BTC_1H, candles)).toEqual({ inserted: 0, updated: 0, unchanged: 1234 });
     expect(await getCandles(store.db, BTC_1H)).toEqual(candles);
   });
 
   it('updates a changed candle and inserts new ones in the same call', async () => {
     const t0 = Date.UTC(2024, 0, 1);
-    upsertCandles(store.sqlite, BTC_1H, [candle(t0), candle(t0 + HOUR)]);
-    const result = upsertCandles(store.sqlite, BTC_1H, [candle(t0), candle(t0 + HOUR, 105), candle(t0 + 2 * HOUR)]);
+    await upsertCandles(store, BTC_1H, [candle(t0), candle(t0 + HOUR)]);
+    const result = await upsertCandles(store, BTC_1H, [candle(t0), candle(t0 + HOUR, 105), candle(t0 + 2 * HOUR)]);
     expect(result).toEqual({ inserted: 1, updated: 1, unchanged: 1 });
     const stored = await getCandles(store.db, BTC_1H);
     expect(stored.map((c) => c.close)).toEqual([100, 105, 100]);
@@ -50,8 +66,8 @@ describe('candle repository (SQLite file in a temp dir)', () => {
 
   it('answers range, limit and latest-N queries in ascending order', async () => {
     const t0 = Date.UTC(2024, 0, 1);
-    upsertCandles(store.sqlite, BTC_1H, Array.from({ length: 10 }, (_, i) => candle(t0 + i * HOUR, 100 + i)));
-    upsertCandles(store.sqlite, ETH_1H, [candle(t0, 1)]);
+    await upsertCandles(store, BTC_1H, Array.from({ length: 10 }, (_, i) => candle(t0 + i * HOUR, 100 + i)));
+    await upsertCandles(store, ETH_1H, [candle(t0, 1)]);
     const range = await getCandles(store.db, BTC_1H, { from: t0 + 2 * HOUR, to: t0 + 5 * HOUR });
     expect(range.map((c) => c.close)).toEqual([102, 103, 104, 105]);
     const limited = await getCandles(store.db, BTC_1H, { from: t0 + 7 * HOUR, limit: 2 });
@@ -62,8 +78,8 @@ describe('candle repository (SQLite file in a temp dir)', () => {
 
   it('lists markets with count, first and last, and deletes one market only', async () => {
     const t0 = Date.UTC(2024, 0, 1);
-    upsertCandles(store.sqlite, BTC_1H, [candle(t0), candle(t0 + HOUR), candle(t0 + 5 * HOUR)]);
-    upsertCandles(store.sqlite, ETH_1H, [candle(t0 + HOUR)]);
+    await upsertCandles(store, BTC_1H, [candle(t0), candle(t0 + HOUR), candle(t0 + 5 * HOUR)]);
+    await upsertCandles(store, ETH_1H, [candle(t0 + HOUR)]);
     expect(await listMarkets(store.db)).toEqual([
       { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', count: 3, firstTs: t0, lastTs: t0 + 5 * HOUR },
       { exchange: 'binance', symbol: 'ETH/USDT', timeframe: '1h', count: 1, firstTs: t0 + HOUR, lastTs: t0 + HOUR },
@@ -74,19 +90,18 @@ describe('candle repository (SQLite file in a temp dir)', () => {
 
   it('leaves the store unchanged when an upsert fails midway (one transaction)', async () => {
     const t0 = Date.UTC(2024, 0, 1);
-    upsertCandles(store.sqlite, BTC_1H, [candle(t0, 1)]);
-    // 1,500 valid rows (three full chunks are written first), then a row SQLite rejects (NULL close).
+    await upsertCandles(store, BTC_1H, [candle(t0, 1)]);
+    // 1,500 valid rows (three full chunks are written first), then a row the store rejects (NULL close).
     const batch = Array.from({ length: 2000 }, (_, i) => candle(t0 + i * HOUR, 7));
     batch[1700] = { ...batch[1700], close: null as unknown as number };
-    expect(() => upsertCandles(store.sqlite, BTC_1H, batch)).toThrow(/NOT NULL/);
+    await expect(upsertCandles(store, BTC_1H, batch)).rejects.toThrow(/NOT NULL|not-null/);
     expect(await getCandles(store.db, BTC_1H)).toEqual([candle(t0, 1)]);
   });
 
-  it('keeps data across reopening the file', async () => {
-    const file = path.join(dir, 'ita.sqlite');
-    upsertCandles(store.sqlite, BTC_1H, [candle(Date.UTC(2024, 0, 1))]);
+  it('keeps data across reopening the store', async () => {
+    await upsertCandles(store, BTC_1H, [candle(Date.UTC(2024, 0, 1))]);
     await store.close();
-    store = await openDatabase(file);
+    store = await openDatabase(location.target);
     expect(await getCandles(store.db, BTC_1H)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/engine/store/database.ts';
+import { openSqliteDatabase } from '../../../src/engine/store/database.ts';
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 
@@ -16,7 +16,7 @@ describe('runtime files are readable by the owner only', () => {
     const file = path.join(root, 'data', 'ita.sqlite');
     const old = process.umask(0o022);
     try {
-      const store = await openDatabase(file);
+      const store = await openSqliteDatabase(file);
       store.sqlite.exec('CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);');
       expect(mode(path.dirname(file))).toBe(0o700);
       expect(mode(file)).toBe(0o600);
@@ -34,7 +34,7 @@ describe('runtime files are readable by the owner only', () => {
     const file = path.join(root, 'ita.sqlite');
     writeFileSync(file, '');
     chmodSync(file, 0o644);
-    const store = await openDatabase(file);
+    const store = await openSqliteDatabase(file);
     expect(mode(file)).toBe(0o600);
     await store.close();
   });

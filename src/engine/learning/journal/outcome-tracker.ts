@@ -7,6 +7,7 @@
  * is restart-safe and idempotent: running it twice, or after a restart, writes the same rows. Only candles closed
  * by `now()` are read, so an offline replay whose stored data runs ahead of its clock never looks ahead.
  */
+import { tableExists } from '../../store/dialect.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Candle, MarketKey, Signal } from '../../types.ts';
 import type { Setup } from '../../setups/index.ts';
@@ -65,8 +66,7 @@ export class OutcomeTracker {
   private async pending(market: MarketKey | undefined, now: number): Promise<PendingRow[]> {
     const db = this.options.db;
     if (this.hasExecutor === undefined) {
-      const t = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'executor_positions'`.execute(db);
-      this.hasExecutor = Number(t.rows[0]?.n ?? 0) > 0;
+      this.hasExecutor = await tableExists(db, 'executor_positions');
     }
     const position = this.hasExecutor
       ? sql`(SELECT p.status FROM executor_positions p WHERE p.signal_id = s.id ORDER BY p.opened_at DESC LIMIT 1)`
@@ -79,7 +79,7 @@ export class OutcomeTracker {
         LEFT JOIN decisions d ON d.signal_id = s.id
         LEFT JOIN learning_outcomes o ON o.signal_id = s.id
         WHERE s.ts < ${now} ${where}
-      ) WHERE outcome_status IS NULL OR outcome_status = 'open'
+      ) AS pending WHERE outcome_status IS NULL OR outcome_status = 'open'
          OR (outcome_taken = 0 AND decision = 'approve' AND position_status IS NOT NULL)
       ORDER BY ts, id`.execute(db);
     return result.rows;

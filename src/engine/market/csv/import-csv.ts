@@ -2,9 +2,8 @@
  * `ita import`: reads a candle CSV in any supported format, validates every row, then writes all candles in ONE
  * transaction, so a refused or failed import leaves the store exactly as it was.
  */
-import type SQLite from 'better-sqlite3';
 import type { MarketKey } from '../../types.ts';
-import { upsertCandles, type UpsertResult } from '../../store/candles.ts';
+import { upsertCandles, type CandleStore, type UpsertResult } from '../../store/candles.ts';
 import { countMissing, type Gap } from '../quality.ts';
 import { readCandleFile } from './read-candles.ts';
 
@@ -29,10 +28,10 @@ export interface ImportOptions {
   dryRun?: boolean;
 }
 
-export function importCandleCsv(sqlite: SQLite.Database | undefined, file: string, market: MarketKey, options: ImportOptions = {}): ImportSummary {
+export async function importCandleCsv(store: CandleStore | undefined, file: string, market: MarketKey, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   const parsed = readCandleFile(file, market.timeframe);
-  const written = options.dryRun || !sqlite ? undefined : upsertCandles(sqlite, market, parsed.candles);
+  const written = options.dryRun || !store ? undefined : await upsertCandles(store, market, parsed.candles);
   const elapsedMs = performance.now() - started;
   const { candles } = parsed;
   return {

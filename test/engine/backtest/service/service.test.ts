@@ -5,7 +5,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends, type StoreLocation } from '../../../helpers/backends.ts';
 import { loadSampleCandles, ROOT } from '../../../helpers/candles.ts';
 import { openDatabase, type OpenedDatabase } from '../../../../src/engine/store/database.ts';
 import { upsertCandles } from '../../../../src/engine/store/candles.ts';
@@ -18,23 +19,26 @@ const GOOG = { exchange: 'nasdaq', symbol: 'GOOG', timeframe: '1d' as const };
 const request = { setupId: 'sma_cross', symbol: 'GOOG', timeframe: '1d' as const };
 const setup = loadSetupFile(path.join(ROOT, 'setups/sma_cross.yaml'));
 
-let store: OpenedDatabase;
-let service: BacktestService;
-let dataDir: string;
+describeBackends('backtest service', (backend) => {
+  let store: OpenedDatabase;
+  let service: BacktestService;
+  let dataDir: string;
+  let location: StoreLocation;
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-bt-service-'));
-  store = await openDatabase(':memory:', { extraMigrations: { backtest_migration: backtestMigrations } });
-  upsertCandles(store.sqlite, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
-  service = await createBacktestService({ db: store.db, dataDir, setupsDir: path.join(ROOT, 'setups') });
-});
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'ita-bt-service-'));
+    location = await backend.create();
+    store = await openDatabase(location.target, { extraMigrations: { backtest_migration: backtestMigrations } });
+    await upsertCandles(store, GOOG, loadSampleCandles('nasdaq_GOOG_1d'));
+    service = await createBacktestService({ db: store.db, dataDir, setupsDir: path.join(ROOT, 'setups') });
+  });
 
-afterAll(async () => {
-  await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    await store.close();
+    await location.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
-describe('backtest service', () => {
   it('lists the markets that have stored candles', async () => {
     expect(await service.markets()).toEqual([GOOG]);
   });

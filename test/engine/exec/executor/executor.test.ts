@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { StaleConfirmationError } from '../../../../src/engine/errors.ts';
-import { candle, HOUR, MARKET, openHarness, signal, T0, warmUp, type Harness } from './harness.ts';
+import { describeBackends } from '../../../helpers/backends.ts';
+import { candle, HOUR, MARKET, openHarness, openHarnessOn, signal, T0, warmUp, type Harness } from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -12,9 +13,9 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('executor: approve → paper position → exit → pnl', () => {
+describeBackends('executor: approve → paper position → exit → pnl', (backend) => {
   it('sizes by the governor, places on the paper broker, closes on the stop at −1R and reports it in pnl()', async () => {
-    h = await openHarness();
+    h = await openHarnessOn(backend);
     await warmUp(h);
     await h.feed(candle(0, 100, 100.5, 99.5, 100));
     const result = await h.executor.approve(signal(0), 'trader');
@@ -37,7 +38,7 @@ describe('executor: approve → paper position → exit → pnl', () => {
   });
 
   it('takes the first target, trails the rest at 1.8 × ATR after it, and books +41 (+0.5125R)', async () => {
-    h = await openHarness();
+    h = await openHarnessOn(backend);
     await warmUp(h);
     await h.feed(candle(0, 100, 100.5, 99.5, 100));
     await h.executor.approve(signal(0), 'trader');
@@ -54,7 +55,7 @@ describe('executor: approve → paper position → exit → pnl', () => {
   });
 
   it('a double tap on Approve returns the first verdict and places nothing new', async () => {
-    h = await openHarness();
+    h = await openHarnessOn(backend);
     await warmUp(h);
     await h.feed(candle(0, 100, 100.5, 99.5, 100));
     const first = await h.executor.approve(signal(0), 'trader');
@@ -203,9 +204,9 @@ describe('executor: exchange unreachable, live mode', () => {
   });
 });
 
-describe('executor: journal and report', () => {
+describeBackends('executor: journal and report', (backend) => {
   it('journalCsv has one row per verdict linking orders, fills and the outcome; report() renders the equity PNG', async () => {
-    h = await openHarness();
+    h = await openHarnessOn(backend);
     await warmUp(h);
     await h.feed(candle(0, 100, 100.5, 99.5, 100));
     await h.executor.approve(signal(0), 'trader');
@@ -224,7 +225,7 @@ describe('executor: journal and report', () => {
   });
 
   it('a /resume confirmation is bound to the state it was shown for: after a later pause it resumes nothing', async () => {
-    h = await openHarness();
+    h = await openHarnessOn(backend);
     await warmUp(h);
     await h.feed(candle(0, 100, 100.5, 99.5, 100));
     await h.executor.pause('trader');

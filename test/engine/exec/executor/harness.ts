@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../../../../src/engine/store/database.ts';
+import type { StoreBackend } from '../../../helpers/backends.ts';
 import { createPaperBroker } from '../../../../src/engine/exec/paper/index.ts';
 import { execMigrations, EXEC_MIGRATION_TABLE } from '../../../../src/engine/exec/store/migrations.ts';
 import { NO_COSTS, type CostModel } from '../../../../src/engine/exec/sim/fill-model.ts';
@@ -83,6 +84,13 @@ export async function openHarness(
     },
     close,
   };
+}
+
+/** The harness on a fresh store of `backend` (SQLite file or PostgreSQL database), dropped on close. */
+export async function openHarnessOn(backend: StoreBackend, over: Parameters<typeof openHarness>[1] = {}): Promise<Harness> {
+  const location = await backend.create();
+  const h = await openHarness(location.target, over);
+  return { ...h, close: async () => { await h.close(); await location.drop(); } };
 }
 
 /** 20 quiet candles around 100 on the day BEFORE T0 (hours −20 … −1), so ATR and market statistics exist. */

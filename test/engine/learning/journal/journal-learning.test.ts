@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../../../src/engine/store/database.ts';
+import { describeBackends, type StoreLocation } from '../../../helpers/backends.ts';
 import { learningMigrations, LEARNING_MIGRATION_TABLE } from '../../../../src/engine/learning/store/migrations.ts';
 import { JournalLearning, journalSamples } from '../../../../src/engine/learning/journal/journal-learning.ts';
 import { saveModel } from '../../../../src/engine/learning/store/models.ts';
@@ -28,14 +29,19 @@ function model(signals: Signal[], ci: [number, number], nOutOfSample = 120): Sto
   };
 }
 
-describe('journal learning: evidence, ranking, retraining', () => {
+describeBackends('journal learning: evidence, ranking, retraining', (backend) => {
+  let location: StoreLocation;
   let store: OpenedDatabase;
   const random = seededRandom(7);
   const signals = Array.from({ length: 60 }, (_, n) => makeSignal({ n, score: 6, context: { close: 100, rsi: 20 + random() * 60, structure: 'bullish' } }));
   beforeEach(async () => {
-    store = await openDatabase(':memory:', { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
+    location = await backend.create();
+    store = await openDatabase(location.target, { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
   });
-  afterEach(async () => store.close());
+  afterEach(async () => {
+    await store.close();
+    await location.drop();
+  });
 
   it('a model whose AUC interval excludes 0.5 puts its probability into the signal; ranking uses it; the caption shows it', async () => {
     const stored = model(signals, [0.61, 0.74]);

@@ -32,7 +32,7 @@ describe('importCandleCsv into a SQLite file', () => {
     const files = readdirSync(SAMPLES).filter((f) => f.endsWith('.csv'));
     expect(files.length).toBeGreaterThanOrEqual(13);
     for (const file of files) {
-      const summary = importCandleCsv(store.sqlite, samplePath(file), marketOf(file));
+      const summary = await importCandleCsv(store, samplePath(file), marketOf(file));
       const expectedRows = readFileSync(samplePath(file), 'utf8').trim().split('\n').length - 1;
       expect(summary, file).toMatchObject({ format: 'canonical ts,open,high,low,close,volume', rows: expectedRows });
       expect(summary.written, file).toEqual({ inserted: expectedRows, updated: 0, unchanged: 0 });
@@ -43,8 +43,8 @@ describe('importCandleCsv into a SQLite file', () => {
     expect(eurusd).toMatchObject({ count: 5000, firstTs: Date.parse('2017-04-19T09:00:00Z'), lastTs: Date.parse('2018-02-07T15:00:00Z') });
   });
 
-  it('reports gaps (not fatal) as the data set manifest lists them', () => {
-    const summary = importCandleCsv(undefined, samplePath('fx_EURUSD_1h'), marketOf('fx_EURUSD_1h.csv'), { dryRun: true });
+  it('reports gaps (not fatal) as the data set manifest lists them', async () => {
+    const summary = await importCandleCsv(undefined, samplePath('fx_EURUSD_1h'), marketOf('fx_EURUSD_1h.csv'), { dryRun: true });
     expect(summary.gaps).toHaveLength(42);
     expect(summary.missingCandles).toBe(2063);
     expect(summary.written).toBeUndefined();
@@ -52,14 +52,14 @@ describe('importCandleCsv into a SQLite file', () => {
 
   it('is idempotent: a second import of the same file changes nothing', async () => {
     const market = marketOf('binance_BTCUSDT_1d_2024-07.csv');
-    const again = importCandleCsv(store.sqlite, samplePath('binance_BTCUSDT_1d_2024-07'), market);
+    const again = await importCandleCsv(store, samplePath('binance_BTCUSDT_1d_2024-07'), market);
     expect(again.written).toEqual({ inserted: 0, updated: 0, unchanged: 365 });
     expect(await getCandles(store.db, market)).toEqual(loadSampleCandles('binance_BTCUSDT_1d_2024-07'));
   });
 
   it('a dry run validates without writing', async () => {
     const market: MarketKey = { exchange: 'binance', symbol: 'DRY/RUN', timeframe: '1h' };
-    const summary = importCandleCsv(store.sqlite, samplePath('binance_BTCUSDT_1h_2024-07'), market, { dryRun: true });
+    const summary = await importCandleCsv(store, samplePath('binance_BTCUSDT_1h_2024-07'), market, { dryRun: true });
     expect(summary.rows).toBe(8777);
     expect(await getCandles(store.db, market)).toEqual([]);
   });
@@ -73,7 +73,7 @@ describe('importCandleCsv into a SQLite file', () => {
     edited[30_000] = edited[30_000].replace(/^(\d+),[^,]+/, '$1,oops');
     const broken = path.join(dir, 'broken.csv');
     writeFileSync(broken, edited.join('\n'));
-    expect(() => importCandleCsv(store.sqlite, broken, market)).toThrow(/line 30001: open is not a number: "oops"/);
+    await expect(importCandleCsv(store, broken, market)).rejects.toThrow(/line 30001: open is not a number: "oops"/);
     expect(await getCandles(store.db, market)).toEqual(before);
   });
 });
