@@ -5,14 +5,14 @@
  */
 import type { Candle, Timeframe } from '../types.ts';
 import { InputError } from '../errors.ts';
-import { makeStep, type PatternEvent } from './causal/events.ts';
+import { EventStep, type EventDraft, type PatternEvent } from './causal/events.ts';
 import { CandleHistory, WilderAtr } from './causal/history.ts';
 import { SwingDetector, type SwingOptions } from './causal/swings.ts';
 import { FvgDetector } from './causal/fvg.ts';
 import { StructureDetector, type StructureOptions } from './causal/structure.ts';
 import { OrderBlockDetector } from './causal/order-blocks.ts';
 import { LiquidityDetector, type LiquidityOptions } from './causal/liquidity.ts';
-import { PreviousHighLowTracker } from './causal/previous-high-low.ts';
+import { PreviousHighLowTracker, type PreviousRangeState } from './causal/previous-high-low.ts';
 import { BUILT_IN_SESSIONS, SessionTracker, type SessionDefinition } from './causal/sessions.ts';
 import { detectCandlePatterns } from './causal/candle-patterns.ts';
 import { RetracementTracker } from './causal/retracement.ts';
@@ -68,6 +68,8 @@ export class PatternEngine {
   private readonly sessions: SessionTracker[];
   private readonly retracement = new RetracementTracker();
   private lastPatterns: readonly PatternEvent[] = [];
+  private readonly step = new EventStep();
+  private readonly views = emptyViews();
 
   constructor(overrides: PatternEngineOverrides = {}) {
     this.options = merge(overrides);
@@ -101,8 +103,8 @@ export class PatternEngine {
       }
     }
     this.history.push(candle);
-    const events: PatternEvent[] = [];
-    const step = makeStep(index, candle, events);
+    const step = this.step;
+    step.begin(index, candle);
     const atr = this.atr.update(candle);
     const newSwings = this.swings.update(step, this.history);
     this.structure.update(step, newSwings);
@@ -110,35 +112,106 @@ export class PatternEngine {
     this.orderBlocks.update(step, this.history, newSwings);
     this.liquidity.update(step, newSwings, atr);
     this.retracement.update(candle, newSwings);
-    for (const tracker of this.previous) tracker.update(step);
-    for (const tracker of this.sessions) tracker.update(step);
+    for (let k = 0; k < this.previous.length; k++) this.previous[k].update(step);
+    for (let k = 0; k < this.sessions.length; k++) this.sessions[k].update(step);
     if (this.options.candlePatterns) {
       const previous = index > 0 ? this.history.at(index - 1) : undefined;
-      const patternsStart = events.length;
-      for (const match of detectCandlePatterns(candle, previous)) {
-        step.emit({ kind: 'candle-pattern', index, ts: candle.ts, label: match.name, ...(match.direction ? { direction: match.direction } : {}) });
+      const patternsStart = step.count;
+      const matches = detectCandlePatterns(candle, previous);
+      for (let k = 0; k < matches.length; k++) {
+        const match = matches[k];
+        const draft: EventDraft = { kind: 'candle-pattern', index, ts: candle.ts, label: match.name };
+        if (match.direction) draft.direction = match.direction;
+        step.emit(draft);
       }
-      this.lastPatterns = events.slice(patternsStart);
+      this.lastPatterns = step.since(patternsStart);
     }
-    return Object.freeze(events);
+    return step.finish();
   }
 
+  /** Direction of the latest BOS/CHoCH (what a context timeframe reads, without a whole snapshot). */
+  get trend(): PatternState['trend'] {
+    return this.structure.trend;
+  }
+
+  /**
+   * A frozen snapshot. Its lists are frozen copies made only after the detector behind them changed (version or
+   * identity checks), so asking on every candle costs a few comparisons, not a copy of every zone and pool.
+   */
   state(): PatternState {
+    const views = this.views;
+    if (views.fvgVersion !== this.fvg.version) {
+      views.fvgVersion = this.fvg.version;
+      views.activeFvgs = Object.freeze([...this.fvg.activeGaps]);
+    }
+    if (views.orderBlockVersion !== this.orderBlocks.version) {
+      views.orderBlockVersion = this.orderBlocks.version;
+      views.activeOrderBlocks = Object.freeze([...this.orderBlocks.activeBlocks]);
+    }
+    if (views.liquidityVersion !== this.liquidity.version) {
+      views.liquidityVersion = this.liquidity.version;
+      views.liquidityPools = Object.freeze(this.liquidity.activePools.map((p) => Object.freeze(p)));
+      views.recentSweeps = Object.freeze([...this.liquidity.sweeps]);
+    }
+    if (!sameItems(views.sessions, this.sessions, (s) => s.state)) views.sessions = Object.freeze(this.sessions.map((s) => s.state));
+    if (!sameItems(views.previousSources, this.previous, (p) => p.previous)) {
+      views.previousSources = this.previous.map((p) => p.previous);
+      views.previousRanges = Object.freeze(this.previous.flatMap((p) => (p.previous ? [Object.freeze({ ...p.previous })] : [])));
+    }
     return Object.freeze({
       candles: this.history.size,
       lastSwingHigh: this.swings.lastHigh,
       lastSwingLow: this.swings.lastLow,
       trend: this.structure.trend,
       lastStructureBreak: this.structure.lastBreak,
-      activeFvgs: Object.freeze([...this.fvg.activeGaps]),
-      activeOrderBlocks: Object.freeze([...this.orderBlocks.activeBlocks]),
-      liquidityPools: Object.freeze(this.liquidity.activePools.map((p) => Object.freeze(p))),
-      recentSweeps: Object.freeze([...this.liquidity.sweeps]),
-      sessions: Object.freeze(this.sessions.map((s) => Object.freeze(s.state))),
-      previousRanges: Object.freeze(this.previous.flatMap((p) => (p.previous ? [Object.freeze({ ...p.previous })] : []))),
-      retracement: this.retracement.state ? Object.freeze({ ...this.retracement.state }) : undefined,
+      activeFvgs: views.activeFvgs,
+      activeOrderBlocks: views.activeOrderBlocks,
+      liquidityPools: views.liquidityPools,
+      recentSweeps: views.recentSweeps,
+      sessions: views.sessions,
+      previousRanges: views.previousRanges,
+      retracement: this.retracement.state,
       candlePatterns: this.lastPatterns,
       atr: this.atr.value,
     });
   }
+}
+
+/** The frozen lists of the last snapshot and what they were built from. */
+interface SnapshotViews {
+  fvgVersion: number;
+  activeFvgs: readonly PatternEvent[];
+  orderBlockVersion: number;
+  activeOrderBlocks: readonly PatternEvent[];
+  liquidityVersion: number;
+  liquidityPools: PatternState['liquidityPools'];
+  recentSweeps: readonly PatternEvent[];
+  sessions: PatternState['sessions'];
+  previousSources: readonly (PreviousRangeState | undefined)[];
+  previousRanges: PatternState['previousRanges'];
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function emptyViews(): SnapshotViews {
+  // Versions start below the detectors' (0), so the first snapshot builds every list.
+  return {
+    fvgVersion: -1,
+    activeFvgs: EMPTY,
+    orderBlockVersion: -1,
+    activeOrderBlocks: EMPTY,
+    liquidityVersion: -1,
+    liquidityPools: EMPTY,
+    recentSweeps: EMPTY,
+    sessions: EMPTY,
+    previousSources: EMPTY,
+    previousRanges: EMPTY,
+  };
+}
+
+/** Does `items` hold, in order, exactly what `of` gives for each source (by identity)? */
+function sameItems<S, T>(items: readonly T[], sources: readonly S[], of: (source: S) => T): boolean {
+  if (items.length !== sources.length) return false;
+  for (let i = 0; i < sources.length; i++) if (items[i] !== of(sources[i])) return false;
+  return true;
 }

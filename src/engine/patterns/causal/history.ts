@@ -25,7 +25,7 @@ export class CandleHistory {
   }
 
   at(index: number): Candle {
-    if (index < this.firstIndex || index >= this.count) throw new RangeError(`candle ${index} is not in history`);
+    if (!(index >= 0 && index < this.count && index >= this.count - this.capacity)) throw new RangeError(`candle ${index} is not in history`);
     return this.ring[index % this.capacity];
   }
 }

@@ -12,6 +12,8 @@ export interface SwingOptions {
   right: number;
 }
 
+const NONE: readonly PatternEvent[] = Object.freeze([]);
+
 export class SwingDetector {
   lastHigh: PatternEvent | undefined;
   lastLow: PatternEvent | undefined;
@@ -21,10 +23,10 @@ export class SwingDetector {
   }
 
   /** Returns the swings confirmed on this candle (high first). */
-  update(step: Step, history: CandleHistory): PatternEvent[] {
+  update(step: Step, history: CandleHistory): readonly PatternEvent[] {
     const { left, right } = this.options;
     const p = step.index - right;
-    if (p - left < 0) return [];
+    if (p - left < 0) return NONE;
     const pivot = history.at(p);
     let isHigh = true;
     let isLow = true;
@@ -34,6 +36,7 @@ export class SwingDetector {
       if (k < p ? c.high >= pivot.high : c.high > pivot.high) isHigh = false;
       if (k < p ? c.low <= pivot.low : c.low < pivot.low) isLow = false;
     }
+    if (!isHigh && !isLow) return NONE;
     const found: PatternEvent[] = [];
     if (isHigh) {
       this.lastHigh = step.emit({ kind: 'swing-high', index: p, ts: pivot.ts, level: pivot.high });
