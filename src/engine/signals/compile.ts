@@ -52,6 +52,8 @@ export interface CompiledMarket {
   readsPatterns: boolean;
   /** Does a setup trade zones (in_zone, limit entries into a zone, zone-edge stops)? They read the state before the candle. */
   readsZones: boolean;
+  /** The DSL pattern kinds (fvg, choch, sweep_low, ...) of every `pattern` condition of a rule, filter or criterion. */
+  patternKinds: Set<string>;
 }
 
 export interface PatternConfig {
@@ -69,6 +71,7 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
   const htfPatternConfigs: CompiledMarket['htfPatternConfigs'] = new Map();
   let depth = 2;
   let maxWithin = 0;
+  const patternKinds = new Set<string>();
 
   const compiled = setups.map((setup): CompiledSetup => {
     const params = Object.fromEntries(Object.entries(setup.params).map(([k, p]) => [k, p.value]));
@@ -106,7 +109,10 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
       if ('all' in condition) return condition.all.forEach(visit);
       if ('any' in condition) return condition.any.forEach(visit);
       if ('not' in condition) return visit(condition.not);
-      if ('pattern' in condition) setupWithin = Math.max(setupWithin, condition.within ?? 0);
+      if ('pattern' in condition) {
+        setupWithin = Math.max(setupWithin, condition.within ?? 0);
+        patternKinds.add(condition.pattern);
+      }
       for (const value of Object.values(condition)) if (Array.isArray(value)) value.forEach((v) => visitOperand(v as Operand));
     };
     for (const rule of [setup.rules.long, setup.rules.short]) if (rule) visit(rule);
@@ -134,7 +140,7 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
     if (c.setup.targets.some((t) => 'liquidity' in t)) readsPatterns = true;
     if (text.includes('"in_zone"') || c.setup.entry.type === 'limit' || c.setup.stop.type === 'zone_edge') readsZones = true;
   }
-  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones };
+  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones, patternKinds };
 }
 
 /** Condition keys answered from the pattern engine's events and state. */

@@ -3,7 +3,7 @@
  * levels) from PatternEngine events and state. Names in the DSL are snake_case; the engine's are its own.
  */
 import type { Candle } from '../types.ts';
-import type { PatternEvent, PatternState } from '../patterns/index.ts';
+import type { PatternEvent, PatternKind, PatternState } from '../patterns/index.ts';
 import type { Direction } from '../setups/evaluate.ts';
 
 const ENGINE_DIRECTION = { bull: 'bullish', bear: 'bearish' } as const;
@@ -19,35 +19,52 @@ export const SESSION_NAMES: Record<string, string> = {
   london_close_kill_zone: 'London close kill zone',
 };
 
+/** The engine event kind each DSL pattern is (the label and direction checks are eventMatches'). */
+const ENGINE_KIND: ReadonlyMap<string, PatternKind> = new Map<string, PatternKind>([
+  ['fvg', 'fvg'],
+  ['ob', 'order-block'],
+  ['bos', 'bos'],
+  ['choch', 'choch'],
+  ['swing_high', 'swing-high'],
+  ['swing_low', 'swing-low'],
+  ['sweep_high', 'liquidity-sweep'],
+  ['sweep_low', 'liquidity-sweep'],
+  ['prev_day_high_break', 'previous-high-broken'],
+  ['prev_day_low_break', 'previous-low-broken'],
+  ['prev_week_high_break', 'previous-high-broken'],
+  ['prev_week_low_break', 'previous-low-broken'],
+]);
+
+/** The only engine event kind that can match the DSL's pattern `kind` (undefined: none can). */
+export function engineKindOf(kind: string): PatternKind | undefined {
+  return ENGINE_KIND.get(kind);
+}
+
 /** Does an engine event count as the DSL's pattern `kind` in `direction`? */
 export function eventMatches(event: PatternEvent, kind: string, direction: Direction | undefined): boolean {
+  if (event.kind !== ENGINE_KIND.get(kind)) return false;
   const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
   const dirOk = !wanted || wanted === event.direction;
   switch (kind) {
     case 'fvg':
-      return event.kind === 'fvg' && dirOk;
     case 'ob':
-      return event.kind === 'order-block' && dirOk;
     case 'bos':
     case 'choch':
-      return event.kind === kind && dirOk;
+      return dirOk;
     case 'swing_high':
-      return event.kind === 'swing-high';
     case 'swing_low':
-      return event.kind === 'swing-low';
+      return true;
     // A pool of equal highs is the engine's "bullish" pool; a sweep takes it and closes back inside.
     case 'sweep_high':
-      return event.kind === 'liquidity-sweep' && event.direction === 'bullish' && event.label === 'sweep';
+      return event.direction === 'bullish' && event.label === 'sweep';
     case 'sweep_low':
-      return event.kind === 'liquidity-sweep' && event.direction === 'bearish' && event.label === 'sweep';
+      return event.direction === 'bearish' && event.label === 'sweep';
     case 'prev_day_high_break':
-      return event.kind === 'previous-high-broken' && event.label === '1d';
     case 'prev_day_low_break':
-      return event.kind === 'previous-low-broken' && event.label === '1d';
+      return event.label === '1d';
     case 'prev_week_high_break':
-      return event.kind === 'previous-high-broken' && event.label === '1w';
     case 'prev_week_low_break':
-      return event.kind === 'previous-low-broken' && event.label === '1w';
+      return event.label === '1w';
     default:
       return false;
   }
