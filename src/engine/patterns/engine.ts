@@ -17,6 +17,7 @@ import { BUILT_IN_SESSIONS, SessionTracker, type SessionDefinition } from './cau
 import { detectCandlePatterns } from './causal/candle-patterns.ts';
 import { RetracementTracker } from './causal/retracement.ts';
 import type { PatternState } from './state.ts';
+import { zonesTouching } from './zones.ts';
 
 export interface PatternEngineOptions {
   swings: SwingOptions;
@@ -65,10 +66,12 @@ export class PatternEngine {
   private readonly orderBlocks: OrderBlockDetector;
   private readonly liquidity: LiquidityDetector;
   private readonly previous: PreviousHighLowTracker[];
-  private readonly sessions: SessionTracker[];
+  private readonly sessionTrackers: SessionTracker[];
   private readonly retracement = new RetracementTracker();
   private lastPatterns: readonly PatternEvent[] = [];
   private readonly step = new EventStep();
+  /** The last candle fed (the two-candle patterns compare with it). */
+  private previousCandle: Candle | undefined;
   private readonly views = emptyViews();
 
   constructor(overrides: PatternEngineOverrides = {}) {
@@ -83,7 +86,7 @@ export class PatternEngine {
     this.orderBlocks = new OrderBlockDetector(o.orderBlocks);
     this.liquidity = new LiquidityDetector(o.liquidity);
     this.previous = o.previousHighLow.map((tf) => new PreviousHighLowTracker(tf));
-    this.sessions = o.sessions.map((definition) => new SessionTracker(definition));
+    this.sessionTrackers = o.sessions.map((definition) => new SessionTracker(definition));
   }
 
   /** Candles consumed so far; the next candle gets this index. */
@@ -93,10 +96,10 @@ export class PatternEngine {
 
   update(candle: Candle): readonly PatternEvent[] {
     const index = this.history.size;
-    if (index > 0) {
-      const last = this.history.at(index - 1);
-      if (!(candle.ts > last.ts)) {
-        throw new InputError(`candle ${new Date(candle.ts).toISOString()} does not follow ${new Date(last.ts).toISOString()}`, {
+    const previous = this.previousCandle;
+    if (previous) {
+      if (!(candle.ts > previous.ts)) {
+        throw new InputError(`candle ${new Date(candle.ts).toISOString()} does not follow ${new Date(previous.ts).toISOString()}`, {
           field: 'ts',
           value: candle.ts,
         });
@@ -113,9 +116,8 @@ export class PatternEngine {
     this.liquidity.update(step, newSwings, atr);
     this.retracement.update(candle, newSwings);
     for (let k = 0; k < this.previous.length; k++) this.previous[k].update(step);
-    for (let k = 0; k < this.sessions.length; k++) this.sessions[k].update(step);
+    for (let k = 0; k < this.sessionTrackers.length; k++) this.sessionTrackers[k].update(step);
     if (this.options.candlePatterns) {
-      const previous = index > 0 ? this.history.at(index - 1) : undefined;
       const patternsStart = step.count;
       const matches = detectCandlePatterns(candle, previous);
       for (let k = 0; k < matches.length; k++) {
@@ -126,12 +128,53 @@ export class PatternEngine {
       }
       this.lastPatterns = step.since(patternsStart);
     }
+    this.previousCandle = candle;
     return step.finish();
   }
 
-  /** Direction of the latest BOS/CHoCH (what a context timeframe reads, without a whole snapshot). */
+  // What the per-candle questions of a detector read, right after `update`, without taking a whole snapshot.
+
+  /** Direction of the latest BOS/CHoCH. */
   get trend(): PatternState['trend'] {
     return this.structure.trend;
+  }
+
+  get lastSwingHigh(): PatternEvent | undefined {
+    return this.swings.lastHigh;
+  }
+
+  get lastSwingLow(): PatternEvent | undefined {
+    return this.swings.lastLow;
+  }
+
+  /** Candle patterns of the last candle (frozen). */
+  get candlePatterns(): readonly PatternEvent[] {
+    return this.lastPatterns;
+  }
+
+  /** One frozen entry per configured session, in a frozen list rebuilt only when a session changed. */
+  get sessions(): PatternState['sessions'] {
+    const views = this.views;
+    if (!sameItems(views.sessions, this.sessionTrackers, (s) => s.state)) views.sessions = Object.freeze(this.sessionTrackers.map((s) => s.state));
+    return views.sessions;
+  }
+
+  /** The previous completed period per configured timeframe (frozen copies, rebuilt only when one changed). */
+  get previousRanges(): PatternState['previousRanges'] {
+    const views = this.views;
+    if (!sameItems(views.previousSources, this.previous, (p) => p.previous)) {
+      views.previousSources = this.previous.map((p) => p.previous);
+      views.previousRanges = Object.freeze(this.previous.flatMap((p) => (p.previous ? [Object.freeze({ ...p.previous })] : [])));
+    }
+    return views.previousRanges;
+  }
+
+  /**
+   * Active zones of `kind` the candle's range overlaps, newest first, as they stand now: asked before `update`, the
+   * zones of the state before the candle (the first touch of a gap is often the candle that mitigates it).
+   */
+  zonesTouching(kind: 'fvg' | 'ob', candle: Candle): readonly PatternEvent[] {
+    return zonesTouching(kind === 'fvg' ? this.fvg.activeGaps : this.orderBlocks.activeBlocks, candle);
   }
 
   /**
@@ -153,11 +196,6 @@ export class PatternEngine {
       views.liquidityPools = Object.freeze(this.liquidity.activePools.map((p) => Object.freeze(p)));
       views.recentSweeps = Object.freeze([...this.liquidity.sweeps]);
     }
-    if (!sameItems(views.sessions, this.sessions, (s) => s.state)) views.sessions = Object.freeze(this.sessions.map((s) => s.state));
-    if (!sameItems(views.previousSources, this.previous, (p) => p.previous)) {
-      views.previousSources = this.previous.map((p) => p.previous);
-      views.previousRanges = Object.freeze(this.previous.flatMap((p) => (p.previous ? [Object.freeze({ ...p.previous })] : [])));
-    }
     return Object.freeze({
       candles: this.history.size,
       lastSwingHigh: this.swings.lastHigh,
@@ -168,8 +206,8 @@ export class PatternEngine {
       activeOrderBlocks: views.activeOrderBlocks,
       liquidityPools: views.liquidityPools,
       recentSweeps: views.recentSweeps,
-      sessions: views.sessions,
-      previousRanges: views.previousRanges,
+      sessions: this.sessions,
+      previousRanges: this.previousRanges,
       retracement: this.retracement.state,
       candlePatterns: this.lastPatterns,
       atr: this.atr.value,

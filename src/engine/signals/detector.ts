@@ -14,7 +14,7 @@ import { evaluate, type Direction, type EvalContext } from '../setups/evaluate.t
 import { columnIndexOf, compileMarket, htfColumn, levelColumn, type CompiledMarket, type CompiledSetup } from './compile.ts';
 import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
-import { candlePatternMatches, describeEvent, engineKindOf, eventMatches, inSession, levelReader, zoneTouched, type LevelReader } from './pattern-view.ts';
+import { candlePatternMatches, describeEvent, engineKindOf, eventMatches, firstZone, inSession, levelReader, type LevelReader, type PatternReadout } from './pattern-view.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
 import type { Operand } from '../setups/schema.ts';
 import { compileMayHold } from './may-hold.ts';
@@ -71,12 +71,19 @@ interface PatternSlot {
   engine: PatternEngine | undefined;
   /** Events of the asked kinds confirmed within the largest `within` of the setups. */
   events: PatternEvent[];
+  /** What the per-candle questions read: the engine itself (after its update), or NO_PATTERNS when none runs. */
+  readout: PatternReadout;
   /** The engine's snapshot taken at candle `takenAt` (see stateOf). */
   state: PatternState;
   takenAt: number;
-  /** The snapshot before the current candle, for zone touches (only when a setup trades zones). */
-  before: PatternState | undefined;
+  /**
+   * Zones the current candle trades into, newest first, from the zones as they stood BEFORE it (taken before the
+   * engine's update, only for the zone kinds a setup trades); undefined on the first candle or without an engine.
+   */
+  touched: { fvg: readonly PatternEvent[]; ob: readonly PatternEvent[] } | undefined;
 }
+
+const NO_ZONES: readonly PatternEvent[] = Object.freeze([]);
 
 /** Pattern state before any engine has run (and for detectors that run none): nothing known yet. */
 const NO_PATTERNS: PatternState = Object.freeze({
@@ -136,7 +143,7 @@ export class MarketDetector {
     const runPatterns = options.describeContext !== false || this.compiled.readsPatterns;
     for (const [key, config] of this.compiled.patternConfigs) {
       const engine = runPatterns ? newPatternEngine(config.swingLength, config.toleranceAtr) : undefined;
-      this.slots.set(key, { engine, events: [], state: NO_PATTERNS, takenAt: NaN, before: undefined });
+      this.slots.set(key, { engine, events: [], readout: engine ?? NO_PATTERNS, state: NO_PATTERNS, takenAt: NaN, touched: undefined });
     }
     this.askedKinds = new Set([...this.compiled.patternKinds].map(engineKindOf).filter((k) => k !== undefined));
     const columns = this.compiled.columns;
@@ -195,8 +202,8 @@ export class MarketDetector {
     const horizon = this.index - this.compiled.maxWithin;
     for (let p = 0; p < this.runningSlots.length; p++) {
       const slot = this.runningSlots[p];
-      // The state before this candle, for zone touches; only setups that trade zones read it.
-      if (this.compiled.readsZones) slot.before = this.index > 0 ? this.stateOf(slot, this.index - 1) : undefined;
+      // Zone touches read the zones before this candle; only setups that trade zones ask.
+      if (this.compiled.readsZones) slot.touched = this.index > 0 ? this.zonesBefore(slot.engine!, candle) : undefined;
       const events = slot.events;
       const confirmed = slot.engine!.update(candle);
       for (let k = 0; k < confirmed.length; k++) if (asked.has(confirmed[k].kind)) events.push(confirmed[k]);
@@ -215,16 +222,21 @@ export class MarketDetector {
   }
 
   /**
-   * The engine's state after candle `at` (default: the current one), taken on first use: a frozen snapshot copies
-   * every active zone and pool, and most candles never ask for it (a rule reads events; state is read on a match).
-   * Only the current candle's state (or, before the engine's update, the previous one's) can be taken.
+   * The engine's state after the current candle, taken on first use: only a matched rule needs the whole snapshot
+   * (planning and the signal's context); the per-candle questions read the engine directly (slot.readout).
    */
-  private stateOf(slot: PatternSlot, at = this.index): PatternState {
-    if (slot.engine && slot.takenAt !== at) {
+  private stateOf(slot: PatternSlot): PatternState {
+    if (slot.engine && slot.takenAt !== this.index) {
       slot.state = slot.engine.state();
-      slot.takenAt = at;
+      slot.takenAt = this.index;
     }
     return slot.state;
+  }
+
+  /** The zones of the kinds some setup trades that the candle overlaps, asked before the engine sees the candle. */
+  private zonesBefore(engine: PatternEngine, candle: Candle): PatternSlot['touched'] {
+    const kinds = this.compiled.zoneKinds;
+    return { fvg: kinds.has('fvg') ? engine.zonesTouching('fvg', candle) : NO_ZONES, ob: kinds.has('ob') ? engine.zonesTouching('ob', candle) : NO_ZONES };
   }
 
   private updateHigherTimeframes(candle: Candle): void {
@@ -251,7 +263,7 @@ export class MarketDetector {
     row[hl2] = (c.high + c.low) / 2;
     row[hlc3] = (c.high + c.low + c.close) / 3;
     row[ohlc4] = (c.open + c.high + c.low + c.close) / 4;
-    for (const level of this.levelColumns) row[level.index] = level.read(this.stateOf(level.slot));
+    for (const level of this.levelColumns) row[level.index] = level.read(level.slot.readout);
     for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
     for (const htf of this.htfList) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
@@ -275,7 +287,7 @@ export class MarketDetector {
     const atr = this.ring.at(columnIndexOf(compiled, this.compiled, atrAlias, undefined, false), 0);
     const zoneKind = setup.entry.type === 'limit' ? setup.entry.zone : setup.stop.type === 'zone_edge' ? setup.stop.zone : undefined;
     const zoneEvent = zoneKind
-      ? zoneTouched(patterns.before, zoneKind, SIDE_DIRECTION[side], this.candle, this.index - compiled.zoneMaxAge)
+      ? patterns.touched && firstZone(patterns.touched[zoneKind], SIDE_DIRECTION[side], this.index - compiled.zoneMaxAge)
       : undefined;
     const zone: Zone | undefined = zoneEvent ? { top: Math.max(zoneEvent.top!, zoneEvent.bottom!), bottom: Math.min(zoneEvent.top!, zoneEvent.bottom!) } : undefined;
     const planned = planTrade(setup, {
@@ -344,15 +356,15 @@ export class MarketDetector {
         return this.index < within ? undefined : false;
       },
       inZone: (kind, direction) => {
-        const before = slot.before;
-        if (!before) return undefined;
-        const zone = zoneTouched(before, kind as 'fvg' | 'ob', direction, this.candle, this.index - compiled.zoneMaxAge);
+        const touched = slot.touched;
+        if (!touched) return undefined;
+        const zone = firstZone(touched[kind as 'fvg' | 'ob'], direction, this.index - compiled.zoneMaxAge);
         return zone ? `retrace into a ${describeEvent(zone)}` : false;
       },
-      candlePattern: (kind, direction) => candlePatternMatches(this.stateOf(slot), kind, direction),
-      inSession: (names) => inSession(this.stateOf(slot), names),
+      candlePattern: (kind, direction) => candlePatternMatches(slot.readout, kind, direction),
+      inSession: (names) => inSession(slot.readout, names),
       structure: (direction, higher) => {
-        const trend = higher ? htfStructure?.trend : this.stateOf(slot).trend;
+        const trend = higher ? htfStructure?.trend : slot.readout.trend;
         return trend === undefined ? undefined : trend === (direction === 'bull' ? 'bullish' : 'bearish');
       },
     };

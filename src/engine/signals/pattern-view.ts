@@ -2,7 +2,6 @@
  * Answers the setup DSL's pattern questions (events within N bars, zones, candle patterns, sessions, structure,
  * levels) from PatternEngine events and state. Names in the DSL are snake_case; the engine's are its own.
  */
-import type { Candle } from '../types.ts';
 import type { PatternEvent, PatternKind, PatternState } from '../patterns/index.ts';
 import type { Direction } from '../setups/evaluate.ts';
 
@@ -88,45 +87,42 @@ export function describeEvent(event: PatternEvent): string {
 }
 
 /**
- * Zones the candle trades into. Zones come from the state BEFORE this candle: the candle that retraces into a gap
- * is often the one that mitigates it, and that first touch is exactly the entry the trader wants.
+ * The zone a setup trades into, from the zones the candle touches (newest first, see zonesTouching). They come from
+ * the state BEFORE this candle: the candle that retraces into a gap is often the one that mitigates it, and that
+ * first touch is exactly the entry the trader wants.
  */
-export function zoneTouched(
-  before: PatternState | undefined,
-  kind: 'fvg' | 'ob',
+export function firstZone(
+  touched: readonly PatternEvent[],
   direction: Direction | undefined,
-  candle: Candle,
   /** Zones formed before this candle index are too old to trade (and beyond any warm-up's reach). */
   minIndex = -Infinity,
 ): PatternEvent | undefined {
-  if (!before) return undefined;
-  const zones = kind === 'fvg' ? before.activeFvgs : before.activeOrderBlocks;
   const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
-  // Newest first: the most recent imbalance is the one price is reacting to.
-  for (let i = zones.length - 1; i >= 0; i--) {
-    const zone = zones[i];
+  for (let i = 0; i < touched.length; i++) {
+    const zone = touched[i];
     if (zone.index < minIndex) continue;
     if (wanted && zone.direction !== wanted) continue;
-    const top = Math.max(zone.top!, zone.bottom!);
-    const bottom = Math.min(zone.top!, zone.bottom!);
-    if (candle.low <= top && candle.high >= bottom) return zone;
+    return zone;
   }
   return undefined;
 }
 
-export function candlePatternMatches(state: PatternState, kind: string, direction: Direction | undefined): boolean {
+/** What the per-candle questions read: a snapshot, or the engine itself right after its update (the same values). */
+export type PatternReadout = Pick<PatternState, 'lastSwingHigh' | 'lastSwingLow' | 'trend' | 'sessions' | 'previousRanges' | 'candlePatterns'>;
+
+export function candlePatternMatches(state: Pick<PatternState, 'candlePatterns'>, kind: string, direction: Direction | undefined): boolean {
   const label = kind.replace(/_/g, '-');
   const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
   // Doji and inside bar have no direction of their own: they match either side.
   return state.candlePatterns.some((p) => p.label === label && (!p.direction || !wanted || p.direction === wanted));
 }
 
-export function inSession(state: PatternState, names: string[]): boolean {
+export function inSession(state: Pick<PatternState, 'sessions'>, names: string[]): boolean {
   return names.some((name) => state.sessions.some((s) => s.name === SESSION_NAMES[name] && s.active));
 }
 
 /** Reads one level series (swing_high, prev_day_low, london_high, ...) from the engine state; NaN when not known yet. */
-export type LevelReader = (state: PatternState) => number;
+export type LevelReader = (state: PatternReadout) => number;
 
 /** Compiles a level name into a reader once, so the per-candle path does no string work. */
 export function levelReader(name: string): LevelReader {

@@ -51,18 +51,20 @@ export class FvgDetector {
       this.version++;
     }
     if (index < 2) return;
-    const a = history.at(index - 2);
-    const b = history.at(index - 1);
+    const aHigh = history.high(index - 2);
+    const aLow = history.low(index - 2);
+    const bOpen = history.open(index - 1);
+    const bClose = history.close(index - 1);
     let direction: 'bullish' | 'bearish';
     let top: number;
     let bottom: number;
-    if (b.close > b.open && a.high < c.low) {
+    if (bClose > bOpen && aHigh < c.low) {
       direction = 'bullish';
       top = c.low;
-      bottom = a.high;
-    } else if (b.close < b.open && a.low > c.high) {
+      bottom = aHigh;
+    } else if (bClose < bOpen && aLow > c.high) {
       direction = 'bearish';
-      top = a.low;
+      top = aLow;
       bottom = c.high;
     } else {
       return;
@@ -75,7 +77,7 @@ export class FvgDetector {
       ref = { index: previous.index, ts: previous.ts };
       active.pop();
     }
-    const draft: EventDraft = { kind: 'fvg', direction, index: index - 1, ts: b.ts, top, bottom };
+    const draft: EventDraft = { kind: 'fvg', direction, index: index - 1, ts: history.ts(index - 1), top, bottom };
     if (ref) draft.ref = ref;
     active.push(step.emit(draft));
     if (active.length > this.options.maxActive) active.shift();

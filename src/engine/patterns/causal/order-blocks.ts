@@ -61,23 +61,33 @@ export class OrderBlockDetector {
     let best = step.index - 1;
     if (from < step.index) {
       best = from;
-      let bestCandle = history.at(best);
-      for (let k = from + 1; k < step.index; k++) {
-        const candle = history.at(k);
-        if (direction === 'bullish' ? candle.low <= bestCandle.low : candle.high >= bestCandle.high) {
-          best = k;
-          bestCandle = candle;
+      if (direction === 'bullish') {
+        let lowest = history.low(best);
+        for (let k = from + 1; k < step.index; k++) {
+          const low = history.low(k);
+          if (low <= lowest) {
+            best = k;
+            lowest = low;
+          }
+        }
+      } else {
+        let highest = history.high(best);
+        for (let k = from + 1; k < step.index; k++) {
+          const high = history.high(k);
+          if (high >= highest) {
+            best = k;
+            highest = high;
+          }
         }
       }
     }
-    const block = history.at(best);
     const event = step.emit({
       kind: 'order-block',
       direction,
       index: best,
-      ts: block.ts,
-      top: block.high,
-      bottom: block.low,
+      ts: history.ts(best),
+      top: history.high(best),
+      bottom: history.low(best),
       ref: { index: swing.index, ts: swing.ts },
     });
     this.active.push(event);

@@ -27,23 +27,25 @@ export class SwingDetector {
     const { left, right } = this.options;
     const p = step.index - right;
     if (p - left < 0) return NONE;
-    const pivot = history.at(p);
+    const pivotHigh = history.high(p);
+    const pivotLow = history.low(p);
     let isHigh = true;
     let isLow = true;
     for (let k = p - left; k <= p + right && (isHigh || isLow); k++) {
       if (k === p) continue;
-      const c = history.at(k);
-      if (k < p ? c.high >= pivot.high : c.high > pivot.high) isHigh = false;
-      if (k < p ? c.low <= pivot.low : c.low < pivot.low) isLow = false;
+      const high = history.high(k);
+      const low = history.low(k);
+      if (k < p ? high >= pivotHigh : high > pivotHigh) isHigh = false;
+      if (k < p ? low <= pivotLow : low < pivotLow) isLow = false;
     }
     if (!isHigh && !isLow) return NONE;
     const found: PatternEvent[] = [];
     if (isHigh) {
-      this.lastHigh = step.emit({ kind: 'swing-high', index: p, ts: pivot.ts, level: pivot.high });
+      this.lastHigh = step.emit({ kind: 'swing-high', index: p, ts: history.ts(p), level: pivotHigh });
       found.push(this.lastHigh);
     }
     if (isLow) {
-      this.lastLow = step.emit({ kind: 'swing-low', index: p, ts: pivot.ts, level: pivot.low });
+      this.lastLow = step.emit({ kind: 'swing-low', index: p, ts: history.ts(p), level: pivotLow });
       found.push(this.lastLow);
     }
     return found;
