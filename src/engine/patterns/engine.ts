@@ -5,18 +5,19 @@
  */
 import type { Candle, Timeframe } from '../types.ts';
 import { InputError } from '../errors.ts';
-import { makeStep, type PatternEvent } from './causal/events.ts';
+import { EventStep, type EventDraft, type PatternEvent } from './causal/events.ts';
 import { CandleHistory, WilderAtr } from './causal/history.ts';
 import { SwingDetector, type SwingOptions } from './causal/swings.ts';
 import { FvgDetector } from './causal/fvg.ts';
 import { StructureDetector, type StructureOptions } from './causal/structure.ts';
 import { OrderBlockDetector } from './causal/order-blocks.ts';
 import { LiquidityDetector, type LiquidityOptions } from './causal/liquidity.ts';
-import { PreviousHighLowTracker } from './causal/previous-high-low.ts';
+import { PreviousHighLowTracker, type PreviousRangeState } from './causal/previous-high-low.ts';
 import { BUILT_IN_SESSIONS, SessionTracker, type SessionDefinition } from './causal/sessions.ts';
 import { detectCandlePatterns } from './causal/candle-patterns.ts';
 import { RetracementTracker } from './causal/retracement.ts';
 import type { PatternState } from './state.ts';
+import { zonesTouching } from './zones.ts';
 
 export interface PatternEngineOptions {
   swings: SwingOptions;
@@ -65,9 +66,13 @@ export class PatternEngine {
   private readonly orderBlocks: OrderBlockDetector;
   private readonly liquidity: LiquidityDetector;
   private readonly previous: PreviousHighLowTracker[];
-  private readonly sessions: SessionTracker[];
+  private readonly sessionTrackers: SessionTracker[];
   private readonly retracement = new RetracementTracker();
   private lastPatterns: readonly PatternEvent[] = [];
+  private readonly step = new EventStep();
+  /** The last candle fed (the two-candle patterns compare with it). */
+  private previousCandle: Candle | undefined;
+  private readonly views = emptyViews();
 
   constructor(overrides: PatternEngineOverrides = {}) {
     this.options = merge(overrides);
@@ -81,7 +86,7 @@ export class PatternEngine {
     this.orderBlocks = new OrderBlockDetector(o.orderBlocks);
     this.liquidity = new LiquidityDetector(o.liquidity);
     this.previous = o.previousHighLow.map((tf) => new PreviousHighLowTracker(tf));
-    this.sessions = o.sessions.map((definition) => new SessionTracker(definition));
+    this.sessionTrackers = o.sessions.map((definition) => new SessionTracker(definition));
   }
 
   /** Candles consumed so far; the next candle gets this index. */
@@ -91,18 +96,18 @@ export class PatternEngine {
 
   update(candle: Candle): readonly PatternEvent[] {
     const index = this.history.size;
-    if (index > 0) {
-      const last = this.history.at(index - 1);
-      if (!(candle.ts > last.ts)) {
-        throw new InputError(`candle ${new Date(candle.ts).toISOString()} does not follow ${new Date(last.ts).toISOString()}`, {
+    const previous = this.previousCandle;
+    if (previous) {
+      if (!(candle.ts > previous.ts)) {
+        throw new InputError(`candle ${new Date(candle.ts).toISOString()} does not follow ${new Date(previous.ts).toISOString()}`, {
           field: 'ts',
           value: candle.ts,
         });
       }
     }
     this.history.push(candle);
-    const events: PatternEvent[] = [];
-    const step = makeStep(index, candle, events);
+    const step = this.step;
+    step.begin(index, candle);
     const atr = this.atr.update(candle);
     const newSwings = this.swings.update(step, this.history);
     this.structure.update(step, newSwings);
@@ -110,35 +115,141 @@ export class PatternEngine {
     this.orderBlocks.update(step, this.history, newSwings);
     this.liquidity.update(step, newSwings, atr);
     this.retracement.update(candle, newSwings);
-    for (const tracker of this.previous) tracker.update(step);
-    for (const tracker of this.sessions) tracker.update(step);
+    for (let k = 0; k < this.previous.length; k++) this.previous[k].update(step);
+    for (let k = 0; k < this.sessionTrackers.length; k++) this.sessionTrackers[k].update(step);
     if (this.options.candlePatterns) {
-      const previous = index > 0 ? this.history.at(index - 1) : undefined;
-      const patternsStart = events.length;
-      for (const match of detectCandlePatterns(candle, previous)) {
-        step.emit({ kind: 'candle-pattern', index, ts: candle.ts, label: match.name, ...(match.direction ? { direction: match.direction } : {}) });
+      const patternsStart = step.count;
+      const matches = detectCandlePatterns(candle, previous);
+      for (let k = 0; k < matches.length; k++) {
+        const match = matches[k];
+        const draft: EventDraft = { kind: 'candle-pattern', index, ts: candle.ts, label: match.name };
+        if (match.direction) draft.direction = match.direction;
+        step.emit(draft);
       }
-      this.lastPatterns = events.slice(patternsStart);
+      this.lastPatterns = step.since(patternsStart);
     }
-    return Object.freeze(events);
+    this.previousCandle = candle;
+    return step.finish();
   }
 
+  // What the per-candle questions of a detector read, right after `update`, without taking a whole snapshot.
+
+  /** Direction of the latest BOS/CHoCH. */
+  get trend(): PatternState['trend'] {
+    return this.structure.trend;
+  }
+
+  get lastSwingHigh(): PatternEvent | undefined {
+    return this.swings.lastHigh;
+  }
+
+  get lastSwingLow(): PatternEvent | undefined {
+    return this.swings.lastLow;
+  }
+
+  /** Candle patterns of the last candle (frozen). */
+  get candlePatterns(): readonly PatternEvent[] {
+    return this.lastPatterns;
+  }
+
+  /** One frozen entry per configured session, in a frozen list rebuilt only when a session changed. */
+  get sessions(): PatternState['sessions'] {
+    const views = this.views;
+    if (!sameItems(views.sessions, this.sessionTrackers, (s) => s.state)) views.sessions = Object.freeze(this.sessionTrackers.map((s) => s.state));
+    return views.sessions;
+  }
+
+  /** The previous completed period per configured timeframe (frozen copies, rebuilt only when one changed). */
+  get previousRanges(): PatternState['previousRanges'] {
+    const views = this.views;
+    if (!sameItems(views.previousSources, this.previous, (p) => p.previous)) {
+      views.previousSources = this.previous.map((p) => p.previous);
+      views.previousRanges = Object.freeze(this.previous.flatMap((p) => (p.previous ? [Object.freeze({ ...p.previous })] : [])));
+    }
+    return views.previousRanges;
+  }
+
+  /**
+   * Active zones of `kind` the candle's range overlaps, newest first, as they stand now: asked before `update`, the
+   * zones of the state before the candle (the first touch of a gap is often the candle that mitigates it).
+   */
+  zonesTouching(kind: 'fvg' | 'ob', candle: Candle): readonly PatternEvent[] {
+    return zonesTouching(kind === 'fvg' ? this.fvg.activeGaps : this.orderBlocks.activeBlocks, candle);
+  }
+
+  /**
+   * A frozen snapshot. Its lists are frozen copies made only after the detector behind them changed (version or
+   * identity checks), so asking on every candle costs a few comparisons, not a copy of every zone and pool.
+   */
   state(): PatternState {
+    const views = this.views;
+    if (views.fvgVersion !== this.fvg.version) {
+      views.fvgVersion = this.fvg.version;
+      views.activeFvgs = Object.freeze([...this.fvg.activeGaps]);
+    }
+    if (views.orderBlockVersion !== this.orderBlocks.version) {
+      views.orderBlockVersion = this.orderBlocks.version;
+      views.activeOrderBlocks = Object.freeze([...this.orderBlocks.activeBlocks]);
+    }
+    if (views.liquidityVersion !== this.liquidity.version) {
+      views.liquidityVersion = this.liquidity.version;
+      views.liquidityPools = Object.freeze(this.liquidity.activePools.map((p) => Object.freeze(p)));
+      views.recentSweeps = Object.freeze([...this.liquidity.sweeps]);
+    }
     return Object.freeze({
       candles: this.history.size,
       lastSwingHigh: this.swings.lastHigh,
       lastSwingLow: this.swings.lastLow,
       trend: this.structure.trend,
       lastStructureBreak: this.structure.lastBreak,
-      activeFvgs: Object.freeze([...this.fvg.activeGaps]),
-      activeOrderBlocks: Object.freeze([...this.orderBlocks.activeBlocks]),
-      liquidityPools: Object.freeze(this.liquidity.activePools.map((p) => Object.freeze(p))),
-      recentSweeps: Object.freeze([...this.liquidity.sweeps]),
-      sessions: Object.freeze(this.sessions.map((s) => Object.freeze(s.state))),
-      previousRanges: Object.freeze(this.previous.flatMap((p) => (p.previous ? [Object.freeze({ ...p.previous })] : []))),
-      retracement: this.retracement.state ? Object.freeze({ ...this.retracement.state }) : undefined,
+      activeFvgs: views.activeFvgs,
+      activeOrderBlocks: views.activeOrderBlocks,
+      liquidityPools: views.liquidityPools,
+      recentSweeps: views.recentSweeps,
+      sessions: this.sessions,
+      previousRanges: this.previousRanges,
+      retracement: this.retracement.state,
       candlePatterns: this.lastPatterns,
       atr: this.atr.value,
     });
   }
+}
+
+/** The frozen lists of the last snapshot and what they were built from. */
+interface SnapshotViews {
+  fvgVersion: number;
+  activeFvgs: readonly PatternEvent[];
+  orderBlockVersion: number;
+  activeOrderBlocks: readonly PatternEvent[];
+  liquidityVersion: number;
+  liquidityPools: PatternState['liquidityPools'];
+  recentSweeps: readonly PatternEvent[];
+  sessions: PatternState['sessions'];
+  previousSources: readonly (PreviousRangeState | undefined)[];
+  previousRanges: PatternState['previousRanges'];
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function emptyViews(): SnapshotViews {
+  // Versions start below the detectors' (0), so the first snapshot builds every list.
+  return {
+    fvgVersion: -1,
+    activeFvgs: EMPTY,
+    orderBlockVersion: -1,
+    activeOrderBlocks: EMPTY,
+    liquidityVersion: -1,
+    liquidityPools: EMPTY,
+    recentSweeps: EMPTY,
+    sessions: EMPTY,
+    previousSources: EMPTY,
+    previousRanges: EMPTY,
+  };
+}
+
+/** Does `items` hold, in order, exactly what `of` gives for each source (by identity)? */
+function sameItems<S, T>(items: readonly T[], sources: readonly S[], of: (source: S) => T): boolean {
+  if (items.length !== sources.length) return false;
+  for (let i = 0; i < sources.length; i++) if (items[i] !== of(sources[i])) return false;
+  return true;
 }

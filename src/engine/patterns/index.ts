@@ -7,3 +7,4 @@ export { detectCandlePatterns, type CandlePatternName, type CandlePatternMatch }
 export type { LiquidityTolerance, LiquidityPoolState } from './causal/liquidity.ts';
 export type { PreviousRangeState } from './causal/previous-high-low.ts';
 export type { RetracementState } from './causal/retracement.ts';
+export { zonesTouching } from './zones.ts';

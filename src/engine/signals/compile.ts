@@ -52,6 +52,10 @@ export interface CompiledMarket {
   readsPatterns: boolean;
   /** Does a setup trade zones (in_zone, limit entries into a zone, zone-edge stops)? They read the state before the candle. */
   readsZones: boolean;
+  /** Zone kinds a setup trades (in_zone conditions, limit entries into a zone, zone-edge stops). */
+  zoneKinds: Set<'fvg' | 'ob'>;
+  /** The DSL pattern kinds (fvg, choch, sweep_low, ...) of every `pattern` condition of a rule, filter or criterion. */
+  patternKinds: Set<string>;
 }
 
 export interface PatternConfig {
@@ -69,6 +73,8 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
   const htfPatternConfigs: CompiledMarket['htfPatternConfigs'] = new Map();
   let depth = 2;
   let maxWithin = 0;
+  const patternKinds = new Set<string>();
+  const zoneKinds = new Set<'fvg' | 'ob'>();
 
   const compiled = setups.map((setup): CompiledSetup => {
     const params = Object.fromEntries(Object.entries(setup.params).map(([k, p]) => [k, p.value]));
@@ -106,7 +112,11 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
       if ('all' in condition) return condition.all.forEach(visit);
       if ('any' in condition) return condition.any.forEach(visit);
       if ('not' in condition) return visit(condition.not);
-      if ('pattern' in condition) setupWithin = Math.max(setupWithin, condition.within ?? 0);
+      if ('pattern' in condition) {
+        setupWithin = Math.max(setupWithin, condition.within ?? 0);
+        patternKinds.add(condition.pattern);
+      }
+      if ('in_zone' in condition) zoneKinds.add(condition.in_zone);
       if ('regime' in condition) return;
       for (const value of Object.values(condition)) if (Array.isArray(value)) value.forEach((v) => visitOperand(v as Operand));
     };
@@ -114,6 +124,8 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
     for (const filter of setup.filters) visit(filter.when);
     for (const criterion of setup.score.criteria) visit(criterion.when);
     maxWithin = Math.max(maxWithin, setupWithin);
+    if (setup.entry.type === 'limit') zoneKinds.add(setup.entry.zone);
+    if (setup.stop.type === 'zone_edge') zoneKinds.add(setup.stop.zone);
     const zoneMaxAge = setup.patterns.zone_max_age ?? DEFAULT_ZONE_MAX_AGE;
     return { setup, params, aliases, htfAliases, patternKey, htfPatternKey, zoneMaxAge, maxWithin: setupWithin, columnIndex: new Map() };
   });
@@ -135,7 +147,7 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
     if (c.setup.targets.some((t) => 'liquidity' in t)) readsPatterns = true;
     if (text.includes('"in_zone"') || c.setup.entry.type === 'limit' || c.setup.stop.type === 'zone_edge') readsZones = true;
   }
-  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones };
+  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones, patternKinds, zoneKinds };
 }
 
 /** Condition keys answered from the pattern engine's events and state. */

@@ -14,7 +14,7 @@ import { evaluate, type Direction, type EvalContext } from '../setups/evaluate.t
 import { columnIndexOf, compileMarket, htfColumn, levelColumn, type CompiledMarket, type CompiledSetup } from './compile.ts';
 import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
-import { candlePatternMatches, describeEvent, eventMatches, inSession, levelReader, zoneTouched, type LevelReader } from './pattern-view.ts';
+import { candlePatternMatches, describeEvent, engineKindOf, eventMatches, firstZone, inSession, levelReader, type LevelReader, type PatternReadout } from './pattern-view.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
 import type { Operand } from '../setups/schema.ts';
 import { compileMayHold } from './may-hold.ts';
@@ -71,6 +71,26 @@ interface SideContext {
   mayHold: () => boolean;
 }
 
+/** One pattern engine of the detector with what the rules read from it. */
+interface PatternSlot {
+  /** Absent when no setup reads patterns and the context is not described: the state stays NO_PATTERNS. */
+  engine: PatternEngine | undefined;
+  /** Events of the asked kinds confirmed within the largest `within` of the setups. */
+  events: PatternEvent[];
+  /** What the per-candle questions read: the engine itself (after its update), or NO_PATTERNS when none runs. */
+  readout: PatternReadout;
+  /** The engine's snapshot taken at candle `takenAt` (see stateOf). */
+  state: PatternState;
+  takenAt: number;
+  /**
+   * Zones the current candle trades into, newest first, from the zones as they stood BEFORE it (taken before the
+   * engine's update, only for the zone kinds a setup trades); undefined on the first candle or without an engine.
+   */
+  touched: { fvg: readonly PatternEvent[]; ob: readonly PatternEvent[] } | undefined;
+}
+
+const NO_ZONES: readonly PatternEvent[] = Object.freeze([]);
+
 /** Pattern state before any engine has run (and for detectors that run none): nothing known yet. */
 const NO_PATTERNS: PatternState = Object.freeze({
   candles: 0,
@@ -93,12 +113,8 @@ export class MarketDetector {
   readonly market: MarketKey;
   private readonly compiled: CompiledMarket;
   private readonly ring: SnapshotRing;
-  private readonly patterns = new Map<string, PatternEngine>();
-  private readonly states = new Map<string, PatternState>();
-  private readonly previousStates = new Map<string, PatternState | undefined>();
-  /** Candle index each engine's entry in `states` was taken at (see stateOf). */
-  private readonly stateTakenAt = new Map<string, number>();
-  private readonly recentEvents = new Map<string, PatternEvent[]>();
+  /** One per pattern-engine configuration, by patternKey. */
+  private readonly slots = new Map<string, PatternSlot>();
   private readonly htf = new Map<Timeframe, HigherTimeframe>();
   private readonly htfStructures = new Map<string, HigherTimeframeStructure>();
   /** Every setup × side this detector evaluates, with its context and the index of its last signal (hot path: no keyed lookups). */
@@ -108,12 +124,14 @@ export class MarketDetector {
   private readonly costModel: CostModel;
   private readonly tfMs: number;
   private readonly contexts = new Map<string, SideContext>();
-  private readonly levelColumns: { patternKey: string; index: number; read: LevelReader }[];
+  private readonly levelColumns: { slot: PatternSlot; index: number; read: LevelReader }[];
   private readonly indicatorColumns: { index: number; indicator: { value(output?: string): number }; output: string }[] = [];
   private readonly priceColumns: number[];
   private readonly prefilter: boolean;
   /** The maps above as arrays, for the per-candle loops (no iterator or entry objects per candle). */
-  private readonly patternList: [string, PatternEngine][];
+  private readonly runningSlots: PatternSlot[];
+  /** Engine event kinds some `pattern` condition asks about: only these are kept for patternWithin. */
+  private readonly askedKinds: ReadonlySet<string>;
   private readonly indicatorList: StreamingIndicator[];
   private readonly htfList: HigherTimeframe[];
   private index = -1;
@@ -132,16 +150,16 @@ export class MarketDetector {
     this.ring = new SnapshotRing(this.compiled.columns, this.compiled.depth);
     const runPatterns = options.describeContext !== false || this.compiled.readsPatterns;
     for (const [key, config] of this.compiled.patternConfigs) {
-      if (runPatterns) this.patterns.set(key, newPatternEngine(config.swingLength, config.toleranceAtr));
-      else this.states.set(key, NO_PATTERNS);
-      this.recentEvents.set(key, []);
+      const engine = runPatterns ? newPatternEngine(config.swingLength, config.toleranceAtr) : undefined;
+      this.slots.set(key, { engine, events: [], readout: engine ?? NO_PATTERNS, state: NO_PATTERNS, takenAt: NaN, touched: undefined });
     }
+    this.askedKinds = new Set([...this.compiled.patternKinds].map(engineKindOf).filter((k) => k !== undefined));
     const columns = this.compiled.columns;
     this.priceColumns = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'].map((name) => columns.get(name)!);
     // Only the levels a setup reads: the rest would be NaN-filled columns nobody looks at.
     this.levelColumns = [...this.compiled.patternConfigs.keys()].flatMap((patternKey) =>
       LEVEL_SERIES.filter((name) => this.compiled.levelsRead.has(levelColumn(patternKey, name))).map((name) => ({
-        patternKey,
+        slot: this.slots.get(patternKey)!,
         index: columns.get(levelColumn(patternKey, name))!,
         read: levelReader(name),
       })),
@@ -162,7 +180,7 @@ export class MarketDetector {
       htf.structures.set(key, structure);
       this.htfStructures.set(key, structure);
     }
-    this.patternList = [...this.patterns];
+    this.runningSlots = [...this.slots.values()].filter((slot) => slot.engine);
     this.indicatorList = [...this.compiled.indicators.values()];
     this.htfList = [...this.htf.values()];
     // After the context timeframes: a side's context holds on to its context structure.
@@ -188,14 +206,15 @@ export class MarketDetector {
     this.lastTs = candle.ts;
     this.index++;
     this.candle = candle;
-    for (let p = 0; p < this.patternList.length; p++) {
-      const [key, engine] = this.patternList[p];
-      // The state before this candle, for zone touches; only setups that trade zones read it.
-      if (this.compiled.readsZones) this.previousStates.set(key, this.index > 0 ? this.stateOf(key, this.index - 1) : undefined);
-      const events = this.recentEvents.get(key)!;
-      const confirmed = engine.update(candle);
-      for (let k = 0; k < confirmed.length; k++) events.push(confirmed[k]);
-      const horizon = this.index - this.compiled.maxWithin;
+    const asked = this.askedKinds;
+    const horizon = this.index - this.compiled.maxWithin;
+    for (let p = 0; p < this.runningSlots.length; p++) {
+      const slot = this.runningSlots[p];
+      // Zone touches read the zones before this candle; only setups that trade zones ask.
+      if (this.compiled.readsZones) slot.touched = this.index > 0 ? this.zonesBefore(slot.engine!, candle) : undefined;
+      const events = slot.events;
+      const confirmed = slot.engine!.update(candle);
+      for (let k = 0; k < confirmed.length; k++) if (asked.has(confirmed[k].kind)) events.push(confirmed[k]);
       while (events.length > 0 && events[0].confirmedIndex < horizon) events.shift();
     }
     for (let k = 0; k < this.indicatorList.length; k++) this.indicatorList[k].update(candle);
@@ -211,18 +230,21 @@ export class MarketDetector {
   }
 
   /**
-   * The engine's state after candle `at` (default: the current one), taken on first use: a frozen snapshot copies
-   * every active zone and pool, and most candles never ask for it (a rule reads events; state is read on a match).
-   * Only the current candle's state (or, before the engine's update, the previous one's) can be taken.
+   * The engine's state after the current candle, taken on first use: only a matched rule needs the whole snapshot
+   * (planning and the signal's context); the per-candle questions read the engine directly (slot.readout).
    */
-  private stateOf(key: string, at = this.index): PatternState {
-    const engine = this.patterns.get(key);
-    if (!engine) return this.states.get(key) ?? NO_PATTERNS;
-    if (this.stateTakenAt.get(key) !== at) {
-      this.states.set(key, engine.state());
-      this.stateTakenAt.set(key, at);
+  private stateOf(slot: PatternSlot): PatternState {
+    if (slot.engine && slot.takenAt !== this.index) {
+      slot.state = slot.engine.state();
+      slot.takenAt = this.index;
     }
-    return this.states.get(key)!;
+    return slot.state;
+  }
+
+  /** The zones of the kinds some setup trades that the candle overlaps, asked before the engine sees the candle. */
+  private zonesBefore(engine: PatternEngine, candle: Candle): PatternSlot['touched'] {
+    const kinds = this.compiled.zoneKinds;
+    return { fvg: kinds.has('fvg') ? engine.zonesTouching('fvg', candle) : NO_ZONES, ob: kinds.has('ob') ? engine.zonesTouching('ob', candle) : NO_ZONES };
   }
 
   private updateHigherTimeframes(candle: Candle): void {
@@ -230,7 +252,7 @@ export class MarketDetector {
       for (const closed of htf.resampler.push(candle)) {
         for (const structure of htf.structures.values()) {
           structure.patterns.update(closed);
-          structure.trend = structure.patterns.state().trend;
+          structure.trend = structure.patterns.trend;
         }
         for (const indicator of htf.indicators) indicator.update(closed);
       }
@@ -249,7 +271,7 @@ export class MarketDetector {
     row[hl2] = (c.high + c.low) / 2;
     row[hlc3] = (c.high + c.low + c.close) / 3;
     row[ohlc4] = (c.open + c.high + c.low + c.close) / 4;
-    for (const level of this.levelColumns) row[level.index] = level.read(this.stateOf(level.patternKey));
+    for (const level of this.levelColumns) row[level.index] = level.read(level.slot.readout);
     for (const column of this.indicatorColumns) row[column.index] = column.indicator.value(column.output);
     for (const htf of this.htfList) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
@@ -267,12 +289,13 @@ export class MarketDetector {
     if (!matched.ok) return undefined;
     for (const filter of setup.filters) if (!evaluate(filter.when, context.ctx).ok) return undefined;
 
-    const state = this.stateOf(compiled.patternKey);
+    const patterns = this.slots.get(compiled.patternKey)!;
+    const state = this.stateOf(patterns);
     const atrAlias = setup.stop.type === 'percent' ? 'atr' : setup.stop.atr;
     const atr = this.ring.at(columnIndexOf(compiled, this.compiled, atrAlias, undefined, false), 0);
     const zoneKind = setup.entry.type === 'limit' ? setup.entry.zone : setup.stop.type === 'zone_edge' ? setup.stop.zone : undefined;
     const zoneEvent = zoneKind
-      ? zoneTouched(this.previousStates.get(compiled.patternKey), zoneKind, SIDE_DIRECTION[side], this.candle, this.index - compiled.zoneMaxAge)
+      ? patterns.touched && firstZone(patterns.touched[zoneKind], SIDE_DIRECTION[side], this.index - compiled.zoneMaxAge)
       : undefined;
     const zone: Zone | undefined = zoneEvent ? { top: Math.max(zoneEvent.top!, zoneEvent.bottom!), bottom: Math.min(zoneEvent.top!, zoneEvent.bottom!) } : undefined;
     const planned = planTrade(setup, {
@@ -322,7 +345,7 @@ export class MarketDetector {
 
   /** Built once per setup and side; reads the detector's current candle and state when called. */
   private buildContext(compiled: CompiledSetup, side: Side): SideContext {
-    const key = compiled.patternKey;
+    const slot = this.slots.get(compiled.patternKey)!;
     const sideDirection = SIDE_DIRECTION[side];
     const series = (name: string, output: string | undefined, htf: boolean, offset: number) =>
       this.ring.at(columnIndexOf(compiled, this.compiled, name, output, htf), offset);
@@ -332,7 +355,7 @@ export class MarketDetector {
       series: (ref) => series(ref.name, ref.output, ref.htf, ref.offset),
       param: (name) => compiled.params[name] ?? NaN,
       patternWithin: (kind, direction, within) => {
-        const events = this.recentEvents.get(key)!;
+        const events = slot.events;
         const wanted = directionFor(kind, direction);
         for (let i = events.length - 1; i >= 0 && events[i].confirmedIndex >= this.index - within; i--) {
           if (eventMatches(events[i], kind, wanted)) return describeEvent(events[i]);
@@ -341,15 +364,15 @@ export class MarketDetector {
         return this.index < within ? undefined : false;
       },
       inZone: (kind, direction) => {
-        const before = this.previousStates.get(key);
-        if (!before) return undefined;
-        const zone = zoneTouched(before, kind as 'fvg' | 'ob', direction, this.candle, this.index - compiled.zoneMaxAge);
+        const touched = slot.touched;
+        if (!touched) return undefined;
+        const zone = firstZone(touched[kind as 'fvg' | 'ob'], direction, this.index - compiled.zoneMaxAge);
         return zone ? `retrace into a ${describeEvent(zone)}` : false;
       },
-      candlePattern: (kind, direction) => candlePatternMatches(this.stateOf(key), kind, direction),
-      inSession: (names) => inSession(this.stateOf(key), names),
+      candlePattern: (kind, direction) => candlePatternMatches(slot.readout, kind, direction),
+      inSession: (names) => inSession(slot.readout, names),
       structure: (direction, higher) => {
-        const trend = higher ? htfStructure?.trend : this.stateOf(key).trend;
+        const trend = higher ? htfStructure?.trend : slot.readout.trend;
         return trend === undefined ? undefined : trend === (direction === 'bull' ? 'bullish' : 'bearish');
       },
       regime: () => this.regime?.(),
@@ -405,8 +428,10 @@ export class MarketDetector {
 }
 
 /** Structure-like patterns take the (resolved) direction; swings, sweeps and level breaks have no side of their own. */
+const DIRECTED_PATTERNS: ReadonlySet<string> = new Set(['fvg', 'ob', 'bos', 'choch']);
+
 function directionFor(kind: string, direction: Direction): Direction | undefined {
-  return ['fvg', 'ob', 'bos', 'choch'].includes(kind) ? direction : undefined;
+  return DIRECTED_PATTERNS.has(kind) ? direction : undefined;
 }
 
 function appliesTo(setup: Setup, symbol: string): boolean {

@@ -3,9 +3,9 @@
  * certainly not return TRUE, so the detector can skip the full evaluation on the candles where a rule cannot fire
  * (for a crossover, nearly all of them). Numeric leaves (comparisons, between, crosses, side) are decided exactly as
  * evaluate decides them, from the same snapshot values; a `pattern` leaf asks the same context question evaluate asks
- * (an event within N bars); every other leaf (zones, sessions, structure, candle patterns: they read the engine's
- * state, which is costly to take) and `not` answer "may hold" and leave the decision to evaluate. Signals are
- * therefore exactly those of the full evaluation.
+ * (an event within N bars), and so do zone, session, structure and candle-pattern leaves (the pattern engine's
+ * snapshot is cheap to take: its lists are copied only when they change). Only `not` answers "may hold" and leaves
+ * the decision to evaluate. Signals are therefore exactly those of the full evaluation.
  */
 import type { Side } from '../types.ts';
 import type { Condition, Operand } from '../setups/schema.ts';
@@ -54,17 +54,43 @@ export function compileMayHold(condition: Condition, side: Side, reader: Operand
   if ('crosses_below' in condition) return cross(condition.crosses_below, reader, -1);
   if ('pattern' in condition && ctx) {
     // evaluate: found(patternWithin(...)) is TRUE exactly when it names an event (a string).
-    const own: Direction = side === 'long' ? 'bull' : 'bear';
-    const d = condition.direction;
-    const direction: Direction = d === undefined || d === 'side' ? own : d === 'opposite' ? OPPOSITE[own] : d;
+    const direction = resolve(condition.direction, side);
     const { pattern, within = 0 } = condition;
     return () => typeof ctx.patternWithin(pattern, direction, within) === 'string';
+  }
+  if (ctx) {
+    // Each is TRUE in evaluate exactly when the context answers a string (a match named) or true; unknown never holds.
+    if ('in_zone' in condition) {
+      const { in_zone: kind } = condition;
+      const direction = resolve(condition.direction, side);
+      return () => typeof ctx.inZone(kind, direction) === 'string';
+    }
+    if ('candle' in condition) {
+      const { candle: kind } = condition;
+      const direction = resolve(condition.direction, side);
+      return () => ctx.candlePattern(kind, direction);
+    }
+    if ('session' in condition) {
+      const { session: names } = condition;
+      return () => ctx.inSession(names);
+    }
+    if ('structure' in condition) {
+      const direction = resolve(condition.structure, side);
+      const higher = condition.timeframe === 'htf';
+      return () => ctx.structure(direction, higher) === true;
+    }
   }
   if ('side' in condition) {
     const holds = (condition.side === 'long') === (side === 'long');
     return holds ? MAYBE : () => false;
   }
   return MAYBE;
+}
+
+/** evaluate's resolve: `side` / `opposite` (and an omitted direction) follow the side evaluated. */
+function resolve(d: Direction | 'side' | 'opposite' | undefined, side: Side): Direction {
+  const own: Direction = side === 'long' ? 'bull' : 'bear';
+  return d === undefined || d === 'side' ? own : d === 'opposite' ? OPPOSITE[own] : d;
 }
 
 function compare(pair: [Operand, Operand], reader: OperandReaderFactory, test: (a: number, b: number) => boolean): Check {

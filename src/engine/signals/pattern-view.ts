@@ -2,8 +2,7 @@
  * Answers the setup DSL's pattern questions (events within N bars, zones, candle patterns, sessions, structure,
  * levels) from PatternEngine events and state. Names in the DSL are snake_case; the engine's are its own.
  */
-import type { Candle } from '../types.ts';
-import type { PatternEvent, PatternState } from '../patterns/index.ts';
+import type { PatternEvent, PatternKind, PatternState } from '../patterns/index.ts';
 import type { Direction } from '../setups/evaluate.ts';
 
 const ENGINE_DIRECTION = { bull: 'bullish', bear: 'bearish' } as const;
@@ -19,35 +18,52 @@ export const SESSION_NAMES: Record<string, string> = {
   london_close_kill_zone: 'London close kill zone',
 };
 
+/** The engine event kind each DSL pattern is (the label and direction checks are eventMatches'). */
+const ENGINE_KIND: ReadonlyMap<string, PatternKind> = new Map<string, PatternKind>([
+  ['fvg', 'fvg'],
+  ['ob', 'order-block'],
+  ['bos', 'bos'],
+  ['choch', 'choch'],
+  ['swing_high', 'swing-high'],
+  ['swing_low', 'swing-low'],
+  ['sweep_high', 'liquidity-sweep'],
+  ['sweep_low', 'liquidity-sweep'],
+  ['prev_day_high_break', 'previous-high-broken'],
+  ['prev_day_low_break', 'previous-low-broken'],
+  ['prev_week_high_break', 'previous-high-broken'],
+  ['prev_week_low_break', 'previous-low-broken'],
+]);
+
+/** The only engine event kind that can match the DSL's pattern `kind` (undefined: none can). */
+export function engineKindOf(kind: string): PatternKind | undefined {
+  return ENGINE_KIND.get(kind);
+}
+
 /** Does an engine event count as the DSL's pattern `kind` in `direction`? */
 export function eventMatches(event: PatternEvent, kind: string, direction: Direction | undefined): boolean {
+  if (event.kind !== ENGINE_KIND.get(kind)) return false;
   const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
   const dirOk = !wanted || wanted === event.direction;
   switch (kind) {
     case 'fvg':
-      return event.kind === 'fvg' && dirOk;
     case 'ob':
-      return event.kind === 'order-block' && dirOk;
     case 'bos':
     case 'choch':
-      return event.kind === kind && dirOk;
+      return dirOk;
     case 'swing_high':
-      return event.kind === 'swing-high';
     case 'swing_low':
-      return event.kind === 'swing-low';
+      return true;
     // A pool of equal highs is the engine's "bullish" pool; a sweep takes it and closes back inside.
     case 'sweep_high':
-      return event.kind === 'liquidity-sweep' && event.direction === 'bullish' && event.label === 'sweep';
+      return event.direction === 'bullish' && event.label === 'sweep';
     case 'sweep_low':
-      return event.kind === 'liquidity-sweep' && event.direction === 'bearish' && event.label === 'sweep';
+      return event.direction === 'bearish' && event.label === 'sweep';
     case 'prev_day_high_break':
-      return event.kind === 'previous-high-broken' && event.label === '1d';
     case 'prev_day_low_break':
-      return event.kind === 'previous-low-broken' && event.label === '1d';
+      return event.label === '1d';
     case 'prev_week_high_break':
-      return event.kind === 'previous-high-broken' && event.label === '1w';
     case 'prev_week_low_break':
-      return event.kind === 'previous-low-broken' && event.label === '1w';
+      return event.label === '1w';
     default:
       return false;
   }
@@ -71,45 +87,42 @@ export function describeEvent(event: PatternEvent): string {
 }
 
 /**
- * Zones the candle trades into. Zones come from the state BEFORE this candle: the candle that retraces into a gap
- * is often the one that mitigates it, and that first touch is exactly the entry the trader wants.
+ * The zone a setup trades into, from the zones the candle touches (newest first, see zonesTouching). They come from
+ * the state BEFORE this candle: the candle that retraces into a gap is often the one that mitigates it, and that
+ * first touch is exactly the entry the trader wants.
  */
-export function zoneTouched(
-  before: PatternState | undefined,
-  kind: 'fvg' | 'ob',
+export function firstZone(
+  touched: readonly PatternEvent[],
   direction: Direction | undefined,
-  candle: Candle,
   /** Zones formed before this candle index are too old to trade (and beyond any warm-up's reach). */
   minIndex = -Infinity,
 ): PatternEvent | undefined {
-  if (!before) return undefined;
-  const zones = kind === 'fvg' ? before.activeFvgs : before.activeOrderBlocks;
   const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
-  // Newest first: the most recent imbalance is the one price is reacting to.
-  for (let i = zones.length - 1; i >= 0; i--) {
-    const zone = zones[i];
+  for (let i = 0; i < touched.length; i++) {
+    const zone = touched[i];
     if (zone.index < minIndex) continue;
     if (wanted && zone.direction !== wanted) continue;
-    const top = Math.max(zone.top!, zone.bottom!);
-    const bottom = Math.min(zone.top!, zone.bottom!);
-    if (candle.low <= top && candle.high >= bottom) return zone;
+    return zone;
   }
   return undefined;
 }
 
-export function candlePatternMatches(state: PatternState, kind: string, direction: Direction | undefined): boolean {
+/** What the per-candle questions read: a snapshot, or the engine itself right after its update (the same values). */
+export type PatternReadout = Pick<PatternState, 'lastSwingHigh' | 'lastSwingLow' | 'trend' | 'sessions' | 'previousRanges' | 'candlePatterns'>;
+
+export function candlePatternMatches(state: Pick<PatternState, 'candlePatterns'>, kind: string, direction: Direction | undefined): boolean {
   const label = kind.replace(/_/g, '-');
   const wanted = direction ? ENGINE_DIRECTION[direction] : undefined;
   // Doji and inside bar have no direction of their own: they match either side.
   return state.candlePatterns.some((p) => p.label === label && (!p.direction || !wanted || p.direction === wanted));
 }
 
-export function inSession(state: PatternState, names: string[]): boolean {
+export function inSession(state: Pick<PatternState, 'sessions'>, names: string[]): boolean {
   return names.some((name) => state.sessions.some((s) => s.name === SESSION_NAMES[name] && s.active));
 }
 
 /** Reads one level series (swing_high, prev_day_low, london_high, ...) from the engine state; NaN when not known yet. */
-export type LevelReader = (state: PatternState) => number;
+export type LevelReader = (state: PatternReadout) => number;
 
 /** Compiles a level name into a reader once, so the per-candle path does no string work. */
 export function levelReader(name: string): LevelReader {

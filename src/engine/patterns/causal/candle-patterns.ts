@@ -17,23 +17,30 @@ export interface CandlePatternMatch {
   direction?: Direction;
 }
 
-export function detectCandlePatterns(current: Candle, previous: Candle | undefined): CandlePatternMatch[] {
-  const found: CandlePatternMatch[] = [];
+// Shared, frozen matches: most candles match nothing and the rest share these, so detection allocates little.
+const DOJI: CandlePatternMatch = Object.freeze({ name: 'doji' });
+const HAMMER: CandlePatternMatch = Object.freeze({ name: 'hammer', direction: 'bullish' });
+const SHOOTING_STAR: CandlePatternMatch = Object.freeze({ name: 'shooting-star', direction: 'bearish' });
+const BULLISH_PIN_BAR: CandlePatternMatch = Object.freeze({ name: 'pin-bar', direction: 'bullish' });
+const BEARISH_PIN_BAR: CandlePatternMatch = Object.freeze({ name: 'pin-bar', direction: 'bearish' });
+const BULLISH_ENGULFING: CandlePatternMatch = Object.freeze({ name: 'engulfing', direction: 'bullish' });
+const BEARISH_ENGULFING: CandlePatternMatch = Object.freeze({ name: 'engulfing', direction: 'bearish' });
+const INSIDE_BAR: CandlePatternMatch = Object.freeze({ name: 'inside-bar' });
+const NONE: readonly CandlePatternMatch[] = Object.freeze([]);
+
+export function detectCandlePatterns(current: Candle, previous: Candle | undefined): readonly CandlePatternMatch[] {
+  let found: CandlePatternMatch[] | undefined;
   const range = current.high - current.low;
   if (range > 0) {
     const body = Math.abs(current.close - current.open);
     const upperWick = current.high - Math.max(current.open, current.close);
     const lowerWick = Math.min(current.open, current.close) - current.low;
-    if (body <= 0.1 * range) found.push({ name: 'doji' });
-    if (body <= 0.35 * range && lowerWick >= 2 * body && upperWick <= 0.15 * range) {
-      found.push({ name: 'hammer', direction: 'bullish' });
-    }
-    if (body <= 0.35 * range && upperWick >= 2 * body && lowerWick <= 0.15 * range) {
-      found.push({ name: 'shooting-star', direction: 'bearish' });
-    }
+    if (body <= 0.1 * range) (found ??= []).push(DOJI);
+    if (body <= 0.35 * range && lowerWick >= 2 * body && upperWick <= 0.15 * range) (found ??= []).push(HAMMER);
+    if (body <= 0.35 * range && upperWick >= 2 * body && lowerWick <= 0.15 * range) (found ??= []).push(SHOOTING_STAR);
     if (body <= range / 3) {
-      if (lowerWick >= (2 / 3) * range) found.push({ name: 'pin-bar', direction: 'bullish' });
-      else if (upperWick >= (2 / 3) * range) found.push({ name: 'pin-bar', direction: 'bearish' });
+      if (lowerWick >= (2 / 3) * range) (found ??= []).push(BULLISH_PIN_BAR);
+      else if (upperWick >= (2 / 3) * range) (found ??= []).push(BEARISH_PIN_BAR);
     }
   }
   if (previous) {
@@ -41,15 +48,9 @@ export function detectCandlePatterns(current: Candle, previous: Candle | undefin
     const body = Math.abs(current.close - current.open);
     const bullish = previous.close < previous.open && current.close > current.open;
     const bearish = previous.close > previous.open && current.close < current.open;
-    if (bullish && current.open <= previous.close && current.close >= previous.open && body > previousBody) {
-      found.push({ name: 'engulfing', direction: 'bullish' });
-    }
-    if (bearish && current.open >= previous.close && current.close <= previous.open && body > previousBody) {
-      found.push({ name: 'engulfing', direction: 'bearish' });
-    }
-    if (current.high <= previous.high && current.low >= previous.low && range < previous.high - previous.low) {
-      found.push({ name: 'inside-bar' });
-    }
+    if (bullish && current.open <= previous.close && current.close >= previous.open && body > previousBody) (found ??= []).push(BULLISH_ENGULFING);
+    if (bearish && current.open >= previous.close && current.close <= previous.open && body > previousBody) (found ??= []).push(BEARISH_ENGULFING);
+    if (current.high <= previous.high && current.low >= previous.low && range < previous.high - previous.low) (found ??= []).push(INSIDE_BAR);
   }
-  return found;
+  return found ?? NONE;
 }

@@ -57,17 +57,48 @@ export type EventDraft = Omit<PatternEvent, 'confirmedIndex' | 'confirmedTs'>;
 export interface Step {
   index: number;
   candle: Candle;
+  /** Completes the draft in place (it must be a fresh literal, used for nothing else) and freezes it. */
   emit(draft: EventDraft): PatternEvent;
 }
 
-export function makeStep(index: number, candle: Candle, sink: PatternEvent[]): Step {
-  return {
-    index,
-    candle,
-    emit(draft) {
-      const event: PatternEvent = Object.freeze({ ...draft, confirmedIndex: index, confirmedTs: candle.ts });
-      sink.push(event);
-      return event;
-    },
-  };
+const NO_EVENTS: readonly PatternEvent[] = Object.freeze([]);
+
+/**
+ * The engine's one Step, moved to each new candle: no closure and no step object per candle. An event is the
+ * detector's own draft literal with the two confirmation fields appended and then frozen, so it has the same keys
+ * in the same order as a copy would, without the copy (a spread-and-freeze costs microseconds per event in V8).
+ */
+export class EventStep implements Step {
+  index = -1;
+  candle!: Candle;
+  private sink: PatternEvent[] | undefined;
+
+  begin(index: number, candle: Candle): void {
+    this.index = index;
+    this.candle = candle;
+    this.sink = undefined;
+  }
+
+  emit(draft: EventDraft): PatternEvent {
+    const event = draft as PatternEvent;
+    event.confirmedIndex = this.index;
+    event.confirmedTs = this.candle.ts;
+    Object.freeze(event);
+    (this.sink ??= []).push(event);
+    return event;
+  }
+
+  /** Events emitted since `begin` (the array is frozen and handed out; a quiet candle gets a shared empty one). */
+  finish(): readonly PatternEvent[] {
+    return this.sink ? Object.freeze(this.sink) : NO_EVENTS;
+  }
+
+  /** Events emitted since `begin`, from position `from` on (frozen). */
+  since(from: number): readonly PatternEvent[] {
+    return this.sink && this.sink.length > from ? Object.freeze(this.sink.slice(from)) : NO_EVENTS;
+  }
+
+  get count(): number {
+    return this.sink ? this.sink.length : 0;
+  }
 }

@@ -6,7 +6,7 @@
  * it: the new event carries the union zone and `ref` to the absorbed gap, which leaves the active set.
  */
 import type { CandleHistory } from './history.ts';
-import type { PatternEvent, Step } from './events.ts';
+import type { EventDraft, PatternEvent, Step } from './events.ts';
 
 export interface FvgOptions {
   joinConsecutive: boolean;
@@ -15,7 +15,9 @@ export interface FvgOptions {
 }
 
 export class FvgDetector {
-  private active: PatternEvent[] = [];
+  private readonly active: PatternEvent[] = [];
+  /** Bumped whenever the active set changes, so a state snapshot is copied only after a change. */
+  version = 0;
 
   constructor(readonly options: FvgOptions) {}
 
@@ -25,49 +27,60 @@ export class FvgDetector {
 
   update(step: Step, history: CandleHistory): void {
     const { candle: c, index } = step;
-    if (this.active.length > 0) {
-      this.active = this.active.filter((gap) => {
-        const touched = gap.direction === 'bullish' ? c.low <= gap.top! : c.high >= gap.bottom!;
-        if (touched) {
-          step.emit({
-            kind: 'fvg-mitigated',
-            direction: gap.direction,
-            index: gap.index,
-            ts: gap.ts,
-            top: gap.top,
-            bottom: gap.bottom,
-          });
-        }
-        return !touched;
-      });
+    const active = this.active;
+    // Mitigated gaps leave the list in place, oldest first, each reported in list order.
+    let kept = 0;
+    for (let i = 0; i < active.length; i++) {
+      const gap = active[i];
+      const touched = gap.direction === 'bullish' ? c.low <= gap.top! : c.high >= gap.bottom!;
+      if (touched) {
+        step.emit({
+          kind: 'fvg-mitigated',
+          direction: gap.direction,
+          index: gap.index,
+          ts: gap.ts,
+          top: gap.top,
+          bottom: gap.bottom,
+        });
+      } else {
+        active[kept++] = gap;
+      }
+    }
+    if (kept < active.length) {
+      active.length = kept;
+      this.version++;
     }
     if (index < 2) return;
-    const a = history.at(index - 2);
-    const b = history.at(index - 1);
+    const aHigh = history.high(index - 2);
+    const aLow = history.low(index - 2);
+    const bOpen = history.open(index - 1);
+    const bClose = history.close(index - 1);
     let direction: 'bullish' | 'bearish';
     let top: number;
     let bottom: number;
-    if (b.close > b.open && a.high < c.low) {
+    if (bClose > bOpen && aHigh < c.low) {
       direction = 'bullish';
       top = c.low;
-      bottom = a.high;
-    } else if (b.close < b.open && a.low > c.high) {
+      bottom = aHigh;
+    } else if (bClose < bOpen && aLow > c.high) {
       direction = 'bearish';
-      top = a.low;
+      top = aLow;
       bottom = c.high;
     } else {
       return;
     }
     let ref: PatternEvent['ref'];
-    const previous = this.active[this.active.length - 1];
+    const previous = active[active.length - 1];
     if (this.options.joinConsecutive && previous && previous.index === index - 2 && previous.direction === direction) {
       top = Math.max(top, previous.top!);
       bottom = Math.min(bottom, previous.bottom!);
       ref = { index: previous.index, ts: previous.ts };
-      this.active.pop();
+      active.pop();
     }
-    const gap = step.emit({ kind: 'fvg', direction, index: index - 1, ts: b.ts, top, bottom, ...(ref ? { ref } : {}) });
-    this.active.push(gap);
-    if (this.active.length > this.options.maxActive) this.active.shift();
+    const draft: EventDraft = { kind: 'fvg', direction, index: index - 1, ts: history.ts(index - 1), top, bottom };
+    if (ref) draft.ref = ref;
+    active.push(step.emit(draft));
+    if (active.length > this.options.maxActive) active.shift();
+    this.version++;
   }
 }

@@ -23,6 +23,10 @@ interface Pool {
   direction: Direction;
   first: PatternEvent;
   levels: number[];
+  /** Running sum (left to right, from 0: the same float as summing `levels`), highest and lowest member. */
+  sum: number;
+  top: number;
+  bottom: number;
   last: PatternEvent;
 }
 
@@ -43,14 +47,28 @@ interface LoneSwing {
   event: PatternEvent;
 }
 
+function newPool(direction: Direction, first: PatternEvent, levels: number[], last: PatternEvent): Pool {
+  let sum = 0;
+  let top = -Infinity;
+  let bottom = Infinity;
+  for (const level of levels) {
+    sum += level;
+    top = Math.max(top, level);
+    bottom = Math.min(bottom, level);
+  }
+  return { direction, first, levels, sum, top, bottom, last };
+}
+
 function poolLevel(pool: Pool): number {
-  return pool.levels.reduce((a, b) => a + b, 0) / pool.levels.length;
+  return pool.sum / pool.levels.length;
 }
 
 export class LiquidityDetector {
-  private swings: Record<Direction, LoneSwing[]> = { bullish: [], bearish: [] };
-  private pools: Pool[] = [];
+  private readonly swings: Record<Direction, LoneSwing[]> = { bullish: [], bearish: [] };
+  private readonly pools: Pool[] = [];
   readonly sweeps: PatternEvent[] = [];
+  /** Bumped whenever a pool forms, grows or is swept, so a state snapshot is rebuilt only after a change. */
+  version = 0;
 
   constructor(readonly options: LiquidityOptions) {}
 
@@ -60,15 +78,15 @@ export class LiquidityDetector {
       index: pool.first.index,
       ts: pool.first.ts,
       level: poolLevel(pool),
-      top: Math.max(...pool.levels),
-      bottom: Math.min(...pool.levels),
+      top: pool.top,
+      bottom: pool.bottom,
       count: pool.levels.length,
     }));
   }
 
   update(step: Step, newSwings: readonly PatternEvent[], atr: number): void {
     this.sweep(step, step.candle);
-    for (const swing of newSwings) this.addSwing(step, swing, atr);
+    for (let k = 0; k < newSwings.length; k++) this.addSwing(step, newSwings[k], atr);
   }
 
   private tolerance(price: number, atr: number): number {
@@ -84,15 +102,23 @@ export class LiquidityDetector {
     const pool = this.pools.find((p) => p.direction === direction && Math.abs(poolLevel(p) - level) <= tolerance);
     if (pool) {
       pool.levels.push(level);
+      pool.sum += level;
+      pool.top = Math.max(pool.top, level);
+      pool.bottom = Math.min(pool.bottom, level);
       pool.last = swing;
+      this.version++;
       this.emitPool(step, pool);
     } else {
-      const partner = [...side].reverse().find((s) => Math.abs(s.level - level) <= tolerance);
-      if (partner) {
-        const created: Pool = { direction, first: partner.event, levels: [partner.level, level], last: swing };
+      // The nearest earlier lone swing within tolerance (newest first).
+      let at = side.length - 1;
+      while (at >= 0 && !(Math.abs(side[at].level - level) <= tolerance)) at--;
+      if (at >= 0) {
+        const partner = side[at];
+        const created = newPool(direction, partner.event, [partner.level, level], swing);
         this.pools.push(created);
         if (this.pools.length > this.options.maxSwings) this.pools.shift();
-        side.splice(side.indexOf(partner), 1);
+        side.splice(at, 1);
+        this.version++;
         this.emitPool(step, created);
         return;
       }
@@ -108,8 +134,8 @@ export class LiquidityDetector {
       index: pool.first.index,
       ts: pool.first.ts,
       level: poolLevel(pool),
-      top: Math.max(...pool.levels),
-      bottom: Math.min(...pool.levels),
+      top: pool.top,
+      bottom: pool.bottom,
       count: pool.levels.length,
       ref: { index: pool.last.index, ts: pool.last.ts },
     });
@@ -118,12 +144,24 @@ export class LiquidityDetector {
   private sweep(step: Step, c: Candle): void {
     // A single swing that price has traded clearly beyond (more than the tolerance) can no longer form equal
     // highs/lows with a later one; a poke within the tolerance may itself become the matching swing.
-    this.swings.bullish = this.swings.bullish.filter((s) => !(c.high > s.level + s.tolerance));
-    this.swings.bearish = this.swings.bearish.filter((s) => !(c.low < s.level - s.tolerance));
-    this.pools = this.pools.filter((pool) => {
-      const extreme = pool.direction === 'bullish' ? Math.max(...pool.levels) : Math.min(...pool.levels);
+    const highs = this.swings.bullish;
+    let keptHighs = 0;
+    for (let i = 0; i < highs.length; i++) if (!(c.high > highs[i].level + highs[i].tolerance)) highs[keptHighs++] = highs[i];
+    highs.length = keptHighs;
+    const lows = this.swings.bearish;
+    let keptLows = 0;
+    for (let i = 0; i < lows.length; i++) if (!(c.low < lows[i].level - lows[i].tolerance)) lows[keptLows++] = lows[i];
+    lows.length = keptLows;
+    const pools = this.pools;
+    let kept = 0;
+    for (let i = 0; i < pools.length; i++) {
+      const pool = pools[i];
+      const extreme = pool.direction === 'bullish' ? pool.top : pool.bottom;
       const taken = pool.direction === 'bullish' ? c.high > extreme : c.low < extreme;
-      if (!taken) return true;
+      if (!taken) {
+        pools[kept++] = pool;
+        continue;
+      }
       const closedBack = pool.direction === 'bullish' ? c.close < extreme : c.close > extreme;
       const event = step.emit({
         kind: 'liquidity-sweep',
@@ -136,7 +174,10 @@ export class LiquidityDetector {
       });
       this.sweeps.push(event);
       if (this.sweeps.length > this.options.recentSweeps) this.sweeps.shift();
-      return false;
-    });
+    }
+    if (kept < pools.length) {
+      pools.length = kept;
+      this.version++;
+    }
   }
 }

@@ -13,7 +13,9 @@ export interface OrderBlockOptions {
 }
 
 export class OrderBlockDetector {
-  private active: PatternEvent[] = [];
+  private readonly active: PatternEvent[] = [];
+  /** Bumped whenever the active set changes, so a state snapshot is copied only after a change. */
+  version = 0;
   private high: PatternEvent | undefined;
   private low: PatternEvent | undefined;
 
@@ -25,14 +27,20 @@ export class OrderBlockDetector {
 
   update(step: Step, history: CandleHistory, newSwings: readonly PatternEvent[]): void {
     const c = step.candle;
-    if (this.active.length > 0) {
-      this.active = this.active.filter((block) => {
-        const through = block.direction === 'bullish' ? c.low < block.bottom! : c.high > block.top!;
-        if (through) {
-          step.emit({ kind: 'order-block-mitigated', direction: block.direction, index: block.index, ts: block.ts, top: block.top, bottom: block.bottom });
-        }
-        return !through;
-      });
+    const active = this.active;
+    let kept = 0;
+    for (let i = 0; i < active.length; i++) {
+      const block = active[i];
+      const through = block.direction === 'bullish' ? c.low < block.bottom! : c.high > block.top!;
+      if (through) {
+        step.emit({ kind: 'order-block-mitigated', direction: block.direction, index: block.index, ts: block.ts, top: block.top, bottom: block.bottom });
+      } else {
+        active[kept++] = block;
+      }
+    }
+    if (kept < active.length) {
+      active.length = kept;
+      this.version++;
     }
     for (const swing of newSwings) {
       if (swing.kind === 'swing-high') this.high = swing;
@@ -53,23 +61,37 @@ export class OrderBlockDetector {
     let best = step.index - 1;
     if (from < step.index) {
       best = from;
-      for (let k = from + 1; k < step.index; k++) {
-        const candle = history.at(k);
-        const bestCandle = history.at(best);
-        if (direction === 'bullish' ? candle.low <= bestCandle.low : candle.high >= bestCandle.high) best = k;
+      if (direction === 'bullish') {
+        let lowest = history.low(best);
+        for (let k = from + 1; k < step.index; k++) {
+          const low = history.low(k);
+          if (low <= lowest) {
+            best = k;
+            lowest = low;
+          }
+        }
+      } else {
+        let highest = history.high(best);
+        for (let k = from + 1; k < step.index; k++) {
+          const high = history.high(k);
+          if (high >= highest) {
+            best = k;
+            highest = high;
+          }
+        }
       }
     }
-    const block = history.at(best);
     const event = step.emit({
       kind: 'order-block',
       direction,
       index: best,
-      ts: block.ts,
-      top: block.high,
-      bottom: block.low,
+      ts: history.ts(best),
+      top: history.high(best),
+      bottom: history.low(best),
       ref: { index: swing.index, ts: swing.ts },
     });
     this.active.push(event);
     if (this.active.length > this.options.maxActive) this.active.shift();
+    this.version++;
   }
 }

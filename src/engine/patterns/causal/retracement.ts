@@ -17,7 +17,9 @@ export interface RetracementState {
 }
 
 export class RetracementTracker {
-  state: RetracementState | undefined;
+  private view: RetracementState | undefined;
+  private current = NaN;
+  private stale = false;
   private high = NaN;
   private low = NaN;
   private leg: 'up' | 'down' | undefined;
@@ -39,6 +41,16 @@ export class RetracementTracker {
     const raw = span === 0 ? 0 : this.leg === 'up' ? (this.high - candle.low) / span : (candle.high - this.low) / span;
     const currentPct = Math.round(raw * 1000) / 10;
     this.deepest = Math.max(this.deepest, currentPct);
-    this.state = { leg: this.leg, swingHigh: this.high, swingLow: this.low, currentPct, deepestPct: this.deepest };
+    this.current = currentPct;
+    this.stale = true;
+  }
+
+  /** The latest candle's retracement (frozen), built when asked: most candles never are. */
+  get state(): RetracementState | undefined {
+    if (this.stale) {
+      this.view = Object.freeze({ leg: this.leg!, swingHigh: this.high, swingLow: this.low, currentPct: this.current, deepestPct: this.deepest });
+      this.stale = false;
+    }
+    return this.view;
   }
 }

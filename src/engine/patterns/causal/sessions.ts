@@ -7,7 +7,7 @@
  */
 import type { Candle } from '../../types.ts';
 import type { Step } from './events.ts';
-import { assertTimeZone, localMinuteOfDay, parseClock } from './time-zone.ts';
+import { parseClock, zoneClock } from './time-zone.ts';
 
 export interface SessionDefinition {
   name: string;
@@ -47,6 +47,10 @@ export class SessionTracker {
   private low = NaN;
   private lastIndex = -1;
   private lastTs = NaN;
+  /** Local minute of day of an instant in the session's zone (the zone is looked up once). */
+  private readonly minuteOf: (ts: number) => number;
+  /** The frozen state, rebuilt only after something in it changed (see `state`). */
+  private view: SessionState | undefined;
 
   constructor(readonly definition: SessionDefinition) {
     this.startMinute = parseClock(definition.start);
@@ -54,15 +58,17 @@ export class SessionTracker {
     if (Number.isNaN(this.startMinute) || Number.isNaN(this.endMinute) || this.startMinute === this.endMinute) {
       throw new RangeError(`session "${definition.name}": start/end must be distinct HH:MM, got ${definition.start}-${definition.end}`);
     }
-    assertTimeZone(definition.timeZone);
+    // Throws RangeError for an unknown zone name, which callers turn into an input error.
+    this.minuteOf = zoneClock(definition.timeZone);
   }
 
+  /** The same object until the session changes, so a snapshot of an unchanged session costs nothing. */
   get state(): SessionState {
-    return { name: this.definition.name, active: this.active, startTs: this.startTs, high: this.high, low: this.low };
+    return (this.view ??= Object.freeze({ name: this.definition.name, active: this.active, startTs: this.startTs, high: this.high, low: this.low }));
   }
 
   contains(ts: number): boolean {
-    const t = localMinuteOfDay(this.definition.timeZone, ts);
+    const t = this.minuteOf(ts);
     return this.startMinute < this.endMinute
       ? t >= this.startMinute && t < this.endMinute
       : t >= this.startMinute || t < this.endMinute;
@@ -75,9 +81,16 @@ export class SessionTracker {
     if (this.active && !continues) this.end(step);
     if (inside) {
       if (continues) {
-        if (c.high > this.high) this.high = c.high;
-        if (c.low < this.low) this.low = c.low;
+        if (c.high > this.high) {
+          this.high = c.high;
+          this.view = undefined;
+        }
+        if (c.low < this.low) {
+          this.low = c.low;
+          this.view = undefined;
+        }
       } else {
+        this.view = undefined;
         this.active = true;
         this.startTs = c.ts;
         this.high = c.high;
@@ -91,6 +104,7 @@ export class SessionTracker {
 
   private end(step: Step): void {
     this.active = false;
+    this.view = undefined;
     step.emit({
       kind: 'session-end',
       index: this.lastIndex,

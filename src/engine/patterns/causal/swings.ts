@@ -12,6 +12,8 @@ export interface SwingOptions {
   right: number;
 }
 
+const NONE: readonly PatternEvent[] = Object.freeze([]);
+
 export class SwingDetector {
   lastHigh: PatternEvent | undefined;
   lastLow: PatternEvent | undefined;
@@ -21,26 +23,29 @@ export class SwingDetector {
   }
 
   /** Returns the swings confirmed on this candle (high first). */
-  update(step: Step, history: CandleHistory): PatternEvent[] {
+  update(step: Step, history: CandleHistory): readonly PatternEvent[] {
     const { left, right } = this.options;
     const p = step.index - right;
-    if (p - left < 0) return [];
-    const pivot = history.at(p);
+    if (p - left < 0) return NONE;
+    const pivotHigh = history.high(p);
+    const pivotLow = history.low(p);
     let isHigh = true;
     let isLow = true;
     for (let k = p - left; k <= p + right && (isHigh || isLow); k++) {
       if (k === p) continue;
-      const c = history.at(k);
-      if (k < p ? c.high >= pivot.high : c.high > pivot.high) isHigh = false;
-      if (k < p ? c.low <= pivot.low : c.low < pivot.low) isLow = false;
+      const high = history.high(k);
+      const low = history.low(k);
+      if (k < p ? high >= pivotHigh : high > pivotHigh) isHigh = false;
+      if (k < p ? low <= pivotLow : low < pivotLow) isLow = false;
     }
+    if (!isHigh && !isLow) return NONE;
     const found: PatternEvent[] = [];
     if (isHigh) {
-      this.lastHigh = step.emit({ kind: 'swing-high', index: p, ts: pivot.ts, level: pivot.high });
+      this.lastHigh = step.emit({ kind: 'swing-high', index: p, ts: history.ts(p), level: pivotHigh });
       found.push(this.lastHigh);
     }
     if (isLow) {
-      this.lastLow = step.emit({ kind: 'swing-low', index: p, ts: pivot.ts, level: pivot.low });
+      this.lastLow = step.emit({ kind: 'swing-low', index: p, ts: history.ts(p), level: pivotLow });
       found.push(this.lastLow);
     }
     return found;

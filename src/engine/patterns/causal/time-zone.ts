@@ -36,10 +36,6 @@ function zone(timeZone: string): ZoneCache {
   return cache;
 }
 
-export function assertTimeZone(timeZone: string): void {
-  zone(timeZone);
-}
-
 function intlOffset(cache: ZoneCache, at: number): number {
   const parts: Record<string, number> = {};
   for (const part of cache.format.formatToParts(at)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -49,7 +45,10 @@ function intlOffset(cache: ZoneCache, at: number): number {
 
 /** Local wall-clock offset from UTC in minutes at instant ts. */
 export function offsetMinutes(timeZone: string, ts: number): number {
-  const cache = zone(timeZone);
+  return cachedOffset(zone(timeZone), ts);
+}
+
+function cachedOffset(cache: ZoneCache, ts: number): number {
   const day = Math.floor(ts / DAY);
   if (day !== cache.day) {
     const atStart = intlOffset(cache, day * DAY);
@@ -67,8 +66,18 @@ export function offsetMinutes(timeZone: string, ts: number): number {
 }
 
 export function localMinuteOfDay(timeZone: string, ts: number): number {
-  const local = Math.floor(ts / 60_000) + offsetMinutes(timeZone, ts);
+  return minuteOfDay(zone(timeZone), ts);
+}
+
+function minuteOfDay(cache: ZoneCache, ts: number): number {
+  const local = Math.floor(ts / 60_000) + cachedOffset(cache, ts);
   return ((local % 1440) + 1440) % 1440;
+}
+
+/** localMinuteOfDay with the zone looked up once (a session asks on every candle). */
+export function zoneClock(timeZone: string): (ts: number) => number {
+  const cache = zone(timeZone);
+  return (ts) => minuteOfDay(cache, ts);
 }
 
 /** "HH:MM" → minutes, or NaN when malformed. */
