@@ -287,8 +287,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   if (!config.knowledge.embeddingApiKey) config.knowledge.embeddingApiKey = env[config.knowledge.embeddingApiKeyEnv ?? 'ITA_EMBEDDING_API_KEY'];
   // The shared store's PostgreSQL carries the queue too unless the queue is given its own.
-  const databaseUrl = env.ITA_DATABASE_URL;
-  if (!config.queue.url && databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) config.queue.url = databaseUrl;
+  if (!config.queue.url && config.databaseUrl) config.queue.url = config.databaseUrl;
   config.dataDir = path.resolve(cwd, config.dataDir);
   config.setupsDir = path.resolve(cwd, config.setupsDir);
   config.governanceFile = path.resolve(cwd, config.governanceFile);

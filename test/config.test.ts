@@ -89,7 +89,7 @@ describe('config', () => {
 
   it('has no job queue by default: everything runs in-process', () => {
     expect(loadConfig({ env: {}, cwd: os.tmpdir() }).queue.url).toBeUndefined();
-    expect(loadConfig({ env: { ITA_DATABASE_URL: 'sqlite:data/ita.sqlite' }, cwd: os.tmpdir() }).queue.url).toBeUndefined();
+    expect(loadConfig({ env: { ITA_DB_FILE: 'data/other.sqlite' }, cwd: os.tmpdir() }).queue.url).toBeUndefined();
   });
 
   it('takes the queue URL from ITA_QUEUE_URL, else from a postgres ITA_DATABASE_URL, and masks its password', () => {
