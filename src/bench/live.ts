@@ -21,6 +21,7 @@ import { renderSignalChart } from '../engine/charts/signal-chart.ts';
 import { timeframeMs } from '../engine/market/timeframes.ts';
 import { loadSetupsDir, parseSetup, type Setup } from '../engine/setups/index.ts';
 import { MarketDetector } from '../engine/signals/detector.ts';
+import { maxOf } from '../engine/backtest/metrics.ts';
 import { median, percentile, type BenchLine, type BenchSection } from './timing.ts';
 import { compared, spread } from './compare.ts';
 import { endToEnd, FIRST_CLOSE, MARKETS, marketSeries, readSamples, symbolOf, TIMEFRAMES, type EndToEnd, type SampleSeries } from './live-run.ts';
@@ -97,7 +98,7 @@ function breakdown(runs: EndToEnd[], label: string): BenchLine[] {
   return [
     { name: `live (${label}): close → sendPhoto accepted, first signal of a close, p50`, value: round1(percentile(all(runs, (r) => r.firstOfClose), 50)), unit: 'ms', target: '< 1500 ms' },
     { name: `live (${label}): close → sendPhoto accepted, every signal, p50`, value: round1(percentile(latencies, 50)), unit: 'ms' },
-    { name: `live (${label}): close → sendPhoto accepted, every signal, max`, value: round1(Math.max(...runs.map((r) => percentile(r.latencies, 100)))), unit: 'ms' },
+    { name: `live (${label}): close → sendPhoto accepted, every signal, max`, value: round1(maxOf(runs.map((r) => percentile(r.latencies, 100)))), unit: 'ms' },
     { name: `live (${label}): tick of a close (poll ${MARKETS * TIMEFRAMES.length} markets, detect, journal, queue), median`, value: round1(percentile(all(runs, (r) => r.tickMs), 50)), unit: 'ms' },
     // Delivery is sequential (order is a promise to the trader); the pool renders the next charts meanwhile.
     { name: `live (${label}): per delivery, waiting for the chart (median)`, value: round1(percentile(all(runs, (r) => r.renderMs), 50)), unit: 'ms' },

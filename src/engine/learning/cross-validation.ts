@@ -12,6 +12,8 @@
  *    embargo AFTER the test block: training samples starting within `embargoMs` after the last test window ends are
  *    dropped too.
  */
+import { maxOf, minOf } from '../backtest/metrics.ts';
+
 export interface TimedSample {
   start: number;
   end: number;
@@ -46,7 +48,7 @@ export function purgedFolds(samples: readonly TimedSample[], options: CvOptions 
   for (let b = mode === 'walk-forward' ? 1 : 0; b < blocks; b++) {
     const test = order.slice(bounds[b], bounds[b + 1]);
     if (test.length === 0) continue;
-    const testStart = Math.min(...test.map((i) => samples[i].start));
+    const testStart = minOf(test.map((i) => samples[i].start));
     const testEnd = maxOf(test.map((i) => samples[i].end));
     const candidates = mode === 'walk-forward' ? order.slice(0, bounds[b]) : [...order.slice(0, bounds[b]), ...order.slice(bounds[b + 1])];
     let train = candidates.filter((i) => {
@@ -62,10 +64,4 @@ export function purgedFolds(samples: readonly TimedSample[], options: CvOptions 
     folds.push({ train, test, purged });
   }
   return folds;
-}
-
-function maxOf(values: number[]): number {
-  let m = -Infinity;
-  for (const v of values) if (v > m) m = v;
-  return m;
 }
