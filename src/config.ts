@@ -296,7 +296,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return config;
 }
 
-/** The password inside a database URL, if any. */
+/** The password inside a database or queue URL, if any. */
 function databasePassword(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
@@ -310,17 +310,8 @@ function databasePassword(url: string | undefined): string | undefined {
 export function secretsOf(config: Config): string[] {
   const secrets = [databasePassword(config.databaseUrl), config.telegram.token, config.telegram.webhookSecret, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
   for (const provider of config.llm.providers) secrets.push(provider.apiKey);
-  secrets.push(urlPassword(config.queue.url));
+  secrets.push(databasePassword(config.queue.url));
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
-}
-
-function urlPassword(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function defaultConfigFile(cwd: string): string | undefined {
