@@ -160,6 +160,8 @@ export const configSchema = z.object({
       maintenanceSeconds: z.coerce.number().int().min(1).max(3600).default(30),
       /** How often an idle worker asks for a job, and the coordinator for finished ones. */
       pollSeconds: z.coerce.number().min(0.5).max(60).default(1),
+      /** Candle inputs of backtest jobs unused for this many days are deleted when a queue opens; 0 = keep forever. */
+      inputRetentionDays: z.coerce.number().min(0).max(3650).default(7),
     })
     .prefault({}),
   notion: z
@@ -235,6 +237,7 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_QUEUE_RETRY_LIMIT: 'queue.retryLimit',
   ITA_QUEUE_MAINTENANCE_SECONDS: 'queue.maintenanceSeconds',
   ITA_QUEUE_POLL_SECONDS: 'queue.pollSeconds',
+  ITA_QUEUE_INPUT_RETENTION_DAYS: 'queue.inputRetentionDays',
   NOTION_TOKEN: 'notion.token',
   ITA_NOTION_BACKTESTS_DB: 'notion.backtestsDatabase',
   ITA_NOTION_JOURNAL_DB: 'notion.journalDatabase',

@@ -11,7 +11,7 @@ import type { JobQueue, QueueSettings } from '../engine/queue/job-queue.ts';
 export function queueSettings(config: Config): QueueSettings | undefined {
   const q = config.queue;
   if (!q.url) return undefined;
-  return { url: q.url, batchSize: q.batchSize, expireSeconds: q.expireSeconds, retryLimit: q.retryLimit, maintenanceSeconds: q.maintenanceSeconds, pollSeconds: q.pollSeconds };
+  return { url: q.url, batchSize: q.batchSize, expireSeconds: q.expireSeconds, retryLimit: q.retryLimit, maintenanceSeconds: q.maintenanceSeconds, pollSeconds: q.pollSeconds, inputRetentionDays: q.inputRetentionDays };
 }
 
 export async function openQueueFromConfig(config: Config, logger: Logger): Promise<JobQueue | undefined> {
@@ -19,6 +19,7 @@ export async function openQueueFromConfig(config: Config, logger: Logger): Promi
   if (!settings) return undefined;
   const { JobQueue, describeUrl } = await import('../engine/queue/job-queue.ts');
   const queue = await JobQueue.open(settings, (error) => logger.warn('job queue error', { error: error.message }));
+  if (queue.prunedInputs > 0) logger.info('job queue: deleted candle inputs no run used recently', { inputs: queue.prunedInputs, retentionDays: settings.inputRetentionDays });
   logger.info('job queue ready: backtests, optimizer evaluations and walk-forward windows go to `ita worker` processes', { queue: describeUrl(settings.url) });
   return queue;
 }

@@ -21,7 +21,12 @@ export interface QueueSettings {
   pollSeconds: number;
   /** pg-boss's schema (default `pgboss`). */
   schema?: string;
+  /** Candle inputs no run has used for this many days are deleted when a queue opens; 0 keeps them forever. */
+  inputRetentionDays?: number;
 }
+
+/** A week: long enough for a rerun of last week's optimization to find its candles, short of filling the disk. */
+export const DEFAULT_INPUT_RETENTION_DAYS = 7;
 
 /** The one pg-boss queue every kind of ITA job goes through (the task's `kind` says what to run). */
 export const WORK_QUEUE = 'ita-work';
@@ -49,6 +54,8 @@ export class JobQueue {
   private pollTimer: NodeJS.Timeout | undefined;
   private closed = false;
   readonly schema: string;
+  /** Unused candle inputs deleted when this queue opened (see pruneInputs). */
+  prunedInputs = 0;
 
   private constructor(
     readonly boss: PgBoss,
@@ -78,6 +85,7 @@ export class JobQueue {
     }
     const queue = new JobQueue(boss, settings);
     await queue.ensureSchema();
+    queue.prunedInputs = await queue.pruneInputs(settings.inputRetentionDays ?? DEFAULT_INPUT_RETENTION_DAYS);
     return queue;
   }
 
@@ -94,6 +102,25 @@ export class JobQueue {
       // Two processes creating the table at once: one wins, the other sees a duplicate type; the table is there.
       if (!(await this.sql(`SELECT to_regclass('ita_queue_input') AS t`)).rows[0]?.t) throw error;
     });
+    // Tables made before pruning existed lack the column; IF NOT EXISTS keeps concurrent openers harmless.
+    await this.sql('ALTER TABLE ita_queue_input ADD COLUMN IF NOT EXISTS used_at timestamptz NOT NULL DEFAULT now()');
+  }
+
+  /**
+   * Deletes candle inputs no run has stored or reused for `retentionDays` days, except those a job still waiting or
+   * running names (a job's body holds its inputs' hashes as JSON strings). Without this the table only grows: every
+   * distinct backtest input stays, and a 5M-candle series is some 100 MB. 0 days = never delete.
+   */
+  async pruneInputs(retentionDays: number): Promise<number> {
+    if (!(retentionDays > 0)) return 0;
+    const { rows } = await this.sql(
+      `DELETE FROM ita_queue_input i WHERE i.used_at < now() - make_interval(secs => $1)
+         AND NOT EXISTS (SELECT 1 FROM ${this.schema}.job j WHERE j.name = $2 AND j.state IN ('created', 'retry', 'active')
+                           AND j.data->>'body' LIKE '%"' || i.hash || '"%')
+       RETURNING i.hash`,
+      [retentionDays * 86_400, WORK_QUEUE],
+    );
+    return rows.length;
   }
 
   private sql(text: string, values: unknown[] = []): Promise<{ rows: any[] }> {
@@ -103,9 +130,12 @@ export class JobQueue {
   /** Stores the candles once (by content hash) and returns the hash jobs refer to. */
   async putSeries(series: SeriesInput): Promise<string> {
     const packed = packSeries(series);
-    // Asked each time (not remembered by this process): the table may have been truncated since the last run.
-    const { rows } = await this.sql('SELECT 1 FROM ita_queue_input WHERE hash = $1', [packed.hash]);
-    if (rows.length === 0) await this.sql('INSERT INTO ita_queue_input (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING', [packed.hash, packed.body]);
+    // Asked each time (not remembered by this process): the table may have been pruned or truncated since the last
+    // run. A hit only marks the input used (it restarts its retention), so the body is sent once.
+    const { rows } = await this.sql('UPDATE ita_queue_input SET used_at = now() WHERE hash = $1 RETURNING 1', [packed.hash]);
+    if (rows.length === 0) {
+      await this.sql('INSERT INTO ita_queue_input (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET used_at = now()', [packed.hash, packed.body]);
+    }
     return packed.hash;
   }
 
