@@ -1,9 +1,11 @@
 /**
  * The knowledge base service: ingest (detect → extract → chunk → embed → store → index), documents for `/docs`
- * and `/forget`, and hybrid retrieval (vector + BM25 fused by RRF). SQLite is the source of truth; the search
- * indexes are derived from it, updated per document and saved in the background every few hundred changes and on
- * close (search-index.ts). Writes and saves are serialized so two uploads at once cannot interleave; queries wait
- * for the last write, never for a save.
+ * and `/forget`, and hybrid retrieval (vector + BM25 fused by RRF). The SQL store (SQLite, or PostgreSQL shared by
+ * several instances) is the source of truth; the search indexes are derived from it through its index log, applied
+ * after this instance's writes and, before each query, whatever other instances logged (search-index.ts); they are
+ * saved in the background every few hundred changes and on close. Writes, catch-ups and saves are serialized so two
+ * uploads at once cannot interleave; queries wait for the last write, and for a save only when there is something
+ * to catch up on.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -60,6 +62,8 @@ class KnowledgeBaseService implements KnowledgeBase {
   /** The last write (not save): what a query must see. */
   private lastWrite: Promise<unknown> = Promise.resolve();
   private checkpointQueued = false;
+  /** The catch-up queued for queries, shared by every query that finds the index behind meanwhile. */
+  private catchingUp?: Promise<unknown>;
 
   constructor(
     private readonly db: Kysely<KnowledgeDatabase>,
@@ -97,17 +101,25 @@ class KnowledgeBaseService implements KnowledgeBase {
     const chunks = await this.chunker(extracted.sections);
     if (chunks.length === 0) throw new InputError(`${name}: no readable text in the document`, { file: name });
     await onProgress?.({ stage: 'chunking', done: chunks.length, total: chunks.length });
-    const vectors = await this.index.embedChunks(chunks, (done, total) => onProgress?.({ stage: 'embedding', done, total }));
+    const { vectors, state } = await this.index.embedChunks(chunks, (done, total) => onProgress?.({ stage: 'embedding', done, total }));
 
     await onProgress?.({ stage: 'indexing', done: 0, total: chunks.length });
-    const { document, chunkIds, logSeq } = await repo.insertDocumentWithChunks(
-      this.db,
-      { name, format, contentHash, sizeBytes: bytes.length, pages: extracted.pages, createdAt: Date.now() },
-      chunks,
-      { vectors, state: this.index.stateEntry() },
-    );
-    this.index.addChunks(chunkIds, vectors, chunks, logSeq);
-    this.checkpointSoon();
+    let document: repo.DocumentRow;
+    try {
+      ({ document } = await repo.insertDocumentWithChunks(
+        this.db,
+        { name, format, contentHash, sizeBytes: bytes.length, pages: extracted.pages, createdAt: Date.now() },
+        chunks,
+        { vectors, embedding: this.index.embedder.id, state },
+      ));
+    } catch (error) {
+      // Another instance on the shared database stored the same file meanwhile (content_hash is unique).
+      const stored = await repo.findDocumentByHash(this.db, contentHash);
+      if (stored) return { document: toDocument(stored), chunks: stored.chunk_count, duplicate: true };
+      throw error;
+    }
+    // From the log, in its order: other instances' changes committed before this one are applied first.
+    await this.catchUpNow();
     await onProgress?.({ stage: 'done', done: chunks.length, total: chunks.length });
     return { document: toDocument(document), chunks: chunks.length, duplicate: false };
   }
@@ -133,14 +145,14 @@ class KnowledgeBaseService implements KnowledgeBase {
     return this.serialized(async () => {
       const deleted = await repo.deleteDocument(this.db, id);
       if (deleted === undefined) return false;
-      this.index.removeChunks(deleted.chunkIds, deleted.logSeq);
-      this.checkpointSoon();
+      await this.catchUpNow();
       return true;
     });
   }
 
   async retrieve(query: string, k: number): Promise<RetrievedPassage[]> {
     await this.lastWrite.catch(() => undefined);
+    await this.caughtUp();
     return retrievePassages(this.db, this.index, query, k);
   }
 
@@ -149,10 +161,13 @@ class KnowledgeBaseService implements KnowledgeBase {
   }
 
   async stats(): Promise<KnowledgeStats> {
+    await this.lastWrite.catch(() => undefined);
+    await this.caughtUp();
     const documents = (await repo.listDocuments(this.db)).length;
     return {
       documents,
       chunks: await repo.countChunks(this.db),
+      indexedChunks: this.index.size,
       embeddingId: this.index.embedder.id,
       dimensions: this.index.embedder.dimensions,
       indexBytes: this.index.indexBytes,
@@ -171,6 +186,23 @@ class KnowledgeBaseService implements KnowledgeBase {
     this.queue = next;
     this.lastWrite = next;
     return next;
+  }
+
+  /**
+   * Applies what other instances logged before a query. Nothing new (the usual case) costs one read of the log's
+   * newest number; otherwise one catch-up is queued behind the writes and saves, and every query arriving meanwhile
+   * waits for that same one. Checked again after it, so a change committed while it ran is not missed.
+   */
+  private async caughtUp(): Promise<void> {
+    while (await this.index.behind()) {
+      this.catchingUp ??= this.serialized(() => this.catchUpNow()).finally(() => (this.catchingUp = undefined));
+      await this.catchingUp;
+    }
+  }
+
+  /** Inside serialized work: applies the log after the index's position (a failure leaves it to the next call). */
+  private async catchUpNow(): Promise<void> {
+    if ((await this.index.catchUp()) > 0) this.checkpointSoon();
   }
 
   /** Queues a snapshot after the current write once enough changes piled up; a failed one leaves the log to replay. */
