@@ -33,17 +33,17 @@ import { retrievePassages } from './retrieval/retrieve.ts';
 import { SearchIndex } from './retrieval/search-index.ts';
 import { knowledgeMigrations } from './store/migrations.ts';
 import * as repo from './store/repository.ts';
-import type { KnowledgeDatabase } from './store/schema.ts';
+import { knowledgeDb, type KnowledgeDatabase } from './store/schema.ts';
 
 export async function openKnowledgeBaseImpl(options: OpenKnowledgeBaseOptions): Promise<KnowledgeBase> {
   let db: Kysely<KnowledgeDatabase>;
   let closeDb: () => Promise<void> = async () => undefined;
   if (options.db) {
-    db = options.db as Kysely<KnowledgeDatabase>;
+    db = knowledgeDb(options.db);
     await migrateKnowledge(db);
   } else {
     const opened = await openDatabase(options.dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
-    db = opened.db as unknown as Kysely<KnowledgeDatabase>;
+    db = knowledgeDb(opened.db);
     closeDb = opened.close;
   }
   try {

@@ -5,7 +5,7 @@
  * query and after its own writes. So adding a chunk never rewrites a 160 MiB index file, a crash right after an add
  * loses nothing (the chunk, its vector and this row commit together), and an instance sees every other's documents.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { dialectOf } from '../../engine/store/dialect.ts';
 import type { KnowledgeDatabase } from './schema.ts';
 
@@ -77,9 +77,14 @@ export async function* loggedChanges(db: Kysely<KnowledgeDatabase>, afterSeq: nu
 
 /** The newest sequence number (0 for an empty log that never had rows is fine: AUTOINCREMENT never reuses one). */
 export async function lastLogSeq(db: Kysely<KnowledgeDatabase>): Promise<number> {
-  const row = await db.selectFrom('knowledge_index_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  let query = lastSeqQueries.get(db);
+  if (!query) lastSeqQueries.set(db, (query = db.selectFrom('knowledge_index_log').select((eb) => eb.fn.max('seq').as('seq')).compile()));
+  const row = (await db.executeQuery(query)).rows[0];
   return Number(row?.seq ?? 0);
 }
+
+/** Compiled once per database: every query asks it (search-index.ts → behind), and building it cost more than SQLite's read. */
+const lastSeqQueries = new WeakMap<Kysely<KnowledgeDatabase>, CompiledQuery<{ seq: number | null }>>();
 
 /**
  * The newest sequence number and the chunk count, read in one statement (one snapshot): every change up to `seq` has

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 
 /** Typed Kysely view of the knowledge tables. SQL (SQLite or a shared PostgreSQL) holds the text; each instance's vector index is derived from it. */
 
@@ -43,4 +43,12 @@ export interface KnowledgeDatabase {
   knowledge_chunks: KnowledgeChunkTable;
   knowledge_index_log: KnowledgeIndexLogTable;
   knowledge_index_state: KnowledgeIndexStateTable;
+}
+
+/**
+ * A store handle opened with the knowledge migrations (the engine's, whose own type does not list these tables),
+ * seen through the knowledge tables: the one place the knowledge area narrows it; everything past here is typed.
+ */
+export function knowledgeDb(db: Kysely<any>): Kysely<KnowledgeDatabase> {
+  return db as Kysely<KnowledgeDatabase>;
 }

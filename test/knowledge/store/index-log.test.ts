@@ -10,7 +10,7 @@ import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/dat
 import { knowledgeMigrations } from '../../../src/knowledge/index.ts';
 import { compactLog, lockIndexLog, logAdds, loggedChanges, logPosition } from '../../../src/knowledge/store/index-log.ts';
 import { deleteDocument, insertDocumentWithChunks } from '../../../src/knowledge/store/repository.ts';
-import type { KnowledgeDatabase } from '../../../src/knowledge/store/schema.ts';
+import { knowledgeDb, type KnowledgeDatabase } from '../../../src/knowledge/store/schema.ts';
 import { describeBackends, type StoreLocation } from '../../helpers/backends.ts';
 
 const vector = (x: number) => Float32Array.from([x, 0, 0, 0]);
@@ -30,7 +30,7 @@ describeBackends('the knowledge index log', (backend) => {
   beforeEach(async () => {
     location = await backend.create();
     opened = await openDatabase(location.target, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
-    db = opened.db as unknown as Kysely<KnowledgeDatabase>;
+    db = knowledgeDb(opened.db);
   });
   afterEach(async () => {
     await opened.close();
@@ -80,7 +80,7 @@ describeBackends('the knowledge index log', (backend) => {
 
   it.skipIf(backend.dialect !== 'postgres')('an append waits for an open one, so a reader never sees a higher number before a lower one', async () => {
     const otherDb = await openDatabase(location.target, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
-    const other = otherDb.db as unknown as Kysely<KnowledgeDatabase>;
+    const other = knowledgeDb(otherDb.db);
     try {
       let releaseFirst!: () => void;
       const held = new Promise<void>((resolve) => (releaseFirst = resolve));
