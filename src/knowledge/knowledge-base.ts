@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Kysely, Migrator } from 'kysely';
 import { InputError, ItaError } from '../engine/errors.ts';
 import { openDatabase } from '../engine/store/database.ts';
+import { dialectOf } from '../engine/store/dialect.ts';
 import { chunkSections } from './chunking.ts';
 import { createEmbedder } from './embedding/create.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, detectFormat } from './ingest/detect.ts';
@@ -113,8 +114,9 @@ class KnowledgeBaseService implements KnowledgeBase {
         { vectors, embedding: this.index.embedder.id, state },
       ));
     } catch (error) {
-      // Another instance on the shared database stored the same file meanwhile (content_hash is unique).
-      const stored = await repo.findDocumentByHash(this.db, contentHash);
+      // Another instance on the shared database stored the same file meanwhile (content_hash is unique); any other
+      // failure (a lost connection, say) is reported as itself, not as whatever the look-up then runs into.
+      const stored = await repo.findDocumentByHash(this.db, contentHash).catch(() => undefined);
       if (stored) return { document: toDocument(stored), chunks: stored.chunk_count, duplicate: true };
       throw error;
     }
@@ -239,6 +241,16 @@ async function migrateKnowledge(db: Kysely<KnowledgeDatabase>): Promise<void> {
     migrationTableName: 'knowledge_migration',
     migrationLockTableName: 'knowledge_migration_lock',
   });
+  if (dialectOf(db) === 'postgres') {
+    // The migrations' SQLite DDL is read as PostgreSQL's only by openDatabase's migrator (engine/store/postgres.ts),
+    // under its advisory lock; run here it would fail on the first AUTOINCREMENT. A shared database handed in must
+    // have been opened with the knowledge migrations (as `ita start` and `ita db migrate` do).
+    const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+    if (pending.length > 0) {
+      throw new ItaError(`knowledge tables on PostgreSQL not migrated (${pending.join(', ')}): run \`ita db migrate\`, or open the database with the knowledge migrations`, { pending });
+    }
+    return;
+  }
   const { error } = await migrator.migrateToLatest();
   if (error) throw new ItaError(`knowledge database migration failed: ${(error as Error).message}`, {}, { cause: error });
 }
