@@ -62,6 +62,8 @@ export interface RetrievedPassage extends Passage {
 export interface KnowledgeStats {
   documents: number;
   chunks: number;
+  /** Chunks this instance's search index holds (equal to `chunks` once it has caught up with the store's log). */
+  indexedChunks: number;
   embeddingId: string;
   dimensions: number;
   /** Size of the saved search index files (hnswlib graph, BM25 postings, meta) on disk. */
@@ -76,7 +78,7 @@ export type EmbeddingConfig =
 export interface OpenKnowledgeBaseOptions {
   /** Index files live under `<dataDir>/vectors/`. */
   dataDir: string;
-  /** SQLite file (shared with the engine). Ignored when `db` is given. */
+  /** SQLite file or `postgres://` URL (shared with the engine). Ignored when `db` is given. */
   dbFile: string;
   /** Defaults to the offline local embedding. An Embedder instance is accepted too (tests, custom models). */
   embedding?: EmbeddingConfig | Embedder;

@@ -1,9 +1,11 @@
 /**
  * The knowledge base service: ingest (detect → extract → chunk → embed → store → index), documents for `/docs`
- * and `/forget`, and hybrid retrieval (vector + BM25 fused by RRF). SQLite is the source of truth; the search
- * indexes are derived from it, updated per document and saved in the background every few hundred changes and on
- * close (search-index.ts). Writes and saves are serialized so two uploads at once cannot interleave; queries wait
- * for the last write, never for a save.
+ * and `/forget`, and hybrid retrieval (vector + BM25 fused by RRF). The SQL store (SQLite, or PostgreSQL shared by
+ * several instances) is the source of truth; the search indexes are derived from it through its index log, applied
+ * after this instance's writes and, before each query, whatever other instances logged (search-index.ts); they are
+ * saved in the background every few hundred changes and on close. Writes, catch-ups and saves are serialized so two
+ * uploads at once cannot interleave; queries wait for the last write, and for a save only when there is something
+ * to catch up on.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import path from 'node:path';
 import { Kysely, Migrator } from 'kysely';
 import { InputError, ItaError } from '../engine/errors.ts';
 import { openDatabase } from '../engine/store/database.ts';
+import { dialectOf } from '../engine/store/dialect.ts';
 import { chunkSections } from './chunking.ts';
 import { createEmbedder } from './embedding/create.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, detectFormat } from './ingest/detect.ts';
@@ -31,17 +34,17 @@ import { retrievePassages } from './retrieval/retrieve.ts';
 import { SearchIndex } from './retrieval/search-index.ts';
 import { knowledgeMigrations } from './store/migrations.ts';
 import * as repo from './store/repository.ts';
-import type { KnowledgeDatabase } from './store/schema.ts';
+import { knowledgeDb, type KnowledgeDatabase } from './store/schema.ts';
 
 export async function openKnowledgeBaseImpl(options: OpenKnowledgeBaseOptions): Promise<KnowledgeBase> {
   let db: Kysely<KnowledgeDatabase>;
   let closeDb: () => Promise<void> = async () => undefined;
   if (options.db) {
-    db = options.db as Kysely<KnowledgeDatabase>;
+    db = knowledgeDb(options.db);
     await migrateKnowledge(db);
   } else {
     const opened = await openDatabase(options.dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
-    db = opened.db as unknown as Kysely<KnowledgeDatabase>;
+    db = knowledgeDb(opened.db);
     closeDb = opened.close;
   }
   try {
@@ -60,6 +63,8 @@ class KnowledgeBaseService implements KnowledgeBase {
   /** The last write (not save): what a query must see. */
   private lastWrite: Promise<unknown> = Promise.resolve();
   private checkpointQueued = false;
+  /** The catch-up queued for queries, shared by every query that finds the index behind meanwhile. */
+  private catchingUp?: Promise<unknown>;
 
   constructor(
     private readonly db: Kysely<KnowledgeDatabase>,
@@ -97,17 +102,26 @@ class KnowledgeBaseService implements KnowledgeBase {
     const chunks = await this.chunker(extracted.sections);
     if (chunks.length === 0) throw new InputError(`${name}: no readable text in the document`, { file: name });
     await onProgress?.({ stage: 'chunking', done: chunks.length, total: chunks.length });
-    const vectors = await this.index.embedChunks(chunks, (done, total) => onProgress?.({ stage: 'embedding', done, total }));
+    const { vectors, state } = await this.index.embedChunks(chunks, (done, total) => onProgress?.({ stage: 'embedding', done, total }));
 
     await onProgress?.({ stage: 'indexing', done: 0, total: chunks.length });
-    const { document, chunkIds, logSeq } = await repo.insertDocumentWithChunks(
-      this.db,
-      { name, format, contentHash, sizeBytes: bytes.length, pages: extracted.pages, createdAt: Date.now() },
-      chunks,
-      { vectors, state: this.index.stateEntry() },
-    );
-    this.index.addChunks(chunkIds, vectors, chunks, logSeq);
-    this.checkpointSoon();
+    let document: repo.DocumentRow;
+    try {
+      ({ document } = await repo.insertDocumentWithChunks(
+        this.db,
+        { name, format, contentHash, sizeBytes: bytes.length, pages: extracted.pages, createdAt: Date.now() },
+        chunks,
+        { vectors, embedding: this.index.embedder.id, state },
+      ));
+    } catch (error) {
+      // Another instance on the shared database stored the same file meanwhile (content_hash is unique); any other
+      // failure (a lost connection, say) is reported as itself, not as whatever the look-up then runs into.
+      const stored = await repo.findDocumentByHash(this.db, contentHash).catch(() => undefined);
+      if (stored) return { document: toDocument(stored), chunks: stored.chunk_count, duplicate: true };
+      throw error;
+    }
+    // From the log, in its order: other instances' changes committed before this one are applied first.
+    await this.catchUpNow();
     await onProgress?.({ stage: 'done', done: chunks.length, total: chunks.length });
     return { document: toDocument(document), chunks: chunks.length, duplicate: false };
   }
@@ -133,14 +147,14 @@ class KnowledgeBaseService implements KnowledgeBase {
     return this.serialized(async () => {
       const deleted = await repo.deleteDocument(this.db, id);
       if (deleted === undefined) return false;
-      this.index.removeChunks(deleted.chunkIds, deleted.logSeq);
-      this.checkpointSoon();
+      await this.catchUpNow();
       return true;
     });
   }
 
   async retrieve(query: string, k: number): Promise<RetrievedPassage[]> {
     await this.lastWrite.catch(() => undefined);
+    await this.caughtUp();
     return retrievePassages(this.db, this.index, query, k);
   }
 
@@ -149,10 +163,13 @@ class KnowledgeBaseService implements KnowledgeBase {
   }
 
   async stats(): Promise<KnowledgeStats> {
+    await this.lastWrite.catch(() => undefined);
+    await this.caughtUp();
     const documents = (await repo.listDocuments(this.db)).length;
     return {
       documents,
       chunks: await repo.countChunks(this.db),
+      indexedChunks: this.index.size,
       embeddingId: this.index.embedder.id,
       dimensions: this.index.embedder.dimensions,
       indexBytes: this.index.indexBytes,
@@ -171,6 +188,23 @@ class KnowledgeBaseService implements KnowledgeBase {
     this.queue = next;
     this.lastWrite = next;
     return next;
+  }
+
+  /**
+   * Applies what other instances logged before a query. Nothing new (the usual case) costs one read of the log's
+   * newest number; otherwise one catch-up is queued behind the writes and saves, and every query arriving meanwhile
+   * waits for that same one. Checked again after it, so a change committed while it ran is not missed.
+   */
+  private async caughtUp(): Promise<void> {
+    while (await this.index.behind()) {
+      this.catchingUp ??= this.serialized(() => this.catchUpNow()).finally(() => (this.catchingUp = undefined));
+      await this.catchingUp;
+    }
+  }
+
+  /** Inside serialized work: applies the log after the index's position (a failure leaves it to the next call). */
+  private async catchUpNow(): Promise<void> {
+    if ((await this.index.catchUp()) > 0) this.checkpointSoon();
   }
 
   /** Queues a snapshot after the current write once enough changes piled up; a failed one leaves the log to replay. */
@@ -207,6 +241,16 @@ async function migrateKnowledge(db: Kysely<KnowledgeDatabase>): Promise<void> {
     migrationTableName: 'knowledge_migration',
     migrationLockTableName: 'knowledge_migration_lock',
   });
+  if (dialectOf(db) === 'postgres') {
+    // The migrations' SQLite DDL is read as PostgreSQL's only by openDatabase's migrator (engine/store/postgres.ts),
+    // under its advisory lock; run here it would fail on the first AUTOINCREMENT. A shared database handed in must
+    // have been opened with the knowledge migrations (as `ita start` and `ita db migrate` do).
+    const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+    if (pending.length > 0) {
+      throw new ItaError(`knowledge tables on PostgreSQL not migrated (${pending.join(', ')}): run \`ita db migrate\`, or open the database with the knowledge migrations`, { pending });
+    }
+    return;
+  }
   const { error } = await migrator.migrateToLatest();
   if (error) throw new ItaError(`knowledge database migration failed: ${(error as Error).message}`, {}, { cause: error });
 }

@@ -23,6 +23,15 @@ export interface AdaptiveEmbedder extends Embedder {
   resetState(): void;
 }
 
+/**
+ * `stored` plus what one instance observed between `before` and `after`: how an ingest adds its chunks' statistics to
+ * the shared state when other instances may have added theirs since (a plain overwrite would drop theirs).
+ */
+export function mergeObservations(stored: LocalEmbedderState | undefined, before: LocalEmbedderState, after: LocalEmbedderState): LocalEmbedderState {
+  if (!stored || stored.df.length !== after.df.length || before.df.length !== after.df.length) return after;
+  return { docs: stored.docs + after.docs - before.docs, df: stored.df.map((df, i) => df + after.df[i] - before.df[i]) };
+}
+
 export function isAdaptive(embedder: Embedder): embedder is AdaptiveEmbedder {
   return typeof (embedder as AdaptiveEmbedder).observe === 'function';
 }

@@ -75,7 +75,8 @@ interface LlmCallsTable {
   error: string | null;
 }
 
-interface LlmTables {
+/** Typed view of the LLM layer's table (the 20261121_0001 migration above). */
+export interface LlmDatabase {
   llm_calls: LlmCallsTable;
 }
 
@@ -85,8 +86,9 @@ export function utcDayStart(now: number): number {
   return Math.floor(now / DAY_MS) * DAY_MS;
 }
 
+/** `database`: a store opened with llmMigrations (the engine's handle, whose own type does not list llm_calls). */
 export function createSqliteUsageLedger(database: Kysely<any>): UsageLedger {
-  const db = database as Kysely<LlmTables>;
+  const db = database as Kysely<LlmDatabase>;
   return {
     async record(row) {
       await db

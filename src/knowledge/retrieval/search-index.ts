@@ -1,16 +1,18 @@
 /**
- * The derived search structures over SQLite's chunks: the hnswlib vector index and BM25, both kept in memory,
+ * The derived search structures over the stored chunks: the hnswlib vector index and BM25, both kept in memory,
  * updated per document, and saved together now and then as one snapshot generation under `<dataDir>/vectors/`:
  * knowledge.<generation>.hnsw, knowledge.<generation>.bm25 and knowledge.meta.json (written last: the commit point).
- * Between snapshots every change sits in SQLite's index log (store/index-log.ts), committed with the chunks, and is
- * replayed on open; so an add costs no index write and a crash loses nothing. Anything missing, unreadable, built by
- * another embedding or not matching SQLite's chunk count is rebuilt from SQLite.
+ * Every change sits in the index log (store/index-log.ts), committed with the chunks; the index applies the log after
+ * its position on open (from the snapshot's checkpoint), after this instance's writes and, through `catchUp`, before
+ * queries: so an add costs no index write, a crash loses nothing, and instances sharing one PostgreSQL database see
+ * each other's documents. Anything missing, unreadable, built by another embedding or not matching the stored chunk
+ * count is rebuilt from the chunks.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { isAdaptive } from '../embedding/local.ts';
-import { lastLogSeq, loggedChanges, readIndexState, truncateLog, writeIndexState } from '../store/index-log.ts';
+import { isAdaptive, mergeObservations, type LocalEmbedderState } from '../embedding/local.ts';
+import { compactLog, lastLogSeq, loggedChanges, logPosition, readIndexState, writeIndexState, type LoggedChange } from '../store/index-log.ts';
 import { allChunks, chunksByIds, countChunks } from '../store/repository.ts';
 import type { KnowledgeDatabase } from '../store/schema.ts';
 import type { Embedder } from '../types.ts';
@@ -26,6 +28,8 @@ const EMBED_BATCH = 64;
  */
 export const CHECKPOINT_AFTER = 256;
 const META_FILE = 'knowledge.meta.json';
+/** Log rows applied per round trip; each page's texts are read in one query and its foreign vectors embedded together. */
+const LOG_PAGE = 500;
 
 export interface IndexableChunk {
   heading?: string | null;
@@ -44,6 +48,13 @@ export function indexText(chunk: IndexableChunk): string {
 
 export type EmbedProgress = (done: number, total: number) => void | Promise<void>;
 
+/** New chunks' vectors, and the embedder's learned state to commit with them. */
+export interface EmbeddedChunks {
+  vectors: Float32Array[];
+  /** Merges this ingest's observations into the stored state (other instances may have added theirs meanwhile). */
+  state?: { key: string; merge(stored: string | undefined): string };
+}
+
 function generationFiles(dir: string, generation: number | undefined): { hnsw: string; bm25: string } {
   // Generation-less meta is the first on-disk format: one knowledge.hnsw and BM25 rebuilt on every start.
   if (generation === undefined) return { hnsw: path.join(dir, 'knowledge.hnsw'), bm25: path.join(dir, 'knowledge.bm25') };
@@ -54,11 +65,11 @@ export class SearchIndex {
   private vectors: VectorIndex;
   private bm25 = new Bm25Index();
   private generation = 0;
-  /** Last index-log row reflected in memory. */
+  /** Last index-log row reflected in memory: this instance's position in the (possibly shared) log. */
   private appliedSeq = 0;
   /** Logged changes in memory but not yet in the saved snapshot. */
   private pending = 0;
-  /** An in-memory update failed after its SQLite commit: keep the log (replayed on the next open), never checkpoint. */
+  /** An in-memory update failed after its commit: keep the log (replayed on the next open), never checkpoint. */
   private diverged = false;
 
   private constructor(
@@ -74,12 +85,12 @@ export class SearchIndex {
     mkdirSync(dir, { recursive: true });
     const index = new SearchIndex(db, embedder, dir);
     const meta = readMeta(path.join(dir, META_FILE));
-    const count = await countChunks(db);
-    if (meta && meta.embeddingId === embedder.id && meta.dimensions === embedder.dimensions && (await index.load(meta, count))) {
+    if (meta && meta.embeddingId === embedder.id && meta.dimensions === embedder.dimensions && (await index.load(meta))) {
       // A long replayed log, or the first on-disk format, is saved soon, in the background (needsCheckpoint).
       if (meta.generation === undefined) index.pending = Math.max(index.pending, CHECKPOINT_AFTER);
       return index;
     }
+    const count = await countChunks(db);
     if (count > 0) log?.(`rebuilding the search indexes (${count} chunks, embedding ${embedder.id})`);
     // Numbering goes on past the unusable generation, so its files are told apart from the new ones and removed.
     index.generation = Math.max(index.generation, meta?.generation ?? 0);
@@ -103,34 +114,41 @@ export class SearchIndex {
     return this.pending > 0 && !this.diverged;
   }
 
-  /** Embeds new chunks before they are stored, so a failing embedding endpoint leaves SQLite untouched. */
-  async embedChunks(chunks: IndexableChunk[], onProgress?: EmbedProgress): Promise<Float32Array[]> {
+  /** Embeds new chunks before they are stored, so a failing embedding endpoint leaves the store untouched. */
+  async embedChunks(chunks: IndexableChunk[], onProgress?: EmbedProgress): Promise<EmbeddedChunks> {
     const texts = chunks.map(indexText);
-    if (isAdaptive(this.embedder)) this.embedder.observe(texts);
-    return this.embedTexts(texts, onProgress);
+    if (!isAdaptive(this.embedder)) return { vectors: await this.embedTexts(texts, onProgress) };
+    const before = this.embedder.exportState();
+    this.embedder.observe(texts);
+    const after = this.embedder.exportState();
+    const merge = (stored: string | undefined): string =>
+      JSON.stringify(mergeObservations(stored === undefined ? undefined : (JSON.parse(stored) as LocalEmbedderState), before, after));
+    return { vectors: await this.embedTexts(texts, onProgress), state: { key: this.stateKey, merge } };
   }
 
-  /** The embedder's learned state, to be committed with the chunks it was updated for. */
-  stateEntry(): { key: string; value: string } | undefined {
-    return isAdaptive(this.embedder) ? { key: this.stateKey, value: JSON.stringify(this.embedder.exportState()) } : undefined;
+  /** Live chunks in the vector index (what this instance can find). */
+  get size(): number {
+    return this.vectors.count;
   }
 
-  /** Applies chunks already committed to SQLite (and to the index log up to `logSeq`). */
-  addChunks(ids: number[], vectors: Float32Array[], chunks: IndexableChunk[], logSeq: number): void {
-    this.applying(logSeq, ids.length, () => {
-      ids.forEach((id, i) => {
-        this.vectors.add(id, vectors[i]);
-        this.bm25.add(id, searchTokens(indexText(chunks[i])));
-      });
-    });
+  /** Whether the log holds changes this index has not applied: one read of the log's newest number (its primary key). */
+  async behind(): Promise<boolean> {
+    return (await lastLogSeq(this.db)) > this.appliedSeq;
   }
 
-  /** Applies a removal already committed to SQLite: points marked deleted, BM25 statistics without them. */
-  removeChunks(ids: number[], logSeq: number): void {
-    this.applying(logSeq, ids.length, () => {
-      for (const id of ids) this.vectors.remove(id);
-      this.bm25.remove(ids);
-    });
+  /**
+   * Applies everything logged after this index's position: other instances' writes and this one's own, in log order.
+   * Callers serialize it with other changes and with checkpoints (knowledge-base.ts); queries may run meanwhile.
+   * Returns how many log rows it applied.
+   */
+  async catchUp(): Promise<number> {
+    const applied = await this.applyLog();
+    // Other instances' ingests changed the shared statistics the offline embedding weighs query words with.
+    if (applied > 0 && isAdaptive(this.embedder)) {
+      const stored = await readIndexState(this.db, this.stateKey);
+      if (stored) this.embedder.importState(JSON.parse(stored));
+    }
+    return applied;
   }
 
   async searchVectors(text: string, k: number): Promise<VectorHit[]> {
@@ -174,11 +192,104 @@ export class SearchIndex {
     // The compacted snapshot drops removed chunks' postings from memory too.
     this.bm25 = Bm25Index.fromSnapshot(snapshot);
     this.removeStaleFiles();
-    await truncateLog(this.db, seq);
+    await compactLog(this.db, seq);
   }
 
   private get stateKey(): string {
     return `embedder-state:${this.embedder.id}`;
+  }
+
+  /** Loads the saved generation and applies the log after it; false when the caller must rebuild from the chunks. */
+  private async load(meta: VectorIndexMeta): Promise<boolean> {
+    const files = generationFiles(this.dir, meta.generation);
+    try {
+      // hnswlib reads on the thread pool while BM25's snapshot is mapped here.
+      const vectors = VectorIndex.load(files.hnsw, this.embedder.dimensions, meta.chunkCount);
+      let bm25: Bm25Index | undefined;
+      try {
+        const saved = meta.generation === undefined ? undefined : readBm25Snapshot(files.bm25);
+        if (saved && saved.generation === meta.generation) bm25 = Bm25Index.fromSnapshot(saved.snapshot);
+      } catch {
+        // A missing or damaged BM25 file is rebuilt below from the stored text.
+      }
+      this.vectors = await vectors;
+      if (bm25) this.bm25 = bm25;
+      if (isAdaptive(this.embedder)) {
+        const stored = await readIndexState(this.db, this.stateKey);
+        const state = stored ? JSON.parse(stored) : meta.embedderState;
+        if (state) this.embedder.importState(state);
+      }
+      this.generation = meta.generation ?? 0;
+      this.appliedSeq = meta.checkpoint ?? 0;
+      // Up to a position read with the chunk count in one snapshot, so other instances' writes meanwhile cannot make
+      // a sound snapshot look damaged; what they write after it is applied by the next catch-up.
+      const position = await logPosition(this.db);
+      await this.applyLog(position.seq);
+      if (this.vectors.count !== position.chunks) return false;
+      if (!bm25 || this.bm25.size !== position.chunks) {
+        this.bm25 = await this.bm25FromStore();
+        this.pending = Math.max(this.pending, CHECKPOINT_AFTER);
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Applies logged changes after `appliedSeq` (up to `upTo`), in order, advancing the position entry by entry, so a
+   * catch-up that fails half-way (a dropped connection, a failing embedding endpoint) resumes where it stopped.
+   * Each entry is idempotent: an add of a chunk already present and a removal of one already gone change nothing.
+   */
+  private async applyLog(upTo = Number.MAX_SAFE_INTEGER): Promise<number> {
+    let applied = 0;
+    for await (const page of loggedChanges(this.db, this.appliedSeq, LOG_PAGE)) {
+      const changes = page.filter((c) => c.seq <= upTo);
+      if (changes.length === 0) break;
+      const { texts, vectors } = await this.addedChunks(changes);
+      for (const change of changes) {
+        this.applying(change.seq, 1, () => {
+          if (change.op === 'remove') {
+            this.vectors.remove(change.chunkId);
+            this.bm25.remove([change.chunkId]);
+            return;
+          }
+          // A chunk gone from the store was removed by a later entry; its vector still goes in (that entry takes it
+          // out again), so the count matches the position's, but there is no text left for BM25.
+          const vector = vectors.get(change.chunkId);
+          if (vector && !this.vectors.has(change.chunkId)) this.vectors.add(change.chunkId, vector);
+          const text = texts.get(change.chunkId);
+          if (text !== undefined) this.bm25.add(change.chunkId, searchTokens(text));
+        });
+        applied++;
+      }
+      if (changes.length < page.length) break;
+    }
+    return applied;
+  }
+
+  /**
+   * The index texts of a page's added chunks still in the store, and their vectors: the logged one when this
+   * instance's embedding computed it, else the text embedded here (an instance sharing the database with another
+   * embedding), so vectors from two models never share one graph.
+   */
+  private async addedChunks(changes: LoggedChange[]): Promise<{ texts: Map<number, string>; vectors: Map<number, Float32Array> }> {
+    const ids = changes.filter((c) => c.op === 'add').map((c) => c.chunkId);
+    const texts = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const chunk of await chunksByIds(this.db, ids.slice(i, i + 500))) texts.set(chunk.id, indexText(chunk));
+    }
+    const vectors = new Map<number, Float32Array>();
+    const foreign: number[] = [];
+    for (const change of changes) {
+      if (change.op !== 'add') continue;
+      const own = (change.embedding ?? this.embedder.id) === this.embedder.id && change.vector?.length === this.embedder.dimensions;
+      if (own) vectors.set(change.chunkId, change.vector!);
+      else if (texts.has(change.chunkId)) foreign.push(change.chunkId);
+    }
+    const embedded = await this.embedTexts(foreign.map((id) => texts.get(id)!));
+    foreign.forEach((id, i) => vectors.set(id, embedded[i]));
+    return { texts, vectors };
   }
 
   private applying(logSeq: number, changes: number, apply: () => void): void {
@@ -192,75 +303,17 @@ export class SearchIndex {
     this.pending += changes;
   }
 
-  /** Loads the saved generation and replays the log after it; false when the caller must rebuild from SQLite. */
-  private async load(meta: VectorIndexMeta, count: number): Promise<boolean> {
-    const files = generationFiles(this.dir, meta.generation);
-    try {
-      // hnswlib reads on the thread pool while BM25's snapshot is mapped here.
-      const vectors = VectorIndex.load(files.hnsw, this.embedder.dimensions, meta.chunkCount);
-      let bm25: Bm25Index | undefined;
-      try {
-        const saved = meta.generation === undefined ? undefined : readBm25Snapshot(files.bm25);
-        if (saved && saved.generation === meta.generation) bm25 = Bm25Index.fromSnapshot(saved.snapshot);
-      } catch {
-        // A missing or damaged BM25 file is rebuilt below from SQLite's text.
-      }
-      this.vectors = await vectors;
-      if (bm25) this.bm25 = bm25;
-      if (isAdaptive(this.embedder)) {
-        const stored = await readIndexState(this.db, this.stateKey);
-        const state = stored ? JSON.parse(stored) : meta.embedderState;
-        if (state) this.embedder.importState(state);
-      }
-      this.generation = meta.generation ?? 0;
-      this.appliedSeq = meta.checkpoint ?? 0;
-      if (!(await this.replay(bm25 !== undefined))) return false;
-      if (this.vectors.count !== count) return false;
-      if (!bm25 || this.bm25.size !== count) {
-        this.bm25 = await this.bm25FromSqlite();
-        this.pending = Math.max(this.pending, CHECKPOINT_AFTER);
-      }
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Re-applies logged changes after the checkpoint, in order; false on a log the snapshot cannot follow. */
-  private async replay(withBm25: boolean): Promise<boolean> {
-    const added: number[] = [];
-    const removed: number[] = [];
-    for await (const page of loggedChanges(this.db, this.appliedSeq)) {
-      for (const change of page) {
-        if (change.op === 'add') {
-          if (!change.vector || change.vector.length !== this.embedder.dimensions) return false;
-          if (!this.vectors.has(change.chunkId)) this.vectors.add(change.chunkId, change.vector);
-          added.push(change.chunkId);
-        } else {
-          this.vectors.remove(change.chunkId);
-          removed.push(change.chunkId);
-        }
-        this.appliedSeq = change.seq;
-        this.pending++;
-      }
-    }
-    if (withBm25) {
-      // A chunk removed later is gone from SQLite, so only surviving ones are re-tokenized; ids are never reused.
-      for (let i = 0; i < added.length; i += 500) {
-        for (const chunk of await chunksByIds(this.db, added.slice(i, i + 500))) this.bm25.add(chunk.id, searchTokens(indexText(chunk)));
-      }
-      this.bm25.remove(removed);
-    }
-    return true;
-  }
-
-  /** Re-embeds and re-tokenizes every chunk in SQLite. Runs before the service accepts writes. */
+  /**
+   * Re-embeds and re-tokenizes every stored chunk. Runs before the service accepts writes. The position is read
+   * first: whatever other instances commit during the scan is in the log after it, and applying it again is harmless.
+   */
   private async rebuild(): Promise<void> {
-    const count = await countChunks(this.db);
-    const seq = await lastLogSeq(this.db);
+    const { seq, chunks: count } = await logPosition(this.db);
     if (isAdaptive(this.embedder)) {
       this.embedder.resetState();
       for await (const page of allChunks(this.db)) this.embedder.observe(page.map(indexText));
+      // Recounted from every chunk; an ingest another instance commits during the scan may be left out of the counts,
+      // which only shifts the weights a little until the next rebuild.
       await writeIndexState(this.db, this.stateKey, JSON.stringify(this.embedder.exportState()));
     }
     this.vectors = VectorIndex.create(this.embedder.dimensions, count + 16);
@@ -274,9 +327,10 @@ export class SearchIndex {
     }
     this.appliedSeq = seq;
     this.pending = 1;
+    this.diverged = false;
   }
 
-  private async bm25FromSqlite(): Promise<Bm25Index> {
+  private async bm25FromStore(): Promise<Bm25Index> {
     const bm25 = new Bm25Index();
     for await (const page of allChunks(this.db)) for (const chunk of page) bm25.add(chunk.id, searchTokens(indexText(chunk)));
     return bm25;

@@ -1,6 +1,6 @@
 /** Repository functions over the knowledge tables; each takes the database (or a transaction). */
 import type { CompiledQuery, Kysely, Selectable } from 'kysely';
-import { logAdds, logRemoves, writeIndexState } from './index-log.ts';
+import { lockIndexLog, logAdds, logRemoves, readIndexState, writeIndexState } from './index-log.ts';
 import type { KnowledgeChunkTable, KnowledgeDatabase, KnowledgeDocumentTable } from './schema.ts';
 
 export type DocumentRow = Selectable<KnowledgeDocumentTable>;
@@ -22,10 +22,13 @@ export interface NewDocument {
   createdAt: number;
 }
 
-/** What the search indexes need to replay an insert after a crash: each chunk's vector and the embedder's state. */
+/** What the search indexes need to apply an insert later (after a crash, or on another instance). */
 export interface IndexLogEntry {
   vectors: Float32Array[];
-  state?: { key: string; value: string };
+  /** Id of the embedding that computed `vectors`. */
+  embedding: string;
+  /** The embedder's learned state, merged into the stored one while the log is locked (no update is lost). */
+  state?: { key: string; merge(stored: string | undefined): string };
 }
 
 /**
@@ -72,8 +75,9 @@ export async function insertDocumentWithChunks(
     }
     let logSeq = 0;
     if (index) {
-      logSeq = await logAdds(trx, chunkIds, index.vectors);
-      if (index.state) await writeIndexState(trx, index.state.key, index.state.value);
+      await lockIndexLog(trx);
+      logSeq = await logAdds(trx, chunkIds, index.vectors, index.embedding);
+      if (index.state) await writeIndexState(trx, index.state.key, index.state.merge(await readIndexState(trx, index.state.key)));
     }
     return { document, chunkIds, logSeq };
   });
@@ -93,16 +97,18 @@ export async function listDocuments(db: Kysely<KnowledgeDatabase>): Promise<Docu
 
 /**
  * Deletes the document and its chunks, logging their removal for the search indexes in the same transaction;
- * returns the ids of the chunks that went with it and the log's sequence number.
+ * returns the ids of the chunks that went with it and the log's sequence number. When another instance deleted
+ * the document first (a shared database), this one finds nothing to delete and logs nothing.
  */
 export async function deleteDocument(db: Kysely<KnowledgeDatabase>, id: number): Promise<{ chunkIds: number[]; logSeq: number } | undefined> {
   return db.transaction().execute(async (trx) => {
-    const doc = await trx.selectFrom('knowledge_documents').select('id').where('id', '=', id).executeTakeFirst();
-    if (!doc) return undefined;
-    const chunks = await trx.selectFrom('knowledge_chunks').select('id').where('document_id', '=', id).execute();
-    await trx.deleteFrom('knowledge_chunks').where('document_id', '=', id).execute();
-    await trx.deleteFrom('knowledge_documents').where('id', '=', id).execute();
+    // The chunks first (the document's removal would cascade to them unseen). A concurrent deletion of the same
+    // document waits on these rows and then finds none of them, nor the document: it logs nothing.
+    const chunks = await trx.deleteFrom('knowledge_chunks').where('document_id', '=', id).returning('id').execute();
+    const doc = await trx.deleteFrom('knowledge_documents').where('id', '=', id).executeTakeFirst();
+    if (Number(doc.numDeletedRows) === 0) return undefined;
     const chunkIds = chunks.map((c) => c.id);
+    await lockIndexLog(trx);
     return { chunkIds, logSeq: await logRemoves(trx, chunkIds) };
   });
 }

@@ -1,6 +1,6 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 
-/** Typed Kysely view of the knowledge tables. SQLite holds the text; the vector index is derived from it. */
+/** Typed Kysely view of the knowledge tables. SQL (SQLite or a shared PostgreSQL) holds the text; each instance's vector index is derived from it. */
 
 export interface KnowledgeDocumentTable {
   id: Generated<number>;
@@ -29,6 +29,8 @@ export interface KnowledgeIndexLogTable {
   chunk_id: number;
   /** Float32 little-endian vector for 'add'; null for 'remove'. */
   vector: Uint8Array | null;
+  /** Id of the embedding that computed `vector` (null in rows logged before it was recorded: the reader's own). */
+  embedding: string | null;
 }
 
 export interface KnowledgeIndexStateTable {
@@ -41,4 +43,12 @@ export interface KnowledgeDatabase {
   knowledge_chunks: KnowledgeChunkTable;
   knowledge_index_log: KnowledgeIndexLogTable;
   knowledge_index_state: KnowledgeIndexStateTable;
+}
+
+/**
+ * A store handle opened with the knowledge migrations (the engine's, whose own type does not list these tables),
+ * seen through the knowledge tables: the one place the knowledge area narrows it; everything past here is typed.
+ */
+export function knowledgeDb(db: Kysely<any>): Kysely<KnowledgeDatabase> {
+  return db as Kysely<KnowledgeDatabase>;
 }
