@@ -3,9 +3,10 @@
  * the patterns the detector sees). Candles come from the candle store; nothing here fetches from an exchange.
  *
  * Charts render on the worker-thread pool (engine/charts/pool.ts), and ahead of time: signals are delivered one at a
- * time and in order, so when the delivery worker asks for one signal's chart, the charts of the next few pending
- * signals start rendering on the other threads. A burst of signals then costs about one render plus the sends,
- * instead of one render per signal in a row on the thread that also polls and detects.
+ * time and in order, so when the delivery worker asks for one signal's chart, the charts of the signals pending
+ * behind it (a whole burst, up to AHEAD_BURST) are handed to the pool at once, in delivery order, and each is sent
+ * as soon as it is ready. The card's spec (a pattern-engine replay of 520 candles) is built on the render thread
+ * too: this thread only reads the candles, so it stays free to poll, detect and send.
  */
 import type { Kysely } from 'kysely';
 import type { BotServices } from '../bot/services.ts';
@@ -17,8 +18,7 @@ import { sharedChartPool } from '../engine/charts/pool.ts';
 import type { RenderedChart } from '../engine/charts/signal-chart.ts';
 import type { SignalChartSpec } from '../engine/charts/spec.ts';
 import { pendingItems } from '../engine/journal/outbox.ts';
-import { keepAnnotationsOfSetup } from '../engine/charts/annotation-filter.ts';
-import { buildSignalChartSpec, buildMarketChartSpec } from '../engine/signals/chart-spec.ts';
+import { buildMarketChartSpec, signalCardInput, signalCardSpec, type SignalCardInput } from '../engine/signals/chart-spec.ts';
 import type { Setup } from '../engine/setups/loader.ts';
 import { timeframeMs } from '../engine/market/timeframes.ts';
 import { InputError } from '../engine/errors.ts';
@@ -28,12 +28,17 @@ const HISTORY = 520;
 /** A chart rendered ahead is kept this long for its delivery (and for the signal's other recipients). */
 const AHEAD_TTL_MS = 10 * 60_000;
 const AHEAD_MAX = 300;
+/**
+ * Pending signals whose charts are started together: a burst (many markets signalling at one close) goes to the
+ * pool at once, so no thread waits for the next delivery to be told what to render.
+ */
+const AHEAD_BURST = 32;
 
 /** What the service needs of a render pool (engine/charts/pool.ts ChartRenderPool). */
 export interface SignalChartThreads {
-  /** Renders it can run at once: that many pending charts are rendered ahead. */
-  readonly size: number;
   renderSignalChart(spec: SignalChartSpec): Promise<RenderedChart>;
+  /** A signal card whose spec is built on the render thread. */
+  renderSignalCard(input: SignalCardInput): Promise<RenderedChart>;
 }
 
 export interface ChartServiceOptions {
@@ -55,7 +60,9 @@ export function createChartService(db: Kysely<Database>, setups: () => readonly 
     const market = { exchange: signal.exchange, symbol: signal.symbol, timeframe: signal.timeframe };
     const candles = await candlesUpTo(market, signal.ts);
     const setup = setups().find((s) => s.id === signal.setupId && s.version === signal.setupVersion) ?? setups().find((s) => s.id === signal.setupId);
-    return render(keepAnnotationsOfSetup(buildSignalChartSpec(signal, candles, setup), setup));
+    const input = signalCardInput(signal, candles, setup);
+    const threads = pool();
+    return (await (threads ? threads.renderSignalCard(input) : renderSignalChart(signalCardSpec(input)))).png;
   };
 
   // A signal's chart depends only on candles up to its own candle, which never change: rendering early is safe.
@@ -66,7 +73,7 @@ export function createChartService(db: Kysely<Database>, setups: () => readonly 
     const now = Date.now();
     // Oldest first (insertion order): drop the expired, and keep the map bounded even in a very long burst.
     for (const [id, entry] of ahead) if (now - entry.at > AHEAD_TTL_MS || ahead.size > AHEAD_MAX) ahead.delete(id);
-    for (const item of await pendingItems(db, threads.size + 1)) {
+    for (const item of await pendingItems(db, AHEAD_BURST)) {
       if (ahead.has(item.signal.id)) continue;
       const png = signalChart(item.signal);
       ahead.set(item.signal.id, { png, at: now });

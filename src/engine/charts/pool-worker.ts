@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { renderSignalChart } from './signal-chart.ts';
 import { renderEquityChart } from './equity-chart.ts';
+import { signalCardSpec } from '../signals/chart-spec.ts';
 import type { RenderRequest, RenderResponse } from './pool-protocol.ts';
 
 /** Renders one request and answers it on `port`; never throws (a failed render is an answer too). */
@@ -13,7 +14,9 @@ export async function answerRenderRequest(request: RenderRequest, port = parentP
   let response: RenderResponse;
   const transfer: ArrayBuffer[] = [];
   try {
-    const chart = request.kind === 'signal' ? await renderSignalChart(request.spec) : await renderEquityChart(request.spec);
+    const chart = request.kind === 'signal' ? await renderSignalChart(request.spec)
+      : request.kind === 'signal-card' ? await renderSignalChart(signalCardSpec(request.input))
+      : await renderEquityChart(request.spec);
     // A fresh copy owns its memory, so it can be moved to the main thread instead of cloned.
     const png = new Uint8Array(chart.png);
     transfer.push(png.buffer);

@@ -20,6 +20,7 @@ import type { RenderedChart } from './signal-chart.ts';
 import type { EquityChartSpec, SignalChartSpec } from './spec.ts';
 import { validateEquityChartSpec, validateSignalChartSpec } from './validate.ts';
 import type { RenderRequest, RenderResponse } from './pool-protocol.ts';
+import type { SignalCardInput } from '../signals/chart-spec.ts';
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
 const DEFAULT_ENTRY = new URL('./pool-thread.ts', import.meta.url);
@@ -96,6 +97,14 @@ export class ChartRenderPool {
   async renderSignalChart(spec: SignalChartSpec): Promise<RenderedChart> {
     validateSignalChartSpec(spec);
     return this.submit({ id: this.nextId++, kind: 'signal', spec });
+  }
+
+  /**
+   * A signal card from its signal, candles and setup: the spec is built on the render thread too (an invalid one
+   * fails with the same InputError, from there).
+   */
+  async renderSignalCard(input: SignalCardInput): Promise<RenderedChart> {
+    return this.submit({ id: this.nextId++, kind: 'signal-card', input });
   }
 
   async renderEquityChart(spec: EquityChartSpec): Promise<RenderedChart> {
@@ -221,7 +230,9 @@ export class ChartRenderPool {
 function describe(task: Task | undefined): string {
   if (!task) return 'idle';
   const { request } = task;
-  return request.kind === 'signal' ? `signal chart ${request.spec.title.symbol} ${request.spec.title.timeframe}` : `equity chart "${request.spec.title}"`;
+  if (request.kind === 'signal') return `signal chart ${request.spec.title.symbol} ${request.spec.title.timeframe}`;
+  if (request.kind === 'signal-card') return `signal chart ${request.input.signal.symbol} ${request.input.signal.timeframe}`;
+  return `equity chart "${request.spec.title}"`;
 }
 
 function rebuildError(error: { name: string; message: string }, request: RenderRequest): Error {

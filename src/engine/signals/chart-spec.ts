@@ -10,6 +10,7 @@ import { computeIndicator } from '../indicators/index.ts';
 import { parseIndicatorSpec } from '../indicators/spec.ts';
 import { toSeries } from '../indicators/types.ts';
 import type { Setup } from '../setups/loader.ts';
+import { keepAnnotationsOfSetup, type SetupWords } from '../charts/annotation-filter.ts';
 import { substituteParams } from '../setups/operand.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 
@@ -23,7 +24,35 @@ const MAX_ZONES = 6;
 /** Session boxes only help on intraday charts; on 4h and above every day would be shaded. */
 const MAX_SESSION_TF_MS = 3_600_000;
 
-export function buildSignalChartSpec(signal: Signal, candles: readonly Candle[], setup?: Setup): SignalChartSpec {
+/** What a signal's chart reads of its setup: indicator lines, swing length, and the words that pick its annotations. */
+export type ChartSetup = Pick<Setup, 'indicators' | 'params' | 'patterns'> & SetupWords;
+/** What a signal's chart reads of the signal. */
+export type ChartedSignal = Pick<Signal, 'ts' | 'side' | 'entry' | 'stop' | 'targets' | 'symbol' | 'timeframe' | 'setupName' | 'score'>;
+
+/**
+ * Everything a signal card is drawn from, as plain data: the card's spec is built where it renders (a render-pool
+ * thread), since replaying 520 candles through the pattern engine cost ~23 ms of CPU per signal on the thread that
+ * also polls, detects and sends.
+ */
+export interface SignalCardInput {
+  signal: ChartedSignal;
+  /** The candles up to and including the signal's (the lead-in and the visible window). */
+  candles: Candle[];
+  setup?: ChartSetup;
+}
+
+export function signalCardInput(signal: ChartedSignal, candles: Candle[], setup?: ChartSetup): SignalCardInput {
+  const { ts, side, entry, stop, targets, symbol, timeframe, setupName, score } = signal;
+  const picked = setup && { indicators: setup.indicators, params: setup.params, patterns: setup.patterns, rules: setup.rules, filters: setup.filters, entry: setup.entry, stop: setup.stop, targets: setup.targets, score: setup.score, context: setup.context };
+  return { signal: { ts, side, entry, stop, targets, symbol, timeframe, setupName, score }, candles, setup: picked };
+}
+
+/** The signal card's spec: the annotated chart, keeping only the annotations its setup reads. */
+export function signalCardSpec(input: SignalCardInput): SignalChartSpec {
+  return keepAnnotationsOfSetup(buildSignalChartSpec(input.signal, input.candles, input.setup), input.setup);
+}
+
+export function buildSignalChartSpec(signal: ChartedSignal, candles: readonly Candle[], setup?: ChartSetup): SignalChartSpec {
   const spec = annotate(candles, signal.ts, signal.entry, timeframeMs(signal.timeframe), setup);
   return {
     ...spec,
@@ -39,7 +68,7 @@ export function buildMarketChartSpec(market: MarketKey, candles: readonly Candle
   return { ...spec, title: { symbol: market.symbol, timeframe: market.timeframe, setup: 'market now' } };
 }
 
-function annotate(candles: readonly Candle[], atTs: number, price: number, tfMs: number, setup?: Setup): Omit<SignalChartSpec, 'title'> {
+function annotate(candles: readonly Candle[], atTs: number, price: number, tfMs: number, setup?: ChartSetup): Omit<SignalChartSpec, 'title'> {
   const signal = { ts: atTs, entry: price };
   const end = upperBound(candles, signal.ts);
   const start = Math.max(0, end - VISIBLE - LEAD_IN);
@@ -95,7 +124,7 @@ function annotate(candles: readonly Candle[], atTs: number, price: number, tfMs:
   };
 }
 
-function indicatorLines(setup: Setup, candles: readonly Candle[]): ChartLine[] {
+function indicatorLines(setup: ChartSetup, candles: readonly Candle[]): ChartLine[] {
   const params = Object.fromEntries(Object.entries(setup.params).map(([k, p]) => [k, p.value]));
   const series = toSeries(candles);
   const lines: ChartLine[] = [];

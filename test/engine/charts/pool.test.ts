@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderEquityChart, renderSignalChart, type EquityChartSpec, type SignalChartSpec } from '../../../src/engine/charts/index.ts';
 import { ChartPoolClosedError, ChartRenderPool, ChartRenderTimeoutError, ChartWorkerCrashedError } from '../../../src/engine/charts/pool.ts';
 import { InputError } from '../../../src/engine/errors.ts';
+import { signalCardInput, signalCardSpec } from '../../../src/engine/signals/chart-spec.ts';
 import { loadSampleCandles } from '../../helpers/candles.ts';
 
 const candles = loadSampleCandles('binance_BTCUSDT_1h_2024-07').slice(0, 300);
@@ -59,6 +60,21 @@ describe('chart render pool', () => {
     const pooled = await pool.renderSignalChart(bad).catch((e: Error) => e);
     expect(pooled).toBeInstanceOf(InputError);
     expect((pooled as Error).message).toBe((local as Error).message);
+  });
+
+  it('builds a signal card on the thread: the bytes of building and rendering it here, and the same InputError', async () => {
+    const signal = { ts: candles[250].ts, side: 'long' as const, entry: candles[250].close, stop: candles[250].close * 0.99, targets: [{ price: candles[250].close * 1.02, r: 2, closeFraction: 1 }],
+      symbol: 'BTC/USDT', timeframe: '1h' as const, setupName: 'Пробой Лондона', score: 64 };
+    const input = signalCardInput(signal, candles.slice(0, 251));
+    const pooled = await pool.renderSignalCard(input);
+    expect(pooled.png.equals((await renderSignalChart(signalCardSpec(input))).png)).toBe(true);
+    // The signal's candle is missing from its candles: the spec cannot place it.
+    const bad = signalCardInput({ ...signal, ts: candles[299].ts + 3_600_000 }, candles.slice(0, 251));
+    const local = await Promise.resolve().then(() => renderSignalChart(signalCardSpec(bad))).catch((e: Error) => e);
+    const remote = await pool.renderSignalCard(bad).catch((e: Error) => e);
+    expect(local).toBeInstanceOf(InputError);
+    expect(remote).toBeInstanceOf(InputError);
+    expect((remote as Error).message).toBe((local as Error).message);
   });
 });
 
