@@ -17,6 +17,9 @@ import { describeError } from './engine/errors.ts';
 import { openDatabase } from './engine/store/database.ts';
 import { databaseTarget, redactUrl } from './engine/store/dialect.ts';
 import { allMigrations } from './app/store-migrations.ts';
+import type { ItaDatabase } from './app/database.ts';
+import type { Database } from './engine/store/schema.ts';
+import { asArea } from './engine/store/area.ts';
 import { loadGovernance } from './engine/risk/governance.ts';
 import { loadSetupsDir } from './engine/setups/index.ts';
 import { createSetupRegistry } from './engine/journal/setup-registry.ts';
@@ -92,7 +95,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
   try {
     const governance = loadGovernance(config.governanceFile);
     logger.info('governance loaded', { file: config.governanceFile, riskPerTradePct: governance.risk.basePct });
-    const store = await openDatabase(databaseTarget(config), allMigrations);
+    const store = await openDatabase<ItaDatabase>(databaseTarget(config), allMigrations);
     stops.push(() => store.close());
     logger.info('database ready', { store: redactUrl(databaseTarget(config)), dialect: store.dialect });
 
@@ -103,24 +106,24 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
 
     const loaded = loadSetupsDir(config.setupsDir);
     for (const e of loaded.errors) logger.warn(`setup refused: ${e.file}${e.line ? ':' + e.line : ''}: ${e.message}`);
-    const registry = await createSetupRegistry({ db: store.db, setups: loaded.setups });
+    const registry = await createSetupRegistry({ db: asArea(store.db), setups: loaded.setups });
     logger.info('setups loaded', { setups: loaded.setups.map((s) => `${s.id}@${s.version}`).join(', ') });
 
     const kb = await openKnowledgeBase({
       dataDir: config.dataDir,
       dbFile: config.dbFile,
-      db: store.db,
+      db: asArea(store.db),
       embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey),
       maxUploadBytes: config.knowledge.maxUploadBytes,
     });
     stops.push(() => kb.close());
-    const llm = createLlmLayer(config.llm, { db: store.db });
+    const llm = createLlmLayer(config.llm, { db: asArea(store.db) });
     // Prometheus metrics only when asked for (metrics.port); they read the books, they never steer.
     const metrics = config.metrics.port === undefined ? undefined : createMetrics();
     const metricsServer = metrics ? await startMetricsServer(metrics, { port: config.metrics.port!, host: config.metrics.host }) : undefined;
     if (metricsServer) {
       stops.push(() => metricsServer.close());
-      scrapeState(metrics!, { db: store.db, usageToday: llm ? () => llm.usageToday() : undefined });
+      scrapeState(metrics!, { db: asArea(store.db), usageToday: llm ? () => llm.usageToday() : undefined });
       logger.info(`metrics: ${metricsServer.url}`);
     }
     // Only with queue.url: backtest work goes to `ita worker` processes; without it, everything runs in this process.
@@ -128,8 +131,8 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     if (queue) stops.push(() => queue.close());
     if (queue && metrics) scrapeQueue(metrics, queue);
     // /backtest runs the setup version the bot trades, under the same account, policy and governor as paper/live.
-    const backtest = await createBacktestServiceFromConfig({ db: store.db, config, governance, setupFor: (id) => registry.get(id)?.setup, queue });
-    const charts = createChartService(store.db, () => registry.all().map((r) => r.setup));
+    const backtest = await createBacktestServiceFromConfig({ db: asArea(store.db), config, governance, setupFor: (id) => registry.get(id)?.setup, queue });
+    const charts = createChartService(asArea(store.db), () => registry.all().map((r) => r.setup));
     stops.push(() => closeSharedChartPool());
 
     // Late-bound: the bot and the market side start after the services that refer to them.
@@ -159,28 +162,28 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     // Money moves only through the executor: approved signals → risk governor → paper broker (live needs /mode live).
     const fee = config.paper.feePct / 100;
     const broker = await createPaperBroker({
-      db: store.db,
+      db: asArea(store.db),
       costs: { ...NO_COSTS, makerFee: fee, takerFee: fee },
       initialBalances: { USDT: config.paper.equity },
       now: () => clock(),
       logger,
     });
     // Live: mode live + the exchange keys; the broker reconciles its books with the exchange before it is used.
-    const live = await openLiveAccount({ config, sampleMarket, gateway, db: store.db, now: () => clock(), logger, leverageCap: governance.leverageCap });
+    const live = await openLiveAccount({ config, sampleMarket, gateway, db: asArea(store.db), now: () => clock(), logger, leverageCap: governance.leverageCap });
     // Perp markets (watchlist account, else exchange.account) trade on the USDT-M perpetual paper account.
     const perpBroker = await createPerpPaperBroker({
-      db: store.db, costs: { ...NO_COSTS, makerFee: fee, takerFee: fee }, initialBalances: { USDT: config.paper.equity },
+      db: asArea(store.db), costs: { ...NO_COSTS, makerFee: fee, takerFee: fee }, initialBalances: { USDT: config.paper.equity },
       leverage: config.exchange.leverage, leverageCap: governance.leverageCap, now: () => clock(), logger,
     });
     // Stale feed, unfillable gap, clock skew: new entries pause on the markets concerned until the gate clears.
     const gates = new HealthGates({ now: () => clock() });
     // Each watched market's account type (spot: long only), else the configured one.
     const accountOf = async (m: { exchange?: string; symbol: string; timeframe: string }) =>
-      (await listWatched(store.db)).find((w) => (m.exchange === undefined || w.exchange === m.exchange) && w.symbol === m.symbol && w.timeframe === m.timeframe)?.account
+      (await listWatched(asArea(store.db))).find((w) => (m.exchange === undefined || w.exchange === m.exchange) && w.symbol === m.symbol && w.timeframe === m.timeframe)?.account
         ?? config.exchange.account;
     const signalPolicy = { maxCostR: tradingPolicy(config).maxCostR, accountOf };
     const executor: Executor = await createExecutor({
-      db: store.db,
+      db: asArea(store.db),
       broker,
       perpBroker,
       liveBroker: live.broker,
@@ -199,10 +202,10 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       costs: { ...NO_COSTS, makerFee: fee, takerFee: fee },
     });
     // Scoring reads each setup version's record: its backtests and its journaled trades, updated as trades close.
-    const history = await loadSetupHistory(store.db, (id, version) => backtest.setupHistory(id, version));
+    const history = await loadSetupHistory(asArea(store.db), (id, version) => backtest.setupHistory(id, version));
     executor.on((event) => event.type === 'trade-closed' && history.recordTrade(event.setupId, event.setupVersion, event.r));
     // Outcomes of every signal as candles close, success models retrained as they arrive (src/app/learning-wiring.ts).
-    const learning = startLearning({ db: store.db, dataDir: config.dataDir, registry, fees: { maker: fee, taker: fee }, clock: () => clock(), logger });
+    const learning = startLearning({ db: asArea(store.db), dataDir: config.dataDir, registry, fees: { maker: fee, taker: fee }, clock: () => clock(), logger });
     stops.push(() => learning.stop());
     // Candles and signals reach the executor in order (fills, stops, trailing, opposite exits), one at a time.
     const toExecutor = feedExecutor(executor, logger);
@@ -219,14 +222,14 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     });
 
     const engine = createEngineServices({
-      db: store.db,
+      db: asArea(store.db),
       registry,
       settings,
       // What the executor trades on (paper until /mode live is confirmed), so /status and /risk agree.
       mode: () => executor.mode(),
       now: () => clock(),
       // The approver's own minimum score, as their pushes were filtered by (one function for both).
-      onApprove: async (signal, by) => (await executor.approve(signal, 'telegram', { minScore: await traderMinScore(store.db, by, settings) })).outcome,
+      onApprove: async (signal, by) => (await executor.approve(signal, 'telegram', { minScore: await traderMinScore(asArea(store.db), by, settings) })).outcome,
       stats: async (id, version) => history.history(id, version),
       edge: (id, version) => learning.edge(id, version),
       // The market side starts after the bot (so the first signal finds it running); status reads it lazily.
@@ -263,16 +266,16 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
             return result;
           },
         },
-        charts, knowledge: createKnowledgeService(kb, llm, config), backtest: metrics ? countBacktestJobs(metrics, backtest) : backtest, lab: createLabServicesFromConfig({ db: store.db, llm, config, governance, registry, queue }) },
+        charts, knowledge: createKnowledgeService(kb, llm, config), backtest: metrics ? countBacktestJobs(metrics, backtest) : backtest, lab: createLabServicesFromConfig({ db: asArea(store.db), llm, config, governance, registry, queue }) },
       allowedUserIds,
       allowedChatIds: config.telegram.allowedChatIds,
       defaultSettings: { language: config.language, minScore: config.signals.minScore, timezone: config.timezone, askOnPlainText: true },
       logger,
-      sessionStore: createSqliteSessionStore(store.db),
+      sessionStore: createSqliteSessionStore(asArea(store.db)),
       defaultExchange: config.exchange.id,
     });
     installExecutionFeature(bot, executor, { timeZoneOf: async (id) => (await engine.settings.get(id ?? allowedUserIds[0] ?? 0)).timezone, logger });
-    installLearningChat(bot, learning, { db: store.db, dataDir: config.dataDir, registry });
+    installLearningChat(bot, learning, { db: asArea(store.db), dataDir: config.dataDir, registry });
     await bot.start();
     stops.push(() => bot!.stop());
     const ownerLanguage = allowedUserIds.length ? (await engine.settings.get(allowedUserIds[0])).language : 'en';
@@ -281,7 +284,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     const reports = scheduleReports({
       executor,
       // With Notion configured, each scheduled report also syncs the backtests and the journal there.
-      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix), { db: store.db, notion: config.notion, logger }),
+      send: reportSinks(telegramReportSender(bot.bot.api, allowedUserIds, ownerLanguage, learning.reportAppendix), { db: asArea(store.db), notion: config.notion, logger }),
       times: config.reports,
       timezone: config.timezone,
       logger,
@@ -302,7 +305,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
 
     // The market side: one feed, picked here and wired once.
     const feedDeps = {
-      db: store.db,
+      db: asArea<ItaDatabase, Database>(store.db),
       sqlite: store.sqlite,
       registry,
       recipients,
@@ -345,7 +348,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
     stops.push(() => feed.stop());
     await feed.start();
     // Approvals a crash left without a verdict: adopted, re-driven or refused, and the trader told (recovery.ts).
-    const resolved = await resolvePendingApprovals(store.db, executor, 'telegram', (userId) => traderMinScore(store.db, userId, settings));
+    const resolved = await resolvePendingApprovals(asArea(store.db), executor, 'telegram', (userId) => traderMinScore(asArea(store.db), userId, settings));
     const resolvedText = resolvedApprovalsText(resolved, ownerLanguage);
     if (resolvedText) {
       logger.warn('approvals without a verdict resolved at start-up', { count: resolved.length });

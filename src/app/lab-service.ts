@@ -9,14 +9,14 @@ import type { Kysely } from 'kysely';
 import type { SetupRegistry } from '../engine/journal/setup-registry.ts';
 import type { Config } from '../config.ts';
 import type { Governance } from '../engine/risk/index.ts';
-import { createLabServices } from '../engine/lab/service.ts';
+import { createLabServices, type LabServiceDatabase } from '../engine/lab/service.ts';
 import type { LlmRouter } from '../knowledge/llm/index.ts';
 import { backtestSettings } from './backtest-settings.ts';
 import type { WorkQueue } from '../engine/queue/remote.ts';
 
 export { labMigrations, LAB_MIGRATION_TABLE } from '../engine/lab/store.ts';
 
-export function createLabServicesFromConfig(o: { db: Kysely<any>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'>; queue?: WorkQueue }) {
+export function createLabServicesFromConfig(o: { db: Kysely<LabServiceDatabase>; llm: LlmRouter | null; config: Config; governance: Governance; registry?: Pick<SetupRegistry, 'define'>; queue?: WorkQueue }) {
   const { config } = o;
   return createLabServices({
     db: o.db,

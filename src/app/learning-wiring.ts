@@ -4,6 +4,8 @@
  * and the reports, and the labelled examples the trader sends in the chat.
  */
 import type { Kysely } from 'kysely';
+import type { LearningJournalDatabase } from '../engine/learning/store/schema.ts';
+import { asArea } from '../engine/store/area.ts';
 import type { Signal } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { SetupRegistry } from '../engine/journal/setup-registry.ts';
@@ -22,7 +24,7 @@ import type { Language } from '../bot/services.ts';
 import path from 'node:path';
 
 export interface LearningWiringOptions {
-  db: Kysely<any>;
+  db: Kysely<LearningJournalDatabase>;
   dataDir: string;
   registry: SetupRegistry;
   /** The paper account's fees: counterfactual outcomes cost what a taken trade costs. */
@@ -83,7 +85,7 @@ export function startLearning(o: LearningWiringOptions): AppLearning {
     },
     annotate: (signals) => learning.annotate(signals),
     edge: (id, version, since) => learning.edge(id, version, since),
-    labels: new LabelService(o.db, o.dataDir),
+    labels: new LabelService(asArea(o.db), o.dataDir),
     learning,
     reportAppendix: (period, language) =>
       decisionEdgeReport(period, o.registry.enabled().map((s) => ({ id: s.id, version: s.version })), (id, version) => learning.edge(id, version), language),
@@ -128,7 +130,7 @@ export function installLearningChat(ita: Pick<ItaBot, 'commands' | 'handlers' | 
     labels: learning.labels,
     check: (labels) =>
       checkLabels({
-        db: o.db,
+        db: asArea(o.db),
         labels,
         setupFor: (id) => o.registry.get(id)?.setup,
         chartsDir: path.join(o.dataDir, 'labels', 'checks', new Date().toISOString().replace(/[:.]/g, '-')),

@@ -20,6 +20,7 @@ import { createBacktestServiceFromConfig } from '../../src/app/backtest-settings
 import { createLabServicesFromConfig } from '../../src/app/lab-service.ts';
 import { termsText } from '../../src/bot/lab/lab.ts';
 import { translator } from '../../src/bot/i18n/index.ts';
+import { storeArea } from '../helpers/store-area.ts';
 
 describe('the lab and /backtest share their settings', () => {
   let store: OpenedDatabase | undefined;
@@ -45,7 +46,7 @@ describe('the lab and /backtest share their settings', () => {
     const result = await backtest.run({ setupId: 'sma_cross', symbol: 'GOOG', timeframe: '1d' }, () => {}, new AbortController().signal);
     expect(result.summary).toContain(expected);
 
-    const { lab } = createLabServicesFromConfig({ db: store.db, llm: null, config, governance });
+    const { lab } = createLabServicesFromConfig({ db: storeArea(store.db), llm: null, config, governance });
     expect(describeTerms(lab.terms())).toBe(expected);
     // What the trader reads under /lab, in both languages.
     expect(termsText(translator('en'), lab.terms())).toContain('equity 25,000, fees 0.37 % per fill, slippage 0 bps, risk 0.8 % per trade, min score 0, max cost 0.25 R, risk governor on');

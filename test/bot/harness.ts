@@ -10,6 +10,7 @@ import { createSqliteSessionStore } from '../../src/bot/session/sqlite-storage.t
 import { openDatabase, type OpenedDatabase } from '../../src/engine/store/database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createFakeServices, DEFAULT_SETTINGS, type FakeControls } from './fake-services.ts';
+import { storeArea } from '../helpers/store-area.ts';
 
 export interface ItaHarness {
   emulator: BotApiEmulator;
@@ -41,7 +42,7 @@ export async function startIta(
     allowedChatIds: [],
     defaultSettings: DEFAULT_SETTINGS,
     logger: createLogger({ level: 'debug', write: (line) => void logs.push(line) }),
-    sessionStore: createSqliteSessionStore(store.db),
+    sessionStore: createSqliteSessionStore(storeArea(store.db)),
     // Telegram's real per-chat pacing (1 msg/s) would make every test slow; the plugin itself stays in the path.
     throttle: { out: { maxConcurrent: 1, minTime: 0 } },
     progressIntervalMs: 300,

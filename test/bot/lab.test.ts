@@ -22,6 +22,7 @@ import { DEFAULT_SIMULATION } from '../../src/engine/backtest/service/run-setup.
 import { createLlmLayer, llmMigrations } from '../../src/knowledge/llm/index.ts';
 import { loadSetupFile } from '../../src/engine/setups/index.ts';
 import { createSetupRegistry, type SetupRegistry } from '../../src/engine/journal/setup-registry.ts';
+import { storeArea } from '../helpers/store-area.ts';
 
 const smaCross = (id: string, name: string) => ({
   id,
@@ -89,7 +90,7 @@ describe('/lab in the bot', () => {
     const services = createFakeServices();
     services.services.lab = createLabServices({
       onSaved: async (files) => { for (const file of files) await adopt.define(readFileSync(file, 'utf8'), file); },
-      db: labDb.db, llm, mode: 'ensemble', settings: DEFAULT_SIMULATION, setupsDir: dir,
+      db: storeArea(labDb.db), llm, mode: 'ensemble', settings: DEFAULT_SIMULATION, setupsDir: dir,
       // GOOG daily is a short sample: keep what is graded at all, so saving is exercised on real results.
       keep: 'graded',
       // Most of the sample out of sample, so the candidates make the 30 trades a grade needs.
@@ -164,7 +165,7 @@ describe('/lab in the bot', () => {
     }
 
     // The run in the database: prompts, replies, models, cost (1000 in × $1/M + 500 out × $2/M on alpha's first call).
-    const [run] = await listLabRuns(labDb!.db);
+    const [run] = await listLabRuns(storeArea(labDb!.db));
     expect(run).toMatchObject({ status: 'done', source: 'bot', mode: 'ensemble', models: ['alpha', 'beta'] });
     expect(run.saved.map((f) => path.basename(f)).sort()).toEqual(saved);
     const transcripts = run.transcripts as { agent: string; turns: { prompt: string; reply: string }[] }[];
@@ -194,7 +195,7 @@ describe('/lab in the bot', () => {
     // Stopped at once, not after the model's 8 s answer.
     expect(Date.now() - started).toBeLessThan(5000);
     expect(readdirSync(dir!)).toEqual([]);
-    const [run] = await listLabRuns(labDb!.db);
+    const [run] = await listLabRuns(storeArea(labDb!.db));
     expect(run).toMatchObject({ status: 'cancelled', mode: 'single', models: ['alpha'] });
   }, 30_000);
 
@@ -216,7 +217,7 @@ describe('/lab in the bot', () => {
     // The re-ask never reached the model.
     expect(fakes[0].requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
     expect(plain(finished)).toContain('alpha: ошибка (дневной бюджет LLM исчерпан: $0.0020 из $0.00 потрачено сегодня (UTC); вызовы отклоняются до завтра)');
-    const [run] = await listLabRuns(labDb!.db);
+    const [run] = await listLabRuns(storeArea(labDb!.db));
     expect(run.costUsd).toBeCloseTo(0.002, 9);
   }, 60_000);
 });

@@ -19,6 +19,7 @@ import { solidPng } from '../../src/bot/emulator/png.ts';
 import { replayWithDecisions, type ReplayedJournal } from '../engine/learning/journal/replay-rig.ts';
 import { createFakeServices } from './fake-services.ts';
 import { plain, startIta, type ItaHarness } from './harness.ts';
+import { storeArea } from '../helpers/store-area.ts';
 
 /** A small threshold: a two-month replay has a handful of signals per setup. */
 const MIN = 3;
@@ -39,10 +40,10 @@ afterEach(async () => {
 
 async function bot(): Promise<ItaHarness> {
   const fakes = createFakeServices();
-  fakes.services.setups = createSetupsService({ registry, edge: (id, version) => decisionEdge(j.store.db, id, version, { minSample: MIN }) });
+  fakes.services.setups = createSetupsService({ registry, edge: (id, version) => decisionEdge(storeArea(j.store.db), id, version, { minSample: MIN }) });
   const harness = await startIta({ fakes });
   installLabelsFeature(harness.ita, {
-    labels: new LabelService(j.store.db, j.dir),
+    labels: new LabelService(storeArea(j.store.db), j.dir),
     check: (labels) => checkLabels({ db: j.store.db, labels, setupFor: (id) => registry.get(id)?.setup, chartsDir: path.join(j.dir, 'checks') }),
   });
   return harness;

@@ -25,6 +25,7 @@ import { openKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/index
 import { createKnowledgeService } from '../../src/app/knowledge-service.ts';
 import type { Config } from '../../src/config.ts';
 import type { TheoryEvidence } from '../../src/engine/lab/theory/evidence.ts';
+import { storeArea } from '../helpers/store-area.ts';
 
 const DOCUMENT = `# Moving averages
 
@@ -81,7 +82,7 @@ describe('"Test this" under an /ask answer', () => {
     const services = createFakeServices();
     // Answers stay extractive (quoted passages): the LLM here is the lab's, drafting setups.
     services.services.knowledge = createKnowledgeService(kb, null, { llm: { mode: 'single' } } as Config);
-    services.services.lab = createLabServices({ db: db.db, llm, mode: 'single', settings: DEFAULT_SIMULATION, setupsDir: dir });
+    services.services.lab = createLabServices({ db: storeArea(db.db), llm, mode: 'single', settings: DEFAULT_SIMULATION, setupsDir: dir });
     h = await startIta({ fakes: services });
     return h;
   }
@@ -118,7 +119,7 @@ describe('"Test this" under an /ask answer', () => {
     h.emulator.userPressButton(draft.message_id, buttons(toggled).find((b) => b.callback_data?.startsWith('th:r:'))!.callback_data!);
 
     const result = await h.emulator.waitFor(() => h.botMessages().find((m) => /^🧪 (✅|❌|❔)/.test(plain(m))), 60_000);
-    const [stored] = await testedTheories(db!.db);
+    const [stored] = await testedTheories(storeArea(db!.db));
     const evidence = stored.evidence as TheoryEvidence;
     expect(stored).toMatchObject({ setupId: 'sma_5_20_cross', markets: ['nasdaq GOOG 1d'], passage: { document: 'moving-averages.md' } });
     expect(stored.claim).toContain('When the 5-day simple moving average crosses above');
@@ -152,7 +153,7 @@ describe('"Test this" under an /ask answer', () => {
     const failed = await h.emulator.waitFor(() => h.botMessages().find((m) => plain(m).startsWith('❌ Не удалось составить сетап')), 20_000);
     expect(plain(failed)).toContain('сетап модели всё ещё неверен после повторного запроса: stop');
     expect(fake!.requests).toHaveLength(2);
-    expect(await testedTheories(db!.db)).toEqual([]);
+    expect(await testedTheories(storeArea(db!.db))).toEqual([]);
   }, 30_000);
 
   it('without an LLM the button says which variables to set', async () => {

@@ -13,6 +13,7 @@ import { botMigrations } from '../../src/bot/session/migrations.ts';
 import { createSqliteSessionStore } from '../../src/bot/session/sqlite-storage.ts';
 import { signalRef } from '../../src/bot/signals/refs.ts';
 import { openDatabase } from '../../src/engine/store/database.ts';
+import { storeArea } from '../helpers/store-area.ts';
 
 afterEach(() => void vi.useRealTimers());
 
@@ -66,18 +67,18 @@ describe('SQLite session store', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ita-bot-'));
     const file = path.join(dir, 'ita.sqlite');
     const first = await openDatabase(file, { extraMigrations: { bot_migration: botMigrations } });
-    const sessions = createSqliteSessionStore(first.db).adapter<{ language: string }>('session');
+    const sessions = createSqliteSessionStore(storeArea(first.db)).adapter<{ language: string }>('session');
     await sessions.write('100001', { language: 'en' });
     await sessions.write('100001', { language: 'ru' });
-    await createSqliteSessionStore(first.db).adapter<string>('other').write('100001', 'x');
+    await createSqliteSessionStore(storeArea(first.db)).adapter<string>('other').write('100001', 'x');
     await first.close();
     const second = await openDatabase(file, { extraMigrations: { bot_migration: botMigrations } });
-    const reopened = createSqliteSessionStore(second.db).adapter<{ language: string }>('session');
+    const reopened = createSqliteSessionStore(storeArea(second.db)).adapter<{ language: string }>('session');
     expect(await reopened.read('100001')).toEqual({ language: 'ru' });
     expect(await reopened.read('42')).toBeUndefined();
     await reopened.delete('100001');
     expect(await reopened.read('100001')).toBeUndefined();
-    expect(await createSqliteSessionStore(second.db).adapter<string>('other').read('100001')).toBe('x');
+    expect(await createSqliteSessionStore(storeArea(second.db)).adapter<string>('other').read('100001')).toBe('x');
     await second.close();
   });
 });

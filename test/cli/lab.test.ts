@@ -13,6 +13,7 @@ import { agentRecords, labMigrations, listLabRuns, testedTheories } from '../../
 import { upsertCandles } from '../../src/engine/store/candles.ts';
 import { openKnowledgeBase } from '../../src/knowledge/index.ts';
 import { startOpenAiFake, type OpenAiFake } from '../helpers/openai-fake.ts';
+import { storeArea } from '../helpers/store-area.ts';
 
 const ENTRY = path.join(ROOT, 'bin/ita.js');
 
@@ -88,8 +89,8 @@ describe('ita lab generate', () => {
     expect(r.stdout).toMatch(/^ {4}Monte Carlo \(bootstrap\): return [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \/ [+-]\d+\.\d\d % \(5\/50\/95\), ruin \(30 % drawdown\) \d+\.\d %$/m);
     // The run is stored in the database, not as a JSON file.
     const db = await openDatabase(path.join(dir, 'ita.sqlite'), { extraMigrations: { lab_migration: labMigrations } });
-    const [stored] = await listLabRuns(db.db);
-    const records = await agentRecords(db.db);
+    const [stored] = await listLabRuns(storeArea(db.db));
+    const records = await agentRecords(storeArea(db.db));
     await db.close();
     expect(stored).toMatchObject({ status: 'done', source: 'cli', mode: 'single', models: ['env'] });
     expect(r.stdout).toContain(`as ${stored.id}`);
@@ -124,7 +125,7 @@ describe('ita lab generate', () => {
       expect(r.stdout).toMatch(/^Verdict: (supported|not supported|inconclusive) \([a-z-]+\) — \d+ out-of-sample trades, expectancy [+-]\d\.\d{3}R per trade, 95 % CI [+-]\d\.\d{3}…[+-]\d\.\d{3}R$/m);
       expect(r.stdout).toMatch(/^ {2}binance BTC\/USDT 1d: [1-9]\d* trades, [+-]\d\.\d{3}R, \d+\/\d+ windows positive \(walk-forward\)$/m);
       const db = await openDatabase(dbFile, { extraMigrations: { lab_migration: labMigrations } });
-      const [test] = await testedTheories(db.db);
+      const [test] = await testedTheories(storeArea(db.db));
       await db.close();
       expect(test).toMatchObject({ setupId: 'ma_cross_5_20', passage: { document: 'ma.md' }, markets: ['binance BTC/USDT 1d'] });
       // The spot account cannot short: the short signals are refused, and said so.
@@ -148,11 +149,11 @@ describe('ita lab generate', () => {
       writeFileSync(path.join(old, 'lab', 'agents.json'), JSON.stringify({ env: { proposed: 4, survived: 1 } }));
       const db = await openDatabase(':memory:', { extraMigrations: { lab_migration: labMigrations } });
       const { importJsonRuns } = await import('../../src/engine/lab/store.ts');
-      expect(await importJsonRuns(db.db, path.join(old, 'lab'))).toBe(1);
-      expect(await importJsonRuns(db.db, path.join(old, 'lab'))).toBe(0);
-      const [run] = await listLabRuns(db.db);
+      expect(await importJsonRuns(storeArea(db.db), path.join(old, 'lab'))).toBe(1);
+      expect(await importJsonRuns(storeArea(db.db), path.join(old, 'lab'))).toBe(0);
+      const [run] = await listLabRuns(storeArea(db.db));
       expect(run).toMatchObject({ id: 'run-2026-11-30T10-00-00-000Z', startedAt: Date.UTC(2026, 10, 30, 10), source: 'json', costUsd: 0.25, saved: ['x.yaml'], models: ['env'] });
-      expect(await agentRecords(db.db)).toEqual({ env: { proposed: 4, survived: 1 } });
+      expect(await agentRecords(storeArea(db.db))).toEqual({ env: { proposed: 4, survived: 1 } });
       await db.close();
     } finally {
       rmSync(old, { recursive: true, force: true });

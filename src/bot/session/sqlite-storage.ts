@@ -19,9 +19,8 @@ export interface BotSessionStore {
   adapter<T>(prefix: string): StorageAdapter<T>;
 }
 
-/** `db` is the application's Kysely instance after botMigrations ran (any schema type that has bot_kv). */
-export function createSqliteSessionStore(db: Kysely<any>, now: () => number = Date.now): BotSessionStore {
-  const kv = db as Kysely<BotKvDatabase>;
+/** `kv`: the application's database after botMigrations ran, narrowed to bot_kv (asArea). */
+export function createSqliteSessionStore(kv: Kysely<BotKvDatabase>, now: () => number = Date.now): BotSessionStore {
   return {
     adapter<T>(prefix: string): StorageAdapter<T> {
       const full = (key: string) => `${prefix}:${key}`;

@@ -79,7 +79,7 @@ Examples:
     });
 }
 
-type Db = Awaited<ReturnType<typeof import('../../engine/store/database.ts').openDatabase>>['db'];
+type Db = import('../../engine/store/database.ts').OpenedDatabase['db'];
 
 const LISTED_GAPS = 20;
 

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
 import type { Signal } from '../../engine/types.ts';
 import { databaseTarget } from '../../engine/store/dialect.ts';
+import type { LearningDatabase } from '../../engine/learning/store/schema.ts';
 
 interface DetectorOpts {
   labels: string;
@@ -55,7 +56,7 @@ export function registerEvalDetector(evalCommand: Command): void {
         const { openDatabase } = await import('../../engine/store/database.ts');
         const { learningMigrations, LEARNING_MIGRATION_TABLE } = await import('../../engine/learning/store/migrations.ts');
         const { listLabels } = await import('../../engine/learning/labels/store.ts');
-        const store = await openDatabase(opts.db ?? databaseTarget(loadConfig()), { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
+        const store = await openDatabase<LearningDatabase>(opts.db ?? databaseTarget(loadConfig()), { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
         labels = await listLabels(store.db);
         await store.close();
       } else {

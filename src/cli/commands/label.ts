@@ -10,6 +10,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
 import { databaseTarget } from '../../engine/store/dialect.ts';
+import type { LearningDatabase } from '../../engine/learning/store/schema.ts';
 
 async function openLabels(dbOption?: string) {
   const { loadConfig } = await import('../../config.ts');
@@ -17,7 +18,7 @@ async function openLabels(dbOption?: string) {
   const { openDatabase } = await import('../../engine/store/database.ts');
   const { learningMigrations, LEARNING_MIGRATION_TABLE } = await import('../../engine/learning/store/migrations.ts');
   const { LabelService } = await import('../../engine/learning/labels/service.ts');
-  const store = await openDatabase(dbOption ?? databaseTarget(config), { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
+  const store = await openDatabase<LearningDatabase>(dbOption ?? databaseTarget(config), { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
   return { store, service: new LabelService(store.db, config.dataDir) };
 }
 

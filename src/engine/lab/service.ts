@@ -26,6 +26,8 @@ import { draftSetupFromPassage } from './theory/draft.ts';
 import { gatherEvidence } from './theory/evidence.ts';
 import type { LabCandidateSummary, LabService, TheoryService } from './service-types.ts';
 import * as store from './store.ts';
+import type { Database } from '../store/schema.ts';
+import { asArea } from '../store/area.ts';
 
 /** The variables that configure one OpenAI-compatible model (config.ts reads them). */
 export const LLM_ENV_HINT = 'ITA_LLM_BASE_URL, ITA_LLM_MODEL (and ITA_LLM_API_KEY when the server needs one), or llm.providers in the config file';
@@ -47,8 +49,11 @@ export function keeps(rule: KeepRule, grade: Grade): boolean {
   return grade.grade in RANK && RANK[grade.grade] >= RANK[rule];
 }
 
+/** The lab reads the stored candles and keeps its own books. */
+export type LabServiceDatabase = Database & store.LabTables;
+
 export interface LabServiceDeps {
-  db: Kysely<any>;
+  db: Kysely<LabServiceDatabase>;
   llm: (LabRouter & { usageToday(): Promise<{ costUsd: number }>; readonly dailyBudgetUsd: number }) | null;
   mode: LabMode;
   settings: SimulationSettings;
@@ -69,15 +74,15 @@ export interface LabServiceDeps {
 
 export function createLabServices(deps: LabServiceDeps): { lab: LabService; theory: TheoryService } {
   const now = deps.now ?? Date.now;
-  const db = deps.db;
+  const db: Kysely<store.LabTables> = asArea(deps.db);
   const trainSplit = deps.trainSplit ?? 0.7;
   const wf = deps.walkForward ?? { trainDays: 60, testDays: 30 };
   const unavailable = () => (deps.llm ? undefined : LLM_ENV_HINT);
   let imported: Promise<unknown> | undefined;
   const ready = () => (imported ??= deps.dataDir ? store.importJsonRuns(db, path.join(deps.dataDir, 'lab')) : Promise.resolve());
-  const candlesOf = (m: MarketKey): Promise<Candle[]> => getCandles(db, m);
+  const candlesOf = (m: MarketKey): Promise<Candle[]> => getCandles(asArea(deps.db), m);
   const storedMarkets = async (): Promise<MarketKey[]> =>
-    (await listMarkets(db)).filter((m) => isTimeframe(m.timeframe)).map((m) => ({ exchange: m.exchange, symbol: m.symbol, timeframe: m.timeframe as Timeframe }));
+    (await listMarkets(asArea(deps.db))).filter((m) => isTimeframe(m.timeframe)).map((m) => ({ exchange: m.exchange, symbol: m.symbol, timeframe: m.timeframe as Timeframe }));
 
   /** Optimized on the first market's training part; judged out of sample on every market; graded on the weakest. */
   async function evaluate(setup: Setup, series: MarketSeries[], signal: AbortSignal, onProgress: (stage: 'optimize' | 'walk-forward', done: number, total: number) => void): Promise<Evaluation> {

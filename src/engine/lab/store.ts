@@ -148,15 +148,13 @@ export interface StoredLabRun {
   error?: string;
 }
 
-const lab = (db: Kysely<any>) => db as Kysely<LabTables>;
-
-export async function insertLabRun(db: Kysely<any>, run: StoredLabRun): Promise<void> {
-  await lab(db).insertInto('lab_runs').values(toRow(run)).execute();
+export async function insertLabRun(db: Kysely<LabTables>, run: StoredLabRun): Promise<void> {
+  await db.insertInto('lab_runs').values(toRow(run)).execute();
 }
 
-export async function updateLabRun(db: Kysely<any>, run: StoredLabRun): Promise<void> {
+export async function updateLabRun(db: Kysely<LabTables>, run: StoredLabRun): Promise<void> {
   const { id: _id, ...row } = toRow(run);
-  await lab(db).updateTable('lab_runs').set(row).where('id', '=', run.id).execute();
+  await db.updateTable('lab_runs').set(row).where('id', '=', run.id).execute();
 }
 
 function toRow(run: StoredLabRun): LabRunTable {
@@ -195,26 +193,26 @@ function fromRow(r: LabRunTable): StoredLabRun {
   };
 }
 
-export async function listLabRuns(db: Kysely<any>, limit = 20): Promise<StoredLabRun[]> {
-  const rows = await lab(db).selectFrom('lab_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
+export async function listLabRuns(db: Kysely<LabTables>, limit = 20): Promise<StoredLabRun[]> {
+  const rows = await db.selectFrom('lab_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
   return rows.map(fromRow);
 }
 
-export async function getLabRun(db: Kysely<any>, id: string): Promise<StoredLabRun | undefined> {
-  const row = await lab(db).selectFrom('lab_runs').selectAll().where('id', '=', id).executeTakeFirst();
+export async function getLabRun(db: Kysely<LabTables>, id: string): Promise<StoredLabRun | undefined> {
+  const row = await db.selectFrom('lab_runs').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? fromRow(row) : undefined;
 }
 
 export type AgentRecords = Record<string, { proposed: number; survived: number }>;
 
-export async function agentRecords(db: Kysely<any>): Promise<AgentRecords> {
-  const rows = await lab(db).selectFrom('lab_agents').selectAll().execute();
+export async function agentRecords(db: Kysely<LabTables>): Promise<AgentRecords> {
+  const rows = await db.selectFrom('lab_agents').selectAll().execute();
   return Object.fromEntries(rows.map((r) => [r.agent, { proposed: r.proposed, survived: r.survived }]));
 }
 
-export async function addAgentResults(db: Kysely<any>, results: AgentRecords): Promise<void> {
+export async function addAgentResults(db: Kysely<LabTables>, results: AgentRecords): Promise<void> {
   for (const [agent, r] of Object.entries(results)) {
-    await lab(db)
+    await db
       .insertInto('lab_agents')
       .values({ agent, proposed: r.proposed, survived: r.survived })
       .onConflict((oc) => oc.column('agent').doUpdateSet((eb) => ({ proposed: eb('lab_agents.proposed', '+', r.proposed), survived: eb('lab_agents.survived', '+', r.survived) })))
@@ -226,7 +224,7 @@ export async function addAgentResults(db: Kysely<any>, results: AgentRecords): P
  * Runs written as JSON files by earlier versions (`<dataDir>/lab/run-*.json`, `agents.json`) are imported once: a
  * run already in the table (same id = file name) is skipped, and agents.json seeds lab_agents only while it is empty.
  */
-export async function importJsonRuns(db: Kysely<any>, labDir: string): Promise<number> {
+export async function importJsonRuns(db: Kysely<LabTables>, labDir: string): Promise<number> {
   if (!existsSync(labDir)) return 0;
   let imported = 0;
   for (const name of readdirSync(labDir).filter((f) => /^run-.*\.json$/.test(f)).sort()) {

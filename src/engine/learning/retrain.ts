@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { evaluateMetaModel, type MetaModelOptions, type Sample } from './meta-model.ts';
 import type { StoredMetaModel } from './evidence.ts';
 import { loadModel, saveModel } from './store/models.ts';
+import type { LearningDatabase } from './store/schema.ts';
 
 export interface RetrainOptions extends MetaModelOptions {
   /** Train only when at least this many more decided samples exist than the stored model used. */
@@ -23,7 +24,7 @@ export type RetrainResult =
   | { status: 'trained'; model: StoredMetaModel }
   | { status: 'skipped'; reason: string };
 
-export async function retrainSetupModel(db: Kysely<any>, setupId: string, setupVersion: string, samples: readonly Sample[], options: RetrainOptions = {}): Promise<RetrainResult> {
+export async function retrainSetupModel(db: Kysely<LearningDatabase>, setupId: string, setupVersion: string, samples: readonly Sample[], options: RetrainOptions = {}): Promise<RetrainResult> {
   const own = samples.filter((s) => s.signal.setupId === setupId && s.signal.setupVersion === setupVersion);
   const minSamples = options.minSamples ?? 40;
   if (own.length < minSamples) return { status: 'skipped', reason: `${own.length} decided signals of ${setupId} ${setupVersion}; need ${minSamples}` };

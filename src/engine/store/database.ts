@@ -20,8 +20,9 @@ export interface OpenDatabaseOptions {
   extraMigrations?: Record<string, Record<string, Migration>>;
 }
 
-export interface OpenedDatabase {
-  db: Kysely<Database>;
+/** `DB`: the tables the opened migration sets create (the engine's by default; the application's: src/app/database.ts). */
+export interface OpenedDatabase<DB = Database> {
+  db: Kysely<DB>;
   dialect: DialectName;
   /** The raw SQLite connection, for bulk paths that need prepared statements (candle import); none on PostgreSQL. */
   sqlite?: SQLite.Database;
@@ -29,20 +30,20 @@ export interface OpenedDatabase {
 }
 
 /** A SQLite store: the raw connection is always there (tests and SQLite-only tools use it). */
-export interface OpenedSqliteDatabase extends OpenedDatabase {
+export interface OpenedSqliteDatabase<DB = Database> extends OpenedDatabase<DB> {
   dialect: 'sqlite';
   sqlite: SQLite.Database;
 }
 
 /** `target`: a SQLite file path, `:memory:`, or a `postgres://` URL. */
-export async function openDatabase(target: string, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
-  if (!isPostgresUrl(target)) return openSqliteDatabase(target, options);
+export async function openDatabase<DB = Database>(target: string, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase<DB>> {
+  if (!isPostgresUrl(target)) return openSqliteDatabase<DB>(target, options);
   await migratePostgres(target, (db) => migrateAll(db, options, true));
-  const db = openPostgresKysely<Database>(target);
+  const db = openPostgresKysely<DB>(target);
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-export async function openSqliteDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<OpenedSqliteDatabase> {
+export async function openSqliteDatabase<DB = Database>(file: string, options: OpenDatabaseOptions = {}): Promise<OpenedSqliteDatabase<DB>> {
   if (file !== ':memory:') {
     ensurePrivateDir(path.dirname(file));
     // Created owner-only before SQLite opens it; SQLite gives its WAL and SHM files the database file's mode.
@@ -54,13 +55,13 @@ export async function openSqliteDatabase(file: string, options: OpenDatabaseOpti
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
     // Kysely runs SQLite migrations outside a transaction (its adapter says SQLite has no transactional DDL; it does).
     // A kill between a migration's CREATE TABLE and its bookkeeping row would make every later start fail with
     // "table already exists", so all pending migrations commit together or not at all.
     sqlite.exec('BEGIN IMMEDIATE');
-    await migrateAll(db, options, false);
+    await migrateAll(db as Kysely<any>, options, false);
     sqlite.exec('COMMIT');
   } catch (error) {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');

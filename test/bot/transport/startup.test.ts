@@ -8,6 +8,7 @@ import { botMigrations } from '../../../src/bot/session/migrations.ts';
 import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createFakeServices, DEFAULT_SETTINGS } from '../fake-services.ts';
+import { storeArea } from '../../helpers/store-area.ts';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -31,7 +32,7 @@ describe('start-up with Telegram unreachable', () => {
       token: '123:abc', apiRoot: `http://127.0.0.1:${(blackhole.address() as AddressInfo).port}`,
       services: createFakeServices().services, allowedUserIds: [1], allowedChatIds: [], defaultSettings: DEFAULT_SETTINGS,
       logger: createLogger({ level: 'debug', write: (line) => void logs.push(line) }),
-      sessionStore: createSqliteSessionStore(store.db),
+      sessionStore: createSqliteSessionStore(storeArea(store.db)),
       connect: { attemptTimeoutMs: 150, baseDelayMs: 50, maxDelayMs: 400 },
     });
     cleanup.push(() => ita.stop());

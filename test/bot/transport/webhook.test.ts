@@ -9,6 +9,7 @@ import { botMigrations } from '../../../src/bot/session/migrations.ts';
 import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createFakeServices, DEFAULT_SETTINGS } from '../fake-services.ts';
+import { storeArea } from '../../helpers/store-area.ts';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -36,7 +37,7 @@ describe('webhook mode', () => {
     const ita: ItaBot = createBot({
       token: emulator.token, apiRoot: emulator.apiRoot, services: createFakeServices().services,
       allowedUserIds: [emulator.owner.id], allowedChatIds: [], defaultSettings: DEFAULT_SETTINGS,
-      logger: createLogger({ level: 'error', write: () => undefined }), sessionStore: createSqliteSessionStore(store.db),
+      logger: createLogger({ level: 'error', write: () => undefined }), sessionStore: createSqliteSessionStore(storeArea(store.db)),
       throttle: { out: { maxConcurrent: 1, minTime: 0 } },
       transport: { mode: 'webhook', url, secretToken: 'the_secret-42', host: '127.0.0.1', port },
     });

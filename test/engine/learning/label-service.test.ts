@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/engine/store/database.ts';
 import { learningMigrations, LEARNING_MIGRATION_TABLE } from '../../../src/engine/learning/store/migrations.ts';
 import { LabelService } from '../../../src/engine/learning/labels/service.ts';
+import { storeArea } from '../../helpers/store-area.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ita-label-service-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('label service (chat)', () => {
   it('saves a screenshot label under the data directory, answers in the engine\'s words (the bot translates), ignores other captions', async () => {
     const opened = await openDatabase(path.join(dir, 'ita.sqlite'), { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
-    const service = new LabelService(opened.db, dir);
+    const service = new LabelService(storeArea(opened.db), dir);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
     const reply = await service.fromCaption('label fvg_retrace BTC/USDT 15m 2024-07-12 14:30 long', { bytes: png, extension: 'png' });
     expect(reply).toMatchObject({ ok: true, text: 'Label saved: fvg_retrace BTC/USDT 15m 2024-07-12 14:30 UTC long' });

@@ -11,6 +11,7 @@ import { learningMigrations, LEARNING_MIGRATION_TABLE } from '../../../src/engin
 import { listLabels, saveLabel } from '../../../src/engine/learning/labels/store.ts';
 import type { Signal } from '../../../src/engine/types.ts';
 import { loadSampleCandles, ROOT } from '../../helpers/candles.ts';
+import { storeArea } from '../../helpers/store-area.ts';
 
 const BAR = 15 * 60_000;
 const stamp = (ts: number) => new Date(ts).toISOString().slice(0, 16).replace('T', ' ');
@@ -88,11 +89,11 @@ describe('label store', () => {
     const extra = { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } };
     let opened = await openDatabase(file, extra);
     const label = { setupId: 'fvg_retrace', symbol: 'BTC/USDT', timeframe: '15m' as const, ts: Date.UTC(2024, 6, 12, 14, 30), side: 'long' as const };
-    await saveLabel(opened.db, label, 'cli', { now: 1 });
-    await saveLabel(opened.db, label, 'chat', { now: 2, screenshot: 'labels/screenshots/x.png' });
+    await saveLabel(storeArea(opened.db), label, 'cli', { now: 1 });
+    await saveLabel(storeArea(opened.db), label, 'chat', { now: 2, screenshot: 'labels/screenshots/x.png' });
     await opened.close();
     opened = await openDatabase(file, extra);
-    const stored = await listLabels(opened.db, { setupId: 'fvg_retrace' });
+    const stored = await listLabels(storeArea(opened.db), { setupId: 'fvg_retrace' });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ ...label, source: 'chat', screenshot: 'labels/screenshots/x.png', createdAt: 1 });
     await opened.close();

@@ -9,6 +9,7 @@ import { retrainSetupModel, scheduleRetraining } from '../../../src/engine/learn
 import type { Sample } from '../../../src/engine/learning/meta-model.ts';
 import type { Signal } from '../../../src/engine/types.ts';
 import { mulberry32 } from '../regime/synthetic.ts';
+import { storeArea } from '../../helpers/store-area.ts';
 
 const H = 3_600_000;
 const dirs: string[] = [];
@@ -35,21 +36,21 @@ describe('retraining and the model store', () => {
     const file = path.join(dir, 'ita.sqlite');
     const extra = { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } };
     let opened = await openDatabase(file, extra);
-    expect(await retrainSetupModel(opened.db, 'demo', 'v1', samples(20))).toMatchObject({ status: 'skipped', reason: /need 40/ });
-    const first = await retrainSetupModel(opened.db, 'demo', 'v1', samples(300), { now: 1000, bootstrap: { replicates: 300 } });
+    expect(await retrainSetupModel(storeArea(opened.db), 'demo', 'v1', samples(20))).toMatchObject({ status: 'skipped', reason: /need 40/ });
+    const first = await retrainSetupModel(storeArea(opened.db), 'demo', 'v1', samples(300), { now: 1000, bootstrap: { replicates: 300 } });
     expect(first.status).toBe('trained');
     await opened.close();
 
     opened = await openDatabase(file, extra);
-    const stored = await loadModel(opened.db, 'demo', 'v1');
+    const stored = await loadModel(storeArea(opened.db), 'demo', 'v1');
     expect(stored).toMatchObject({ setupId: 'demo', setupVersion: 'v1', trainedAt: 1000, n: 300 });
     expect(stored!.aucCi[0]).toBeGreaterThan(0.5);
     expect(stored!.model.features).toContain('score');
-    expect(await loadModel(opened.db, 'demo', 'v2')).toBeUndefined();
-    expect(await retrainSetupModel(opened.db, 'demo', 'v1', samples(305))).toMatchObject({ status: 'skipped', reason: /5 new outcomes/ });
-    const again = await retrainSetupModel(opened.db, 'demo', 'v1', samples(320), { now: 2000, bootstrap: { replicates: 300 } });
+    expect(await loadModel(storeArea(opened.db), 'demo', 'v2')).toBeUndefined();
+    expect(await retrainSetupModel(storeArea(opened.db), 'demo', 'v1', samples(305))).toMatchObject({ status: 'skipped', reason: /5 new outcomes/ });
+    const again = await retrainSetupModel(storeArea(opened.db), 'demo', 'v1', samples(320), { now: 2000, bootstrap: { replicates: 300 } });
     expect(again.status).toBe('trained');
-    expect((await loadModel(opened.db, 'demo', 'v1'))!.trainedAt).toBe(2000);
+    expect((await loadModel(storeArea(opened.db), 'demo', 'v1'))!.trainedAt).toBe(2000);
     await opened.close();
   });
 

@@ -5,8 +5,6 @@
 import type { Kysely } from 'kysely';
 import type { LabTables, TheoryTestTable } from '../store.ts';
 
-const lab = (db: Kysely<any>) => db as Kysely<LabTables>;
-
 export interface TheoryPassage {
   chunkId: number;
   documentId: number;
@@ -16,15 +14,15 @@ export interface TheoryPassage {
   text: string;
 }
 
-export async function rememberPassages(db: Kysely<any>, passages: TheoryPassage[], now: number): Promise<void> {
+export async function rememberPassages(db: Kysely<LabTables>, passages: TheoryPassage[], now: number): Promise<void> {
   for (const p of passages) {
     const row = { chunk_id: p.chunkId, document_id: p.documentId, document: p.document, page: p.page ?? null, heading: p.heading ?? null, text: p.text, seen_at: now };
-    await lab(db).insertInto('theory_passages').values(row).onConflict((oc) => oc.column('chunk_id').doUpdateSet(row)).execute();
+    await db.insertInto('theory_passages').values(row).onConflict((oc) => oc.column('chunk_id').doUpdateSet(row)).execute();
   }
 }
 
-export async function passageById(db: Kysely<any>, chunkId: number): Promise<TheoryPassage | undefined> {
-  const r = await lab(db).selectFrom('theory_passages').selectAll().where('chunk_id', '=', chunkId).executeTakeFirst();
+export async function passageById(db: Kysely<LabTables>, chunkId: number): Promise<TheoryPassage | undefined> {
+  const r = await db.selectFrom('theory_passages').selectAll().where('chunk_id', '=', chunkId).executeTakeFirst();
   return r ? { chunkId: r.chunk_id, documentId: r.document_id, document: r.document, page: r.page ?? undefined, heading: r.heading ?? undefined, text: r.text } : undefined;
 }
 
@@ -46,8 +44,8 @@ export interface TheoryTest {
   testedAt?: number;
 }
 
-export async function insertTheoryDraft(db: Kysely<any>, d: Omit<TheoryTest, 'id'>): Promise<number> {
-  const result = await lab(db)
+export async function insertTheoryDraft(db: Kysely<LabTables>, d: Omit<TheoryTest, 'id'>): Promise<number> {
+  const result = await db
     .insertInto('theory_tests')
     .values({
       chunk_id: d.passage.chunkId, document_id: d.passage.documentId, document: d.passage.document, page: d.passage.page ?? null, heading: d.passage.heading ?? null,
@@ -58,8 +56,8 @@ export async function insertTheoryDraft(db: Kysely<any>, d: Omit<TheoryTest, 'id
   return Number(result.insertId);
 }
 
-export async function recordVerdict(db: Kysely<any>, id: number, v: { markets: string[]; verdict: string; evidence: unknown; trades: number; testedAt: number }): Promise<void> {
-  await lab(db)
+export async function recordVerdict(db: Kysely<LabTables>, id: number, v: { markets: string[]; verdict: string; evidence: unknown; trades: number; testedAt: number }): Promise<void> {
+  await db
     .updateTable('theory_tests')
     .set({ markets: JSON.stringify(v.markets), verdict: v.verdict, evidence: JSON.stringify(v.evidence), trades: v.trades, tested_at: v.testedAt })
     .where('id', '=', id)
@@ -85,22 +83,22 @@ function testFromRow(r: TheoryTestTable & { id: number }): TheoryTest {
   };
 }
 
-export async function theoryTestById(db: Kysely<any>, id: number): Promise<TheoryTest | undefined> {
-  const r = await lab(db).selectFrom('theory_tests').selectAll().where('id', '=', id).executeTakeFirst();
+export async function theoryTestById(db: Kysely<LabTables>, id: number): Promise<TheoryTest | undefined> {
+  const r = await db.selectFrom('theory_tests').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? testFromRow(r as TheoryTestTable & { id: number }) : undefined;
 }
 
 /** Tested claims, newest first. */
-export async function testedTheories(db: Kysely<any>, limit = 100): Promise<TheoryTest[]> {
-  const rows = await lab(db).selectFrom('theory_tests').selectAll().where('tested_at', 'is not', null).orderBy('tested_at', 'desc').limit(limit).execute();
+export async function testedTheories(db: Kysely<LabTables>, limit = 100): Promise<TheoryTest[]> {
+  const rows = await db.selectFrom('theory_tests').selectAll().where('tested_at', 'is not', null).orderBy('tested_at', 'desc').limit(limit).execute();
   return rows.map((r) => testFromRow(r as TheoryTestTable & { id: number }));
 }
 
 /** The latest verdict per passage among these chunk ids. */
-export async function latestVerdicts(db: Kysely<any>, chunkIds: number[]): Promise<Map<number, TheoryTest>> {
+export async function latestVerdicts(db: Kysely<LabTables>, chunkIds: number[]): Promise<Map<number, TheoryTest>> {
   const out = new Map<number, TheoryTest>();
   if (chunkIds.length === 0) return out;
-  const rows = await lab(db).selectFrom('theory_tests').selectAll().where('chunk_id', 'in', chunkIds).where('tested_at', 'is not', null).orderBy('tested_at', 'asc').execute();
+  const rows = await db.selectFrom('theory_tests').selectAll().where('chunk_id', 'in', chunkIds).where('tested_at', 'is not', null).orderBy('tested_at', 'asc').execute();
   for (const r of rows) out.set(r.chunk_id, testFromRow(r as TheoryTestTable & { id: number }));
   return out;
 }

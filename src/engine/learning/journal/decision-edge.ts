@@ -6,6 +6,7 @@
  * least `minSample` decided signals of the group they talk about (a handful of signals is noise).
  */
 import { sql, type Kysely } from 'kysely';
+import type { LearningJournalDatabase } from '../store/schema.ts';
 
 export const MIN_EDGE_SAMPLE = 30;
 
@@ -45,7 +46,7 @@ interface Row {
   net_r: number | null;
 }
 
-export async function decisionEdge(db: Kysely<any>, setupId: string, setupVersion: string, options: { minSample?: number; since?: number } = {}): Promise<DecisionEdge> {
+export async function decisionEdge(db: Kysely<LearningJournalDatabase>, setupId: string, setupVersion: string, options: { minSample?: number; since?: number } = {}): Promise<DecisionEdge> {
   const minSample = options.minSample ?? MIN_EDGE_SAMPLE;
   const since = options.since ?? -Infinity;
   const rows = (await sql<Row>`

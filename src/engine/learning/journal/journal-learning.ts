@@ -12,6 +12,8 @@ import type { Sample } from '../meta-model.ts';
 import type { SignalOutcome } from '../outcome.ts';
 import { successEvidence, type StoredMetaModel } from '../evidence.ts';
 import { loadModel } from '../store/models.ts';
+import type { LearningJournalDatabase } from '../store/schema.ts';
+import { asArea } from '../../store/area.ts';
 import { retrainSetupModel, type RetrainOptions, type RetrainResult } from '../retrain.ts';
 import { decisionEdge, type DecisionEdge } from './decision-edge.ts';
 import { OutcomeTracker, type OutcomeTrackerOptions } from './outcome-tracker.ts';
@@ -72,7 +74,7 @@ export class JournalLearning {
       SELECT DISTINCT setup_id, setup_version FROM learning_outcomes WHERE status = 'closed'`.execute(this.options.db)).rows;
     for (const { setup_id, setup_version } of versions) {
       const samples = await journalSamples(this.options.db, setup_id, setup_version);
-      const result = await retrainSetupModel(this.options.db, setup_id, setup_version, samples, { now: this.options.now?.(), ...this.options.retrain });
+      const result = await retrainSetupModel(asArea(this.options.db), setup_id, setup_version, samples, { now: this.options.now?.(), ...this.options.retrain });
       if (result.status === 'trained') this.models.delete(`${setup_id}@${setup_version}`);
       this.options.onRetrained?.(setup_id, setup_version, result);
     }
@@ -97,13 +99,13 @@ export class JournalLearning {
 
   private async model(setupId: string, setupVersion: string): Promise<StoredMetaModel | undefined> {
     const key = `${setupId}@${setupVersion}`;
-    if (!this.models.has(key)) this.models.set(key, (await loadModel(this.options.db, setupId, setupVersion)) ?? null);
+    if (!this.models.has(key)) this.models.set(key, (await loadModel(asArea(this.options.db), setupId, setupVersion)) ?? null);
     return this.models.get(key) ?? undefined;
   }
 }
 
 /** The success model's samples from the journal: closed outcomes (taken or counterfactual), labelled net R > 0. */
-export async function journalSamples(db: Kysely<any>, setupId: string, setupVersion: string): Promise<Sample[]> {
+export async function journalSamples(db: Kysely<LearningJournalDatabase>, setupId: string, setupVersion: string): Promise<Sample[]> {
   const rows = (await sql<Record<string, unknown>>`
     SELECT s.*, o.status AS o_status, o.taken AS o_taken, o.net_r AS o_net_r, o.entry_ts AS o_entry_ts, o.entry_price AS o_entry_price,
            o.exit_ts AS o_exit_ts, o.exit_reason AS o_exit_reason, o.window_end_ts AS o_window_end_ts

@@ -11,15 +11,15 @@ import { tableExists } from '../../store/dialect.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Candle, MarketKey, Signal } from '../../types.ts';
 import type { Setup } from '../../setups/index.ts';
-import type { Database } from '../../store/schema.ts';
 import { getCandles } from '../../store/candles.ts';
 import { fromRow } from '../../journal/signals.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
-import type { LearningDatabase, LearningOutcomeTable } from '../store/schema.ts';
+import type { LearningJournalDatabase, LearningOutcomeTable } from '../store/schema.ts';
+import { asArea } from '../../store/area.ts';
 import { DEFAULT_OUTCOME_HORIZON_BARS, sessionOutcome, withSetupManagement, type SessionOutcomeSettings } from './session-outcome.ts';
 
 export interface OutcomeTrackerOptions {
-  db: Kysely<any>;
+  db: Kysely<LearningJournalDatabase>;
   settings: SessionOutcomeSettings;
   /** The setup version a signal belongs to (for its management); undefined when that version is gone. */
   setupFor?: (setupId: string, version: string) => Pick<Setup, 'management'> | undefined;
@@ -107,7 +107,7 @@ export class OutcomeTracker {
       // Enough for the limit to rest until validUntil and the time barrier after it; only candles closed by now.
       const horizon = Math.max(DEFAULT_OUTCOME_HORIZON_BARS, this.options.settings.horizonBars ?? 0, Number(signal.context.timeStopBars) || 0);
       const restBars = Number.isFinite(signal.validUntil) ? Math.max(0, Math.ceil((signal.validUntil - signal.ts) / tf)) : 0;
-      candles = (await getCandles(this.options.db as Kysely<Database>, market, { from: signal.ts, to: now - tf, limit: horizon + restBars + 4 }));
+      candles = (await getCandles(asArea(this.options.db), market, { from: signal.ts, to: now - tf, limit: horizon + restBars + 4 }));
       cache.set(key, candles);
     }
     const setup = this.options.setupFor?.(signal.setupId, signal.setupVersion);
@@ -119,7 +119,7 @@ export class OutcomeTracker {
   }
 
   private async save(row: LearningOutcomeTable): Promise<void> {
-    const db = this.options.db as Kysely<LearningDatabase>;
+    const db = this.options.db;
     await db.insertInto('learning_outcomes').values(row).onConflict((oc) => oc.column('signal_id').doUpdateSet(row)).execute();
   }
 }

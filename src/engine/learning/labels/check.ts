@@ -28,7 +28,7 @@ export interface LabelCheckResult {
 }
 
 export interface LabelCheckOptions {
-  db: Kysely<any>;
+  db: Kysely<Database>;
   labels: readonly StoredLabel[];
   setupFor: (id: string) => Setup | undefined;
   /** Charts of misses and false alarms are written here (one file each); none when omitted. */
@@ -61,7 +61,7 @@ export async function checkLabels(o: LabelCheckOptions): Promise<LabelCheckResul
     const to = maxOf(stamps) + ((o.afterBars ?? 20) + tolerance) * tf;
     const exchange = await exchangeWithCandles(o.db, symbol, timeframe, from, to);
     const market: MarketKey | undefined = exchange ? { exchange, symbol, timeframe } : undefined;
-    const candles: Candle[] = market ? await getCandles(o.db as Kysely<Database>, market, { from, to }) : [];
+    const candles: Candle[] = market ? await getCandles(o.db, market, { from, to }) : [];
     if (!market || candles.length === 0) {
       result.problems.push({ kind: 'no-candles', setupId, symbol, timeframe, labels: labels.length });
       continue;
@@ -78,7 +78,7 @@ export async function checkLabels(o: LabelCheckOptions): Promise<LabelCheckResul
 }
 
 /** The exchange whose stored candles cover most of the span (labels name no exchange). */
-async function exchangeWithCandles(db: Kysely<any>, symbol: string, timeframe: string, from: number, to: number): Promise<string | undefined> {
+async function exchangeWithCandles(db: Kysely<Database>, symbol: string, timeframe: string, from: number, to: number): Promise<string | undefined> {
   const rows = await sql<{ exchange: string; n: number }>`
     SELECT exchange, count(*) AS n FROM candles WHERE symbol = ${symbol} AND timeframe = ${timeframe} AND ts >= ${from} AND ts <= ${to}
     GROUP BY exchange ORDER BY n DESC LIMIT 1`.execute(db);

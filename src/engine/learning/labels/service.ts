@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import type { LearningDatabase } from '../store/schema.ts';
 import { parseLabelCaption, parseLabelCsv, type LabelInput } from './parse.ts';
 import { listLabels, saveLabel, type LabelSource, type StoredLabel } from './store.ts';
 
@@ -18,7 +19,7 @@ export interface LabelReply {
 
 export class LabelService {
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: Kysely<LearningDatabase>,
     private readonly dataDir: string,
   ) {}
 

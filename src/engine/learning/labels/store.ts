@@ -14,8 +14,7 @@ export interface StoredLabel extends LabelInput {
   createdAt: number;
 }
 
-export async function saveLabel(anyDb: Kysely<any>, label: LabelInput, source: LabelSource, options: { screenshot?: string; now?: number } = {}): Promise<StoredLabel> {
-  const db = anyDb as Kysely<LearningDatabase>;
+export async function saveLabel(db: Kysely<LearningDatabase>, label: LabelInput, source: LabelSource, options: { screenshot?: string; now?: number } = {}): Promise<StoredLabel> {
   const row = {
     setup_id: label.setupId,
     symbol: label.symbol,
@@ -36,8 +35,7 @@ export async function saveLabel(anyDb: Kysely<any>, label: LabelInput, source: L
   return toLabel(saved);
 }
 
-export async function listLabels(anyDb: Kysely<any>, filter: { setupId?: string; symbol?: string } = {}): Promise<StoredLabel[]> {
-  const db = anyDb as Kysely<LearningDatabase>;
+export async function listLabels(db: Kysely<LearningDatabase>, filter: { setupId?: string; symbol?: string } = {}): Promise<StoredLabel[]> {
   let query = db.selectFrom('learning_labels').selectAll();
   if (filter.setupId) query = query.where('setup_id', '=', filter.setupId);
   if (filter.symbol) query = query.where('symbol', '=', filter.symbol);
@@ -45,8 +43,7 @@ export async function listLabels(anyDb: Kysely<any>, filter: { setupId?: string;
   return rows.map(toLabel);
 }
 
-export async function removeLabel(anyDb: Kysely<any>, id: number): Promise<boolean> {
-  const db = anyDb as Kysely<LearningDatabase>;
+export async function removeLabel(db: Kysely<LearningDatabase>, id: number): Promise<boolean> {
   const result = await db.deleteFrom('learning_labels').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }

@@ -6,8 +6,7 @@ import type { LearningDatabase } from './schema.ts';
 const orNaN = (v: number | null) => (v === null ? NaN : v);
 const orNull = (v: number) => (Number.isFinite(v) ? v : null);
 
-export async function saveModel(anyDb: Kysely<any>, model: StoredMetaModel, report: unknown = {}): Promise<void> {
-  const db = anyDb as Kysely<LearningDatabase>;
+export async function saveModel(db: Kysely<LearningDatabase>, model: StoredMetaModel, report: unknown = {}): Promise<void> {
   const row = {
     setup_id: model.setupId,
     setup_version: model.setupVersion,
@@ -28,8 +27,7 @@ export async function saveModel(anyDb: Kysely<any>, model: StoredMetaModel, repo
     .execute();
 }
 
-export async function loadModel(anyDb: Kysely<any>, setupId: string, setupVersion: string): Promise<StoredMetaModel | undefined> {
-  const db = anyDb as Kysely<LearningDatabase>;
+export async function loadModel(db: Kysely<LearningDatabase>, setupId: string, setupVersion: string): Promise<StoredMetaModel | undefined> {
   const row = await db.selectFrom('learning_models').selectAll().where('setup_id', '=', setupId).where('setup_version', '=', setupVersion).executeTakeFirst();
   if (!row) return undefined;
   const { model, schema, brierBaseline } = JSON.parse(row.model_json);

@@ -1,5 +1,6 @@
 /** Typed Kysely view of the learning tables (see ./migrations.ts). Epoch-ms integers, JSON text for models. */
 import type { Generated } from 'kysely';
+import type { Database } from '../../store/schema.ts';
 
 export interface LearningModelTable {
   setup_id: string;
@@ -54,3 +55,6 @@ export interface LearningDatabase {
   learning_labels: LearningLabelTable;
   learning_outcomes: LearningOutcomeTable;
 }
+
+/** What the journal's learning reads: its own tables beside the engine's signals, decisions and candles. */
+export type LearningJournalDatabase = Database & LearningDatabase;

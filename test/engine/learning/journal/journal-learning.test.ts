@@ -17,6 +17,7 @@ import { saveSignals } from '../../../../src/engine/journal/signals.ts';
 import type { Signal } from '../../../../src/engine/types.ts';
 import { makeSignal } from '../../journal/fixtures.ts';
 import { seededRandom } from '../../../../src/engine/backtest/random.ts';
+import { storeArea } from '../../../helpers/store-area.ts';
 
 function model(signals: Signal[], ci: [number, number], nOutOfSample = 120): StoredMetaModel {
   const schema = featureSchema(signals);
@@ -45,8 +46,8 @@ describeBackends('journal learning: evidence, ranking, retraining', (backend) =>
 
   it('a model whose AUC interval excludes 0.5 puts its probability into the signal; ranking uses it; the caption shows it', async () => {
     const stored = model(signals, [0.61, 0.74]);
-    await saveModel(store.db, stored);
-    const learning = new JournalLearning({ db: store.db, settings: { fees: { maker: 0.001, taker: 0.001 } } });
+    await saveModel(storeArea(store.db), stored);
+    const learning = new JournalLearning({ db: storeArea(store.db), settings: { fees: { maker: 0.001, taker: 0.001 } } });
     const strong = makeSignal({ n: 100, score: 6, context: { close: 100, rsi: 75, structure: 'bullish' } });
     const weak = makeSignal({ n: 100, score: 6, setupId: 'ema_cross', context: { close: 100, rsi: 25, structure: 'bullish' } });
     weak.id = `${weak.id}:b`;
@@ -70,8 +71,8 @@ describeBackends('journal learning: evidence, ranking, retraining', (backend) =>
   });
 
   it('a model whose interval contains 0.5 shows no probability and leaves the ranking to the score', async () => {
-    await saveModel(store.db, model(signals, [0.46, 0.71]));
-    const learning = new JournalLearning({ db: store.db, settings: { fees: { maker: 0.001, taker: 0.001 } } });
+    await saveModel(storeArea(store.db), model(signals, [0.46, 0.71]));
+    const learning = new JournalLearning({ db: storeArea(store.db), settings: { fees: { maker: 0.001, taker: 0.001 } } });
     const a = makeSignal({ n: 100, score: 6, context: { close: 100, rsi: 75 } });
     const b = makeSignal({ n: 101, score: 6.5, context: { close: 100, rsi: 25 } });
     await learning.annotate([a, b]);
@@ -92,12 +93,12 @@ describeBackends('journal learning: evidence, ranking, retraining', (backend) =>
         window_end_ts: s.ts + 7_200_000, updated_at: 0,
       } as never).execute();
     }
-    const samples = await journalSamples(store.db, 'ema_cross', 'abc');
+    const samples = await journalSamples(storeArea(store.db), 'ema_cross', 'abc');
     expect(samples).toHaveLength(60);
     expect(samples.filter((s) => s.label === 1).length).toBe(signals.filter((s) => Number(s.context.rsi) > 50).length);
     const trained: string[] = [];
     const learning = new JournalLearning({
-      db: store.db, settings: { fees: { maker: 0.001, taker: 0.001 } }, retrain: { minSamples: 40, minNewSamples: 10 },
+      db: storeArea(store.db), settings: { fees: { maker: 0.001, taker: 0.001 } }, retrain: { minSamples: 40, minNewSamples: 10 },
       onRetrained: (id, version, result) => trained.push(`${id}@${version}:${result.status}`),
     });
     await learning.retrainAll();

@@ -11,6 +11,7 @@ import { recordDecision } from '../../../../src/engine/journal/decisions.ts';
 import { upsertCandles } from '../../../../src/engine/store/candles.ts';
 import type { Candle, MarketKey } from '../../../../src/engine/types.ts';
 import { HOUR, makeSignal, T0 } from '../../journal/fixtures.ts';
+import { storeArea } from '../../../helpers/store-area.ts';
 
 const MARKET: MarketKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' };
 const bar = (i: number, open: number, high: number, low: number, close: number): Candle => ({ ts: T0 + i * HOUR, open, high, low, close, volume: 1 });
@@ -30,7 +31,7 @@ describeBackends('outcome tracker', (backend) => {
     // Signal on candle 0 (entry 100, stop 95, one target 110 closing all). Candle 1 opens 101, candle 3 reaches 111.
     await upsertCandles(store, MARKET, [bar(0, 99, 100.5, 98, 100), bar(1, 101, 104, 100, 103), bar(2, 103, 106, 102, 105), bar(3, 105, 111, 104, 109), bar(4, 109, 110, 108, 109)]);
     now = T0 + 2 * HOUR; // candles 0 and 1 have closed
-    tracker = new OutcomeTracker({ db: store.db, settings: { fees: { maker: 0.001, taker: 0.001 } }, now: () => now });
+    tracker = new OutcomeTracker({ db: storeArea(store.db), settings: { fees: { maker: 0.001, taker: 0.001 } }, now: () => now });
   });
   afterEach(async () => {
     await store.close();

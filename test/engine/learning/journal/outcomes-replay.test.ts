@@ -14,6 +14,7 @@ import type { Signal } from '../../../../src/engine/types.ts';
 import { FEES, MARKET, replayWithDecisions, type ReplayedJournal } from './replay-rig.ts';
 import { loadSampleCandles } from '../../../helpers/candles.ts';
 import { shippedSetups } from '../../live/rig.ts';
+import { storeArea } from '../../../helpers/store-area.ts';
 
 const HOUR = 3_600_000;
 const candles = loadSampleCandles('binance_BTCUSDT_1h_2024-07').slice(0, 1500);
@@ -87,7 +88,7 @@ describe('an outcome for every journaled signal (offline replay)', () => {
   it('the decision edge splits approved, rejected, unanswered and not-pushed signals with their counts', async () => {
     let total = 0;
     for (const setup of setups) {
-      const edge = await decisionEdge(store.db, setup.id, setup.version, { minSample: 1 });
+      const edge = await decisionEdge(storeArea(store.db), setup.id, setup.version, { minSample: 1 });
       const g = edge.groups;
       const own = signals.filter((s) => s.setupId === setup.id);
       total += own.length;

@@ -16,6 +16,7 @@ import type { Setup } from '../../../../src/engine/setups/index.ts';
 import { loadSampleCandles } from '../../../helpers/candles.ts';
 import { newPipeline, shippedSetups } from '../../live/rig.ts';
 import { FEES, MARKET } from './replay-rig.ts';
+import { storeArea } from '../../../helpers/store-area.ts';
 
 const HOUR = 3_600_000;
 const candles = loadSampleCandles('binance_BTCUSDT_1h_2024-07').slice(0, 1500);
@@ -54,7 +55,7 @@ async function replay(setup: Setup): Promise<Run> {
   stores.push(store);
   const pipeline = newPipeline(store, { setups: () => [setup] });
   let now = 0;
-  const tracker = new OutcomeTracker({ db: store.db, settings: { fees: FEES }, setupFor: () => setup, now: () => now });
+  const tracker = new OutcomeTracker({ db: storeArea(store.db), settings: { fees: FEES }, setupFor: () => setup, now: () => now });
   for (let i = 0; i < candles.length; i++) {
     now = candles[i].ts + HOUR;
     await pipeline.processCloses([{ market: MARKET, candle: candles[i] }], { now });
@@ -113,7 +114,7 @@ describe('signals the regime enable map refuses are journaled and get an outcome
     }
     expect(closed).toBeGreaterThan(3);
 
-    const edge = await decisionEdge(restricted.store.db, gated.id, gated.version, { minSample: 1 });
+    const edge = await decisionEdge(storeArea(restricted.store.db), gated.id, gated.version, { minSample: 1 });
     // Nothing was pushed in this replay (no delivery worker), so every signal, refused or not, is in the not-pushed group.
     expect(edge.groups.notPushed.n + edge.groups.notPushed.open).toBe(restricted.signals.length);
     const decided = refused.map((r) => restricted.outcomes.get(r.id)!).filter((o) => o.status !== 'open');

@@ -15,6 +15,7 @@ import type { Setup } from '../../../../src/engine/setups/index.ts';
 import type { Candle, MarketKey, Signal } from '../../../../src/engine/types.ts';
 import { loadSampleCandles } from '../../../helpers/candles.ts';
 import { newPipeline, shippedSetups } from '../../live/rig.ts';
+import { storeArea } from '../../../helpers/store-area.ts';
 
 export const MARKET: MarketKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' };
 export const FEES = { maker: 0.001, taker: 0.001 };
@@ -44,7 +45,7 @@ export async function replayWithDecisions(): Promise<ReplayedJournal> {
   let now = 0;
   const tracker = (at: number) => {
     now = at;
-    return new OutcomeTracker({ db: store.db, settings: { fees: FEES }, setupFor: (id) => setups.find((s) => s.id === id), now: () => now });
+    return new OutcomeTracker({ db: storeArea(store.db), settings: { fees: FEES }, setupFor: (id) => setups.find((s) => s.id === id), now: () => now });
   };
   const live = tracker(0);
   const rejected = new Set<string>();
