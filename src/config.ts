@@ -160,6 +160,8 @@ export const configSchema = z.object({
       maintenanceSeconds: z.coerce.number().int().min(1).max(3600).default(30),
       /** How often an idle worker asks for a job, and the coordinator for finished ones. */
       pollSeconds: z.coerce.number().min(0.5).max(60).default(1),
+      /** A CLI run whose jobs no worker has taken for this long says so (and how to start one), again every period. */
+      idleWarnSeconds: z.coerce.number().min(0.5).max(3600).default(30),
     })
     .prefault({}),
   notion: z
@@ -235,6 +237,7 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_QUEUE_RETRY_LIMIT: 'queue.retryLimit',
   ITA_QUEUE_MAINTENANCE_SECONDS: 'queue.maintenanceSeconds',
   ITA_QUEUE_POLL_SECONDS: 'queue.pollSeconds',
+  ITA_QUEUE_IDLE_WARN_SECONDS: 'queue.idleWarnSeconds',
   NOTION_TOKEN: 'notion.token',
   ITA_NOTION_BACKTESTS_DB: 'notion.backtestsDatabase',
   ITA_NOTION_JOURNAL_DB: 'notion.journalDatabase',
