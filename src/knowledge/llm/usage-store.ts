@@ -3,7 +3,7 @@
  * migration set. Pass `{ extraMigrations: { llm_migration: llmMigrations } }` to openDatabase.
  * "Today" is the UTC calendar day, the same day boundary the daily budget uses.
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Generated, type Kysely, type Migration } from 'kysely';
 
 export const llmMigrations: Record<string, Migration> = {
   '20261121_0001_llm_calls': {
@@ -62,7 +62,8 @@ export interface UsageLedger {
 }
 
 interface LlmCallsTable {
-  id: number | null;
+  /** Left to the database: an explicit NULL is SQLite's rowid alias but a NOT NULL violation on PostgreSQL's identity. */
+  id: Generated<number>;
   ts: number;
   provider: string;
   model: string;
@@ -92,7 +93,6 @@ export function createSqliteUsageLedger(database: Kysely<any>): UsageLedger {
       await db
         .insertInto('llm_calls')
         .values({
-          id: null,
           ts: row.ts,
           provider: row.provider,
           model: row.model,

@@ -12,6 +12,7 @@ import {
   llmMigrations,
 } from '../../../src/knowledge/llm/index.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../helpers/openai-fake.ts';
+import { describeBackends, type StoreLocation } from '../../helpers/backends.ts';
 
 const messages = [new SystemMessage('Be brief.'), new HumanMessage('Hello?')];
 
@@ -110,12 +111,17 @@ describe('LLM router over a real OpenAI-compatible HTTP server', () => {
     await expect(router.complete(messages, { purpose: 'test' })).rejects.toThrow(LlmUnavailableError);
   });
 
-  describe('accounting and the daily budget in SQLite', () => {
+  describeBackends('accounting and the daily budget in the store', (backend) => {
+    let location: StoreLocation;
     let opened: OpenedDatabase;
     beforeEach(async () => {
-      opened = await openDatabase(':memory:', { extraMigrations: { llm_migration: llmMigrations } });
+      location = await backend.create();
+      opened = await openDatabase(location.target, { extraMigrations: { llm_migration: llmMigrations } });
     });
-    afterEach(async () => opened.close());
+    afterEach(async () => {
+      await opened.close();
+      await location.drop();
+    });
 
     it('stores one row per call with tokens, cost (price per 1M tokens), latency and outcome', async () => {
       a.script({ status: 500 }, { content: 'ok', promptTokens: 1000, completionTokens: 500 });
