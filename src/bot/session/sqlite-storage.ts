@@ -19,7 +19,11 @@ export interface BotSessionStore {
   adapter<T>(prefix: string): StorageAdapter<T>;
 }
 
-/** `db` is the application's Kysely instance after botMigrations ran (any schema type that has bot_kv). */
+/**
+ * `db` is the application's Kysely instance after botMigrations ran (any schema type that has bot_kv), SQLite or
+ * PostgreSQL alike: the queries are portable and values are JSON text (JSON escapes a NUL, which PostgreSQL's text
+ * refuses). The name keeps its first backend; instances sharing one PostgreSQL store share their sessions.
+ */
 export function createSqliteSessionStore(db: Kysely<any>, now: () => number = Date.now): BotSessionStore {
   const kv = db as Kysely<BotKvDatabase>;
   return {
