@@ -83,9 +83,9 @@ describeBackends('session store', (backend) => {
     try {
       const conversations = createSqliteSessionStore(opened.db, () => 1_764_633_600_123).adapter<unknown>('conversation');
       const state = { text: 'Привет 👋 a\u0000b', at: 1_764_633_600_123, steps: [1.5, null, { deep: true }] };
-      expect(await conversations.has('7')).toBe(false);
+      expect(await conversations.has?.('7')).toBe(false);
       await conversations.write('7', state);
-      expect(await conversations.has('7')).toBe(true);
+      expect(await conversations.has?.('7')).toBe(true);
       expect(await conversations.read('7')).toEqual(state);
       const { rows } = await sql<{ updated_at: number }>`SELECT updated_at FROM bot_kv WHERE key = 'conversation:7'`.execute(opened.db);
       expect(rows).toEqual([{ updated_at: 1_764_633_600_123 }]);
