@@ -18,8 +18,8 @@ export interface TestDatabase {
 let counter = 0;
 
 /** Creates an empty database on the test server; `drop()` removes it even if clients are still connected. */
-export async function createTestDatabase(prefix = 'ita_test'): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 'ita_test', o: { icuLocale?: string } = {}): Promise<TestDatabase> {
   if (!hasPostgres) throw new Error('ITA_TEST_DATABASE_URL is not set: no PostgreSQL server for this test');
   counter += 1;
-  return createScratchDatabase(POSTGRES_URL, `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`.toLowerCase());
+  return createScratchDatabase(POSTGRES_URL, `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`.toLowerCase(), o);
 }

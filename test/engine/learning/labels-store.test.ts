@@ -1,10 +1,11 @@
 /** The trader's labelled examples (learning_labels), on SQLite and PostgreSQL alike. */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
 import { learningMigrations, LEARNING_MIGRATION_TABLE } from '../../../src/engine/learning/store/migrations.ts';
 import { listLabels, removeLabel, saveLabel } from '../../../src/engine/learning/labels/store.ts';
 import type { LabelInput } from '../../../src/engine/learning/labels/parse.ts';
 import { describeBackends, type StoreLocation } from '../../helpers/backends.ts';
+import { createTestDatabase, hasPostgres, skipWithoutPostgres } from '../../helpers/postgres.ts';
 
 const T0 = Date.UTC(2024, 6, 12, 14, 30);
 const label = (extra: Partial<LabelInput> = {}): LabelInput => ({ setupId: 'fvg_retrace', symbol: 'BTC/USDT', timeframe: '15m', ts: T0, side: 'long', ...extra });
@@ -44,5 +45,20 @@ describeBackends('labelled examples store', (backend) => {
     expect(await removeLabel(store.db, short.id)).toBe(true);
     expect(await removeLabel(store.db, short.id)).toBe(false);
     expect((await listLabels(store.db, { setupId: 'fvg_retrace', symbol: 'BTC/USDT' })).map((l) => l.id)).toEqual([earlier.id]);
+  });
+});
+
+describe.skipIf(!hasPostgres)(`labelled examples on a PostgreSQL database with an ICU "en" collation${skipWithoutPostgres}`, () => {
+  it('come back in byte order, as on SQLite (a before B and / ignored would reorder the training set)', async () => {
+    const database = await createTestDatabase('ita_labels_icu', { icuLocale: 'en' });
+    const store = await openDatabase(database.url, { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
+    try {
+      for (const [setupId, symbol] of [['a_setup', 'BTCUSD'], ['B_setup', 'BTCUSD'], ['_setup', 'BTC/USDT'], ['B_setup', 'BTC/USDT']]) await saveLabel(store.db, label({ setupId, symbol }), 'cli');
+      // Byte order: upper case, then _, then lower case; '/' (0x2F) before 'U' (0x55).
+      expect((await listLabels(store.db)).map((l) => `${l.setupId} ${l.symbol}`)).toEqual(['B_setup BTC/USDT', 'B_setup BTCUSD', '_setup BTC/USDT', 'a_setup BTCUSD']);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
