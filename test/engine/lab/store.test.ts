@@ -1,8 +1,7 @@
 /** The lab's books (runs, agent records) and the theory tables, on SQLite and PostgreSQL alike. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
+import { expect, it } from 'vitest';
 import {
   addAgentResults, agentRecords, getLabRun, importJsonRuns, insertLabRun, LAB_MIGRATION_TABLE, labMigrations, listLabRuns, updateLabRun,
   type StoredLabRun,
@@ -11,7 +10,7 @@ import {
   insertTheoryDraft, latestVerdicts, passageById, recordVerdict, rememberPassages, testedTheories, theoryTestById,
   type TheoryTest,
 } from '../../../src/engine/lab/theory/store.ts';
-import { describeBackends, type StoreLocation } from '../../helpers/backends.ts';
+import { describeBackends, storePerTest } from '../../helpers/backends.ts';
 
 const T0 = Date.UTC(2026, 11, 2, 10);
 
@@ -31,80 +30,71 @@ function draft(chunkId: number, setupId: string, createdAt: number): Omit<Theory
 }
 
 describeBackends('lab store', (backend) => {
-  let location: StoreLocation;
-  let store: OpenedDatabase;
-
-  beforeEach(async () => {
-    location = await backend.create();
-    store = await openDatabase(location.target, { extraMigrations: { [LAB_MIGRATION_TABLE]: labMigrations } });
-  });
-  afterEach(async () => {
-    await store.close();
-    await location.drop();
-  });
+  const current = storePerTest(backend, { extraMigrations: { [LAB_MIGRATION_TABLE]: labMigrations } });
+  const db = () => current.store.db;
 
   it('records a run, updates it when it finishes, and lists runs newest first', async () => {
-    await insertLabRun(store.db, run('run-1', T0));
-    await insertLabRun(store.db, run('run-2', T0 + 60_000));
+    await insertLabRun(db(), run('run-1', T0));
+    await insertLabRun(db(), run('run-2', T0 + 60_000));
     const finished = run('run-1', T0, {
       status: 'done', finishedAt: T0 + 30_000, costUsd: 0.0421, transcripts: [{ agent: 'a-model', reply: 'ок' }],
       candidates: [{ id: 'ema_x', score: 1.25 }], saved: ['ema_x'],
     });
-    await updateLabRun(store.db, finished);
-    expect(await getLabRun(store.db, 'run-1')).toEqual(finished);
-    expect((await listLabRuns(store.db)).map((r) => r.id)).toEqual(['run-2', 'run-1']);
-    expect((await listLabRuns(store.db, 1)).map((r) => r.id)).toEqual(['run-2']);
-    expect(await getLabRun(store.db, 'run-3')).toBeUndefined();
+    await updateLabRun(db(), finished);
+    expect(await getLabRun(db(), 'run-1')).toEqual(finished);
+    expect((await listLabRuns(db())).map((r) => r.id)).toEqual(['run-2', 'run-1']);
+    expect((await listLabRuns(db(), 1)).map((r) => r.id)).toEqual(['run-2']);
+    expect(await getLabRun(db(), 'run-3')).toBeUndefined();
   });
 
   it('adds agent results to their records', async () => {
-    await addAgentResults(store.db, { 'a-model': { proposed: 3, survived: 1 }, 'b-model': { proposed: 2, survived: 0 } });
-    await addAgentResults(store.db, { 'a-model': { proposed: 4, survived: 2 } });
-    expect(await agentRecords(store.db)).toEqual({ 'a-model': { proposed: 7, survived: 3 }, 'b-model': { proposed: 2, survived: 0 } });
+    await addAgentResults(db(), { 'a-model': { proposed: 3, survived: 1 }, 'b-model': { proposed: 2, survived: 0 } });
+    await addAgentResults(db(), { 'a-model': { proposed: 4, survived: 2 } });
+    expect(await agentRecords(db())).toEqual({ 'a-model': { proposed: 7, survived: 3 }, 'b-model': { proposed: 2, survived: 0 } });
   });
 
   it('imports the JSON runs of earlier versions once, and seeds the agent records only while they are empty', async () => {
-    const labDir = path.join(location.dir, 'lab');
+    const labDir = path.join(current.location.dir, 'lab');
     mkdirSync(labDir);
     writeFileSync(path.join(labDir, 'run-2026-11-30T08-15-00-250Z.json'), JSON.stringify({ costUsd: 0.5, transcripts: [{ agent: 'a-model' }], saved: ['x'] }));
     writeFileSync(path.join(labDir, 'run-2026-11-30T09-00-00-000Z.json'), '{ damaged');
     writeFileSync(path.join(labDir, 'agents.json'), JSON.stringify({ 'a-model': { proposed: 5, survived: 2 } }));
-    expect(await importJsonRuns(store.db, labDir)).toBe(1);
-    expect(await importJsonRuns(store.db, labDir)).toBe(0);
-    expect(await getLabRun(store.db, 'run-2026-11-30T08-15-00-250Z')).toMatchObject({
+    expect(await importJsonRuns(db(), labDir)).toBe(1);
+    expect(await importJsonRuns(db(), labDir)).toBe(0);
+    expect(await getLabRun(db(), 'run-2026-11-30T08-15-00-250Z')).toMatchObject({
       startedAt: Date.UTC(2026, 10, 30, 8, 15, 0, 250), source: 'json', status: 'done', models: ['a-model'], costUsd: 0.5, saved: ['x'],
     });
-    expect(await agentRecords(store.db)).toEqual({ 'a-model': { proposed: 5, survived: 2 } });
+    expect(await agentRecords(db())).toEqual({ 'a-model': { proposed: 5, survived: 2 } });
   });
 
   it('remembers cited passages, the newest citation replacing the older one', async () => {
-    await rememberPassages(store.db, [{ chunkId: 41, documentId: 7, document: 'smc.pdf', page: 3, text: 'old text' }], T0);
-    await rememberPassages(store.db, [
+    await rememberPassages(db(), [{ chunkId: 41, documentId: 7, document: 'smc.pdf', page: 3, text: 'old text' }], T0);
+    await rememberPassages(db(), [
       { chunkId: 41, documentId: 7, document: 'smc.pdf', page: 4, heading: 'FVG', text: 'new text' },
       { chunkId: 42, documentId: 8, document: 'notes.md', text: 'no page' },
     ], T0 + 1);
-    expect(await passageById(store.db, 41)).toEqual({ chunkId: 41, documentId: 7, document: 'smc.pdf', page: 4, heading: 'FVG', text: 'new text' });
-    expect(await passageById(store.db, 42)).toEqual({ chunkId: 42, documentId: 8, document: 'notes.md', text: 'no page' });
-    expect(await passageById(store.db, 43)).toBeUndefined();
+    expect(await passageById(db(), 41)).toEqual({ chunkId: 41, documentId: 7, document: 'smc.pdf', page: 4, heading: 'FVG', text: 'new text' });
+    expect(await passageById(db(), 42)).toEqual({ chunkId: 42, documentId: 8, document: 'notes.md', text: 'no page' });
+    expect(await passageById(db(), 43)).toBeUndefined();
   });
 
   it('numbers theory drafts, records their verdicts and finds the latest verdict per passage', async () => {
-    const first = await insertTheoryDraft(store.db, draft(41, 'ob_retest', T0));
-    const second = await insertTheoryDraft(store.db, draft(41, 'ob_retest_v2', T0 + 1));
-    const other = await insertTheoryDraft(store.db, draft(42, 'fvg_fill', T0 + 2));
+    const first = await insertTheoryDraft(db(), draft(41, 'ob_retest', T0));
+    const second = await insertTheoryDraft(db(), draft(41, 'ob_retest_v2', T0 + 1));
+    const other = await insertTheoryDraft(db(), draft(42, 'fvg_fill', T0 + 2));
     // The ids the drafts get back are the rows' ids (a "Test this" press carries them).
     expect([first, second, other].every(Number.isInteger)).toBe(true);
     expect(new Set([first, second, other]).size).toBe(3);
-    expect(await theoryTestById(store.db, second)).toEqual({ id: second, ...draft(41, 'ob_retest_v2', T0 + 1) });
+    expect(await theoryTestById(db(), second)).toEqual({ id: second, ...draft(41, 'ob_retest_v2', T0 + 1) });
 
-    await recordVerdict(store.db, first, { markets: ['BTC/USDT 1h'], verdict: 'refuted', evidence: { netR: -3.5 }, trades: 40, testedAt: T0 + 10 });
-    await recordVerdict(store.db, second, { markets: ['BTC/USDT 1h', 'ETH/USDT 1h'], verdict: 'supported', evidence: { netR: 12.25 }, trades: 61, testedAt: T0 + 20 });
-    expect(await theoryTestById(store.db, second)).toMatchObject({ markets: ['BTC/USDT 1h', 'ETH/USDT 1h'], verdict: 'supported', evidence: { netR: 12.25 }, trades: 61, testedAt: T0 + 20 });
-    expect((await testedTheories(store.db)).map((t) => t.id)).toEqual([second, first]);
+    await recordVerdict(db(), first, { markets: ['BTC/USDT 1h'], verdict: 'refuted', evidence: { netR: -3.5 }, trades: 40, testedAt: T0 + 10 });
+    await recordVerdict(db(), second, { markets: ['BTC/USDT 1h', 'ETH/USDT 1h'], verdict: 'supported', evidence: { netR: 12.25 }, trades: 61, testedAt: T0 + 20 });
+    expect(await theoryTestById(db(), second)).toMatchObject({ markets: ['BTC/USDT 1h', 'ETH/USDT 1h'], verdict: 'supported', evidence: { netR: 12.25 }, trades: 61, testedAt: T0 + 20 });
+    expect((await testedTheories(db())).map((t) => t.id)).toEqual([second, first]);
 
-    const latest = await latestVerdicts(store.db, [41, 42, 43]);
+    const latest = await latestVerdicts(db(), [41, 42, 43]);
     expect([...latest.keys()]).toEqual([41]);
     expect(latest.get(41)).toMatchObject({ id: second, verdict: 'supported' });
-    expect((await latestVerdicts(store.db, [])).size).toBe(0);
+    expect((await latestVerdicts(db(), [])).size).toBe(0);
   });
 });

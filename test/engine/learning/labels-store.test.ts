@@ -1,50 +1,41 @@
 /** The trader's labelled examples (learning_labels), on SQLite and PostgreSQL alike. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/engine/store/database.ts';
 import { learningMigrations, LEARNING_MIGRATION_TABLE } from '../../../src/engine/learning/store/migrations.ts';
 import { listLabels, removeLabel, saveLabel } from '../../../src/engine/learning/labels/store.ts';
 import type { LabelInput } from '../../../src/engine/learning/labels/parse.ts';
-import { describeBackends, type StoreLocation } from '../../helpers/backends.ts';
+import { describeBackends, storePerTest } from '../../helpers/backends.ts';
 import { createTestDatabase, hasPostgres, skipWithoutPostgres } from '../../helpers/postgres.ts';
 
 const T0 = Date.UTC(2024, 6, 12, 14, 30);
 const label = (extra: Partial<LabelInput> = {}): LabelInput => ({ setupId: 'fvg_retrace', symbol: 'BTC/USDT', timeframe: '15m', ts: T0, side: 'long', ...extra });
 
 describeBackends('labelled examples store', (backend) => {
-  let location: StoreLocation;
-  let store: OpenedDatabase;
-
-  beforeEach(async () => {
-    location = await backend.create();
-    store = await openDatabase(location.target, { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
-  });
-  afterEach(async () => {
-    await store.close();
-    await location.drop();
-  });
+  const current = storePerTest(backend, { extraMigrations: { [LEARNING_MIGRATION_TABLE]: learningMigrations } });
+  const db = () => current.store.db;
 
   it('saves a label with its epoch-ms time, and the same label twice is one label (the newest source wins)', async () => {
-    const first = await saveLabel(store.db, label(), 'cli', { now: T0 + 1 });
+    const first = await saveLabel(db(), label(), 'cli', { now: T0 + 1 });
     expect(first).toEqual({ ...label(), id: expect.any(Number), source: 'cli', createdAt: T0 + 1 });
-    const again = await saveLabel(store.db, label(), 'chat', { screenshot: 'labels/1.png', now: T0 + 2 });
+    const again = await saveLabel(db(), label(), 'chat', { screenshot: 'labels/1.png', now: T0 + 2 });
     // The row is kept (same id and creation time); its source and screenshot are the newest.
     expect(again).toEqual({ ...first, source: 'chat', screenshot: 'labels/1.png' });
     // A later source without a screenshot keeps the one already stored.
-    expect(await saveLabel(store.db, label(), 'import', { now: T0 + 3 })).toEqual({ ...first, source: 'import', screenshot: 'labels/1.png' });
-    expect(await listLabels(store.db)).toEqual([{ ...first, source: 'import', screenshot: 'labels/1.png' }]);
+    expect(await saveLabel(db(), label(), 'import', { now: T0 + 3 })).toEqual({ ...first, source: 'import', screenshot: 'labels/1.png' });
+    expect(await listLabels(db())).toEqual([{ ...first, source: 'import', screenshot: 'labels/1.png' }]);
   });
 
   it('lists labels by setup and symbol in time order, and removes one by id', async () => {
-    const short = await saveLabel(store.db, label({ side: 'short' }), 'cli', { now: 1 });
-    const earlier = await saveLabel(store.db, label({ ts: T0 - 15 * 60_000 }), 'cli', { now: 2 });
-    const eth = await saveLabel(store.db, label({ symbol: 'ETH/USDT' }), 'cli', { now: 3 });
-    const other = await saveLabel(store.db, label({ setupId: 'ob_retest' }), 'cli', { now: 4 });
-    expect((await listLabels(store.db)).map((l) => l.id)).toEqual([earlier.id, short.id, eth.id, other.id]);
-    expect((await listLabels(store.db, { setupId: 'fvg_retrace', symbol: 'BTC/USDT' })).map((l) => l.id)).toEqual([earlier.id, short.id]);
-    expect((await listLabels(store.db, { symbol: 'ETH/USDT' })).map((l) => l.id)).toEqual([eth.id]);
-    expect(await removeLabel(store.db, short.id)).toBe(true);
-    expect(await removeLabel(store.db, short.id)).toBe(false);
-    expect((await listLabels(store.db, { setupId: 'fvg_retrace', symbol: 'BTC/USDT' })).map((l) => l.id)).toEqual([earlier.id]);
+    const short = await saveLabel(db(), label({ side: 'short' }), 'cli', { now: 1 });
+    const earlier = await saveLabel(db(), label({ ts: T0 - 15 * 60_000 }), 'cli', { now: 2 });
+    const eth = await saveLabel(db(), label({ symbol: 'ETH/USDT' }), 'cli', { now: 3 });
+    const other = await saveLabel(db(), label({ setupId: 'ob_retest' }), 'cli', { now: 4 });
+    expect((await listLabels(db())).map((l) => l.id)).toEqual([earlier.id, short.id, eth.id, other.id]);
+    expect((await listLabels(db(), { setupId: 'fvg_retrace', symbol: 'BTC/USDT' })).map((l) => l.id)).toEqual([earlier.id, short.id]);
+    expect((await listLabels(db(), { symbol: 'ETH/USDT' })).map((l) => l.id)).toEqual([eth.id]);
+    expect(await removeLabel(db(), short.id)).toBe(true);
+    expect(await removeLabel(db(), short.id)).toBe(false);
+    expect((await listLabels(db(), { setupId: 'fvg_retrace', symbol: 'BTC/USDT' })).map((l) => l.id)).toEqual([earlier.id]);
   });
 });
 
