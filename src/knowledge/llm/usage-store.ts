@@ -121,8 +121,10 @@ export function createSqliteUsageLedger(database: Kysely<any>): UsageLedger {
         .where('ts', '>=', dayStart)
         .where('ts', '<', dayStart + DAY_MS)
         .groupBy('provider')
-        .orderBy('provider')
         .execute();
+      // Sorted here, not by ORDER BY: PostgreSQL would follow its collation (an ICU "en" one puts "local" before
+      // "OpenAI"), SQLite and the memory ledger sort by code unit.
+      rows.sort((x, y) => (x.provider < y.provider ? -1 : x.provider > y.provider ? 1 : 0));
       return summarise(
         dayStart,
         rows.map((r) => ({

@@ -13,6 +13,7 @@ import {
 } from '../../../src/knowledge/llm/index.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../helpers/openai-fake.ts';
 import { describeBackends, storePerTest } from '../../helpers/backends.ts';
+import { createTestDatabase, hasPostgres, skipWithoutPostgres } from '../../helpers/postgres.ts';
 
 const messages = [new SystemMessage('Be brief.'), new HumanMessage('Hello?')];
 
@@ -156,6 +157,41 @@ describe('LLM router over a real OpenAI-compatible HTTP server', () => {
       const error = await router.complete(messages, { purpose: 'answer' }).catch((e) => e);
       expect(error).toBeInstanceOf(LlmBudgetExceededError);
       expect(error.message).toContain('$1.5000 of $1.00');
+    });
+  });
+});
+
+describe('usage per provider', () => {
+  const calls = ['local', 'OpenAI', 'b-provider', 'local'].map((provider, i) => ({
+    ts: Date.UTC(2026, 10, 21, 9, i), provider, model: 'm', purpose: 'answer', inputTokens: 10, outputTokens: 1, costUsd: i / 100, latencyMs: 5, ok: i !== 1,
+  }));
+  const expected = [
+    { provider: 'OpenAI', calls: 1, costUsd: 0.01 },
+    { provider: 'b-provider', calls: 1, costUsd: 0.02 },
+    { provider: 'local', calls: 2, costUsd: 0.03 },
+  ];
+  const now = Date.UTC(2026, 10, 21, 12);
+
+  it('is listed in code-unit order by the memory ledger', async () => {
+    const ledger = createMemoryUsageLedger();
+    for (const call of calls) await ledger.record(call);
+    expect((await ledger.usageToday(now)).byProvider).toEqual(expected);
+  });
+
+  describe.skipIf(!hasPostgres)(`on PostgreSQL with an ICU "en" collation${skipWithoutPostgres}`, () => {
+    it('is listed in the same order as in memory and on SQLite ("local" does not move before "OpenAI")', async () => {
+      const database = await createTestDatabase('ita_llm_icu', { icuLocale: 'en' });
+      const store = await openDatabase(database.url, { extraMigrations: { llm_migration: llmMigrations } });
+      try {
+        const ledger = createSqliteUsageLedger(store.db);
+        for (const call of calls) await ledger.record(call);
+        const usage = await ledger.usageToday(now);
+        expect(usage.byProvider.map((p) => p.provider)).toEqual(expected.map((p) => p.provider));
+        expect(usage).toMatchObject({ calls: 4, failures: 1, inputTokens: 40, outputTokens: 4 });
+      } finally {
+        await store.close();
+        await database.drop();
+      }
     });
   });
 });
