@@ -2,7 +2,7 @@
  * Candle repository. Reads go through Kysely (`db`). On SQLite the bulk upsert takes the raw better-sqlite3
  * connection (`OpenedDatabase.sqlite`) because a million rows through Kysely's async path costs minutes, while
  * prepared multi-row statements inside one transaction take seconds; on PostgreSQL it is one INSERT … SELECT FROM
- * unnest(arrays) … ON CONFLICT per 50,000 candles, in one transaction.
+ * unnest(arrays) … ON CONFLICT per 50,000 candles, in one transaction, each statement counting its own inserts.
  */
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
@@ -103,17 +103,27 @@ function upsertSqlite(sqlite: SQLite.Database, market: MarketKey, candles: reado
 const PG_BATCH_ROWS = 50_000;
 
 async function upsertPortable(db: Kysely<Database>, market: MarketKey, candles: readonly Candle[]): Promise<UpsertResult> {
-  const postgres = dialectOf(db) === 'postgres';
-  const batchRows = postgres ? PG_BATCH_ROWS : CHUNK_ROWS;
+  if (dialectOf(db) === 'postgres') return upsertPostgres(db, market, candles);
   return db.transaction().execute(async (trx) => {
     const before = await countPortable(trx, market);
     let changes = 0;
-    for (let start = 0; start < candles.length; start += batchRows) {
-      const batch = candles.slice(start, start + batchRows);
-      changes += postgres ? await upsertUnnest(trx, market, batch) : await upsertValues(trx, market, batch);
-    }
+    for (let start = 0; start < candles.length; start += CHUNK_ROWS) changes += await upsertValues(trx, market, candles.slice(start, start + CHUNK_ROWS));
     const inserted = (await countPortable(trx, market)) - before;
     const updated = changes - inserted;
+    return { inserted, updated, unchanged: candles.length - inserted - updated };
+  });
+}
+
+/** Each statement counts its own inserts: no count(*) over a market of millions around a small append. */
+async function upsertPostgres(db: Kysely<Database>, market: MarketKey, candles: readonly Candle[]): Promise<UpsertResult> {
+  return db.transaction().execute(async (trx) => {
+    let inserted = 0;
+    let updated = 0;
+    for (let start = 0; start < candles.length; start += PG_BATCH_ROWS) {
+      const counts = await upsertUnnest(trx, market, candles.slice(start, start + PG_BATCH_ROWS));
+      inserted += counts.inserted;
+      updated += counts.updated;
+    }
     return { inserted, updated, unchanged: candles.length - inserted - updated };
   });
 }
@@ -130,35 +140,32 @@ async function upsertValues(trx: Kysely<Database>, market: MarketKey, batch: rea
 }
 
 /** The same upsert on PostgreSQL, the batch as one set of column arrays. */
-async function upsertUnnest(trx: Kysely<Database>, market: MarketKey, batch: readonly Candle[]): Promise<number> {
-  const result = await sql`
-    INSERT INTO candles (exchange, symbol, timeframe, ts, open, high, low, close, volume)
-    SELECT ${market.exchange}, ${market.symbol}, ${market.timeframe}, u.*
-      FROM unnest(${arrayLiteral(batch, 'ts')}::bigint[], ${arrayLiteral(batch, 'open')}::float8[],
-                  ${arrayLiteral(batch, 'high')}::float8[], ${arrayLiteral(batch, 'low')}::float8[],
-                  ${arrayLiteral(batch, 'close')}::float8[], ${arrayLiteral(batch, 'volume')}::float8[]) AS u
-    ON CONFLICT (exchange, symbol, timeframe, ts) DO UPDATE SET
-      open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume
-    WHERE candles.open <> excluded.open OR candles.high <> excluded.high OR candles.low <> excluded.low
-       OR candles.close <> excluded.close OR candles.volume <> excluded.volume`.execute(trx);
-  return Number(result.numAffectedRows ?? 0);
-}
-
-/**
- * One column of a batch as a PostgreSQL array literal, `{1,2.5,NULL}`. pg would serialize a JS array itself, but
- * quoting and escaping every element cost ~250 ms per 100k values, more than the server's whole insert. A number
- * is written as String() writes it (the shortest form that reads back as the same double, or NaN / Infinity, which
- * float8 reads too); a missing value as NULL, so the NOT NULL constraint refuses it as it would a bound parameter.
- */
-function arrayLiteral(batch: readonly Candle[], column: keyof Candle): string {
-  const parts = new Array<string>(batch.length);
-  for (let i = 0; i < batch.length; i++) {
-    const value: unknown = batch[i][column];
-    if (typeof value === 'number') parts[i] = String(value);
-    else if (value === null || value === undefined) parts[i] = 'NULL';
-    else throw new InputError(`candle at ts ${String(batch[i].ts)}: ${column} is ${JSON.stringify(value)}, not a number`, { field: column, value });
+async function upsertUnnest(trx: Kysely<Database>, market: MarketKey, batch: readonly Candle[]): Promise<{ inserted: number; updated: number }> {
+  const n = batch.length;
+  const ts = new Array<number>(n), open = new Array<number>(n), high = new Array<number>(n), low = new Array<number>(n), close = new Array<number>(n), volume = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const c = batch[i];
+    ts[i] = c.ts;
+    open[i] = c.open;
+    high[i] = c.high;
+    low[i] = c.low;
+    close[i] = c.close;
+    volume[i] = c.volume;
   }
-  return `{${parts.join(',')}}`;
+  // A row written by this statement's insert has no deleting transaction yet (xmax = 0); an updated one has ours.
+  const { rows } = await sql<{ inserted: number; written: number }>`
+    WITH written AS (
+      INSERT INTO candles (exchange, symbol, timeframe, ts, open, high, low, close, volume)
+      SELECT ${market.exchange}, ${market.symbol}, ${market.timeframe}, u.*
+        FROM unnest(${ts}::bigint[], ${open}::float8[], ${high}::float8[], ${low}::float8[], ${close}::float8[], ${volume}::float8[]) AS u
+      ON CONFLICT (exchange, symbol, timeframe, ts) DO UPDATE SET
+        open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume
+      WHERE candles.open <> excluded.open OR candles.high <> excluded.high OR candles.low <> excluded.low
+         OR candles.close <> excluded.close OR candles.volume <> excluded.volume
+      RETURNING (xmax = 0) AS fresh)
+    SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) AS written FROM written`.execute(trx);
+  const inserted = Number(rows[0].inserted);
+  return { inserted, updated: Number(rows[0].written) - inserted };
 }
 
 const PRICE_COLUMNS = ['open', 'high', 'low', 'close', 'volume'] as const;
