@@ -3,7 +3,7 @@
  * heavy modules (ccxt, charts, LangChain) are imported inside the actions so `ita --help` stays instant.
  */
 import { Command, CommanderError } from 'commander';
-import { describeError } from './engine/errors.ts';
+import { describeError, InterruptedError } from './engine/errors.ts';
 import { register as registerImport } from './cli/commands/import.ts';
 import { register as registerCandles } from './cli/commands/candles.ts';
 import { register as registerIndicators } from './cli/commands/indicators.ts';
@@ -61,7 +61,8 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`ita: ${describeError(error)}\n`);
-    return 1;
+    // 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+    return error instanceof InterruptedError ? 130 : 1;
   }
 }
 

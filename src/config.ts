@@ -35,6 +35,11 @@ export const configSchema = z.object({
    * replaces dbFile as the store; vector index files and uploads stay in each instance's dataDir.
    */
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// or postgresql:// URL').optional(),
+  /**
+   * `ita bench` only: a PostgreSQL server (an admin URL) where the store figures create and drop a throwaway
+   * database, measured beside SQLite. Never the store in use; unset = those lines are skipped.
+   */
+  benchDatabaseUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// or postgresql:// URL').optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   logs: z
     .object({
@@ -162,6 +167,8 @@ export const configSchema = z.object({
       pollSeconds: z.coerce.number().min(0.5).max(60).default(1),
       /** Candle inputs of backtest jobs unused for this many days are deleted when a queue opens; 0 = keep forever. */
       inputRetentionDays: z.coerce.number().min(0).max(3650).default(7),
+      /** A CLI run whose jobs no worker has taken for this long says so (and how to start one), again every period. */
+      idleWarnSeconds: z.coerce.number().min(0.5).max(3600).default(30),
     })
     .prefault({}),
   notion: z
@@ -192,6 +199,7 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_DATA_DIR: 'dataDir',
   ITA_DB_FILE: 'dbFile',
   ITA_DATABASE_URL: 'databaseUrl',
+  ITA_BENCH_DATABASE_URL: 'benchDatabaseUrl',
   ITA_LOG_LEVEL: 'logLevel',
   ITA_LOG_DIR: 'logs.dir',
   ITA_LOG_RETENTION_DAYS: 'logs.retentionDays',
@@ -238,6 +246,7 @@ export const ENV_KEYS: Record<string, string> = {
   ITA_QUEUE_MAINTENANCE_SECONDS: 'queue.maintenanceSeconds',
   ITA_QUEUE_POLL_SECONDS: 'queue.pollSeconds',
   ITA_QUEUE_INPUT_RETENTION_DAYS: 'queue.inputRetentionDays',
+  ITA_QUEUE_IDLE_WARN_SECONDS: 'queue.idleWarnSeconds',
   NOTION_TOKEN: 'notion.token',
   ITA_NOTION_BACKTESTS_DB: 'notion.backtestsDatabase',
   ITA_NOTION_JOURNAL_DB: 'notion.journalDatabase',
@@ -313,7 +322,7 @@ function databasePassword(url: string | undefined): string | undefined {
 export function secretsOf(config: Config): string[] {
   const secrets = [databasePassword(config.databaseUrl), config.telegram.token, config.telegram.webhookSecret, config.exchange.apiKey, config.exchange.secret, config.knowledge.embeddingApiKey, config.notion.token];
   for (const provider of config.llm.providers) secrets.push(provider.apiKey);
-  secrets.push(databasePassword(config.queue.url));
+  secrets.push(databasePassword(config.queue.url), databasePassword(config.benchDatabaseUrl));
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 

@@ -1,5 +1,6 @@
 /**
- * Bench "market data": bulk candle import into a fresh SQLite file, resampling and range-query latency.
+ * Bench "market data": bulk candle import into a fresh SQLite file (and into PostgreSQL beside it, when
+ * ITA_BENCH_DATABASE_URL names a server), resampling and range-query latency.
  * Synthetic candles (a deterministic random walk) so the figures do not depend on the shipped samples.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { getCandles, upsertCandles } from '../engine/store/candles.ts';
 import { importCandleCsv } from '../engine/market/csv/import-csv.ts';
 import { resampleCandles } from '../engine/market/resample.ts';
 import { median, medianMs, percentile, type BenchLine, type BenchSection } from './timing.ts';
+import { compared } from './compare.ts';
 
 const MINUTE = 60_000;
 const MARKET: MarketKey = { exchange: 'bench', symbol: 'SYN/USDT', timeframe: '1m' };
@@ -42,6 +44,43 @@ async function timeRuns(runs: number, fn: () => Promise<void>): Promise<number> 
   return median(times);
 }
 
+const PG_CANDLES = 100_000;
+const PG_RUNS = 3;
+
+/**
+ * The same upsert into PostgreSQL (a throwaway database on the server `benchDatabaseUrl` names) against a fresh
+ * SQLite file, interleaved run by run so both see the same machine load; the ratio is PostgreSQL ÷ SQLite.
+ */
+async function postgresUpsertLine(candles: Candle[], dir: string, log: (message: string) => void): Promise<BenchLine> {
+  const name = `store: upsert ${candles.length.toLocaleString('en-US')} candles, PostgreSQL vs SQLite`;
+  const { loadConfig } = await import('../config.ts');
+  const adminUrl = loadConfig().benchDatabaseUrl;
+  if (!adminUrl) return { name, value: NaN, unit: 'ms', note: 'skipped: set ITA_BENCH_DATABASE_URL (a PostgreSQL server where the bench may create a database)' };
+  const { createScratchDatabase } = await import('../engine/store/postgres.ts');
+  const pgMs: number[] = [];
+  const sqliteMs: number[] = [];
+  log(`upserting ${candles.length.toLocaleString('en-US')} candles into fresh PostgreSQL databases and SQLite files, ${PG_RUNS} runs each`);
+  for (let run = 0; run < PG_RUNS; run++) {
+    // A fresh database per run, as SQLite gets a fresh file: no dead rows of the previous run in the index.
+    const scratch = await createScratchDatabase(adminUrl, `ita_bench_${process.pid}_${Date.now().toString(36)}_${run}`);
+    try {
+      const pg = await openDatabase(scratch.url);
+      const start = performance.now();
+      await upsertCandles(pg, MARKET, candles);
+      pgMs.push(performance.now() - start);
+      await pg.close();
+    } finally {
+      await scratch.drop();
+    }
+    const sqlite = await openDatabase(path.join(dir, `pg-baseline-${run}.sqlite`));
+    const start = performance.now();
+    await upsertCandles(sqlite, MARKET, candles);
+    sqliteMs.push(performance.now() - start);
+    await sqlite.close();
+  }
+  return compared(name, pgMs, sqliteMs, 'SQLite (fresh file)', { target: '≤ 3× SQLite' });
+}
+
 export const sections: BenchSection[] = [
   {
     title: 'market data',
@@ -61,6 +100,7 @@ export const sections: BenchSection[] = [
           await store.close();
         });
         lines.push({ name: `store: upsert ${label} candles, fresh file`, value: count / (upsertMs / 1000), unit: 'candles/s', target: '> 200,000' });
+        lines.push(await postgresUpsertLine(candles.slice(0, PG_CANDLES), dir, log));
 
         const csv = path.join(dir, 'candles.csv');
         writeFileSync(csv, ['ts,open,high,low,close,volume', ...candles.map((c) => `${c.ts},${c.open},${c.high},${c.low},${c.close},${c.volume}`)].join('\n'));

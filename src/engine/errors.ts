@@ -65,6 +65,9 @@ export class NotFoundError extends ItaError {}
 /** A confirmation was pressed for a state that no longer holds; nothing was done. */
 export class StaleConfirmationError extends ItaError {}
 
+/** The person running it stopped it (Ctrl-C, Cancel): nothing to retry or report as a failure. */
+export class InterruptedError extends ItaError {}
+
 /** Formats an error for a human: message plus the location details, never the stack. */
 export function describeError(error: unknown): string {
   if (error instanceof ItaError) {

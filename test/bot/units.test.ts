@@ -1,11 +1,9 @@
 /**
- * Small pieces without Telegram: the command parser and registry rules, the throttled progress message, the SQLite
- * session store (survives reopening the file), and signal references.
+ * Small pieces without Telegram: the command parser and registry rules, the throttled progress message, the session
+ * store on either backend (survives reopening the store), and signal references.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from 'grammy';
 import { CommandRegistry, parseCommand } from '../../src/bot/commands/registry.ts';
 import { startProgress } from '../../src/bot/progress.ts';
@@ -13,6 +11,7 @@ import { botMigrations } from '../../src/bot/session/migrations.ts';
 import { createSqliteSessionStore } from '../../src/bot/session/sqlite-storage.ts';
 import { signalRef } from '../../src/bot/signals/refs.ts';
 import { openDatabase } from '../../src/engine/store/database.ts';
+import { describeBackends, type StoreLocation } from '../helpers/backends.ts';
 import { storeArea } from '../helpers/store-area.ts';
 
 afterEach(() => void vi.useRealTimers());
@@ -56,23 +55,21 @@ describe('progress message', () => {
   });
 });
 
-describe('SQLite session store', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+describeBackends('session store', (backend) => {
+  let location: StoreLocation;
+  beforeEach(async () => {
+    location = await backend.create();
   });
+  afterEach(() => location.drop());
 
-  it('keeps values per prefix across a reopen of the database file', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ita-bot-'));
-    const file = path.join(dir, 'ita.sqlite');
-    const first = await openDatabase(file, { extraMigrations: { bot_migration: botMigrations } });
+  it('keeps values per prefix across a reopen of the store', async () => {
+    const first = await openDatabase(location.target, { extraMigrations: { bot_migration: botMigrations } });
     const sessions = createSqliteSessionStore(storeArea(first.db)).adapter<{ language: string }>('session');
     await sessions.write('100001', { language: 'en' });
     await sessions.write('100001', { language: 'ru' });
     await createSqliteSessionStore(storeArea(first.db)).adapter<string>('other').write('100001', 'x');
     await first.close();
-    const second = await openDatabase(file, { extraMigrations: { bot_migration: botMigrations } });
+    const second = await openDatabase(location.target, { extraMigrations: { bot_migration: botMigrations } });
     const reopened = createSqliteSessionStore(storeArea(second.db)).adapter<{ language: string }>('session');
     expect(await reopened.read('100001')).toEqual({ language: 'ru' });
     expect(await reopened.read('42')).toBeUndefined();
@@ -80,6 +77,22 @@ describe('SQLite session store', () => {
     expect(await reopened.read('100001')).toBeUndefined();
     expect(await createSqliteSessionStore(storeArea(second.db)).adapter<string>('other').read('100001')).toBe('x');
     await second.close();
+  });
+
+  it('round-trips any JSON value (Cyrillic, emoji, a NUL character, big epoch ms) and answers has()', async () => {
+    const opened = await openDatabase(location.target, { extraMigrations: { bot_migration: botMigrations } });
+    try {
+      const conversations = createSqliteSessionStore(storeArea(opened.db), () => 1_764_633_600_123).adapter<unknown>('conversation');
+      const state = { text: 'Привет 👋 a\u0000b', at: 1_764_633_600_123, steps: [1.5, null, { deep: true }] };
+      expect(await conversations.has?.('7')).toBe(false);
+      await conversations.write('7', state);
+      expect(await conversations.has?.('7')).toBe(true);
+      expect(await conversations.read('7')).toEqual(state);
+      const { rows } = await sql<{ updated_at: number }>`SELECT updated_at FROM bot_kv WHERE key = 'conversation:7'`.execute(opened.db);
+      expect(rows).toEqual([{ updated_at: 1_764_633_600_123 }]);
+    } finally {
+      await opened.close();
+    }
   });
 });
 

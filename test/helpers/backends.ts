@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe } from 'vitest';
+import { afterEach, beforeEach, describe } from 'vitest';
+import { openDatabase, type OpenDatabaseOptions, type OpenedDatabase } from '../../src/engine/store/database.ts';
 import type { DialectName } from '../../src/engine/store/dialect.ts';
 import { createTestDatabase, hasPostgres, skipWithoutPostgres } from './postgres.ts';
 
@@ -59,4 +60,21 @@ export const backends: StoreBackend[] = [sqliteBackend, postgresBackend];
 /** `describe(title [backend], …)` once per backend; the PostgreSQL block is skipped (and says why) without a server. */
 export function describeBackends(title: string, body: (backend: StoreBackend) => void): void {
   for (const backend of backends) describe.skipIf(!backend.available)(`${title} [${backend.name}]`, () => body(backend));
+}
+
+/**
+ * Inside a `describeBackends` block: a fresh store for each test, opened with `options` (its modules' migrations),
+ * closed and dropped after it. Read `.store` / `.location` inside the tests (they change per test).
+ */
+export function storePerTest(backend: StoreBackend, options: OpenDatabaseOptions = {}): { store: OpenedDatabase; location: StoreLocation } {
+  const current = {} as { store: OpenedDatabase; location: StoreLocation };
+  beforeEach(async () => {
+    current.location = await backend.create();
+    current.store = await openDatabase(current.location.target, options);
+  });
+  afterEach(async () => {
+    await current.store.close();
+    await current.location.drop();
+  });
+  return current;
 }

@@ -3,7 +3,7 @@
  * `.ci/run` installs Debian's server, starts it and sets ITA_TEST_DATABASE_URL (an admin URL, e.g.
  * postgres://ita:ita@127.0.0.1:5432/postgres). Without it the PostgreSQL variants are skipped and say so.
  */
-import pg from 'pg';
+import { createScratchDatabase } from '../../src/engine/store/postgres.ts';
 
 export const POSTGRES_URL = process.env.ITA_TEST_DATABASE_URL ?? '';
 export const hasPostgres = POSTGRES_URL !== '';
@@ -18,26 +18,8 @@ export interface TestDatabase {
 let counter = 0;
 
 /** Creates an empty database on the test server; `drop()` removes it even if clients are still connected. */
-export async function createTestDatabase(prefix = 'ita_test'): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 'ita_test', o: { icuLocale?: string } = {}): Promise<TestDatabase> {
   if (!hasPostgres) throw new Error('ITA_TEST_DATABASE_URL is not set: no PostgreSQL server for this test');
   counter += 1;
-  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`.toLowerCase();
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
+  return createScratchDatabase(POSTGRES_URL, `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`.toLowerCase(), o);
 }

@@ -19,7 +19,11 @@ export interface BotSessionStore {
   adapter<T>(prefix: string): StorageAdapter<T>;
 }
 
-/** `kv`: the application's database after botMigrations ran, narrowed to bot_kv (asArea). */
+/**
+ * `kv` is the application's database after botMigrations ran, narrowed to bot_kv (asArea), SQLite or
+ * PostgreSQL alike: the queries are portable and values are JSON text (JSON escapes a NUL, which PostgreSQL's text
+ * refuses). The name keeps its first backend; instances sharing one PostgreSQL store share their sessions.
+ */
 export function createSqliteSessionStore(kv: Kysely<BotKvDatabase>, now: () => number = Date.now): BotSessionStore {
   return {
     adapter<T>(prefix: string): StorageAdapter<T> {

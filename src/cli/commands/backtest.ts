@@ -117,6 +117,8 @@ export function register(program: Command): void {
       const { seriesForSetup, seriesFromColumns } = await import('../../engine/backtest/service/run-setup.ts');
       const { candlesOf } = await import('../../engine/market/columns.ts');
       const { analyzeSetup } = await import('../../engine/backtest/service/analysis.ts');
+      const { withConfiguredQueue } = await import('../queue-run.ts');
+      const { loadConfig } = await import('../../config.ts');
 
       const file = /\.ya?ml$/.test(opts.setup) ? opts.setup : path.join(opts.setups, `${opts.setup}.yaml`);
       if (!existsSync(file)) throw new InputError(`no setup "${opts.setup}" (looked for ${file})`, { field: 'setup', value: opts.setup });
@@ -131,22 +133,22 @@ export function register(program: Command): void {
       const fileCandles = () => loaded.candles ?? candlesOf(loaded.columns!);
       const detail = opts.detail ? await loadDetail(opts.detail) : timeframe !== setup.timeframe ? fileCandles() : undefined;
 
+      const settings = await simulationSettings(opts);
+      const walkForward = opts.walkForward ? { trainDays: positive(opts.trainDays, 'train-days'), testDays: positive(opts.testDays, 'test-days') } : undefined;
+      const monteCarlo = opts.monteCarlo ? monteCarloOptions(opts) : undefined;
+      const optimize = opts.optimize ? optimizeOptions(opts) : undefined;
       const progress = progressReporter();
-      const result = await analyzeSetup({
-        setup,
-        market,
-        detail,
-        settings: await simulationSettings(opts),
-        walkForward: opts.walkForward ? { trainDays: positive(opts.trainDays, 'train-days'), testDays: positive(opts.testDays, 'test-days') } : undefined,
-        monteCarlo: opts.monteCarlo ? monteCarloOptions(opts) : undefined,
-        optimize: opts.optimize ? optimizeOptions(opts) : undefined,
-        onProgress: progress.update,
-        // The summary and JSON only need the trades; trade charts (--out) show the signal's market context.
-        describeContext: opts.out !== undefined,
-        keepSignals: opts.out !== undefined,
-        assumptions: true,
-      });
-      progress.done();
+      // With a configured queue the run, its optimizer evaluations and walk-forward windows are jobs for `ita worker`.
+      const result = await withConfiguredQueue(loadConfig(), ({ queue, signal }) =>
+        analyzeSetup({
+          setup, market, detail, settings, walkForward, monteCarlo, optimize, queue, signal,
+          onProgress: progress.update,
+          // The summary and JSON only need the trades; trade charts (--out) show the signal's market context.
+          describeContext: opts.out !== undefined,
+          keepSignals: opts.out !== undefined,
+          assumptions: true,
+        }),
+      ).finally(progress.done);
 
       const written: string[] = [];
       const title = `${setup.name} · ${market.key.symbol} ${market.key.timeframe}`;

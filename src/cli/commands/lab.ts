@@ -58,7 +58,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(n) || n < 1 || n > 10) throw new InputError(`--n must be a whole number from 1 to 10, got "${opts.n}"`, { field: 'n', value: opts.n });
       if (!['ga', 'grid', 'none'].includes(opts.optimize)) throw new InputError(`--optimize must be ga, grid or none, got "${opts.optimize}"`, { field: 'optimize', value: opts.optimize });
       if (!(KEEP as readonly string[]).includes(opts.keep)) throw new InputError(`--keep must be one of ${KEEP.join(', ')}, got "${opts.keep}"`, { field: 'keep', value: opts.keep });
-      const [{ loadConfig }, llmLayer, { readCandlesFromCsv }, timeframes, runSetup, optimizeMod, detector, { runLab }, { labSummary }, wf, { backtestSettings }, { loadGovernance }, terms] = await Promise.all([
+      const [{ loadConfig }, llmLayer, { readCandlesFromCsv }, timeframes, runSetup, optimizeMod, detector, { runLab }, { labSummary }, { fixedParamsWalkForward }, { backtestSettings }, { loadGovernance }, terms, { withConfiguredQueue }] = await Promise.all([
         import('../../config.ts'),
         import('../../knowledge/llm/index.ts'),
         import('../../engine/market/csv/read-candles.ts'),
@@ -68,10 +68,11 @@ export function register(program: Command): void {
         import('../../engine/backtest/detector-source.ts'),
         import('../../engine/lab/run-lab.ts'),
         import('../../engine/lab/summary.ts'),
-        import('../../engine/backtest/walk-forward.ts'),
+        import('../../engine/lab/fixed-walk-forward.ts'),
         import('../../app/backtest-settings.ts'),
         import('../../engine/risk/index.ts'),
         import('../../engine/backtest/service/terms.ts'),
+        import('../queue-run.ts'),
       ]);
       const config = loadConfig();
       if (config.llm.providers.length === 0) throw new InputError('the lab needs an LLM: configure llm.providers (or ITA_LLM_BASE_URL and ITA_LLM_MODEL)', { field: 'llm.providers' });
@@ -95,38 +96,34 @@ export function register(program: Command): void {
       const startedAt = Date.now();
       const runId = `run-${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}`;
 
-      // Fixed parameters per window (the training part only warms up), as `ita backtest --walk-forward` does.
-      const walkForwardOf = async (setup: import('../../engine/setups/index.ts').Setup, market: import('../../engine/backtest/service/run-setup.ts').MarketSeries) => {
-        const last = market.candles[market.candles.length - 1];
-        const range = { start: market.candles[0].ts, end: last.ts + timeframes.timeframeMs(timeframe) };
-        const result = await wf.walkForward(range, (w) => runSetup.runSetupBacktest({ setup, market: runSetup.sliceSeries(market, w.test.start, w.test.end, 1000), settings }), {
-          trainDays: Number(opts.trainDays),
-          testDays: Number(opts.testDays),
-        });
-        return result.windows.length > 0 ? result.aggregate : undefined;
-      };
-      const run = await runLab({
-        agents,
-        flow,
-        brief: { n, markets: [opts.symbol], timeframes: [timeframe], ideas: opts.ideas },
-        records,
-        setupsDir: opts.setups ?? config.setupsDir,
-        survives: (grade) => (opts.keep === 'passed' ? grade.passed : grade.grade in RANK && RANK[grade.grade] >= RANK[opts.keep]),
-        onProgress: (p) => process.stderr.write(`${p.stage}: ${p.done}/${p.total}\n`),
-        evaluate: async (setup) => {
-          const market = runSetup.seriesForSetup(candles, timeframe, setup, key);
-          const { train, test } = optimizeMod.splitSeries(market, trainSplit);
-          const walkForward = opts.walkForward ? await walkForwardOf(setup, market) : undefined;
-          if (opts.optimize !== 'none' && Object.keys(detector.paramRanges(setup)).length > 0) {
-            const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-            const result = await optimizeMod.optimizeSetup({ setup, train, test, settings, method: opts.optimize === 'grid' ? 'grid' : 'genetic', objective: 'composite', workers });
-            // The tuned setup is what gets judged, Monte-Carlo'd and saved.
-            const tuned = detector.withParams(setup, result.best.params);
-            return { ...runSetup.runSetupBacktest({ setup: tuned, market: test, settings }), setup: tuned, trials: result.evaluations, walkForward };
-          }
-          return { ...runSetup.runSetupBacktest({ setup, market: test, settings }), walkForward };
-        },
-      });
+      // With a configured queue the optimizer's evaluations and the walk-forward windows are jobs for `ita worker`.
+      const run = await withConfiguredQueue(config, ({ queue, signal }) =>
+        runLab({
+          agents,
+          flow,
+          signal,
+          brief: { n, markets: [opts.symbol], timeframes: [timeframe], ideas: opts.ideas },
+          records,
+          setupsDir: opts.setups ?? config.setupsDir,
+          survives: (grade) => (opts.keep === 'passed' ? grade.passed : grade.grade in RANK && RANK[grade.grade] >= RANK[opts.keep]),
+          onProgress: (p) => process.stderr.write(`${p.stage}: ${p.done}/${p.total}\n`),
+          evaluate: async (setup) => {
+            const market = runSetup.seriesForSetup(candles, timeframe, setup, key);
+            const { train, test } = optimizeMod.splitSeries(market, trainSplit);
+            // Fixed parameters per window (the training part only warms up), as `ita backtest --walk-forward` does.
+            const walked = opts.walkForward ? await fixedParamsWalkForward(setup, market, settings, { trainDays: Number(opts.trainDays), testDays: Number(opts.testDays), queue, signal }) : undefined;
+            const walkForward = walked && walked.windows.length > 0 ? walked.aggregate : undefined;
+            if (opts.optimize !== 'none' && Object.keys(detector.paramRanges(setup)).length > 0) {
+              const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+              const result = await optimizeMod.optimizeSetup({ setup, train, test, settings, method: opts.optimize === 'grid' ? 'grid' : 'genetic', objective: 'composite', workers, queue, signal });
+              // The tuned setup is what gets judged, Monte-Carlo'd and saved.
+              const tuned = detector.withParams(setup, result.best.params);
+              return { ...runSetup.runSetupBacktest({ setup: tuned, market: test, settings }), setup: tuned, trials: result.evaluations, walkForward };
+            }
+            return { ...runSetup.runSetupBacktest({ setup, market: test, settings }), walkForward };
+          },
+        }),
+      );
       const outcome: labStore.AgentRecords = {};
       for (const t of run.transcripts) {
         const mine = run.candidates.filter((c) => c.candidate.agents.includes(t.agent));

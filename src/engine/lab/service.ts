@@ -13,12 +13,12 @@ import { InputError } from '../errors.ts';
 import { getCandles, listMarkets } from '../store/candles.ts';
 import { isTimeframe, timeframeMs } from '../market/timeframes.ts';
 import { parseSetup, type Setup } from '../setups/index.ts';
-import { runSetupBacktest, seriesForSetup, sliceSeries, type MarketSeries, type SimulationSettings } from '../backtest/service/run-setup.ts';
+import { runSetupBacktest, seriesForSetup, type MarketSeries, type SimulationSettings } from '../backtest/service/run-setup.ts';
 import { optimizeSetup, splitSeries } from '../backtest/service/optimize.ts';
 import { paramRanges, withParams } from '../backtest/detector-source.ts';
-import { walkForward } from '../backtest/walk-forward.ts';
 import { simulationTerms } from '../backtest/service/terms.ts';
-import { remoteBacktestStats, type WorkQueue } from '../queue/remote.ts';
+import type { WorkQueue } from '../queue/remote.ts';
+import { fixedParamsWalkForward } from './fixed-walk-forward.ts';
 import type { Grade } from '../backtest/grades.ts';
 import { labAgents, type LabMode, type LabRouter } from './agents.ts';
 import { runLab, type EvaluatedCandidate, type Evaluation } from './run-lab.ts';
@@ -104,14 +104,7 @@ export function createLabServices(deps: LabServiceDeps): { lab: LabService; theo
     signal.throwIfAborted();
     const reports = splits.map((s) => runSetupBacktest({ setup: tuned, market: s.test, settings: deps.settings, signal }));
     const worst = reports.reduce((w, r) => ((r.stats.sharpe ?? -Infinity) < (w.stats.sharpe ?? -Infinity) ? r : w));
-    const primary = series[0];
-    const last = primary.candles[primary.candles.length - 1];
-    const range = { start: primary.candles[0].ts, end: last.ts + timeframeMs(primary.key.timeframe) };
-    const walked = await walkForward(range, async (w) => {
-      signal.throwIfAborted();
-      if (deps.queue) return (await remoteBacktestStats(deps.queue, { setup: tuned, market: primary, settings: deps.settings, window: { start: w.test.start, end: w.test.end, maxWarmup: 1000 } }, signal)) as ReturnType<typeof runSetupBacktest>['stats'];
-      return runSetupBacktest({ setup: tuned, market: sliceSeries(primary, w.test.start, w.test.end, 1000), settings: deps.settings, signal });
-    }, { ...wf, onProgress: (done, total) => onProgress('walk-forward', done, total), concurrent: deps.queue !== undefined });
+    const walked = await fixedParamsWalkForward(tuned, series[0], deps.settings, { ...wf, queue: deps.queue, signal, onProgress: (done, total) => onProgress('walk-forward', done, total) });
     const perMarket = reports.map((r, i) => ({ market: `${series[i].key.exchange} ${series[i].key.symbol} ${series[i].key.timeframe}`, trades: r.stats.trades, returnPct: r.stats.returnPct, sharpe: r.stats.sharpe }));
     return { ...worst, setup: tuned, trials, search, walkForward: walked.windows.length > 0 ? walked.aggregate : undefined, perMarket } as Evaluation;
   }

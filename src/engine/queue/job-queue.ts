@@ -51,6 +51,7 @@ export class JobQueue {
   private readonly waiting = new Map<string, Waiter>();
   private readonly cache = new Map<string, Promise<SeriesInput>>();
   private readonly bySignal = new WeakMap<AbortSignal, Set<string>>();
+  private readonly cancelling = new Set<Promise<void>>();
   private pollTimer: NodeJS.Timeout | undefined;
   private closed = false;
   readonly schema: string;
@@ -177,13 +178,21 @@ export class JobQueue {
    * the run's one signal); finished ids are skipped by cancel().
    */
   private cancelOnAbort(signal: AbortSignal, ids: string[]): void {
+    // Aborted while the jobs were being inserted: no 'abort' event will come for them.
+    if (signal.aborted) return this.cancelTracked(ids, signal.reason);
     let ofSignal = this.bySignal.get(signal);
     if (!ofSignal) {
       const set = (ofSignal = new Set<string>());
       this.bySignal.set(signal, set);
-      signal.addEventListener('abort', () => void this.cancel([...set], signal.reason), { once: true });
+      signal.addEventListener('abort', () => this.cancelTracked([...set], signal.reason), { once: true });
     }
     for (const id of ids) ofSignal.add(id);
+  }
+
+  /** close() waits for it: a CLI interrupted by Ctrl-C must not disconnect before pg-boss has the cancel. */
+  private cancelTracked(ids: string[], reason: unknown): void {
+    const done: Promise<void> = this.cancel(ids, reason).finally(() => this.cancelling.delete(done));
+    this.cancelling.add(done);
   }
 
   /** Cancels the jobs still waiting or running, then rejects their promises. */
@@ -202,6 +211,15 @@ export class JobQueue {
   async isActive(id: string): Promise<boolean> {
     const { rows } = await this.sql(`SELECT state FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [WORK_QUEUE, id]);
     return rows[0]?.state === 'active';
+  }
+
+  /** This coordinator's unfinished jobs: waiting for a worker (new or to be retried) and taken by one. */
+  async openJobs(): Promise<{ queued: number; active: number }> {
+    const ids = [...this.waiting.keys()];
+    if (ids.length === 0) return { queued: 0, active: 0 };
+    const { rows } = await this.sql(`SELECT state, count(*)::int AS n FROM ${this.schema}.job WHERE name = $1 AND id = ANY($2::uuid[]) GROUP BY state`, [WORK_QUEUE, ids]);
+    const count = (states: string[]) => (rows as { state: string; n: number }[]).filter((r) => states.includes(r.state)).reduce((sum, r) => sum + r.n, 0);
+    return { queued: count(['created', 'retry']), active: count(['active']) };
   }
 
   /** Jobs waiting for a worker (new or to be retried) and jobs a worker is on. */
@@ -243,6 +261,7 @@ export class JobQueue {
 
   /** `graceful`: a worker finishes the job in hand (up to `timeoutMs`); one it cannot finish is failed, so it is retried. */
   async close(o: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    await Promise.all(this.cancelling);
     this.closed = true;
     clearTimeout(this.pollTimer);
     for (const [id, waiter] of this.waiting) {

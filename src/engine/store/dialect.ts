@@ -15,6 +15,14 @@ export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
+/**
+ * A text column in byte order, SQLite's only order: PostgreSQL would follow the database's collation (under an ICU
+ * or glibc "en" one, `a` sorts before `B` and `/` is ignored), so the same rows would come back in another order.
+ */
+export function byteOrder(db: Kysely<any>, column: string) {
+  return dialectOf(db) === 'postgres' ? sql`${sql.ref(column)} COLLATE "C"` : sql.ref(column);
+}
+
 /** Does a table exist? SQLite keeps its catalog in sqlite_master, PostgreSQL in information_schema. */
 export async function tableExists(db: Kysely<any>, name: string): Promise<boolean> {
   const query = dialectOf(db) === 'postgres'

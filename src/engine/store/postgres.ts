@@ -89,3 +89,37 @@ export async function migratePostgres(url: string, migrate: (db: Kysely<any>) =>
     await db.destroy();
   }
 }
+
+export interface ScratchDatabase {
+  url: string;
+  name: string;
+  /** Removes it even while clients are still connected. */
+  drop(): Promise<void>;
+}
+
+/**
+ * An empty throwaway database on the server `adminUrl` names (its role needs CREATEDB): for tests and `ita bench`,
+ * which must never write into a store in use.
+ */
+export async function createScratchDatabase(adminUrl: string, name: string, o: { icuLocale?: string } = {}): Promise<ScratchDatabase> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new ItaError(`scratch database name "${name}" must be lower-case letters, digits and _`, { value: name });
+  if (o.icuLocale !== undefined && !/^[A-Za-z0-9-]+$/.test(o.icuLocale)) throw new ItaError(`ICU locale "${o.icuLocale}" must be letters, digits and -`, { value: o.icuLocale });
+  // An ICU default collation (as many servers are set up) orders text unlike SQLite: tests use it to catch that.
+  const locale = o.icuLocale ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${o.icuLocale}' LOCALE 'C.UTF-8'` : '';
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}${locale}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  try {
+    await client.connect();
+    await client.query(text);
+  } catch (error) {
+    throw new ItaError(`PostgreSQL at ${redactUrl(adminUrl)}: ${(error as Error).message}`, {}, { cause: error });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

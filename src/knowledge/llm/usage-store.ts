@@ -3,7 +3,7 @@
  * migration set. Pass `{ extraMigrations: { llm_migration: llmMigrations } }` to openDatabase.
  * "Today" is the UTC calendar day, the same day boundary the daily budget uses.
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Generated, type Kysely, type Migration } from 'kysely';
 
 export const llmMigrations: Record<string, Migration> = {
   '20261121_0001_llm_calls': {
@@ -62,7 +62,8 @@ export interface UsageLedger {
 }
 
 interface LlmCallsTable {
-  id: number | null;
+  /** Left to the database: an explicit NULL is SQLite's rowid alias but a NOT NULL violation on PostgreSQL's identity. */
+  id: Generated<number>;
   ts: number;
   provider: string;
   model: string;
@@ -94,7 +95,6 @@ export function createSqliteUsageLedger(database: Kysely<any>): UsageLedger {
       await db
         .insertInto('llm_calls')
         .values({
-          id: null,
           ts: row.ts,
           provider: row.provider,
           model: row.model,
@@ -123,8 +123,10 @@ export function createSqliteUsageLedger(database: Kysely<any>): UsageLedger {
         .where('ts', '>=', dayStart)
         .where('ts', '<', dayStart + DAY_MS)
         .groupBy('provider')
-        .orderBy('provider')
         .execute();
+      // Sorted here, not by ORDER BY: PostgreSQL would follow its collation (an ICU "en" one puts "local" before
+      // "OpenAI"), SQLite and the memory ledger sort by code unit.
+      rows.sort((x, y) => (x.provider < y.provider ? -1 : x.provider > y.provider ? 1 : 0));
       return summarise(
         dayStart,
         rows.map((r) => ({

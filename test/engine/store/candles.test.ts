@@ -98,6 +98,37 @@ describeBackends('candle repository', (backend) => {
     expect(await getCandles(store.db, BTC_1H)).toEqual([candle(t0, 1)]);
   });
 
+  it('stores edge doubles exactly: the smallest subnormal, the largest double, values with 17 significant digits', async () => {
+    const t0 = Date.UTC(2024, 0, 1);
+    const edges = [Number.MIN_VALUE, Number.MAX_VALUE, 0.1 + 0.2, 1 / 3, 2 ** -1074 * 3, 123456789.12345679, 1e-300, 9007199254740991, 0];
+    const candles = edges.map((v, i) => ({ ts: t0 + i * HOUR, open: v, high: v, low: v, close: v, volume: edges[edges.length - 1 - i] }));
+    expect(await upsertCandles(store, BTC_1H, candles)).toEqual({ inserted: edges.length, updated: 0, unchanged: 0 });
+    expect(await getCandles(store.db, BTC_1H)).toEqual(candles);
+    // Equal doubles are recognised as unchanged, and the next double up is a change.
+    expect(await upsertCandles(store, BTC_1H, candles)).toEqual({ inserted: 0, updated: 0, unchanged: edges.length });
+    const nudged = candles.map((c, i) => (i === 2 ? { ...c, close: 0.30000000000000010 } : c));
+    expect(await upsertCandles(store, BTC_1H, nudged)).toEqual({ inserted: 0, updated: 1, unchanged: edges.length - 1 });
+    expect((await getCandles(store.db, BTC_1H))[2].close).toBe(0.30000000000000010);
+  });
+
+  it('upserts 120,000 candles (several statements on either store) with exact counts, all or nothing', async () => {
+    const t0 = Date.UTC(2020, 0, 1);
+    const many = Array.from({ length: 120_000 }, (_, i) => ({ ts: t0 + i * 60_000, open: 100 + i / 7, high: 101 + i / 7, low: 99 + i / 7, close: 100 + i / 3, volume: i }));
+    expect(await upsertCandles(store, BTC_1H, many.slice(0, 100_000))).toEqual({ inserted: 100_000, updated: 0, unchanged: 0 });
+    // Four changed candles spread over the stored ones, plus 20,000 new candles.
+    const changed = many.map((c, i) => (i % 30_000 === 1 ? { ...c, volume: -1 } : c));
+    expect(await upsertCandles(store, BTC_1H, changed)).toEqual({ inserted: 20_000, updated: 4, unchanged: 99_996 });
+    const stored = await getCandles(store.db, BTC_1H);
+    expect(stored).toHaveLength(120_000);
+    expect(stored[90_001]).toEqual(changed[90_001]);
+    expect(stored[119_999]).toEqual(many[119_999]);
+    // A bad row in the last statement rolls back every earlier one.
+    const bad = Array.from({ length: 110_000 }, (_, i) => candle(t0 + (200_000 + i) * 60_000, 7));
+    bad[105_000] = { ...bad[105_000], close: null as unknown as number };
+    await expect(upsertCandles(store, BTC_1H, bad)).rejects.toThrow(/NOT NULL|not-null/);
+    expect(await getCandles(store.db, BTC_1H, { from: t0 + 200_000 * 60_000 })).toEqual([]);
+  });
+
   it('keeps data across reopening the store', async () => {
     await upsertCandles(store, BTC_1H, [candle(Date.UTC(2024, 0, 1))]);
     await store.close();

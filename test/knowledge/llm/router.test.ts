@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { sql } from 'kysely';
-import { openDatabase, type OpenedDatabase } from '../../../src/engine/store/database.ts';
+import { openDatabase } from '../../../src/engine/store/database.ts';
 import type { LlmProviderConfig } from '../../../src/config.ts';
 import {
   LlmBudgetExceededError,
@@ -12,6 +12,8 @@ import {
   llmMigrations,
 } from '../../../src/knowledge/llm/index.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../helpers/openai-fake.ts';
+import { describeBackends, storePerTest } from '../../helpers/backends.ts';
+import { createTestDatabase, hasPostgres, skipWithoutPostgres } from '../../helpers/postgres.ts';
 
 const messages = [new SystemMessage('Be brief.'), new HumanMessage('Hello?')];
 
@@ -110,22 +112,19 @@ describe('LLM router over a real OpenAI-compatible HTTP server', () => {
     await expect(router.complete(messages, { purpose: 'test' })).rejects.toThrow(LlmUnavailableError);
   });
 
-  describe('accounting and the daily budget in SQLite', () => {
-    let opened: OpenedDatabase;
-    beforeEach(async () => {
-      opened = await openDatabase(':memory:', { extraMigrations: { llm_migration: llmMigrations } });
-    });
-    afterEach(async () => opened.close());
+  describeBackends('accounting and the daily budget in the store', (backend) => {
+    const current = storePerTest(backend, { extraMigrations: { llm_migration: llmMigrations } });
+    const db = () => current.store.db;
 
     it('stores one row per call with tokens, cost (price per 1M tokens), latency and outcome', async () => {
       a.script({ status: 500 }, { content: 'ok', promptTokens: 1000, completionTokens: 500 });
       // $2 / 1M input and $10 / 1M output: 1000 * 2e-6 + 500 * 1e-5 = 0.002 + 0.005 = $0.007.
       const router = createLlmLayer(llmConfig([provider('a', a, { inputPricePerMTok: 2, outputPricePerMTok: 10 })]), {
-        db: opened.db,
+        db: db(),
         router: { sleep },
       })!;
       await router.complete(messages, { purpose: 'answer' });
-      const rows = await sql<any>`SELECT provider, model, purpose, input_tokens, output_tokens, cost_usd, ok, error FROM llm_calls ORDER BY id`.execute(opened.db);
+      const rows = await sql<any>`SELECT provider, model, purpose, input_tokens, output_tokens, cost_usd, ok, error FROM llm_calls ORDER BY id`.execute(db());
       expect(rows.rows).toEqual([
         { provider: 'a', model: 'a-model', purpose: 'answer', input_tokens: 0, output_tokens: 0, cost_usd: 0, ok: 0, error: 'HTTP 500' },
         { provider: 'a', model: 'a-model', purpose: 'answer', input_tokens: 1000, output_tokens: 500, cost_usd: expect.closeTo(0.007, 10), ok: 1, error: null },
@@ -136,7 +135,7 @@ describe('LLM router over a real OpenAI-compatible HTTP server', () => {
     });
 
     it('refuses paid calls once the day is spent, but keeps free (local) providers usable', async () => {
-      const ledger = createSqliteUsageLedger(opened.db);
+      const ledger = createSqliteUsageLedger(db());
       const now = Date.UTC(2026, 10, 21, 12);
       await ledger.record({ ts: now - 3600_000, provider: 'a', model: 'm', purpose: 'answer', inputTokens: 1, outputTokens: 1, costUsd: 0.5, latencyMs: 1, ok: true });
       // Yesterday's spending does not count against today.
@@ -153,11 +152,46 @@ describe('LLM router over a real OpenAI-compatible HTTP server', () => {
 
     it('lets the call that crosses the budget finish, then refuses the next one', async () => {
       a.script({ content: 'first', promptTokens: 1_000_000, completionTokens: 0 });
-      const router = createLlmLayer(llmConfig([provider('a', a, { inputPricePerMTok: 1.5 })], 1), { db: opened.db, router: { sleep } })!;
+      const router = createLlmLayer(llmConfig([provider('a', a, { inputPricePerMTok: 1.5 })], 1), { db: db(), router: { sleep } })!;
       await router.complete(messages, { purpose: 'answer' });
       const error = await router.complete(messages, { purpose: 'answer' }).catch((e) => e);
       expect(error).toBeInstanceOf(LlmBudgetExceededError);
       expect(error.message).toContain('$1.5000 of $1.00');
+    });
+  });
+});
+
+describe('usage per provider', () => {
+  const calls = ['local', 'OpenAI', 'b-provider', 'local'].map((provider, i) => ({
+    ts: Date.UTC(2026, 10, 21, 9, i), provider, model: 'm', purpose: 'answer', inputTokens: 10, outputTokens: 1, costUsd: i / 100, latencyMs: 5, ok: i !== 1,
+  }));
+  const expected = [
+    { provider: 'OpenAI', calls: 1, costUsd: 0.01 },
+    { provider: 'b-provider', calls: 1, costUsd: 0.02 },
+    { provider: 'local', calls: 2, costUsd: 0.03 },
+  ];
+  const now = Date.UTC(2026, 10, 21, 12);
+
+  it('is listed in code-unit order by the memory ledger', async () => {
+    const ledger = createMemoryUsageLedger();
+    for (const call of calls) await ledger.record(call);
+    expect((await ledger.usageToday(now)).byProvider).toEqual(expected);
+  });
+
+  describe.skipIf(!hasPostgres)(`on PostgreSQL with an ICU "en" collation${skipWithoutPostgres}`, () => {
+    it('is listed in the same order as in memory and on SQLite ("local" does not move before "OpenAI")', async () => {
+      const database = await createTestDatabase('ita_llm_icu', { icuLocale: 'en' });
+      const store = await openDatabase(database.url, { extraMigrations: { llm_migration: llmMigrations } });
+      try {
+        const ledger = createSqliteUsageLedger(store.db);
+        for (const call of calls) await ledger.record(call);
+        const usage = await ledger.usageToday(now);
+        expect(usage.byProvider.map((p) => p.provider)).toEqual(expected.map((p) => p.provider));
+        expect(usage).toMatchObject({ calls: 4, failures: 1, inputTokens: 40, outputTokens: 4 });
+      } finally {
+        await store.close();
+        await database.drop();
+      }
     });
   });
 });

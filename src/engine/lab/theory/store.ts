@@ -52,8 +52,10 @@ export async function insertTheoryDraft(db: Kysely<LabTables>, d: Omit<TheoryTes
       claim: d.claim, setup_id: d.setupId, setup_yaml: d.setupYaml, rationale: d.rationale, model: d.model, cost_usd: d.costUsd, created_at: d.createdAt,
       markets: null, verdict: null, evidence: null, trades: null, tested_at: null,
     })
+    // RETURNING, not insertId: PostgreSQL reports no insert id.
+    .returning('id')
     .executeTakeFirstOrThrow();
-  return Number(result.insertId);
+  return Number(result.id);
 }
 
 export async function recordVerdict(db: Kysely<LabTables>, id: number, v: { markets: string[]; verdict: string; evidence: unknown; trades: number; testedAt: number }): Promise<void> {

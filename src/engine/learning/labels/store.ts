@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Side, Timeframe } from '../../types.ts';
 import type { LearningDatabase } from '../store/schema.ts';
 import type { LabelInput } from './parse.ts';
+import { byteOrder } from '../../store/dialect.ts';
 
 export type LabelSource = 'cli' | 'import' | 'chat';
 
@@ -39,7 +40,8 @@ export async function listLabels(db: Kysely<LearningDatabase>, filter: { setupId
   let query = db.selectFrom('learning_labels').selectAll();
   if (filter.setupId) query = query.where('setup_id', '=', filter.setupId);
   if (filter.symbol) query = query.where('symbol', '=', filter.symbol);
-  const rows = await query.orderBy('setup_id').orderBy('symbol').orderBy('ts').execute();
+  // The same order on every store: the examples feed training, whose folds follow it.
+  const rows = await query.orderBy(byteOrder(db, 'setup_id')).orderBy(byteOrder(db, 'symbol')).orderBy('ts').execute();
   return rows.map(toLabel);
 }
 

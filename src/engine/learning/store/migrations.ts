@@ -1,10 +1,10 @@
 /**
  * The learning module's own migration set (bookkeeping table `learning_migration`): success models per setup version
- * and the trader's labelled examples. Run by `openDatabase(file, { extraMigrations: { learning_migration:
- * learningMigrations } })` or by `migrateLearningStore(db)`. Never edit a migration once it has landed; add one.
+ * and the trader's labelled examples. Run by `openDatabase(target, { extraMigrations: { learning_migration:
+ * learningMigrations } })`, which also reads their SQLite DDL as PostgreSQL's on a shared store (a bare Migrator would
+ * not). Never edit a migration once it has landed; add one.
  */
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
-import { ItaError } from '../../errors.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 const m20261201_0001_learning: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -77,17 +77,3 @@ export const learningMigrations: Record<string, Migration> = {
 };
 
 export const LEARNING_MIGRATION_TABLE = 'learning_migration';
-
-export async function migrateLearningStore(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => learningMigrations },
-    migrationTableName: LEARNING_MIGRATION_TABLE,
-    migrationLockTableName: `${LEARNING_MIGRATION_TABLE}_lock`,
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new ItaError(`learning migration ${failed ?? '(unknown)'} failed: ${(error as Error).message}`, {}, { cause: error });
-  }
-}
