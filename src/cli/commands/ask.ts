@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
 import type { Passage, RetrievedPassage } from '../../knowledge/index.ts';
-import { databaseTarget } from '../../engine/store/dialect.ts';
+import { databaseTarget } from '../../engine/store/target.ts';
 
 interface AskCliOptions {
   json: boolean;
