@@ -10,17 +10,14 @@ import type { Config } from '../config.ts';
 import type { Governance } from '../engine/risk/index.ts';
 import type { Setup } from '../engine/setups/index.ts';
 import type { Database } from '../engine/store/schema.ts';
-import { DEFAULT_MAX_COST_R } from '../engine/signals/policy.ts';
+import { tradingPolicy } from './trading-defaults.ts';
 import { DEFAULT_SIMULATION, type SimulationSettings } from '../engine/backtest/service/run-setup.ts';
 import { createBacktestService, type BacktestService } from '../engine/backtest/service/index.ts';
 
+export { tradingPolicy };
+
 type TradingConfig = Pick<Config, 'signals' | 'paper' | 'exchange'>;
 
-/** The signal policy every mode trades under (signals.maxCostR: its default when an older config lacks it). */
-export function tradingPolicy(config: Pick<Config, 'signals'>): { minScore: number; maxCostR: number } {
-  const signals = config.signals as { minScore: number; maxCostR?: number };
-  return { minScore: signals.minScore, maxCostR: signals.maxCostR ?? DEFAULT_MAX_COST_R };
-}
 
 export function backtestSettings(config: TradingConfig, governance: Governance | undefined): SimulationSettings {
   const fee = config.paper.feePct / 100;

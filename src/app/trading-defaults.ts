@@ -4,8 +4,8 @@
  * once, so `ita backtest`, `ita replay` and the bot trade under the same rules by default.
  */
 import type { AccountType } from '../engine/types.ts';
-import { loadConfig } from '../config.ts';
-import { tradingPolicy } from './backtest-settings.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { DEFAULT_MAX_COST_R } from '../engine/signals/policy.ts';
 
 export interface TradingDefaults {
   account: AccountType;
@@ -17,4 +17,10 @@ export interface TradingDefaults {
 export function tradingDefaults(): TradingDefaults {
   const config = loadConfig();
   return { account: config.exchange.account, leverage: config.exchange.leverage, ...tradingPolicy(config) };
+}
+
+/** The signal policy every mode trades under (signals.maxCostR: its default when an older config lacks it). */
+export function tradingPolicy(config: Pick<Config, 'signals'>): { minScore: number; maxCostR: number } {
+  const signals = config.signals as { minScore: number; maxCostR?: number };
+  return { minScore: signals.minScore, maxCostR: signals.maxCostR ?? DEFAULT_MAX_COST_R };
 }

@@ -48,6 +48,8 @@ export const sections: BenchSection[] = [
             `median of ${runs}, spread ${spread(floor.cps.map((c) => c / 1e6))} M candles/s; load avg ${loadavg()[0].toFixed(1)}`,
         });
       }
+      const { benchShippedSetups } = await import('./pattern-setups.ts');
+      lines.push(...(await benchShippedSetups(quick)));
       const { benchBacktestEndToEnd } = await import('./backtest-e2e.ts');
       lines.push(...(await benchBacktestEndToEnd(quick)));
       return lines;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
 import type { Passage, RetrievedPassage } from '../../knowledge/index.ts';
-import { databaseTarget } from '../../engine/store/dialect.ts';
+import { databaseTarget } from '../../engine/store/target.ts';
 
 interface AskCliOptions {
   json: boolean;
@@ -44,7 +44,8 @@ export function register(program: Command): void {
         import('../../knowledge/answer/index.ts'),
       ]);
       const config = loadConfig();
-      const opened = await openDatabase(databaseTarget(config), { extraMigrations: { llm_migration: llmLayer.llmMigrations } });
+      // The knowledge tables' migrations run here too: on PostgreSQL the knowledge base refuses a handed-in store without them.
+      const opened = await openDatabase(databaseTarget(config), { extraMigrations: { knowledge_migration: kb.knowledgeMigrations, llm_migration: llmLayer.llmMigrations } });
       try {
         const base = await kb.openKnowledgeBase({ dataDir: config.dataDir, dbFile: config.dbFile, db: opened.db, embedding: embeddingFromConfig(config.knowledge, config.knowledge.embeddingApiKey) });
         try {

@@ -10,7 +10,7 @@ import type { Candle, Timeframe } from '../../engine/types.ts';
 import type { CandleColumns } from '../../engine/market/columns.ts';
 import type { SizingOptions } from '../../engine/backtest/types.ts';
 import { parseTime } from '../options.ts';
-import { databaseTarget, redactUrl } from '../../engine/store/dialect.ts';
+import { databaseTarget, redactUrl } from '../../engine/store/target.ts';
 
 interface BacktestOpts {
   setup: string;

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { Candle, MarketKey, Timeframe } from '../../engine/types.ts';
 import { InputError } from '../../engine/errors.ts';
-import { databaseTarget } from '../../engine/store/dialect.ts';
+import { databaseTarget } from '../../engine/store/target.ts';
 
 interface CandlesOpts {
   exchange?: string;

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
-import { databaseTarget, isPostgresUrl, redactUrl } from '../../engine/store/dialect.ts';
+import { databaseTarget, isPostgresUrl, redactUrl } from '../../engine/store/target.ts';
 
 interface MigrateOpts {
   db?: string;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
 import type { Signal } from '../../engine/types.ts';
-import { databaseTarget } from '../../engine/store/dialect.ts';
+import { databaseTarget } from '../../engine/store/target.ts';
 import type { LearningDatabase } from '../../engine/learning/store/schema.ts';
 
 interface DetectorOpts {

@@ -3,7 +3,7 @@
  * in one transaction. A file with any bad row is refused whole, with line numbers.
  */
 import type { Command } from 'commander';
-import { databaseTarget, redactUrl } from '../../engine/store/dialect.ts';
+import { databaseTarget, redactUrl } from '../../engine/store/target.ts';
 
 interface ImportOpts {
   exchange?: string;

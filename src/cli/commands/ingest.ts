@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { describeError, InputError, ItaError } from '../../engine/errors.ts';
-import { databaseTarget } from '../../engine/store/dialect.ts';
+import { databaseTarget } from '../../engine/store/target.ts';
 
 interface IngestOpts {
   db?: string;

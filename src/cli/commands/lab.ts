@@ -8,10 +8,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
-import { openDatabase } from '../../engine/store/database.ts';
-import * as labStore from '../../engine/lab/store.ts';
-import { labAgents } from '../../engine/lab/agents.ts';
-import { databaseTarget, redactUrl } from '../../engine/store/dialect.ts';
+import type * as LabStore from '../../engine/lab/store.ts';
+import { databaseTarget, redactUrl } from '../../engine/store/target.ts';
 
 interface LabOpts {
   csv: string;
@@ -54,6 +52,8 @@ export function register(program: Command): void {
     .option('--test-days <n>', 'walk-forward test window, days', '30')
     .option('--keep <grade>', `save candidates that ${KEEP.join(' | ')}: "passed" = every figure at its minimum, else at least this overall grade`, 'passed')
     .action(async (opts: LabOpts) => {
+      // Loaded here, not at the top: every `ita` command would otherwise load Kysely at start-up.
+      const [{ openDatabase }, labStore, { labAgents }] = await Promise.all([import('../../engine/store/database.ts'), import('../../engine/lab/store.ts'), import('../../engine/lab/agents.ts')]);
       const n = Number(opts.n);
       if (!Number.isInteger(n) || n < 1 || n > 10) throw new InputError(`--n must be a whole number from 1 to 10, got "${opts.n}"`, { field: 'n', value: opts.n });
       if (!['ga', 'grid', 'none'].includes(opts.optimize)) throw new InputError(`--optimize must be ga, grid or none, got "${opts.optimize}"`, { field: 'optimize', value: opts.optimize });
@@ -124,7 +124,7 @@ export function register(program: Command): void {
           },
         }),
       );
-      const outcome: labStore.AgentRecords = {};
+      const outcome: LabStore.AgentRecords = {};
       for (const t of run.transcripts) {
         const mine = run.candidates.filter((c) => c.candidate.agents.includes(t.agent));
         outcome[t.agent] = { proposed: mine.length, survived: mine.filter((c) => c.survived).length };
@@ -161,6 +161,7 @@ export function registerFromDoc(program: Command): void {
     .option('--chunk <id>', 'test exactly this passage (chunk id)')
     .option('--markets <list>', 'stored markets SYMBOL:TF[@EXCHANGE], comma-separated (default: every stored market the setup can run on)')
     .action(async (doc: string, opts: FromDocOpts) => {
+      const [{ openDatabase }, labStore] = await Promise.all([import('../../engine/store/database.ts'), import('../../engine/lab/store.ts')]);
       const page = opts.page === undefined ? undefined : Number(opts.page);
       if (page !== undefined && !(Number.isInteger(page) && page > 0)) throw new InputError(`--page must be a page number, got "${opts.page}"`, { field: 'page', value: opts.page });
       const [{ loadConfig }, llmLayer, { loadGovernance }, { createLabServicesFromConfig }, knowledge, { embeddingFromConfig }] = await Promise.all([
@@ -172,7 +173,7 @@ export function registerFromDoc(program: Command): void {
         import('../../knowledge/embedding/create.ts'),
       ]);
       const config = loadConfig();
-      const opened = await openDatabase(databaseTarget(config), { extraMigrations: { llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
+      const opened = await openDatabase(databaseTarget(config), { extraMigrations: { knowledge_migration: knowledge.knowledgeMigrations, llm_migration: llmLayer.llmMigrations, [labStore.LAB_MIGRATION_TABLE]: labStore.labMigrations } });
       try {
         const db = opened.db as unknown as import('kysely').Kysely<any>;
         // The document's passages through the knowledge base's own API (its tables are its business).

@@ -9,7 +9,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../engine/errors.ts';
-import { databaseTarget } from '../../engine/store/dialect.ts';
+import { databaseTarget } from '../../engine/store/target.ts';
 import type { LearningDatabase } from '../../engine/learning/store/schema.ts';
 
 async function openLabels(dbOption?: string) {

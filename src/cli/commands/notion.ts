@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../engine/errors.ts';
-import { databaseTarget } from '../../engine/store/dialect.ts';
+import { databaseTarget } from '../../engine/store/target.ts';
 
 interface NotionOpts {
   db?: string;

@@ -230,6 +230,14 @@ export interface StatisticsInput {
   warmupBars: number;
 }
 
+/**
+ * log(to / from), the same double Math.log gives: a flat bar (most bars of a backtest are flat: no position) is +0
+ * without calling Math.log, since x / x is exactly 1 for every finite non-zero x and log(1) is +0.
+ */
+function logReturn(from: number, to: number): number {
+  return to === from && from !== 0 && Number.isFinite(from) ? 0 : Math.log(to / from);
+}
+
 /** Beta of bar log returns against the (single) market's log returns; NaN for portfolios. */
 function betaOf(equity: ArrayLike<number>, closes: ArrayLike<number>[]): number {
   if (closes.length !== 1 || closes[0].length !== equity.length || equity.length < 3) return NaN;
@@ -239,13 +247,13 @@ function betaOf(equity: ArrayLike<number>, closes: ArrayLike<number>[]): number 
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < n; i++) {
-    ma += Math.log(equity[i + 1] / equity[i]) / n;
+    ma += logReturn(equity[i], equity[i + 1]) / n;
     mb += Math.log(c[i + 1] / c[i]) / n;
   }
   let cov = 0;
   let varB = 0;
   for (let i = 0; i < n; i++) {
-    const a = Math.log(equity[i + 1] / equity[i]);
+    const a = logReturn(equity[i], equity[i + 1]);
     const b = Math.log(c[i + 1] / c[i]);
     cov += (a - ma) * (b - mb);
     varB += (b - mb) * (b - mb);

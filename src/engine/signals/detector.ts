@@ -16,7 +16,7 @@ import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
 import { candlePatternMatches, describeEvent, engineKindOf, eventMatches, firstZone, inSession, levelReader, type LevelReader, type PatternReadout } from './pattern-view.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
-import type { Operand } from '../setups/schema.ts';
+import type { Condition, Operand } from '../setups/schema.ts';
 import { compileMayHold } from './may-hold.ts';
 import { planTrade, type Zone } from './plan.ts';
 import { scoreSignal, type SetupHistory } from './scoring.ts';
@@ -63,6 +63,16 @@ interface HigherTimeframeStructure {
 }
 
 const SIDE_DIRECTION: Record<Side, Direction> = { long: 'bull', short: 'bear' };
+
+/** One setup × side as the per-candle loop reads it: the rule and its validity resolved once (no keyed lookups). */
+interface SideSlot {
+  compiled: CompiledSetup;
+  side: Side;
+  context: SideContext;
+  rule: Condition | undefined;
+  validityBars: number;
+  lastSignal: number;
+}
 
 interface SideContext {
   ctx: EvalContext;
@@ -118,7 +128,7 @@ export class MarketDetector {
   private readonly htf = new Map<Timeframe, HigherTimeframe>();
   private readonly htfStructures = new Map<string, HigherTimeframeStructure>();
   /** Every setup × side this detector evaluates, with its context and the index of its last signal (hot path: no keyed lookups). */
-  private readonly sides: { compiled: CompiledSetup; side: Side; context: SideContext; lastSignal: number }[] = [];
+  private readonly sides: SideSlot[] = [];
   private readonly history?: DetectorOptions['history'];
   private readonly regime?: DetectorOptions['regime'];
   private readonly costModel: CostModel;
@@ -188,7 +198,7 @@ export class MarketDetector {
       for (const side of ['long', 'short'] as const) {
         const context = this.buildContext(compiled, side);
         this.contexts.set(`${compiled.setup.id}:${side}`, context);
-        this.sides.push({ compiled, side, context, lastSignal: NaN });
+        this.sides.push({ compiled, side, context, rule: compiled.setup.rules[side], validityBars: compiled.setup.validity.bars, lastSignal: NaN });
       }
     }
   }
@@ -276,15 +286,15 @@ export class MarketDetector {
     for (const htf of this.htfList) for (const h of htf.outputs) row[h.index] = h.indicator.value(h.output);
   }
 
-  private evaluateSide(slot: MarketDetector['sides'][number]): Signal | undefined {
-    const { compiled, side, context } = slot;
-    const { setup } = compiled;
-    const rule = setup.rules[side];
+  private evaluateSide(slot: SideSlot): Signal | undefined {
+    const rule = slot.rule;
     if (!rule) return undefined;
     // One signal per setup and side while the previous one is still valid: a rule that stays true is one idea.
-    if (this.index - slot.lastSignal <= setup.validity.bars) return undefined;
-
+    if (this.index - slot.lastSignal <= slot.validityBars) return undefined;
+    const context = slot.context;
     if (this.prefilter && !context.mayHold()) return undefined;
+    const { compiled, side } = slot;
+    const { setup } = compiled;
     const matched = evaluate(rule, context.ctx);
     if (!matched.ok) return undefined;
     for (const filter of setup.filters) if (!evaluate(filter.when, context.ctx).ok) return undefined;

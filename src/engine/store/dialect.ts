@@ -4,12 +4,10 @@
  */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
-export type DialectName = 'sqlite' | 'postgres';
+// Re-exported: the store's own modules read them here; the CLI imports target.ts, which loads no Kysely.
+export { databaseTarget, isPostgresUrl, redactUrl } from './target.ts';
 
-/** A `postgres://` or `postgresql://` URL; anything else is a SQLite file path (or `:memory:`). */
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
-}
+export type DialectName = 'sqlite' | 'postgres';
 
 export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
@@ -30,21 +28,4 @@ export async function tableExists(db: Kysely<any>, name: string): Promise<boolea
     : sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${name}`;
   const { rows } = await query.execute(db);
   return Number(rows[0]?.n ?? 0) > 0;
-}
-
-/** What openDatabase opens for a configuration: the PostgreSQL URL when one is configured, else the SQLite file. */
-export function databaseTarget(config: { databaseUrl?: string; dbFile: string }): string {
-  return config.databaseUrl ?? config.dbFile;
-}
-
-/** A database URL with its password replaced, for logs and error messages. */
-export function redactUrl(target: string): string {
-  if (!isPostgresUrl(target)) return target;
-  try {
-    const url = new URL(target);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
 }

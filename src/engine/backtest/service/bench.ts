@@ -17,7 +17,7 @@ function median(values: number[]): number {
 }
 
 /** The same rules on another timeframe (a new version: a different definition). */
-function onTimeframe(setup: Setup, timeframe: Timeframe): Setup {
+export function onTimeframe(setup: Setup, timeframe: Timeframe): Setup {
   if (setup.timeframe === timeframe) return setup;
   const { version: _version, source, ...definition } = setup;
   const next = { ...definition, timeframe };

@@ -69,7 +69,7 @@ class SeriesStats {
       if (this.atrCount < ATR_HISTORY) this.atrRing[(this.atrHead + this.atrCount++) % ATR_HISTORY] = this.lastAtr;
       else {
         this.atrRing[this.atrHead] = this.lastAtr;
-        this.atrHead = (this.atrHead + 1) % ATR_HISTORY;
+        this.atrHead = this.atrHead + 1 === ATR_HISTORY ? 0 : this.atrHead + 1;
       }
       this.atrSortedStale = true;
     }
@@ -78,11 +78,12 @@ class SeriesStats {
     // Evict first so the ring never overflows; what stays is exactly what the list version kept.
     while (this.count > 0 && this.dayTs[this.head] + this.tfMs <= closeTs - DAY_MS) {
       this.dayQuote -= this.dayQuoteOf[this.head];
-      this.head = (this.head + 1) % cap;
+      this.head = this.head + 1 === cap ? 0 : this.head + 1;
       this.count--;
     }
     const quote = c.close * c.volume;
-    const at = (this.head + this.count) % cap;
+    // Ring positions wrap by a comparison, not a division (this runs on every candle of a governed backtest).
+    const at = this.head + this.count >= cap ? this.head + this.count - cap : this.head + this.count;
     this.dayTs[at] = c.ts;
     this.dayQuoteOf[at] = quote;
     this.count++;

@@ -43,17 +43,23 @@ function maxRows(bytes: number): number {
 function parse(fd: number, maxRows: number): CandleColumns | null {
   const cols = emptyColumns(maxRows);
   const { ts: tsCol, open, high, low, close, volume } = cols;
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let carry = Buffer.alloc(0);
+  // The cut line of a chunk is moved to the front of the buffer and the next chunk read behind it (no concatenation).
+  let buf = Buffer.allocUnsafe(2 * CHUNK);
+  let carry = 0;
   let pos = 0;
   let header = true;
   let rows = 0;
   let prevTs = -Infinity;
   const cells = new Float64Array(6);
   for (;;) {
-    const n = readSync(fd, buf, 0, CHUNK, pos);
+    if (buf.length < carry + CHUNK) {
+      const grown = Buffer.allocUnsafe(2 * (carry + CHUNK));
+      buf.copy(grown, 0, 0, carry);
+      buf = grown;
+    }
+    const n = readSync(fd, buf, carry, CHUNK, pos);
     pos += n;
-    const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+    const data = buf.subarray(0, carry + n);
     const last = n === 0;
     // Whole lines only; the cut line waits for the next chunk.
     const end = last ? data.length : data.lastIndexOf(10) + 1;
@@ -93,7 +99,8 @@ function parse(fd: number, maxRows: number): CandleColumns | null {
       i = next;
     }
     if (last) break;
-    carry = Buffer.from(data.subarray(end));
+    carry = data.length - end;
+    buf.copy(buf, 0, end, data.length);
   }
   if (header || rows === 0) return null;
   return {
@@ -121,19 +128,18 @@ function parseRow(data: Buffer, start: number, end: number, out: Float64Array): 
       i++;
     }
     let mantissa = 0;
-    let digits = 0;
-    let fraction = -1;
+    const first = i;
+    let dot = -1;
+    // Per byte only the digit test and the multiply-add: digit and fraction counts come from positions afterwards.
     for (; i < end; i++) {
-      const b = data[i];
-      if (b >= 48 && b <= 57) {
-        mantissa = mantissa * 10 + (b - 48);
-        digits++;
-        if (fraction >= 0) fraction++;
-      } else if (b === 46 && fraction < 0) fraction = 0;
+      const d = data[i] - 48;
+      if (d >>> 0 <= 9) mantissa = mantissa * 10 + d;
+      else if (d === -2 && dot < 0) dot = i; // '.'
       else break;
     }
+    const digits = dot < 0 ? i - first : i - first - 1;
     if (digits === 0) return -1;
-    const scale = fraction < 0 ? 0 : fraction;
+    const scale = dot < 0 ? 0 : i - dot - 1;
     let value: number;
     if (mantissa < EXACT_MANTISSA && scale < POW10.length) value = scale === 0 ? mantissa : mantissa / POW10[scale];
     else value = Math.abs(Number(data.toString('latin1', cellStart, i)));

@@ -71,6 +71,28 @@ describe('readCandleColumns', () => {
     expect(readCandleColumns(write('bad.csv', HEADER + row + '\n'))).toBeNull();
   });
 
+  it('rows cut by the 4 MiB read chunks (and a line longer than a chunk) are read whole', () => {
+    // ~12 MiB of rows whose lengths vary, so the chunk edges fall inside numbers, at commas and at line ends.
+    const lines: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < 12 * 2 ** 20; i++) {
+      const base = 20_000 + (i % 997) + (i % 7) / 1000;
+      const line = `${1_600_000_000_000 + i * 60_000},${base},${base + 1.5},${base - 0.25},${base + 0.125},${(i * 7919) % 100_000}.${i % 13}`;
+      lines.push(line);
+      bytes += line.length + 1;
+    }
+    const file = write('long.csv', HEADER + lines.join('\n') + '\n');
+    const columns = readCandleColumns(file)!;
+    expect(columns).not.toBeNull();
+    expect(columns.length).toBe(lines.length);
+    expect(candlesOf(columns)).toEqual(readCandleFile(file).candles);
+    // A volume written with 5 MiB of leading zeros: one line longer than a chunk.
+    const huge = write('huge-line.csv', `${HEADER}1600000000000,1,2,0.5,1.5,${'0'.repeat(5 * 2 ** 20)}7.25\n1600000060000,1,2,0.5,1.5,3\n`);
+    const wide = readCandleColumns(huge)!;
+    expect(wide).not.toBeNull();
+    expect(candlesOf(wide)).toEqual(readCandleFile(huge).candles);
+  });
+
   it('null for out-of-order and duplicate rows', () => {
     expect(readCandleColumns(write('order.csv', HEADER + '1600000060000,1,1,1,1,1\n1600000000000,1,1,1,1,1\n'))).toBeNull();
     expect(readCandleColumns(write('dup.csv', HEADER + '1600000000000,1,1,1,1,1\n1600000000000,1,1,1,1,1\n'))).toBeNull();
