@@ -19,6 +19,6 @@ describe('queue wiring', () => {
 
   it('passes the configured limits to the queue', () => {
     const config = loadConfig({ env: { ITA_QUEUE_URL: 'postgres://u:p@h/db', ITA_QUEUE_BATCH_SIZE: '7', ITA_QUEUE_RETRY_LIMIT: '0' }, cwd: os.tmpdir() });
-    expect(queueSettings(config)).toEqual({ url: 'postgres://u:p@h/db', batchSize: 7, expireSeconds: 900, retryLimit: 0, maintenanceSeconds: 30, pollSeconds: 1 });
+    expect(queueSettings(config)).toEqual({ url: 'postgres://u:p@h/db', batchSize: 7, expireSeconds: 900, retryLimit: 0, maintenanceSeconds: 30, pollSeconds: 1, inputRetentionDays: 7 });
   });
 });
