@@ -3,26 +3,14 @@
  * hands the knowledge base, so a fresh database answers ("nothing found") instead of refusing with "not migrated";
  * after `ita ingest` on another data directory (another instance) the same question is answered with a citation.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/candles.ts';
+import { runIta as ita } from '../helpers/ita-cli.ts';
 import { createTestDatabase, hasPostgres, skipWithoutPostgres, type TestDatabase } from '../helpers/postgres.ts';
 
-const run = promisify(execFile);
 
-async function ita(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin/ita.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe.skipIf(!hasPostgres)(`ita ask on a fresh PostgreSQL store${skipWithoutPostgres}`, () => {
   let db: TestDatabase;

@@ -3,9 +3,7 @@
  * and a decision, as a running bot leaves them) moves into PostgreSQL with every table's rows, and ITA keeps writing
  * there (identity ids continue after the copied ones). Counts and rows are read back independently of the copy code.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,20 +17,11 @@ import { saveSignals } from '../../src/engine/journal/signals.ts';
 import { recordDecision } from '../../src/engine/journal/decisions.ts';
 import { allMigrations } from '../../src/app/store-migrations.ts';
 import { loadSampleCandles, ROOT } from '../helpers/candles.ts';
+import { runIta as ita } from '../helpers/ita-cli.ts';
 import { postgresBackend, sqliteBackend, type StoreLocation } from '../helpers/backends.ts';
 import { makeSignal, T0 } from '../engine/journal/fixtures.ts';
 
-const run = promisify(execFile);
 
-async function ita(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin/ita.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' as const };
 
