@@ -169,7 +169,8 @@ export class MarketStats {
     const s = this.series.get(`${symbol}|${timeframe}`);
     const price = this.lastPrice(symbol) ?? fallbackPrice;
     const dailyCloses: Record<string, number[]> = {};
-    const lastDay = Math.max(...[symbol, ...others].map((sym) => this.dailyCloses.get(sym)?.at(-1)?.day ?? -Infinity));
+    let lastDay = -Infinity;
+    for (const sym of [symbol, ...others]) lastDay = Math.max(lastDay, this.dailyCloses.get(sym)?.at(-1)?.day ?? -Infinity);
     // The correlation rule wants series ending on the same day; a symbol that stopped updating is cut, not shifted.
     for (const sym of new Set([symbol, ...others])) {
       const closes = this.dailyCloses.get(sym) ?? [];
