@@ -123,29 +123,38 @@ function parseRow(data: Buffer, start: number, end: number, out: Float64Array): 
   for (let k = 0; k < 6; k++) {
     const cellStart = i;
     let negative = false;
-    if (data[i] === 45) {
+    // Reading past `end` gives undefined, which is no digit, dot or comma: the cell ends there and is checked below.
+    let c = data[i];
+    if (c === 45) {
       negative = true;
-      i++;
+      c = data[++i];
     }
+    // Integer digits, then fraction digits, in two tight loops: per byte only the digit test and the multiply-add.
     let mantissa = 0;
     const first = i;
-    let dot = -1;
-    // Per byte only the digit test and the multiply-add: digit and fraction counts come from positions afterwards.
-    for (; i < end; i++) {
-      const d = data[i] - 48;
-      if (d >>> 0 <= 9) mantissa = mantissa * 10 + d;
-      else if (d === -2 && dot < 0) dot = i; // '.'
-      else break;
+    while (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      c = data[++i];
     }
-    const digits = dot < 0 ? i - first : i - first - 1;
-    if (digits === 0) return -1;
-    const scale = dot < 0 ? 0 : i - dot - 1;
+    let digits = i - first;
+    let scale = 0;
+    if (c === 46) {
+      const fraction = ++i;
+      c = data[i];
+      while (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        c = data[++i];
+      }
+      scale = i - fraction;
+      digits += scale;
+    }
+    if (digits === 0 || i > end) return -1;
     let value: number;
     if (mantissa < EXACT_MANTISSA && scale < POW10.length) value = scale === 0 ? mantissa : mantissa / POW10[scale];
     else value = Math.abs(Number(data.toString('latin1', cellStart, i)));
     out[k] = negative ? -value : value;
     if (k < 5) {
-      if (data[i] !== 44) return -1;
+      if (c !== 44) return -1;
       i++;
     }
   }
