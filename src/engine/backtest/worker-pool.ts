@@ -5,12 +5,12 @@
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { tsWorkerSource } from '../ts-worker.ts';
 
 type Params = Record<string, number>;
 
 const WORKER_ENTRY = new URL('./optimizer-worker.ts', import.meta.url).href;
-const TSX_API = import.meta.resolve('tsx/esm/api');
-const WORKER_BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY)}); });`;
+const WORKER_BOOTSTRAP = tsWorkerSource(WORKER_ENTRY);
 
 interface Pending {
   resolve: (value: unknown) => void;

@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { tsWorkerSource } from '../ts-worker.ts';
 import { InputError, ItaError, TemporaryError } from '../errors.ts';
 import type { RenderedChart } from './signal-chart.ts';
 import type { EquityChartSpec, SignalChartSpec } from './spec.ts';
@@ -22,13 +23,8 @@ import { validateEquityChartSpec, validateSignalChartSpec } from './validate.ts'
 import type { RenderRequest, RenderResponse } from './pool-protocol.ts';
 import type { SignalCardInput } from '../signals/chart-spec.ts';
 
-const TSX_API = import.meta.resolve('tsx/esm/api');
 const DEFAULT_ENTRY = new URL('./pool-thread.ts', import.meta.url);
 
-/** Node 20 ignores `--import tsx` in a worker's execArgv: the thread registers tsx itself, then loads its entry. */
-function bootstrap(entry: URL): string {
-  return `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-}
 
 /**
  * node-canvas must also be loaded on the main thread: when the last thread that loaded the addon exits, its shared
@@ -152,7 +148,7 @@ export class ChartRenderPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(bootstrap(this.entry), { eval: true });
+    const worker = new Worker(tsWorkerSource(this.entry), { eval: true });
     // Idle render threads must not hold a finishing CLI command or a stopping bot open (busy ones do).
     worker.unref();
     const slot: Slot = { worker, busy: false };

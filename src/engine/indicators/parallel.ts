@@ -13,14 +13,13 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { tsWorkerSource } from '../ts-worker.ts';
 import { computeIndicator } from './batch.ts';
 import { parseIndicatorSpec } from './spec.ts';
 import type { CandleSeries, IndicatorArrays } from './types.ts';
 
 const WORKER_ENTRY = new URL('./parallel-worker.ts', import.meta.url).href;
-const TSX_API = import.meta.resolve('tsx/esm/api');
-// Node 20 ignores `--import tsx` in a worker's execArgv: the entry registers tsx itself, then loads the .ts worker.
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY)}); });`;
+const BOOTSTRAP = tsWorkerSource(WORKER_ENTRY);
 
 /** Relative cost per candle, measured with `ita bench --only indicators` (rolling quantile dominates). */
 const COST: Record<string, number> = {
