@@ -9,9 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/candles.ts';
-// @ts-expect-error plain JavaScript entry files (bin/ is not compiled)
 import { bundleEntry, sourceKey } from '../../bin/compile-cache.js';
-// @ts-expect-error plain JavaScript entry files (bin/ is not compiled)
 import { buildBundle } from '../../bin/build-cache.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ita-compile-cache-'));
