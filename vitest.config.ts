@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Native addons (better-sqlite3, canvas, hnswlib) are safest in forked workers.
     pool: 'forks',
+    // Two files at a time on the 2-core machines: most slow files wait on processes they start (ita commands, servers),
+    // so one worker (vitest's default of cores − 1) left a core idle for most of the run.
+    maxWorkers: 2,
   },
 });
