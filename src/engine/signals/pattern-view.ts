@@ -148,3 +148,20 @@ export function levelReader(name: string): LevelReader {
   }
   return () => NaN;
 }
+
+/**
+ * Liquidity a target can aim at: pools of equal highs above (for longs), equal lows below, and the previous day/week
+ * extremes (so a liquidity target reads the liquidity AND the previous high/low families).
+ */
+export function liquidityLevels(state: PatternState, where: 'above' | 'below', price: number): number[] {
+  const levels: number[] = [];
+  for (const pool of state.liquidityPools) {
+    if (where === 'above' && pool.direction === 'bullish' && pool.level > price) levels.push(pool.level);
+    if (where === 'below' && pool.direction === 'bearish' && pool.level < price) levels.push(pool.level);
+  }
+  for (const range of state.previousRanges) {
+    if (where === 'above' && range.high > price) levels.push(range.high);
+    if (where === 'below' && range.low < price) levels.push(range.low);
+  }
+  return levels;
+}
