@@ -11,7 +11,7 @@ import { DEFAULT_ZONE_MAX_AGE, type Condition, type Operand } from '../setups/sc
 import type { Setup } from '../setups/loader.ts';
 import { BUILT_IN_SERIES, LEVEL_SERIES, parseOperand, substituteParams } from '../setups/operand.ts';
 import type { PatternFamily } from '../patterns/families.ts';
-import { definitionText, PATTERN_READS, setupPatternFamilies } from './pattern-families.ts';
+import { definitionText, setupPatternFamilies } from './pattern-families.ts';
 
 export interface CompiledSetup {
   setup: Setup;
@@ -50,8 +50,6 @@ export interface CompiledMarket {
    * Conservative: a level counts as read when its name appears anywhere in a setup's definition.
    */
   levelsRead: Set<string>;
-  /** Does a rule, filter, criterion, stop, entry or target read the pattern engine (levels, zones, swings, ...)? */
-  readsPatterns: boolean;
   /** Does a setup trade zones (in_zone, limit entries into a zone, zone-edge stops)? They read the state before the candle. */
   readsZones: boolean;
   /** Zone kinds a setup trades (in_zone conditions, limit entries into a zone, zone-edge stops). */
@@ -150,17 +148,13 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
     patternFamilies.set(c.patternKey, families);
   }
   const levelsRead = new Set<string>();
-  let readsPatterns = false;
   let readsZones = false;
   for (const c of compiled) {
     const text = definitionText(c.setup);
     for (const level of LEVEL_SERIES) if (text.includes(level)) levelsRead.add(levelColumn(c.patternKey, level));
-    if (levelsRead.size > 0 || PATTERN_READS.some((key) => text.includes(key)) || c.setup.context) readsPatterns = true;
-    if (c.setup.stop.type === 'swing' || c.setup.stop.type === 'zone_edge' || c.setup.entry.type === 'limit') readsPatterns = true;
-    if (c.setup.targets.some((t) => 'liquidity' in t)) readsPatterns = true;
     if (text.includes('"in_zone"') || c.setup.entry.type === 'limit' || c.setup.stop.type === 'zone_edge') readsZones = true;
   }
-  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones, patternKinds, zoneKinds, patternFamilies };
+  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsZones, patternKinds, zoneKinds, patternFamilies };
 }
 
 /** Snapshot column of a series operand, given the setup's aliases; undefined when it names nothing known. */

@@ -38,7 +38,7 @@ const ZONE_FAMILY: Readonly<Record<'fvg' | 'ob', PatternFamily>> = { fvg: 'fvg',
 const NUMERIC_KEYS = new Set(['gt', 'gte', 'lt', 'lte', 'beyond', 'between', 'crosses_above', 'crosses_below', 'side', 'regime']);
 
 /** Condition keys answered from the pattern engine's events and state, as they appear in a definition's text. */
-export const PATTERN_READS = ['"pattern"', '"in_zone"', '"candle"', '"session"', '"structure"'];
+const PATTERN_READS = ['"pattern"', '"in_zone"', '"candle"', '"session"', '"structure"'];
 
 /** The context timeframe's engine is only ever read for its structure direction (the `structure: ..., timeframe: htf` condition). */
 export const CONTEXT_FAMILIES: ReadonlySet<PatternFamily> = withDependencies(['structure']);
