@@ -50,22 +50,39 @@ export class RollingQuantileKernel {
       if (x > old) {
         // Values strictly between old and x slide one place left; x lands just before the first value ≥ x.
         const to = lowerBound(sorted, x, w) - 1;
-        // A plain loop: the shifts are short, and copyWithin's call overhead dominated at this size.
-        let j = from;
-        for (; j < to; j++) sorted[j] = sorted[j + 1];
-        sorted[j] = x;
+        // Short shifts (most, in a window of ~100) by a plain loop, since copyWithin's call overhead dominates them;
+        // long ones (a noisy series in a window of 300: hv in the regime classifier) by copyWithin, a memmove.
+        if (to - from > LONG_SHIFT) sorted.copyWithin(from, from + 1, to + 1);
+        else for (let j = from; j < to; j++) sorted[j] = sorted[j + 1];
+        sorted[to > from ? to : from] = x;
       } else {
         const to = upperBound(sorted, x, w);
-        let j = from;
-        for (; j > to; j--) sorted[j] = sorted[j - 1];
-        sorted[j] = x;
+        if (from - to > LONG_SHIFT) sorted.copyWithin(to + 1, to, from);
+        else for (let j = from; j > to; j--) sorted[j] = sorted[j - 1];
+        sorted[to < from ? to : from] = x;
       }
     }
     const lo = this.lowerRank;
     const low = sorted[lo];
     return this.fraction === 0 ? low : low + this.fraction * (sorted[lo + 1] - low);
   }
+
+  /**
+   * Another quantile of the same window, with push's interpolation (so a kernel of that q fed the same values returns
+   * the same number); NaN until the window is full. Two quantiles of one series then share one sorted window.
+   */
+  quantile(q: number): number {
+    if (this.count < this.window) return NaN;
+    const h = (this.window - 1) * q;
+    const lo = Math.floor(h);
+    const fraction = h - lo;
+    const low = this.sorted[lo];
+    return fraction === 0 ? low : low + fraction * (this.sorted[lo + 1] - low);
+  }
 }
+
+/** Shifts longer than this use copyWithin (a memmove); shorter ones a plain loop, cheaper than the call. */
+const LONG_SHIFT = 24;
 
 /** First index whose value is ≥ `value` (n when none). */
 function lowerBound(sorted: Float64Array, value: number, n: number): number {

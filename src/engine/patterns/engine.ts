@@ -18,6 +18,7 @@ import { detectCandlePatterns } from './causal/candle-patterns.ts';
 import { RetracementTracker } from './causal/retracement.ts';
 import type { PatternState } from './state.ts';
 import { zonesTouching } from './zones.ts';
+import { PATTERN_FAMILIES, withDependencies, type PatternFamily } from './families.ts';
 
 export interface PatternEngineOptions {
   swings: SwingOptions;
@@ -73,10 +74,19 @@ export class PatternEngine {
   /** The last candle fed (the two-candle patterns compare with it). */
   private previousCandle: Candle | undefined;
   private readonly views = emptyViews();
+  /** The families this engine runs (all by default), with what they are computed from. */
+  readonly families: ReadonlySet<PatternFamily>;
+  private readonly run: Readonly<Record<PatternFamily, boolean>>;
 
-  constructor(overrides: PatternEngineOverrides = {}) {
+  /**
+   * `families`: run only these parts (and their dependencies); the others leave their state empty. For a caller that
+   * knows everything its decisions read (a backtest's detector); the default runs every detector.
+   */
+  constructor(overrides: PatternEngineOverrides = {}, families: Iterable<PatternFamily> = PATTERN_FAMILIES) {
     this.options = merge(overrides);
     const o = this.options;
+    this.families = withDependencies(families);
+    this.run = Object.fromEntries(PATTERN_FAMILIES.map((f) => [f, this.families.has(f)])) as Record<PatternFamily, boolean>;
     const reach = o.swings.left + o.swings.right + 3;
     this.history = new CandleHistory(Math.max(o.historySize, reach));
     this.atr = new WilderAtr(o.liquidity.atrPeriod);
@@ -85,8 +95,8 @@ export class PatternEngine {
     this.structure = new StructureDetector(o.structure);
     this.orderBlocks = new OrderBlockDetector(o.orderBlocks);
     this.liquidity = new LiquidityDetector(o.liquidity);
-    this.previous = o.previousHighLow.map((tf) => new PreviousHighLowTracker(tf));
-    this.sessionTrackers = o.sessions.map((definition) => new SessionTracker(definition));
+    this.previous = this.run['previous-high-low'] ? o.previousHighLow.map((tf) => new PreviousHighLowTracker(tf)) : [];
+    this.sessionTrackers = this.run.sessions ? o.sessions.map((definition) => new SessionTracker(definition)) : [];
   }
 
   /** Candles consumed so far; the next candle gets this index. */
@@ -108,16 +118,17 @@ export class PatternEngine {
     this.history.push(candle);
     const step = this.step;
     step.begin(index, candle);
-    const atr = this.atr.update(candle);
-    const newSwings = this.swings.update(step, this.history);
-    this.structure.update(step, newSwings);
-    this.fvg.update(step, this.history);
-    this.orderBlocks.update(step, this.history, newSwings);
-    this.liquidity.update(step, newSwings, atr);
-    this.retracement.update(candle, newSwings);
+    const run = this.run;
+    // Same order as with every family: the events of the families that run come out in the same order.
+    const newSwings = run.swings ? this.swings.update(step, this.history) : EMPTY;
+    if (run.structure) this.structure.update(step, newSwings);
+    if (run.fvg) this.fvg.update(step, this.history);
+    if (run['order-blocks']) this.orderBlocks.update(step, this.history, newSwings);
+    if (run.liquidity) this.liquidity.update(step, newSwings, this.atr.update(candle));
+    if (run.retracement) this.retracement.update(candle, newSwings);
     for (let k = 0; k < this.previous.length; k++) this.previous[k].update(step);
     for (let k = 0; k < this.sessionTrackers.length; k++) this.sessionTrackers[k].update(step);
-    if (this.options.candlePatterns) {
+    if (this.options.candlePatterns && run['candle-patterns']) {
       const patternsStart = step.count;
       const matches = detectCandlePatterns(candle, previous);
       for (let k = 0; k < matches.length; k++) {

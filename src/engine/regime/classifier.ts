@@ -16,6 +16,7 @@
  */
 import type { Candle } from '../types.ts';
 import { createIndicator, type StreamingIndicator } from '../indicators/index.ts';
+import { RollingQuantileKernel } from '../indicators/statistics.ts';
 import { RegimeHysteresis } from './hysteresis.ts';
 import { MIN_BARS_HOLD, type Regime, type RegimeReading } from './types.ts';
 
@@ -70,8 +71,14 @@ export class RegimeClassifier {
   private readonly emaSlow: StreamingIndicator;
   private readonly adx: StreamingIndicator;
   private readonly vol: StreamingIndicator;
-  private readonly volMedian: StreamingIndicator;
-  private readonly volPanic: StreamingIndicator;
+  /**
+   * The last volWindow volatilities, sorted: its median and its panic quantile are the values of the indicators
+   * quantile:<volWindow>:0.5:hv:<volPeriod> and quantile:<volWindow>:<panicQuantile>:hv:<volPeriod>, read from one
+   * window fed this.vol's values instead of two windows that each recompute hv.
+   */
+  private readonly volWindow: RollingQuantileKernel;
+  private readonly volWindowWarmup: number;
+  private readonly indicators: StreamingIndicator[];
   private readonly closes: number[] = [];
   private prevEmaSlow = NaN;
   private last: RegimeReading = { regime: undefined, raw: undefined, barsInRegime: 0 };
@@ -85,18 +92,23 @@ export class RegimeClassifier {
     this.emaSlow = createIndicator(`ema:${o.emaSlow}`);
     this.adx = createIndicator(`adx:${o.adxPeriod}`);
     this.vol = createIndicator(`hv:${o.volPeriod}`);
-    this.volMedian = createIndicator(`quantile:${o.volWindow}:0.5:hv:${o.volPeriod}`);
-    this.volPanic = createIndicator(`quantile:${o.volWindow}:${o.panicQuantile}:hv:${o.volPeriod}`);
+    this.volWindow = new RollingQuantileKernel(o.volWindow, 0.5);
+    this.volWindowWarmup = createIndicator(`quantile:${o.volWindow}:${o.panicQuantile}:hv:${o.volPeriod}`).warmup;
+    this.indicators = [this.emaFast, this.emaSlow, this.adx, this.vol];
   }
 
   /** Candles consumed before the first raw label can exist. */
   get warmup(): number {
-    return Math.max(this.volPanic.warmup, this.adx.warmup, this.emaSlow.warmup + 1, this.options.dropBars);
+    return Math.max(this.volWindowWarmup, this.adx.warmup, this.emaSlow.warmup + 1, this.options.dropBars);
   }
 
   /** Feeds one closed candle (strictly increasing ts is the caller's contract, as for every streaming indicator). */
   update(candle: Candle): RegimeReading {
-    for (const indicator of [this.emaFast, this.emaSlow, this.adx, this.vol, this.volMedian, this.volPanic]) indicator.update(candle);
+    for (let k = 0; k < this.indicators.length; k++) this.indicators[k].update(candle);
+    const volatility = this.vol.value();
+    // As a quantile indicator: a NaN input (hv warming up) leaves the window alone and reads NaN.
+    const volatilityMedian = this.volWindow.push(volatility);
+    const volatilityPanic = volatility === volatility ? this.volWindow.quantile(this.options.panicQuantile) : NaN;
     this.closes.push(candle.close);
     if (this.closes.length > this.options.dropBars + 1) this.closes.shift();
     const emaSlow = this.emaSlow.value();
@@ -105,9 +117,9 @@ export class RegimeClassifier {
       emaFast: this.emaFast.value(),
       emaSlow,
       emaSlowRising: Number.isFinite(this.prevEmaSlow) && Number.isFinite(emaSlow) ? emaSlow > this.prevEmaSlow : undefined,
-      volatility: this.vol.value(),
-      volatilityMedian: this.volMedian.value(),
-      volatilityPanic: this.volPanic.value(),
+      volatility,
+      volatilityMedian,
+      volatilityPanic,
       dropReturn: this.closes.length > this.options.dropBars ? Math.log(candle.close / this.closes[0]) : NaN,
     };
     this.prevEmaSlow = emaSlow;

@@ -10,6 +10,8 @@ import type { Timeframe } from '../types.ts';
 import { DEFAULT_ZONE_MAX_AGE, type Condition, type Operand } from '../setups/schema.ts';
 import type { Setup } from '../setups/loader.ts';
 import { BUILT_IN_SERIES, LEVEL_SERIES, parseOperand, substituteParams } from '../setups/operand.ts';
+import type { PatternFamily } from '../patterns/families.ts';
+import { definitionText, setupPatternFamilies } from './pattern-families.ts';
 
 export interface CompiledSetup {
   setup: Setup;
@@ -48,14 +50,17 @@ export interface CompiledMarket {
    * Conservative: a level counts as read when its name appears anywhere in a setup's definition.
    */
   levelsRead: Set<string>;
-  /** Does a rule, filter, criterion, stop, entry or target read the pattern engine (levels, zones, swings, ...)? */
-  readsPatterns: boolean;
   /** Does a setup trade zones (in_zone, limit entries into a zone, zone-edge stops)? They read the state before the candle. */
   readsZones: boolean;
   /** Zone kinds a setup trades (in_zone conditions, limit entries into a zone, zone-edge stops). */
   zoneKinds: Set<'fvg' | 'ob'>;
   /** The DSL pattern kinds (fvg, choch, sweep_low, ...) of every `pattern` condition of a rule, filter or criterion. */
   patternKinds: Set<string>;
+  /**
+   * Per patternKey, the pattern-engine families the decisions of the setups on that configuration read (with their
+   * dependencies; see pattern-families.ts). Empty: none of them reads the engine.
+   */
+  patternFamilies: Map<string, Set<PatternFamily>>;
 }
 
 export interface PatternConfig {
@@ -136,26 +141,20 @@ export function compileMarket(setups: Setup[]): CompiledMarket {
   for (const key of patternConfigs.keys()) for (const level of LEVEL_SERIES) add(levelColumn(key, level));
   for (const indicator of indicators.values()) indicator.outputs.forEach(add);
   for (const { timeframe, indicator } of htfIndicators.values()) indicator.outputs.forEach((o) => add(htfColumn(timeframe, o)));
+  const patternFamilies = new Map<string, Set<PatternFamily>>();
+  for (const c of compiled) {
+    const families = patternFamilies.get(c.patternKey) ?? new Set<PatternFamily>();
+    for (const family of setupPatternFamilies(c.setup)) families.add(family);
+    patternFamilies.set(c.patternKey, families);
+  }
   const levelsRead = new Set<string>();
-  let readsPatterns = false;
   let readsZones = false;
   for (const c of compiled) {
     const text = definitionText(c.setup);
     for (const level of LEVEL_SERIES) if (text.includes(level)) levelsRead.add(levelColumn(c.patternKey, level));
-    if (levelsRead.size > 0 || PATTERN_READS.some((key) => text.includes(key)) || c.setup.context) readsPatterns = true;
-    if (c.setup.stop.type === 'swing' || c.setup.stop.type === 'zone_edge' || c.setup.entry.type === 'limit') readsPatterns = true;
-    if (c.setup.targets.some((t) => 'liquidity' in t)) readsPatterns = true;
     if (text.includes('"in_zone"') || c.setup.entry.type === 'limit' || c.setup.stop.type === 'zone_edge') readsZones = true;
   }
-  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsPatterns, readsZones, patternKinds, zoneKinds };
-}
-
-/** Condition keys answered from the pattern engine's events and state. */
-const PATTERN_READS = ['"pattern"', '"in_zone"', '"candle"', '"session"', '"structure"'];
-
-/** Everything of a setup that decides a signal, as one string (rules, filters, criteria, entry, stop, targets). */
-function definitionText(setup: Setup): string {
-  return JSON.stringify([setup.rules, setup.filters, setup.score, setup.entry, setup.stop, setup.targets, setup.params]);
+  return { setups: compiled, indicators, htfIndicators, columns, depth, maxWithin, patternConfigs, htfPatternConfigs, levelsRead, readsZones, patternKinds, zoneKinds, patternFamilies };
 }
 
 /** Snapshot column of a series operand, given the setup's aliases; undefined when it names nothing known. */

@@ -14,7 +14,9 @@ import { evaluate, type Direction, type EvalContext } from '../setups/evaluate.t
 import { columnIndexOf, compileMarket, htfColumn, levelColumn, type CompiledMarket, type CompiledSetup } from './compile.ts';
 import type { StreamingIndicator } from '../indicators/types.ts';
 import { SnapshotRing } from './snapshots.ts';
-import { candlePatternMatches, describeEvent, engineKindOf, eventMatches, firstZone, inSession, levelReader, type LevelReader, type PatternReadout } from './pattern-view.ts';
+import { candlePatternMatches, describeEvent, engineKindOf, eventMatches, firstZone, inSession, levelReader, liquidityLevels, type LevelReader, type PatternReadout } from './pattern-view.ts';
+import { PATTERN_FAMILIES, type PatternFamily } from '../patterns/families.ts';
+import { CONTEXT_FAMILIES } from './pattern-families.ts';
 import { LEVEL_SERIES, parseOperand } from '../setups/operand.ts';
 import type { Condition, Operand } from '../setups/schema.ts';
 import { compileMayHold } from './may-hold.ts';
@@ -33,7 +35,8 @@ export interface DetectorOptions {
   /**
    * Describe the market context in each signal (structure and active sessions in `signal.context`) even when no
    * setup reads patterns. Default true (what the trader sees). A backtest that only needs trades passes false: the
-   * pattern engine then runs only for setups that read it, which is most of the per-candle work of an indicator setup.
+   * pattern engine then runs only the families (swings, sessions, ...) the setups' decisions read, and not at all
+   * when they read none: most of the per-candle work of an indicator setup.
    */
   describeContext?: boolean;
   /** Skip the rule evaluation on candles where a numeric leaf already rules it out (default true; false = the reference the tests compare to). */
@@ -61,6 +64,8 @@ interface HigherTimeframeStructure {
   /** Structure direction as of the last CLOSED higher-timeframe candle. */
   trend: 'bullish' | 'bearish' | undefined;
 }
+
+const ALL_FAMILIES: ReadonlySet<PatternFamily> = new Set(PATTERN_FAMILIES);
 
 const SIDE_DIRECTION: Record<Side, Direction> = { long: 'bull', short: 'bear' };
 
@@ -160,9 +165,12 @@ export class MarketDetector {
     const applicable = options.setups.filter((s) => s.enabled && s.timeframe === options.market.timeframe && appliesTo(s, options.market.symbol));
     this.compiled = compileMarket(applicable);
     this.ring = new SnapshotRing(this.compiled.columns, this.compiled.depth);
-    const runPatterns = options.describeContext !== false || this.compiled.readsPatterns;
+    // Described to the trader: the whole engine. A backtest (not described) runs only the families its decisions
+    // read (pattern-families.ts), and no engine for a configuration that no setup reads patterns from.
+    const describe = options.describeContext !== false;
     for (const [key, config] of this.compiled.patternConfigs) {
-      const engine = runPatterns ? newPatternEngine(config.swingLength, config.toleranceAtr) : undefined;
+      const families: ReadonlySet<PatternFamily> = describe ? ALL_FAMILIES : this.compiled.patternFamilies.get(key)!;
+      const engine = families.size > 0 ? newPatternEngine(config.swingLength, config.toleranceAtr, families) : undefined;
       this.slots.set(key, { engine, events: [], readout: engine ?? NO_PATTERNS, state: NO_PATTERNS, takenAt: NaN, touched: undefined });
     }
     this.askedKinds = new Set([...this.compiled.patternKinds].map(engineKindOf).filter((k) => k !== undefined));
@@ -188,7 +196,7 @@ export class MarketDetector {
         htf = { timeframe: tf, resampler: new CandleResampler(options.market.timeframe, tf), indicators, outputs, structures: new Map() };
         this.htf.set(tf, htf);
       }
-      const structure = { patterns: newPatternEngine(config.swingLength, config.toleranceAtr), trend: undefined };
+      const structure = { patterns: newPatternEngine(config.swingLength, config.toleranceAtr, describe ? ALL_FAMILIES : CONTEXT_FAMILIES), trend: undefined };
       htf.structures.set(key, structure);
       this.htfStructures.set(key, structure);
     }
@@ -452,20 +460,6 @@ function appliesTo(setup: Setup, symbol: string): boolean {
   return setup.markets.includes('*') || setup.markets.includes(symbol);
 }
 
-function newPatternEngine(swingLength: number, toleranceAtr: number): PatternEngine {
-  return new PatternEngine({ swings: { left: swingLength, right: swingLength }, liquidity: { tolerance: { mode: 'atr', multiple: toleranceAtr } } });
-}
-
-/** Liquidity a target can aim at: pools of equal highs above (for longs), equal lows below, and the previous day/week extremes. */
-function liquidityLevels(state: PatternState, where: 'above' | 'below', price: number): number[] {
-  const levels: number[] = [];
-  for (const pool of state.liquidityPools) {
-    if (where === 'above' && pool.direction === 'bullish' && pool.level > price) levels.push(pool.level);
-    if (where === 'below' && pool.direction === 'bearish' && pool.level < price) levels.push(pool.level);
-  }
-  for (const range of state.previousRanges) {
-    if (where === 'above' && range.high > price) levels.push(range.high);
-    if (where === 'below' && range.low < price) levels.push(range.low);
-  }
-  return levels;
+function newPatternEngine(swingLength: number, toleranceAtr: number, families: Iterable<PatternFamily>): PatternEngine {
+  return new PatternEngine({ swings: { left: swingLength, right: swingLength }, liquidity: { tolerance: { mode: 'atr', multiple: toleranceAtr } } }, families);
 }

@@ -118,7 +118,13 @@ export function candlePatternMatches(state: Pick<PatternState, 'candlePatterns'>
 }
 
 export function inSession(state: Pick<PatternState, 'sessions'>, names: string[]): boolean {
-  return names.some((name) => state.sessions.some((s) => s.name === SESSION_NAMES[name] && s.active));
+  // Loops, and the engine's session list read once: a session rule asks this on every candle, for both sides.
+  const sessions = state.sessions;
+  for (let n = 0; n < names.length; n++) {
+    const engineName = SESSION_NAMES[names[n]];
+    for (let i = 0; i < sessions.length; i++) if (sessions[i].active && sessions[i].name === engineName) return true;
+  }
+  return false;
 }
 
 /** Reads one level series (swing_high, prev_day_low, london_high, ...) from the engine state; NaN when not known yet. */
@@ -142,9 +148,27 @@ export function levelReader(name: string): LevelReader {
     const engineName = SESSION_NAMES[session[1]];
     const side = session[2] as 'high' | 'low';
     return (state) => {
-      const s = state.sessions.find((x) => x.name === engineName);
-      return s && s.startTs > 0 ? s[side] : NaN;
+      const sessions = state.sessions;
+      for (let i = 0; i < sessions.length; i++) if (sessions[i].name === engineName) return sessions[i].startTs > 0 ? sessions[i][side] : NaN;
+      return NaN;
     };
   }
   return () => NaN;
+}
+
+/**
+ * Liquidity a target can aim at: pools of equal highs above (for longs), equal lows below, and the previous day/week
+ * extremes (so a liquidity target reads the liquidity AND the previous high/low families).
+ */
+export function liquidityLevels(state: PatternState, where: 'above' | 'below', price: number): number[] {
+  const levels: number[] = [];
+  for (const pool of state.liquidityPools) {
+    if (where === 'above' && pool.direction === 'bullish' && pool.level > price) levels.push(pool.level);
+    if (where === 'below' && pool.direction === 'bearish' && pool.level < price) levels.push(pool.level);
+  }
+  for (const range of state.previousRanges) {
+    if (where === 'above' && range.high > price) levels.push(range.high);
+    if (where === 'below' && range.low < price) levels.push(range.low);
+  }
+  return levels;
 }

@@ -136,6 +136,19 @@ describe('fast indicators equal naive recomputation on real data', () => {
     expectClose(computeIndicator(spec, series)[spec], expected, 1e-12);
   });
 
+  // Windows wide enough for the sorted window's long moves (copyWithin, see statistics.ts), as the regime classifier
+  // (300 of hv:20) and range_rev (200 of atr:14) read them: the same sorted values and interpolation, bit for bit.
+  it.each([
+    ['quantile:300:0.5:hv:20', 'hv:20', 300, 0.5],
+    ['quantile:300:0.95:hv:20', 'hv:20', 300, 0.95],
+    ['quantile:200:0.5:atr:14', 'atr:14', 200, 0.5],
+  ] as const)('%s equals the sorted-window quantile exactly', (spec, source, w, q) => {
+    const values = computeIndicator(source, series)[source];
+    const first = values.findIndex((v) => !Number.isNaN(v));
+    const expected = naive(w, (s, e) => quantileOf(Array.from(values.subarray(s, e)), q), first + w - 1);
+    expect(Array.from(computeIndicator(spec, series)[spec])).toEqual(Array.from(expected));
+  });
+
   it('quantile with many tied values (prices rounded to 100)', () => {
     const rounded = candles.map((c) => ({ ...c, close: Math.round(c.close / 100) * 100 }));
     const expected = naive(30, (s, e) => quantileOf(rounded.slice(s, e).map((c) => c.close), 0.7));

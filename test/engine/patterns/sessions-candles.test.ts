@@ -29,6 +29,24 @@ describe('sessions', () => {
     expect(localMinuteOfDay('America/New_York', Date.UTC(2024, 10, 3, 6, 30))).toBe(60 + 30); // 01:30 EST again
   });
 
+  it('gives the same local minute when a day is asked again (remembered offsets) as Intl gives for it', () => {
+    // Reference: the wall clock Intl prints for the instant, read here without the module's cache.
+    const reference = (timeZone: string, ts: number) => {
+      const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: 'numeric', minute: 'numeric' }).formatToParts(ts);
+      const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+      return get('hour') * 60 + get('minute');
+    };
+    // Every quarter-hour over the 2024 spring and autumn switches of London and New York, twice over.
+    const days = [Date.UTC(2024, 2, 9), Date.UTC(2024, 2, 30), Date.UTC(2024, 9, 26), Date.UTC(2024, 10, 2)];
+    for (const timeZone of ['Europe/London', 'America/New_York', 'Asia/Tokyo']) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const day of days) {
+          for (let ts = day; ts < day + 3 * 86_400_000; ts += 900_000) expect(localMinuteOfDay(timeZone, ts), `${timeZone} ${new Date(ts).toISOString()}`).toBe(reference(timeZone, ts));
+        }
+      }
+    }
+  });
+
   it('wraps past midnight (Asian kill zone 20:00-00:00 New York)', () => {
     const asianKillZone = session('Asian kill zone');
     expect(asianKillZone.contains(Date.UTC(2024, 0, 16, 1, 0))).toBe(true); // 20:00 EST

@@ -1,9 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRegimes, RegimeClassifier } from '../../../src/engine/regime/classifier.ts';
 import { loadSampleCandles } from '../../helpers/candles.ts';
+import { computeIndicator, toSeries } from '../../../src/engine/indicators/index.ts';
 import { syntheticCandles } from './synthetic.ts';
 
 describe('regime classifier', () => {
+  it('reads the volatility median and panic quantile of the quantile indicators, bit for bit', () => {
+    // One sorted window serves both quantiles inside the classifier; the indicators each keep their own.
+    const candles = loadSampleCandles('binance_BTCUSDT_15m').slice(0, 6000);
+    const series = toSeries(candles);
+    const median = computeIndicator('quantile:300:0.5:hv:20', series)['quantile:300:0.5:hv:20'];
+    const panic = computeIndicator('quantile:300:0.95:hv:20', series)['quantile:300:0.95:hv:20'];
+    const hv = computeIndicator('hv:20', series)['hv:20'];
+    const classifier = new RegimeClassifier();
+    let known = 0;
+    candles.forEach((c, i) => {
+      classifier.update(c);
+      const inputs = classifier.inputs!;
+      expect(Object.is(inputs.volatility, hv[i]), `hv at ${i}`).toBe(true);
+      expect(Object.is(inputs.volatilityMedian, median[i]), `median at ${i}`).toBe(true);
+      expect(Object.is(inputs.volatilityPanic, panic[i]), `panic quantile at ${i}`).toBe(true);
+      if (Number.isFinite(panic[i])) known++;
+    });
+    expect(known).toBeGreaterThan(5000);
+  });
+
   it('is causal: its readings up to candle t never change when later candles arrive', () => {
     const candles = loadSampleCandles('binance_BTCUSDT_1h').slice(0, 3000);
     const full = classifyRegimes(candles);

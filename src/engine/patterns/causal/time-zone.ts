@@ -2,7 +2,9 @@
  * Minutes since local midnight in an IANA time zone, DST-correct via Intl. Intl is slow (microseconds per call),
  * so offsets are cached per UTC day: when the offset is the same at both ends of the day it holds all day (a
  * zone changes offset at most a few times a year); on a transition day it is resolved per quarter-hour, the
- * finest step real zones use.
+ * finest step real zones use. The offset at an instant never changes, so each zone also remembers the offsets it
+ * has looked up: a process that replays the same days again (optimizer, walk-forward, repeated backtests) asks Intl
+ * once per instant.
  */
 const QUARTER_HOUR = 900_000;
 const DAY = 86_400_000;
@@ -13,7 +15,12 @@ interface ZoneCache {
   dayOffset: number | undefined;
   quarter: number;
   quarterOffset: number;
+  /** Offsets looked up so far, by instant (bounded: cleared when full). */
+  known: Map<number, number>;
 }
+
+/** About 68 years of day boundaries per zone (two lookups a day), a few MB at most. */
+const MAX_KNOWN = 50_000;
 
 const zones = new Map<string, ZoneCache>();
 
@@ -30,13 +37,23 @@ function zone(timeZone: string): ZoneCache {
       hour: 'numeric',
       minute: 'numeric',
     });
-    cache = { format, day: NaN, dayOffset: undefined, quarter: NaN, quarterOffset: 0 };
+    cache = { format, day: NaN, dayOffset: undefined, quarter: NaN, quarterOffset: 0, known: new Map() };
     zones.set(timeZone, cache);
   }
   return cache;
 }
 
 function intlOffset(cache: ZoneCache, at: number): number {
+  let offset = cache.known.get(at);
+  if (offset === undefined) {
+    if (cache.known.size >= MAX_KNOWN) cache.known.clear();
+    offset = lookUpOffset(cache, at);
+    cache.known.set(at, offset);
+  }
+  return offset;
+}
+
+function lookUpOffset(cache: ZoneCache, at: number): number {
   const parts: Record<string, number> = {};
   for (const part of cache.format.formatToParts(at)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
   const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);

@@ -1,7 +1,8 @@
 /**
  * The backtest's shortcuts change no trade: for every shipped setup on the real sample data, the detector with its
- * rule pre-check and without the context-only pattern engine (what `ita backtest` runs) gives exactly the trades,
- * skipped signals and equity of the reference detector that evaluates every rule on every candle with every engine.
+ * rule pre-check and running only the pattern-engine families its decisions read (what `ita backtest` runs) gives
+ * exactly the trades, skipped signals and equity of the reference detector that evaluates every rule on every candle
+ * with every engine and every family. Each setup on its own timeframe, and re-timed to 15m as the bench runs it.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import { detectorSource } from '../../../../src/engine/backtest/detector-source.
 import { runBacktest } from '../../../../src/engine/backtest/runner.ts';
 import { DEFAULT_SIMULATION, setupSessionOptions } from '../../../../src/engine/backtest/service/run-setup.ts';
 import { loadGovernance } from '../../../../src/engine/risk/index.ts';
+import { onTimeframe } from '../../../../src/engine/backtest/service/bench.ts';
+import type { Timeframe } from '../../../../src/engine/types.ts';
 
 const setupIds = readdirSync(path.join(ROOT, 'setups'))
   .filter((f) => f.endsWith('.yaml'))
@@ -20,9 +23,14 @@ const setupIds = readdirSync(path.join(ROOT, 'setups'))
 describe('fast detector path = reference detector, every shipped setup', () => {
   it('ships setups to check', () => expect(setupIds.length).toBeGreaterThanOrEqual(8));
 
-  for (const id of setupIds) {
-    it(`${id}: same trades, skips and equity`, () => {
-      const setup = loadSetupFile(path.join(ROOT, 'setups', `${id}.yaml`));
+  // Each on its own timeframe, and re-timed to 15m like the bench when it ships on another.
+  const runs = setupIds.flatMap((id) => {
+    const shipped = loadSetupFile(path.join(ROOT, 'setups', `${id}.yaml`));
+    return shipped.timeframe === '15m' ? [{ id, shipped }] : [{ id, shipped }, { id, shipped, timeframe: '15m' as Timeframe }];
+  });
+  for (const { id, shipped, timeframe } of runs) {
+    it(`${id}${timeframe ? ` re-timed to ${timeframe}` : ''}: same trades, skips and equity`, () => {
+      const setup = timeframe ? onTimeframe(shipped, timeframe) : shipped;
       const candles = loadSampleCandles(`binance_BTCUSDT_${setup.timeframe}`);
       const key = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: setup.timeframe };
       const settings = { ...DEFAULT_SIMULATION, account: 'perp' as const, governance: loadGovernance() };
