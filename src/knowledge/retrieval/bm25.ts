@@ -236,6 +236,12 @@ export class Bm25Index {
       remainingPostings -= this.df[id];
       if (closed) {
         this.completeSeen(id, scale, scores, touched, touchedCount, norms);
+        // A completed term raises the k-th partial score and lowers what is still to come: pruning again leaves the
+        // next terms (and the final selection) a fraction of the chunks. A dropped chunk cannot reach the top k.
+        if (i + 1 < plan.length && touchedCount > k) {
+          const threshold = this.kthScore(scores, touched, touchedCount, k);
+          if (threshold !== Infinity) touchedCount = this.keepReachable(scores, touched, touchedCount, threshold - bound[i + 1] * (1 + 1e-9));
+        }
         continue;
       }
       // Plain monomorphic loops (typed base segment, then the array tail), not a callback: this is the hot loop.
@@ -437,43 +443,52 @@ export class Bm25Index {
     return this.lengthNorms;
   }
 
-  /** Best k of the touched documents through a size-k min-heap: sorting 50k hits per query costs more than scoring. */
+  /**
+   * Best k of the touched documents through a size-k min-heap (worst at the root: lower score, then higher chunk id);
+   * sorting 50k hits per query costs more than scoring. Typed and inline: this runs over every touched chunk.
+   */
   private topK(scores: Float64Array, touched: Int32Array, count: number, k: number): ScoredChunk[] {
-    const heap: number[] = [];
+    const heap = new Int32Array(k);
     const chunkIds = this.chunkIds;
-    const worse = (a: number, b: number): boolean => scores[a] < scores[b] || (scores[a] === scores[b] && chunkIds[a] > chunkIds[b]);
-    const siftDown = (i: number): void => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && worse(heap[l], heap[m])) m = l;
-        if (r < heap.length && worse(heap[r], heap[m])) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m], heap[i]];
-        i = m;
-      }
-    };
     const state = this.state;
+    let size = 0;
     for (let j = 0; j < count; j++) {
       const doc = touched[j];
       if (state[doc] !== LIVE) continue;
-      if (heap.length < k) {
-        heap.push(doc);
-        for (let i = heap.length - 1; i > 0; ) {
+      const score = scores[doc];
+      if (size < k) {
+        // Sift up.
+        let i = size++;
+        while (i > 0) {
           const parent = (i - 1) >> 1;
-          if (!worse(heap[i], heap[parent])) break;
-          [heap[i], heap[parent]] = [heap[parent], heap[i]];
+          const p = heap[parent];
+          if (!(score < scores[p] || (score === scores[p] && chunkIds[doc] > chunkIds[p]))) break;
+          heap[i] = p;
           i = parent;
         }
-      } else if (worse(heap[0], doc)) {
-        heap[0] = doc;
-        siftDown(0);
+        heap[i] = doc;
+        continue;
       }
+      const root = heap[0];
+      if (!(scores[root] < score || (scores[root] === score && chunkIds[root] > chunkIds[doc]))) continue;
+      // Replace the root and sift down.
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) break;
+        let m = l;
+        const r = l + 1;
+        if (r < size && (scores[heap[r]] < scores[heap[l]] || (scores[heap[r]] === scores[heap[l]] && chunkIds[heap[r]] > chunkIds[heap[l]]))) m = r;
+        const c = heap[m];
+        if (!(scores[c] < score || (scores[c] === score && chunkIds[c] > chunkIds[doc]))) break;
+        heap[i] = c;
+        i = m;
+      }
+      heap[i] = doc;
     }
-    return heap
-      .map((doc) => ({ chunkId: chunkIds[doc], score: scores[doc] }))
-      .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+    return Array.from(heap.subarray(0, size), (doc) => ({ chunkId: chunkIds[doc], score: scores[doc] })).sort(
+      (a, b) => b.score - a.score || a.chunkId - b.chunkId,
+    );
   }
 }
 
