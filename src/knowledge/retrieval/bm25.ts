@@ -464,7 +464,8 @@ export class Bm25Index {
    * sorting 50k hits per query costs more than scoring. Typed and inline: this runs over every touched chunk.
    */
   private topK(scores: Float64Array, touched: Int32Array, count: number, k: number): ScoredChunk[] {
-    const heap = new Int32Array(k);
+    // Never more entries than touched chunks: a caller asking for k far above the index size allocates nothing big.
+    const heap = new Int32Array(Math.min(k, count));
     const chunkIds = this.chunkIds;
     const state = this.state;
     let size = 0;
