@@ -112,20 +112,31 @@ export async function storeSyntheticChunks(dir: string, size: number, log: (m: s
   const { insertDocumentWithChunks } = await import('../knowledge/store/repository.ts');
   const dbFile = path.join(dir, 'kb.sqlite');
   const opened = await openDatabase(dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
-  const sentences = corpusSentences();
-  const random = seededRandom(size);
-  const perDocument = 1000;
-  for (let d = 0; d * perDocument < size; d++) {
-    const chunks = Array.from({ length: Math.min(perDocument, size - d * perDocument) }, (_, i) => ({
-      ordinal: i,
-      heading: `Synthetic ${d} > Part ${i % 17}`,
-      text: Array.from({ length: 6 + Math.floor(random() * 5) }, () => sentences[Math.floor(random() * sentences.length)]).join(' '),
-    }));
+  const documents = syntheticDocuments(size);
+  for (const [d, chunks] of documents.entries()) {
     await insertDocumentWithChunks(opened.db as unknown as Kysely<KnowledgeDatabase>, { name: `synthetic-${d}.txt`, format: 'txt', contentHash: `synthetic-${size}-${d}`, sizeBytes: 0, createdAt: Date.now() }, chunks);
   }
   await opened.close();
-  log(`${size} chunks stored (${sentences.length} distinct sentences); building the search indexes (local embedding)…`);
+  log(`${size} chunks stored (${corpusSentences().length} distinct sentences); building the search indexes (local embedding)…`);
   return dbFile;
+}
+
+/** The synthetic chunks described above, 1,000 per document (also the BM25 identity test's corpus). */
+export function syntheticDocuments(size: number): Array<Array<{ ordinal: number; heading: string; text: string }>> {
+  const sentences = corpusSentences();
+  const random = seededRandom(size);
+  const perDocument = 1000;
+  const documents: Array<Array<{ ordinal: number; heading: string; text: string }>> = [];
+  for (let d = 0; d * perDocument < size; d++) {
+    documents.push(
+      Array.from({ length: Math.min(perDocument, size - d * perDocument) }, (_, i) => ({
+        ordinal: i,
+        heading: `Synthetic ${d} > Part ${i % 17}`,
+        text: Array.from({ length: 6 + Math.floor(random() * 5) }, () => sentences[Math.floor(random() * sentences.length)]).join(' '),
+      })),
+    );
+  }
+  return documents;
 }
 
 /** Restart, add and query figures over an existing knowledge directory of `size` chunks (closed beforehand). */

@@ -236,6 +236,12 @@ export class Bm25Index {
       remainingPostings -= this.df[id];
       if (closed) {
         this.completeSeen(id, scale, scores, touched, touchedCount, norms);
+        // A completed term raises the k-th partial score and lowers what is still to come: pruning again leaves the
+        // next terms (and the final selection) a fraction of the chunks. A dropped chunk cannot reach the top k.
+        if (i + 1 < plan.length && touchedCount > k) {
+          const threshold = this.kthScore(scores, touched, touchedCount, k);
+          if (threshold !== Infinity) touchedCount = this.keepReachable(scores, touched, touchedCount, threshold - bound[i + 1] * (1 + 1e-9));
+        }
         continue;
       }
       // Plain monomorphic loops (typed base segment, then the array tail), not a callback: this is the hot loop.
@@ -343,12 +349,28 @@ export class Bm25Index {
     return kept;
   }
 
-  /** The k-th highest score among live touched chunks (a quickselect over a copy). */
+  /**
+   * The k-th highest score among live touched chunks. A strided sample's k-th score cannot exceed it, so only the
+   * scores at or above the sample's are copied and selected from: a few hundred values instead of 50k.
+   */
   private kthScore(scores: Float64Array, touched: Int32Array, count: number, k: number): number {
     if (this.scratchValues.length < count) this.scratchValues = new Float64Array(this.scratchTouched.length);
     const values = this.scratchValues;
+    const state = this.state;
+    let floor = -Infinity;
+    const stride = Math.floor(count / (32 * k));
+    if (stride >= 2) {
+      let sampled = 0;
+      for (let j = 0; j < count; j += stride) if (state[touched[j]] === LIVE) values[sampled++] = scores[touched[j]];
+      if (sampled >= k) floor = quickselectDescending(values, sampled, k - 1);
+    }
     let m = 0;
-    for (let j = 0; j < count; j++) if (this.state[touched[j]] === LIVE) values[m++] = scores[touched[j]];
+    for (let j = 0; j < count; j++) {
+      const doc = touched[j];
+      if (state[doc] !== LIVE) continue;
+      const score = scores[doc];
+      if (score >= floor) values[m++] = score;
+    }
     if (m < k) return Infinity;
     return quickselectDescending(values, m, k - 1);
   }
@@ -437,43 +459,53 @@ export class Bm25Index {
     return this.lengthNorms;
   }
 
-  /** Best k of the touched documents through a size-k min-heap: sorting 50k hits per query costs more than scoring. */
+  /**
+   * Best k of the touched documents through a size-k min-heap (worst at the root: lower score, then higher chunk id);
+   * sorting 50k hits per query costs more than scoring. Typed and inline: this runs over every touched chunk.
+   */
   private topK(scores: Float64Array, touched: Int32Array, count: number, k: number): ScoredChunk[] {
-    const heap: number[] = [];
+    // Never more entries than touched chunks: a caller asking for k far above the index size allocates nothing big.
+    const heap = new Int32Array(Math.min(k, count));
     const chunkIds = this.chunkIds;
-    const worse = (a: number, b: number): boolean => scores[a] < scores[b] || (scores[a] === scores[b] && chunkIds[a] > chunkIds[b]);
-    const siftDown = (i: number): void => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && worse(heap[l], heap[m])) m = l;
-        if (r < heap.length && worse(heap[r], heap[m])) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m], heap[i]];
-        i = m;
-      }
-    };
     const state = this.state;
+    let size = 0;
     for (let j = 0; j < count; j++) {
       const doc = touched[j];
       if (state[doc] !== LIVE) continue;
-      if (heap.length < k) {
-        heap.push(doc);
-        for (let i = heap.length - 1; i > 0; ) {
+      const score = scores[doc];
+      if (size < k) {
+        // Sift up.
+        let i = size++;
+        while (i > 0) {
           const parent = (i - 1) >> 1;
-          if (!worse(heap[i], heap[parent])) break;
-          [heap[i], heap[parent]] = [heap[parent], heap[i]];
+          const p = heap[parent];
+          if (!(score < scores[p] || (score === scores[p] && chunkIds[doc] > chunkIds[p]))) break;
+          heap[i] = p;
           i = parent;
         }
-      } else if (worse(heap[0], doc)) {
-        heap[0] = doc;
-        siftDown(0);
+        heap[i] = doc;
+        continue;
       }
+      const root = heap[0];
+      if (!(scores[root] < score || (scores[root] === score && chunkIds[root] > chunkIds[doc]))) continue;
+      // Replace the root and sift down.
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) break;
+        let m = l;
+        const r = l + 1;
+        if (r < size && (scores[heap[r]] < scores[heap[l]] || (scores[heap[r]] === scores[heap[l]] && chunkIds[heap[r]] > chunkIds[heap[l]]))) m = r;
+        const c = heap[m];
+        if (!(scores[c] < score || (scores[c] === score && chunkIds[c] > chunkIds[doc]))) break;
+        heap[i] = c;
+        i = m;
+      }
+      heap[i] = doc;
     }
-    return heap
-      .map((doc) => ({ chunkId: chunkIds[doc], score: scores[doc] }))
-      .sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+    return Array.from(heap.subarray(0, size), (doc) => ({ chunkId: chunkIds[doc], score: scores[doc] })).sort(
+      (a, b) => b.score - a.score || a.chunkId - b.chunkId,
+    );
   }
 }
 
