@@ -112,18 +112,18 @@ export async function storeSyntheticChunks(dir: string, size: number, log: (m: s
   const { insertDocumentWithChunks } = await import('../knowledge/store/repository.ts');
   const dbFile = path.join(dir, 'kb.sqlite');
   const opened = await openDatabase(dbFile, { extraMigrations: { knowledge_migration: knowledgeMigrations } });
-  const documents = syntheticDocuments(size);
+  const sentences = corpusSentences();
+  const documents = syntheticDocuments(size, sentences);
   for (const [d, chunks] of documents.entries()) {
     await insertDocumentWithChunks(opened.db as unknown as Kysely<KnowledgeDatabase>, { name: `synthetic-${d}.txt`, format: 'txt', contentHash: `synthetic-${size}-${d}`, sizeBytes: 0, createdAt: Date.now() }, chunks);
   }
   await opened.close();
-  log(`${size} chunks stored (${corpusSentences().length} distinct sentences); building the search indexes (local embedding)…`);
+  log(`${size} chunks stored (${sentences.length} distinct sentences); building the search indexes (local embedding)…`);
   return dbFile;
 }
 
 /** The synthetic chunks described above, 1,000 per document (also the BM25 identity test's corpus). */
-export function syntheticDocuments(size: number): Array<Array<{ ordinal: number; heading: string; text: string }>> {
-  const sentences = corpusSentences();
+export function syntheticDocuments(size: number, sentences = corpusSentences()): Array<Array<{ ordinal: number; heading: string; text: string }>> {
   const random = seededRandom(size);
   const perDocument = 1000;
   const documents: Array<Array<{ ordinal: number; heading: string; text: string }>> = [];

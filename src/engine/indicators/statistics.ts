@@ -62,9 +62,7 @@ export class RollingQuantileKernel {
         sorted[to < from ? to : from] = x;
       }
     }
-    const lo = this.lowerRank;
-    const low = sorted[lo];
-    return this.fraction === 0 ? low : low + this.fraction * (sorted[lo + 1] - low);
+    return this.interpolated(this.lowerRank, this.fraction);
   }
 
   /**
@@ -75,7 +73,11 @@ export class RollingQuantileKernel {
     if (this.count < this.window) return NaN;
     const h = (this.window - 1) * q;
     const lo = Math.floor(h);
-    const fraction = h - lo;
+    return this.interpolated(lo, h - lo);
+  }
+
+  /** The sorted window's value at rank lo + fraction, linearly between neighbours. */
+  private interpolated(lo: number, fraction: number): number {
     const low = this.sorted[lo];
     return fraction === 0 ? low : low + fraction * (this.sorted[lo + 1] - low);
   }

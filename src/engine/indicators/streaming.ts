@@ -132,7 +132,7 @@ class SpecIndicator implements StreamingIndicator {
     this.outputs = outputNames(parsed);
     this.shortNames = shortOutputNames(parsed);
     const warmups = outputWarmups(parsed);
-    this.warmup = Math.max(...warmups);
+    this.warmup = warmups.reduce((a, b) => Math.max(a, b), 0);
     this.outputWarmup = Object.fromEntries(this.outputs.map((name, i) => [name, warmups[i]]));
     this.step = makeStep(parsed);
     this.values = new Float64Array(this.outputs.length).fill(NaN);
