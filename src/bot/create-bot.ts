@@ -7,8 +7,8 @@
 import { Bot, Composer, InputFile, session, type Context } from 'grammy';
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { autoRetry } from '@grammyjs/auto-retry';
-import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import type { APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import { paceOutgoing } from './transport/pacing.ts';
 import type { Signal } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import { authorizationFilter } from './auth.ts';
@@ -21,6 +21,8 @@ import type { BotServices, Language, UserSettings } from './services.ts';
 import type { BotSessionStore } from './session/sqlite-storage.ts';
 import { SignalRefs } from './signals/refs.ts';
 import { installSignalCallbacks } from './signals/callbacks.ts';
+import { digestMessage, installDigestCallbacks, type OpenSignal } from './signals/digest.ts';
+import type { BurstPage } from '../engine/live/burst.ts';
 import { signalCaption, signalKeyboard } from './signals/signal-message.ts';
 import { installCoreCommands } from './commands/core.ts';
 import { installMarketCommands } from './commands/markets.ts';
@@ -52,6 +54,8 @@ export interface CreateBotOptions {
   defaultExchange?: string;
   /** Commands of other modules; more can be added later with `ita.commands.register(...)`. */
   extraCommands?: CommandSpec[];
+  /** Sends a signal's card when its line in a burst digest is tapped (the app's signal delivery). */
+  openSignal?: OpenSignal;
   /** Outgoing rate limits; defaults are the plugin's (Telegram's published limits). */
   throttle?: APIThrottlerOptions;
   autoRetry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
@@ -70,6 +74,8 @@ export interface ItaBot {
   start(): Promise<void>;
   stop(): Promise<void>;
   sendSignal(chatId: number, signal: Signal, png: Buffer, comment?: string): Promise<{ messageId: number }>;
+  /** One page of a burst digest (the delivery worker calls it when many signals arrive at one close). */
+  sendDigest(chatId: number, page: BurstPage): Promise<{ messageId: number }>;
   notifyText(chatId: number, html: string): Promise<{ messageId: number }>;
   /** One message telling the trader which deliveries were dropped (the delivery worker calls it). */
   notifyDropped(chatId: number, dropped: DroppedDelivery[]): Promise<void>;
@@ -84,13 +90,8 @@ export interface ItaBot {
 export function createBot(options: CreateBotOptions): ItaBot {
   const logger = options.logger.child({ module: 'bot' });
   const bot = new Bot<BotContext>(options.token, { client: { apiRoot: options.apiRoot } });
-  // Installed in this order, auto-retry is the outer transformer: a 429 waits outside the throttle queue.
-  const throttler = apiThrottler(options.throttle);
-  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, ...options.autoRetry });
   const answers = new CallbackAnswers(() => bot.api, logger, options.callbackPromptMs);
-  // Callback answers are not chat messages: they must not wait behind a chat's throttled edits.
-  bot.api.config.use((prev, method, payload, signal) => (method === 'answerCallbackQuery' ? prev(method, payload, signal) : throttler(prev, method, payload, signal)));
-  bot.api.config.use(retry);
+  paceOutgoing(bot.api, options);
   bot.api.config.use(notModifiedIsSuccess());
   bot.api.config.use(answers.transformer());
 
@@ -160,6 +161,7 @@ export function createBot(options: CreateBotOptions): ItaBot {
   deps.pages = new Pager(deps.handlers);
   bot.use(createConversation(backtestConversation(deps, jobs), BACKTEST_CONVERSATION));
   installSignalCallbacks(deps);
+  installDigestCallbacks(deps, options.openSignal);
   installCoreCommands(deps);
   installMarketCommands(deps);
   installSetupCommands(deps);
@@ -238,6 +240,13 @@ export function createBot(options: CreateBotOptions): ItaBot {
         parse_mode: 'HTML',
         reply_markup: signalKeyboard(ref, language),
       });
+      return { messageId: sent.message_id };
+    },
+    async sendDigest(chatId, page) {
+      const { language, timeZone } = await languageOfChat(chatId);
+      const lineRefs = await Promise.all(page.listed.map((signal) => refs.remember(signal.id)));
+      const message = digestMessage(page, lineRefs, language, timeZone);
+      const sent = await bot.api.sendMessage(chatId, message.html, { parse_mode: 'HTML', reply_markup: message.keyboard });
       return { messageId: sent.message_id };
     },
     async notifyText(chatId, html) {
