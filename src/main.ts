@@ -48,6 +48,7 @@ import { openLiveAccount } from './app/live-account.ts';
 import { watchReconciliation, type ReconnectBackoff } from './app/reconciliation.ts';
 import { createGateway, type GatewayOptions } from './engine/market/gateway.ts';
 import type { DroppedItem } from './engine/live/delivery.ts';
+import type { BurstPage } from './engine/live/burst.ts';
 import { createPaperBroker, createPerpPaperBroker } from './engine/exec/paper/index.ts';
 import { NO_COSTS } from './engine/exec/sim/fill-model.ts';
 import { createExecutor, type Executor } from './engine/exec/executor/index.ts';
@@ -273,6 +274,7 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       logger,
       sessionStore: createSqliteSessionStore(asArea(store.db)),
       defaultExchange: config.exchange.id,
+      openSignal: (signal, chatId) => deliver(signal, chatId),
     });
     installExecutionFeature(bot, executor, { timeZoneOf: async (id) => (await engine.settings.get(id ?? allowedUserIds[0] ?? 0)).timezone, logger });
     installLearningChat(bot, learning, { db: asArea(store.db), dataDir: config.dataDir, registry });
@@ -312,6 +314,8 @@ export async function startIta(config: Config, logger: Logger, overrides: StartO
       settings,
       deliver,
       notifyDropped: (chatId: number, dropped: DroppedItem[]) => bot!.notifyDropped(chatId, dropped),
+      // Telegram takes about one message a second per chat: a burst is one digest plus the best signal's card.
+      digest: { deliver: (chatId: number, page: BurstPage) => bot!.sendDigest(chatId, page) },
       history: (id: string, version: string) => history.history(id, version),
       warm: toExecutor.warm,
       policy: signalPolicy,

@@ -51,6 +51,8 @@ export interface FeedDeps {
   settings: SettingsDefaults;
   deliver: Deliver;
   notifyDropped: DeliveryOptions['notifyDropped'];
+  /** Bursts announced by one digest message (see engine/live/delivery.ts). */
+  digest?: DeliveryOptions['digest'];
   history: DetectorOptions['history'];
   /** The trading session's signal policy and the account's costs, applied before a signal is pushed. */
   policy?: PipelineOptions['policy'];

@@ -79,6 +79,7 @@ export function exchangeFeed(options: ExchangeFeedOptions): ExchangeFeed {
         sourceFor: (exchange) => (exchange === options.exchangeId ? options.source : undefined),
         deliver: options.deliver,
         notifyDropped: options.notifyDropped,
+        digest: options.digest,
         history: options.history,
         policy: options.policy,
         costs: options.costs,

@@ -27,7 +27,7 @@ export async function validateSampleMarket(market: { symbol: string; timeframe: 
 export function sampleFeed(options: SampleFeedOptions): CandleFeed {
   const { db, logger } = options;
   const events = new LiveEvents();
-  const worker = new DeliveryWorker({ db, deliver: options.deliver, events, now: () => now(), notifyDropped: options.notifyDropped });
+  const worker = new DeliveryWorker({ db, deliver: options.deliver, events, now: () => now(), notifyDropped: options.notifyDropped, digest: options.digest });
   const pipeline = new LivePipeline({
     db,
     sqlite: options.sqlite,

@@ -8,8 +8,9 @@ import { messages as baseMessages } from './messages.ts';
 import { transportMessages } from './messages-transport.ts';
 import { reconcileMessages } from './messages-reconcile.ts';
 import { labMessages } from './messages-lab.ts';
+import { digestMessages } from './messages-digest.ts';
 
-export const messages = { ...baseMessages, ...transportMessages, ...reconcileMessages, ...labMessages };
+export const messages = { ...baseMessages, ...transportMessages, ...reconcileMessages, ...labMessages, ...digestMessages };
 export type MessageKey = keyof typeof messages;
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;

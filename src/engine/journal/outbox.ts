@@ -1,7 +1,7 @@
 /**
- * The delivery outbox: signals waiting to reach a chat, delivered strictly in insertion order. An item becomes
- * `sent` in the same transaction that records its message id and marks the signal pushed, so after a restart a
- * pending item is sent again and a sent one never is.
+ * The delivery outbox: signals waiting to reach a chat, delivered in insertion order (a burst of one close is
+ * announced together, best first: live/delivery.ts). An item becomes `sent` in the same transaction that records its
+ * message id and marks the signal pushed, so after a restart a pending item is sent again and a sent one never is.
  */
 import type { Selectable } from 'kysely';
 import type { Signal } from '../types.ts';
@@ -52,6 +52,38 @@ export async function markSent(db: JournalDb, item: OutboxItem, messageId: numbe
     await trx.updateTable('outbox').set({ status: 'sent', message_id: messageId, sent_at: now, attempts: item.attempts + 1, last_error: null }).where('id', '=', item.id).execute();
     // The first delivery of a signal is its push time (decision latency is measured from it).
     await trx.updateTable('signals').set({ pushed: 1, pushed_at: now }).where('id', '=', item.signalId).where('pushed', '=', 0).execute();
+  });
+}
+
+/**
+ * Fresh items of one chat queued together with `head` (within `windowMs` of it): never tried, due now, of the same
+ * kind. Signals of one candle close are queued within milliseconds of each other; the next close comes a whole
+ * timeframe later.
+ */
+export async function queuedWith(db: JournalDb, head: OutboxItem, windowMs: number, now: number): Promise<OutboxItem[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('chat_id', '=', head.chatId)
+    .where('kind', '=', head.kind)
+    .where('attempts', '=', 0)
+    .where('next_attempt_at', '<=', now)
+    .where('created_at', '>=', head.createdAt)
+    .where('created_at', '<=', head.createdAt + windowMs)
+    .orderBy('id')
+    .execute();
+  return rows.map(fromRow);
+}
+
+/** Items announced together by one message (a burst digest): all sent, or (on a crash) none, in one transaction. */
+export async function markSentTogether(db: JournalDb, items: readonly OutboxItem[], messageId: number, now: number): Promise<void> {
+  if (items.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const item of items) {
+      await trx.updateTable('outbox').set({ status: 'sent', message_id: messageId, sent_at: now, attempts: item.attempts + 1, last_error: null }).where('id', '=', item.id).execute();
+      await trx.updateTable('signals').set({ pushed: 1, pushed_at: now }).where('id', '=', item.signalId).where('pushed', '=', 0).execute();
+    }
   });
 }
 

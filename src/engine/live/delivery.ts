@@ -3,15 +3,38 @@
  * exponential backoff (a 429 waits exactly as long as Telegram's retry_after says) and holds back the items behind
  * it, so the trader never sees signals out of order. A chat that refuses the message for good (400/403) marks the
  * item failed with its error, never silently dropped. Success is recorded with its message id in one transaction.
+ *
+ * A burst (many markets signalling at one close) is announced at once: Telegram takes about one message per second
+ * in a chat, so forty signal cards one by one would leave the last one forty seconds late, past the trader's 30 s.
+ * With `digest` set, a burst of `atLeast` or more goes out as one digest message listing every signal best first
+ * (each with a button that opens its card), followed by the cards of the best `cards` of them.
  */
 import type { Signal } from '../types.ts';
 import { RateLimitError } from '../errors.ts';
 import { timeframeMs } from '../market/timeframes.ts';
-import { headOfQueue, markFailed, markRetry, markSent, type OutboxItem } from '../journal/outbox.ts';
+import { headOfQueue, markFailed, markRetry, markSent, markSentTogether, queuedWith, type OutboxItem } from '../journal/outbox.ts';
+import { planBurst, type BurstPage } from './burst.ts';
 import type { JournalDb } from '../journal/signals.ts';
 import { LiveEvents } from './events.ts';
 
 export type Deliver = (signal: Signal, chatId: number) => Promise<{ messageId: number }>;
+/** Sends one digest message of a burst (the bot's sendDigest). */
+export type DeliverDigest = (chatId: number, page: BurstPage) => Promise<{ messageId: number }>;
+
+export interface DigestOptions {
+  deliver: DeliverDigest;
+  /** Bursts of at least this many signals for one chat are digested (default 4: more than Telegram lets through at once). */
+  atLeast?: number;
+  /** Signals of a burst that also get their card at once, best first (default 1). */
+  cards?: number;
+  /**
+   * Waits until nothing new was queued for this long (default 150 ms; a second at most) before planning: timeframes
+   * closing together are ticked side by side, and a signal queued just after a digest would wait a second behind it.
+   */
+  gatherMs?: number;
+}
+
+const MAX_GATHER_MS = 1_000;
 
 export interface BackoffPolicy {
   baseMs: number;
@@ -28,6 +51,8 @@ export interface DeliveryOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Tells the trader, once, what was dropped; called when the chat takes messages again. */
   notifyDropped?: (chatId: number, dropped: DroppedItem[]) => Promise<void>;
+  /** Bursts announced by one digest (see above); without it every signal is its own card. */
+  digest?: DigestOptions;
 }
 
 export interface DroppedItem {
@@ -38,6 +63,8 @@ export interface DroppedItem {
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 5 * 60_000 };
+/** Items queued this close together count as one burst; the next close of the shortest timeframe is a minute later. */
+const BURST_WINDOW_MS = 30_000;
 
 export class DeliveryWorker {
   private readonly now: () => number;
@@ -51,6 +78,12 @@ export class DeliveryWorker {
   private readonly untold = new Map<number, DroppedItem[]>();
   /** Chats whose last delivery answered 403 (blocked): their queued signals may expire while waiting. */
   private readonly unreachable = new Set<number>();
+  /** Chats that refused a digest message outright (400): their bursts go out card by card. */
+  private readonly digestRefused = new Set<number>();
+  /** Kicks so far, and up to which one the queue has been seen settled: a digest waits for the close's other batches. */
+  private kicks = 0;
+  private settledKicks = 0;
+  private gatherRounds = 0;
   /** When each chat last became reachable again: items queued before that were held back by it. */
   private readonly recoveredAt = new Map<number, number>();
 
@@ -70,6 +103,7 @@ export class DeliveryWorker {
 
   /** New items are waiting: cut any idle wait short. */
   kick(): void {
+    this.kicks++;
     this.wake.abort();
   }
 
@@ -99,11 +133,70 @@ export class DeliveryWorker {
         await this.sleep(Math.min(wait, 86_400_000), wake).catch(() => undefined);
         continue;
       }
+      const digest = this.options.digest;
+      if (digest && head!.kind === 'signal' && head!.attempts === 0 && !this.digestRefused.has(head!.chatId)) {
+        // Counted in kicks and waits, not read off the clock: a replay's or a test's clock need not move meanwhile.
+        const gatherMs = digest.gatherMs ?? 150;
+        if (this.kicks !== this.settledKicks && this.gatherRounds < MAX_GATHER_MS / gatherMs) {
+          this.settledKicks = this.kicks;
+          this.gatherRounds++;
+          await this.sleep(gatherMs, wake).catch(() => undefined);
+          continue;
+        }
+        this.gatherRounds = 0;
+        const burst = await queuedWith(this.options.db, head!, BURST_WINDOW_MS, this.now());
+        if (burst.length >= (digest.atLeast ?? 4)) {
+          await this.announce(burst, digest);
+          continue;
+        }
+      }
       await this.attempt(head!);
     }
   }
 
-  private async attempt(item: OutboxItem): Promise<void> {
+  /**
+   * The digest pages of a burst, then the best signals' cards. Each page marks the signals it lists sent in one
+   * transaction, so a crash re-sends a page whole or not at all. A failed page is retried like a failed card: the
+   * oldest item not announced yet takes the retry and holds the queue; the next round plans again from what is still pending. The
+   * cards after the digest are a convenience (each digest line opens its card): a failed one is reported, not retried.
+   */
+  private async announce(burst: OutboxItem[], digest: DigestOptions): Promise<void> {
+    const { db } = this.options;
+    const chatId = burst[0].chatId;
+    const plan = planBurst(burst, digest.cards ?? 1);
+    for (const [p, { page, items }] of plan.pages.entries()) {
+      let messageId: number;
+      try {
+        ({ messageId } = await digest.deliver(chatId, page));
+      } catch (error) {
+        // A digest the chat refuses outright (400) must not cost the burst: its signals go out one by one.
+        if (isPermanent(error) && !isChatUnreachable(error)) {
+          this.digestRefused.add(chatId);
+          return void (await this.attempt(items[0]));
+        }
+        // The oldest item not announced yet heads the queue: its retry holds back the rest of the burst.
+        const unsent = plan.pages.slice(p).flatMap((rest) => rest.items);
+        return void (await this.failed(unsent.reduce((a, b) => (b.id < a.id ? b : a)), error));
+      }
+      const at = this.now();
+      await markSentTogether(db, items, messageId, at);
+      for (const item of items) {
+        this.events.emit({ type: 'delivered', signalId: item.signalId, chatId, messageId, attempts: 1, latencyMs: at - closeOf(item.signal), digest: true });
+      }
+      if (this.unreachable.delete(chatId)) this.recoveredAt.set(chatId, at);
+    }
+    await this.tellDropped(chatId);
+    for (const signal of plan.cards) {
+      try {
+        await this.options.deliver(signal, chatId);
+      } catch (error) {
+        this.events.emit({ type: 'error', where: `card after the digest (${signal.symbol} ${signal.timeframe})`, error: error instanceof Error ? error : new Error(String(error)) });
+      }
+    }
+  }
+
+  /** Delivers one item; returns when it is due again if it failed and will be retried. */
+  private async attempt(item: OutboxItem): Promise<number | undefined> {
     const { db } = this.options;
     const attempts = item.attempts + 1;
     // Held back by a chat that refused us: once it is past its validity it is no advice any more; drop and tell.
@@ -119,28 +212,37 @@ export class DeliveryWorker {
       const { messageId } = await this.options.deliver(item.signal, item.chatId);
       const at = this.now();
       await markSent(db, item, messageId, at);
-      const latencyMs = at - (item.signal.ts + timeframeMs(item.signal.timeframe));
+      const latencyMs = at - closeOf(item.signal);
       this.events.emit({ type: 'delivered', signalId: item.signalId, chatId: item.chatId, messageId, attempts, latencyMs });
       // The chat takes messages again: now is the time to say what it missed.
       if (this.unreachable.delete(item.chatId)) this.recoveredAt.set(item.chatId, at);
       await this.tellDropped(item.chatId);
     } catch (error) {
-      const description = (error as { description?: unknown })?.description;
-      const message = typeof description === 'string' ? description : ((error as Error).message ?? String(error));
-      if (isChatUnreachable(error)) this.unreachable.add(item.chatId);
-      const expired = !isPermanent(error) && isChatUnreachable(error) && item.signal.validUntil <= this.now();
-      if (isPermanent(error) || expired) {
-        await markFailed(db, item, message);
-        this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: true });
-        this.remember(item, message, expired);
-        // A refused message (400) means the chat itself is reachable: tell at once. A blocked chat is told later.
-        if (!expired) await this.tellDropped(item.chatId);
-        return;
-      }
-      const retryAt = this.now() + (retryAfterMs(error) ?? Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (attempts - 1)));
-      await markRetry(db, item, message, retryAt);
-      this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: false, retryAt });
+      return this.failed(item, error);
     }
+    return undefined;
+  }
+
+  /** Records a failed delivery: dropped for good (and told), or retried; returns when it is due again. */
+  private async failed(item: OutboxItem, error: unknown): Promise<number | undefined> {
+    const { db } = this.options;
+    const attempts = item.attempts + 1;
+    const description = (error as { description?: unknown })?.description;
+    const message = typeof description === 'string' ? description : ((error as Error).message ?? String(error));
+    if (isChatUnreachable(error)) this.unreachable.add(item.chatId);
+    const expired = !isPermanent(error) && isChatUnreachable(error) && item.signal.validUntil <= this.now();
+    if (isPermanent(error) || expired) {
+      await markFailed(db, item, message);
+      this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: true });
+      this.remember(item, message, expired);
+      // A refused message (400) means the chat itself is reachable: tell at once. A blocked chat is told later.
+      if (!expired) await this.tellDropped(item.chatId);
+      return undefined;
+    }
+    const retryAt = this.now() + (retryAfterMs(error) ?? Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (attempts - 1)));
+    await markRetry(db, item, message, retryAt);
+    this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: false, retryAt });
+    return retryAt;
   }
 
   private remember(item: OutboxItem, error: string, expired: boolean): void {
@@ -160,6 +262,10 @@ export class DeliveryWorker {
       // Still unreachable: the next successful delivery tries again.
     }
   }
+}
+
+function closeOf(signal: Signal): number {
+  return signal.ts + timeframeMs(signal.timeframe);
 }
 
 /** grammY's GrammyError carries Telegram's error_code and parameters.retry_after; ITA's RateLimitError its own. */

@@ -6,7 +6,7 @@ export type LiveEvent =
   | { type: 'candle'; market: MarketKey; candle: Candle; backfilled: boolean; /** The market's regime as of this candle's close (undefined while warming up). */ regime?: Regime }
   | { type: 'backfill'; market: MarketKey; missing: number; filled: number }
   | { type: 'signal'; signal: Signal; queued: boolean; /** Why it was not queued (below min score, expired, paused). */ held?: string }
-  | { type: 'delivered'; signalId: string; chatId: number; messageId: number; attempts: number; /** Candle close → accepted by Telegram. */ latencyMs: number }
+  | { type: 'delivered'; signalId: string; chatId: number; messageId: number; attempts: number; /** Candle close → accepted by Telegram. */ latencyMs: number; /** Announced in a burst digest, not by its own card. */ digest?: boolean }
   | { type: 'delivery-failed'; signalId: string; chatId: number; error: string; attempts: number; /** True when it will not be retried. */ final: boolean; retryAt?: number }
   | { type: 'feed-stale'; market: MarketKey; lastTs?: number; expectedTs: number }
   | { type: 'error'; where: string; error: Error; market?: MarketKey };

@@ -34,6 +34,8 @@ export interface LiveOptions {
   deliver: Deliver;
   /** The bot's notice of dropped deliveries (see delivery.ts). */
   notifyDropped?: DeliveryOptions['notifyDropped'];
+  /** Bursts announced by one digest message (see delivery.ts). */
+  digest?: DeliveryOptions['digest'];
   history?: DetectorOptions['history'];
   /** See PipelineOptions.annotate (the success evidence of the journal's learning). */
   annotate?: PipelineOptions['annotate'];
@@ -61,7 +63,7 @@ export interface LiveSystem {
 
 export async function startLive(options: LiveOptions): Promise<LiveSystem> {
   const events = options.events ?? new LiveEvents();
-  const worker = new DeliveryWorker({ db: options.db, deliver: options.deliver, now: options.now, events, notifyDropped: options.notifyDropped });
+  const worker = new DeliveryWorker({ db: options.db, deliver: options.deliver, now: options.now, events, notifyDropped: options.notifyDropped, digest: options.digest });
   const enabled = (): Setup[] => options.registry.enabled();
   const pipeline = new LivePipeline({
     db: options.db,
