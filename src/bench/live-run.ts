@@ -19,7 +19,10 @@ import { countPending } from '../engine/journal/outbox.ts';
 import { readCandlesFromCsv } from '../engine/market/csv/read-candles.ts';
 import { LivePipeline } from '../engine/live/pipeline.ts';
 import { PollingFeed } from '../engine/live/poll-feed.ts';
-import { DeliveryWorker } from '../engine/live/delivery.ts';
+import { DeliveryWorker, type DigestOptions } from '../engine/live/delivery.ts';
+import { digestMessage } from '../bot/signals/digest.ts';
+import { signalRef } from '../bot/signals/refs.ts';
+import { paceOutgoing } from '../bot/transport/pacing.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TIMEFRAMES: Timeframe[] = ['15m', '1h', '4h'];
@@ -31,6 +34,8 @@ export const FIRST_CLOSE = Date.UTC(2025, 2, 1);
 /** Market m serves the sample as of m × SHIFT earlier (a multiple of 4h, so candle boundaries stay aligned). */
 const SHIFT = 3 * 86_400_000;
 const STEP = timeframeMs('15m');
+/** The bot's throttle keeps a second between two messages to one chat; a little more lets it go idle for sure. */
+const PACE_GAP_MS = 1_100;
 
 export type SampleSeries = Record<Timeframe, Candle[]>;
 
@@ -40,10 +45,21 @@ export function readSamples(): SampleSeries {
 
 export const symbolOf = (m: number) => `C${String(m).padStart(2, '0')}/USDT`;
 
+/**
+ * How the run reaches Telegram. `free`: the emulator without flood limits and an unpaced Api (the pipeline and
+ * charts alone). `cards` and `digest`: Telegram's flood limits in the emulator and the bot's own pacing (one message a
+ * second per chat); `digest` is the product (a burst is one digest plus the best card), `cards` a card per signal.
+ */
+export type Delivery = 'free' | 'cards' | 'digest';
+
 export interface EndToEnd {
   signals: number;
-  /** Candle close (the feed's tick) → sendPhoto accepted, per signal. */
+  /** Candle close (the feed's tick) → the first message naming the signal accepted (its card or a digest), per signal. */
   latencies: number[];
+  /** Candle close → card (sendPhoto) accepted, per card sent. */
+  cardLatencies: number[];
+  /** Digest messages sent. */
+  digests: number;
   firstOfClose: number[];
   /** Per close: the tick (poll of every market + detection + journal + outbox), until the feed returned. */
   tickMs: number[];
@@ -70,7 +86,7 @@ export function marketSeries(series: SampleSeries, m: number, warmup: number): S
 }
 
 /** `pool`: the chart render pool, or false for charts rendered one after another on the main thread (the baseline). */
-export async function endToEnd(setups: Setup[], series: SampleSeries, warmup: number, closes: number, pool: ChartRenderPool | false): Promise<EndToEnd> {
+export async function endToEnd(setups: Setup[], series: SampleSeries, warmup: number, closes: number, pool: ChartRenderPool | false, delivery: Delivery = 'free'): Promise<EndToEnd> {
   const { startExchangeFake } = await import('../../test/helpers/exchange-fake.ts');
   const { klineRow, selectKlines, visibleCandles } = await import('../../test/helpers/exchange-fake/market-data.ts');
   const { createBotApiEmulator } = await import('../bot/emulator/index.ts');
@@ -89,11 +105,12 @@ export async function endToEnd(setups: Setup[], series: SampleSeries, warmup: nu
     const query = { startTime: num(req.query.get('startTime')), endTime: num(req.query.get('endTime')), limit: Number(req.query.get('limit') ?? 500) };
     return { status: 200, body: selectKlines(visible, query).map((c) => klineRow(c, interval)) };
   });
-  const emulator = createBotApiEmulator();
+  const emulator = createBotApiEmulator({ flood: delivery !== 'free' });
   await emulator.start();
   const store = await openDatabase(path.join(dir, 'bench.sqlite'));
   const gateway = await createGateway({ exchangeId: 'binance', urlsOverride: fake.url, now: () => fake.now(), enableRateLimit: false });
   const bot = new Bot(emulator.token, { botInfo: emulator.botInfo as never, client: { apiRoot: emulator.apiRoot } });
+  if (delivery !== 'free') paceOutgoing(bot.api);
   try {
     const markets: MarketKey[] = ids.flatMap((id) => TIMEFRAMES.map((timeframe) => ({ exchange: 'binance', symbol: `${id.slice(0, 3)}/USDT`, timeframe })));
     for (const market of markets) {
@@ -104,7 +121,18 @@ export async function endToEnd(setups: Setup[], series: SampleSeries, warmup: nu
     await gateway.loadMarkets();
 
     let tickStarted = 0;
-    const run: EndToEnd = { signals: 0, latencies: [], firstOfClose: [], tickMs: [], renderMs: [], sendMs: [], perClose: [], wallMs: 0, cpuMs: 0, load: 0 };
+    const run: EndToEnd = { signals: 0, latencies: [], cardLatencies: [], digests: 0, firstOfClose: [], tickMs: [], renderMs: [], sendMs: [], perClose: [], wallMs: 0, cpuMs: 0, load: 0 };
+    const announced = new Set<string>();
+    let lastSendAt = -Infinity;
+    // Cards that follow a digest are sent after its items count as delivered: the close is over once they are out.
+    const cardsToCome = new Set<string>();
+    const announce = (signalId: string, latency: number) => {
+      if (announced.has(signalId)) return;
+      announced.add(signalId);
+      run.latencies.push(latency);
+      if (!closeHadDelivery) run.firstOfClose.push(latency);
+      closeHadDelivery = true;
+    };
     let closeHadDelivery = false;
     // The wait for a close's deliveries looks at the outbox after each delivery (and every 100 ms in case one
     // failed), not every 5 ms: that polling cost the main thread ~5 % of its CPU during the closes it measured.
@@ -122,13 +150,27 @@ export async function endToEnd(setups: Setup[], series: SampleSeries, warmup: nu
       const message = await bot.api.sendPhoto(chatId, new InputFile(png, 'signal.png'), { caption: `${signal.setupName} ${signal.symbol} ${signal.side}` });
       run.sendMs.push(performance.now() - sendStart);
       const latency = performance.now() - tickStarted;
-      run.latencies.push(latency);
-      if (!closeHadDelivery) run.firstOfClose.push(latency);
-      closeHadDelivery = true;
+      run.cardLatencies.push(latency);
+      lastSendAt = performance.now();
+      cardsToCome.delete(signal.id);
+      announce(signal.id, latency);
       wakeOnDelivery();
       return { messageId: message.message_id };
     };
-    const worker = new DeliveryWorker({ db: store.db, deliver, now: () => fake.now() });
+    const digest: DigestOptions = {
+      deliver: async (chatId, page) => {
+        const { html, keyboard } = digestMessage(page, page.listed.map((s) => signalRef(s.id)), 'en', 'UTC');
+        const message = await bot.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: keyboard });
+        const latency = performance.now() - tickStarted;
+        run.digests++;
+        lastSendAt = performance.now();
+        for (const card of page.cards) cardsToCome.add(card.id);
+        for (const signal of page.listed) announce(signal.id, latency);
+        wakeOnDelivery();
+        return { messageId: message.message_id };
+      },
+    };
+    const worker = new DeliveryWorker({ db: store.db, deliver, now: () => fake.now(), ...(delivery === 'digest' ? { digest } : {}) });
     const pipeline = new LivePipeline({
       db: store.db, sqlite: store.sqlite, setups: () => setups, recipients: [{ userId: OWNER, chatId: OWNER }],
       settings: { minScore: 0, timezone: 'UTC' }, sourceFor: () => gateway, warmupCandles: warmup, now: () => fake.now(), onQueued: () => worker.kick(),
@@ -144,12 +186,15 @@ export async function endToEnd(setups: Setup[], series: SampleSeries, warmup: nu
       const close = FIRST_CLOSE + i * STEP;
       fake.setNow(close + 5_000);
       const closing = TIMEFRAMES.filter((tf) => close % timeframeMs(tf) === 0);
+      // Real closes are 15 minutes apart, here back to back: at Telegram's pace the chat's queue is first let run dry
+      // (the throttle's one-second gap after the last send), as it would be long before the next close.
+      if (delivery !== 'free') await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastSendAt + PACE_GAP_MS - performance.now())));
       closeHadDelivery = false;
       tickStarted = performance.now();
       await Promise.all(closing.map((tf) => feed.tick(tf)));
       run.tickMs.push(performance.now() - tickStarted);
       const deliveredBefore = run.latencies.length;
-      while ((await countPending(store.db)) > 0) await deliveryOrTimeout();
+      while ((await countPending(store.db)) > 0 || cardsToCome.size > 0) await deliveryOrTimeout();
       run.perClose.push({ timeframes: closing.length, delivered: run.latencies.length - deliveredBefore, lastMs: run.latencies.at(-1) ?? 0 });
     }
     run.wallMs = performance.now() - wallBefore;
