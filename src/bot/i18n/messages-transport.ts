@@ -35,6 +35,7 @@ export const transportMessages = {
   },
   'tx.delivery.line': { en: '• {time} · {side} {symbol} {timeframe} · {setup} — {reason}', ru: '• {time} · {side} {symbol} {timeframe} · {setup} — {reason}' },
   'tx.delivery.expired': { en: 'expired while this chat was unreachable', ru: 'истёк, пока чат был недоступен' },
+  'tx.delivery.expiredHeld': { en: 'expired before it could be sent (quiet hours or a backed-up queue)', ru: 'истёк, не дождавшись отправки (тихие часы или очередь)' },
   'tx.delivery.refused': { en: 'Telegram refused it ({error})', ru: 'Telegram отклонил его ({error})' },
   'tx.delivery.more': { en: '… and {count} more', ru: '… и ещё {count}' },
 } as const;

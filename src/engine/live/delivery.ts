@@ -58,8 +58,10 @@ export interface DeliveryOptions {
 export interface DroppedItem {
   signal: Signal;
   error: string;
-  /** Given up because the signal expired while the chat was unreachable (not refused outright). */
+  /** Given up because the signal expired before it could be delivered (not refused outright). */
   expired: boolean;
+  /** It expired while ITA itself held it (quiet hours, a backed-up queue), not while the chat was unreachable. */
+  held?: boolean;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 5 * 60_000 };
@@ -126,15 +128,17 @@ export class DeliveryWorker {
       if (this.wake.signal.aborted) this.wake = new AbortController();
       const wake = this.wake.signal;
       const head = await headOfQueue(this.options.db);
-      if (!head && untilEmpty) return;
       const wait = head ? head.nextAttemptAt - this.now() : Infinity;
+      // Nothing due: what expired in the queue is told now, in one message per reachable chat.
+      if (wait > 0) await this.tellReachable();
+      if (!head && untilEmpty) return;
       if (wait > 0) {
         // Idle: a day is "forever" here; kick() ends the wait as soon as something is queued.
         await this.sleep(Math.min(wait, 86_400_000), wake).catch(() => undefined);
         continue;
       }
       const digest = this.options.digest;
-      if (digest && head!.kind === 'signal' && head!.attempts === 0 && !this.digestRefused.has(head!.chatId)) {
+      if (digest && head!.kind === 'signal' && head!.attempts === 0 && !this.digestRefused.has(head!.chatId) && head!.signal.validUntil > this.now()) {
         // Counted in kicks and waits, not read off the clock: a replay's or a test's clock need not move meanwhile.
         const gatherMs = digest.gatherMs ?? 150;
         if (this.kicks !== this.settledKicks && this.gatherRounds < MAX_GATHER_MS / gatherMs) {
@@ -144,7 +148,8 @@ export class DeliveryWorker {
           continue;
         }
         this.gatherRounds = 0;
-        const burst = await queuedWith(this.options.db, head!, BURST_WINDOW_MS, this.now());
+        // An expired item stays out of the digest; it is dropped and told when it heads the queue.
+        const burst = (await queuedWith(this.options.db, head!, BURST_WINDOW_MS, this.now())).filter((item) => item.signal.validUntil > this.now());
         if (burst.length >= (digest.atLeast ?? 4)) {
           await this.announce(burst, digest);
           continue;
@@ -199,13 +204,14 @@ export class DeliveryWorker {
   private async attempt(item: OutboxItem): Promise<number | undefined> {
     const { db } = this.options;
     const attempts = item.attempts + 1;
-    // Held back by a chat that refused us: once it is past its validity it is no advice any more; drop and tell.
+    // Past its validity it is no advice any more, however it was held: by a chat that refused us, by quiet hours or
+    // by a backed-up queue. Dropped and told, never sent as if it were current.
     const heldBack = item.attempts > 0 || this.unreachable.has(item.chatId) || (this.recoveredAt.get(item.chatId) ?? -Infinity) >= item.createdAt;
-    if (heldBack && item.signal.validUntil <= this.now()) {
-      const message = item.lastError ?? 'expired before the chat was reachable';
+    if (item.signal.validUntil <= this.now()) {
+      const message = heldBack ? (item.lastError ?? 'expired before the chat was reachable') : 'expired before it could be sent (quiet hours or a backed-up queue)';
       await markFailed(db, item, message);
       this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts: item.attempts, final: true });
-      this.remember(item, message, true);
+      this.remember(item, message, true, !heldBack);
       return;
     }
     try {
@@ -245,10 +251,15 @@ export class DeliveryWorker {
     return retryAt;
   }
 
-  private remember(item: OutboxItem, error: string, expired: boolean): void {
+  private remember(item: OutboxItem, error: string, expired: boolean, held = false): void {
     const list = this.untold.get(item.chatId) ?? [];
-    list.push({ signal: item.signal, error, expired });
+    list.push({ signal: item.signal, error, expired, ...(held ? { held } : {}) });
     this.untold.set(item.chatId, list);
+  }
+
+  /** Chats that take messages and have drops not told yet (a blocked chat is told once it is back). */
+  private async tellReachable(): Promise<void> {
+    for (const chatId of [...this.untold.keys()]) if (!this.unreachable.has(chatId)) await this.tellDropped(chatId);
   }
 
   /** Tells the trader what was dropped; a failure keeps the list for the next successful delivery. */

@@ -69,4 +69,14 @@ describe('signal deliveries under faults', () => {
     expect(told.split('Setup 1 —').length - 1).toBe(1);
     expect(told.split('Setup 3 —').length - 1).toBe(1);
   }, 20_000);
+
+  it('a signal that expired while ITA held it (quiet hours) is told as such, in the trader\'s language', async () => {
+    h = await startIta();
+    await h.say('/start');
+    await h.say('/help');
+    const held = sampleSignal({ id: 'held-0', setupName: 'Quiet setup', validUntil: Date.UTC(2024, 6, 11, 3, 30) });
+    await h.ita.notifyDropped(h.ownerId, [{ signal: held, error: 'expired before it could be sent (quiet hours or a backed-up queue)', expired: true, held: true }]);
+    const notice = await h.emulator.waitFor(() => h!.botMessages().find((m) => /Quiet setup/.test(plain(m))));
+    expect(plain(notice)).toContain('Quiet setup — истёк, не дождавшись отправки (тихие часы или очередь)');
+  });
 });

@@ -132,6 +132,31 @@ describe('pipeline → outbox policy', () => {
     expect(delivered.map((d) => d.signalId)).toEqual(['strong']);
     expect(clock.now).toBe(Date.UTC(2024, 6, 11, 4, 0));
   });
+
+  it('a signal that expires during quiet hours is not sent in the morning; the trader is told once what expired', async () => {
+    const clock = fakeClock(Date.UTC(2024, 6, 10, 22, 30));
+    await putStoredSettings(t.store.db, OWNER, { minScore: 0, quietHours: '23:00-07:00', timezone: 'Europe/Moscow' }, clock.now);
+    const pipeline = new LivePipeline({ db: t.store.db, sqlite: t.store.sqlite, setups: () => [], recipients: [{ userId: OWNER, chatId: 555 }], settings: { minScore: 0, timezone: 'UTC' }, now: () => clock.now });
+    // Quiet until 04:00 UTC: the 15m signal is valid for half an hour, the 4h one all morning.
+    const short = makeSignal({ id: 'short', symbol: 'ETH/USDT', timeframe: '15m', ts: clock.now - 15 * 60_000, validUntil: clock.now + 30 * 60_000 });
+    const shortToo = makeSignal({ id: 'short-too', symbol: 'SOL/USDT', timeframe: '15m', ts: clock.now - 15 * 60_000, validUntil: clock.now + 45 * 60_000 });
+    const long = makeSignal({ id: 'long', timeframe: '4h', ts: clock.now - 4 * HOUR, validUntil: clock.now + 12 * HOUR });
+    await saveSignals(t.store.db, [short, shortToo, long], clock.now);
+    await pipeline.queueForRecipients([short, shortToo, long], clock.now);
+    const { deliver, delivered } = recordingDeliver();
+    const notices: Array<[number, string[]]> = [];
+    const worker = new DeliveryWorker({
+      db: t.store.db, deliver, now: () => clock.now, sleep: clock.sleep,
+      notifyDropped: async (chatId, dropped) => void notices.push([chatId, dropped.map((d) => `${d.signal.id}:${d.expired ? (d.held ? 'expired while held' : 'expired') : d.error}`)]),
+    });
+    await worker.drain();
+    expect(clock.now).toBe(Date.UTC(2024, 6, 11, 4, 0));
+    expect(delivered.map((d) => d.signalId)).toEqual(['long']);
+    expect(notices).toEqual([[555, ['short:expired while held', 'short-too:expired while held']]]);
+    const rows = await listOutbox(t.store.db);
+    expect(rows.map((r) => [r.signalId, r.status])).toEqual([['short', 'failed'], ['short-too', 'failed'], ['long', 'sent']]);
+    expect(rows[0].lastError).toMatch(/expired before it could be sent/);
+  });
 });
 
 async function until(condition: () => boolean): Promise<void> {
