@@ -159,7 +159,9 @@ async function manage(core: ExecutorCore, signal: ApprovableSignal, account: str
     id: position.id, account, signal_id: signal.id, setup_id: signal.setupId, setup_version: signal.setupVersion, symbol: signal.symbol,
     timeframe: signal.timeframe, side: signal.side, status: 'pending', opened_at: now, entry_price: entry, initial_stop: signal.stop,
     stop: position.stop, size: units, risk_per_unit: Math.abs(entry - signal.stop), take_profit_count: position.takeProfits.length,
-    targets_taken: 0, best: entry, bars_held: 0, atr: plan.atr, break_even_at_r: plan.breakEvenAtR, trail_atr: plan.trailAtrMultiple,
+    // No ATR yet (a market too new for ATR 14, a setup that reads none): stored as 0, which trails nothing, as the
+    // session's journal stores it (trading/journal.ts); NaN would reach SQLite as NULL after the entry was placed.
+    targets_taken: 0, best: entry, bars_held: 0, atr: Number.isFinite(plan.atr) ? plan.atr : 0, break_even_at_r: plan.breakEvenAtR, trail_atr: plan.trailAtrMultiple,
     time_stop_bars: plan.timeStopBars, last_bar_ts: signal.ts, closed_at: null, pnl: null, r_multiple: null, fees: null, exit_price: null,
     close_reason: null,
   };

@@ -54,6 +54,21 @@ describeBackends('executor: approve → paper position → exit → pnl', (backe
     expect(pnl.realizedR).toBeCloseTo(41 / 80, 9);
   });
 
+  it('a signal without an ATR (too little history for ATR 14) is managed with no trailing, like the backtest, not lost', async () => {
+    h = await openHarnessOn(backend);
+    // Five candles: neither the detector's ATR (no context.atr) nor the executor's own ATR 14 exists yet.
+    await warmUp(h, 5);
+    await h.feed(candle(0, 100, 100.5, 99.5, 100));
+    const result = await h.executor.approve(signal(0, { context: {} }), 'trader');
+    expect(result.status).toBe('accepted');
+    const [open] = await h.executor.positions();
+    expect(open).toMatchObject({ id: 'sig-0', status: 'open', stop: 98, size: 40 });
+    // The first target (102) is taken, break-even moves the stop to 100; without an ATR nothing trails (as in the
+    // session, exec/sim/position.ts), so the stop stays at break-even rather than at best − 1.8 × ATR.
+    await h.feed(candle(1, 100, 102.5, 99.5, 101.5));
+    expect(h.events.filter((e) => e.type === 'stop-moved').map((e) => e.type === 'stop-moved' && [e.to, e.reason])).toEqual([[100, 'break-even-stop']]);
+  });
+
   it('a double tap on Approve returns the first verdict and places nothing new', async () => {
     h = await openHarnessOn(backend);
     await warmUp(h);
