@@ -56,11 +56,12 @@ export async function markSent(db: JournalDb, item: OutboxItem, messageId: numbe
 }
 
 /**
- * Fresh items of one chat queued together with `head` (within `windowMs` of it): never tried, due now, of the same
- * kind. Signals of one candle close are queued within milliseconds of each other; the next close comes a whole
- * timeframe later.
+ * Fresh items of one chat due together with `head`: never tried, due now, of the same kind, and either queued within
+ * `windowMs` of it (signals of one candle close are queued within milliseconds of each other; the next close comes a
+ * whole timeframe later) or released at the same moment as it (held by quiet hours until the same morning).
  */
 export async function queuedWith(db: JournalDb, head: OutboxItem, windowMs: number, now: number): Promise<OutboxItem[]> {
+  const released = head.nextAttemptAt > head.createdAt;
   const rows = await db
     .selectFrom('outbox')
     .selectAll()
@@ -69,8 +70,10 @@ export async function queuedWith(db: JournalDb, head: OutboxItem, windowMs: numb
     .where('kind', '=', head.kind)
     .where('attempts', '=', 0)
     .where('next_attempt_at', '<=', now)
-    .where('created_at', '>=', head.createdAt)
-    .where('created_at', '<=', head.createdAt + windowMs)
+    .where((eb) => {
+      const sameClose = eb.and([eb('created_at', '>=', head.createdAt), eb('created_at', '<=', head.createdAt + windowMs)]);
+      return released ? eb.or([sameClose, eb('next_attempt_at', '=', head.nextAttemptAt)]) : sameClose;
+    })
     .orderBy('id')
     .execute();
   return rows.map(fromRow);

@@ -7,6 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enqueue, listOutbox } from '../../../src/engine/journal/outbox.ts';
 import { getSignalRecord, saveSignals } from '../../../src/engine/journal/signals.ts';
+import { putStoredSettings } from '../../../src/engine/journal/settings.ts';
+import { LivePipeline } from '../../../src/engine/live/pipeline.ts';
 import { DeliveryWorker, type DeliverDigest } from '../../../src/engine/live/delivery.ts';
 import type { BurstPage } from '../../../src/engine/live/burst.ts';
 import { LiveEvents, type LiveEvent } from '../../../src/engine/live/events.ts';
@@ -144,6 +146,26 @@ describe('burst digest', () => {
     expect(clock.sleeps).toEqual([150, 150]);
     expect(digest.pages.map((p) => p.listed.map((s) => s.id).sort())).toEqual([['s0', 's1', 's2', 's3', 's4', 's5']]);
     expect(cards.calls).toEqual([digest.pages[0].listed[0].id]);
+  });
+
+  it('signals held by quiet hours from five different closes come out in the morning as one digest', async () => {
+    const clock = fakeClock(Date.UTC(2024, 6, 10, 20, 30));
+    await putStoredSettings(t.store.db, OWNER, { minScore: 0, quietHours: '23:00-07:00', timezone: 'Europe/Moscow' }, clock.now);
+    const pipeline = new LivePipeline({ db: t.store.db, sqlite: t.store.sqlite, setups: () => [], recipients: [{ userId: OWNER, chatId: OWNER }], settings: { minScore: 0, timezone: 'UTC' }, now: () => clock.now });
+    // 20:30 … 22:30 UTC is 23:30 … 01:30 in Moscow: quiet until 07:00 Moscow = 04:00 UTC; each signal valid until noon.
+    const night = Array.from({ length: 5 }, (_, i) => makeSignal({ id: `night-${i}`, symbol: `${SYMBOLS[i]}/USDT`, ts: clock.now + i * 30 * 60_000 - HOUR, score: i + 1, validUntil: Date.UTC(2024, 6, 11, 12) }));
+    for (const [i, signal] of night.entries()) {
+      const at = Date.UTC(2024, 6, 10, 20, 30) + i * 30 * 60_000;
+      await saveSignals(t.store.db, [signal], at);
+      await pipeline.queueForRecipients([signal], at);
+    }
+    clock.now = Date.UTC(2024, 6, 10, 22, 45);
+    const digest = recordingDigest();
+    const cards = recordingDeliver();
+    await new DeliveryWorker({ db: t.store.db, deliver: cards.deliver, now: () => clock.now, sleep: clock.sleep, digest: { deliver: digest.deliver } }).drain();
+    expect(clock.now).toBe(Date.UTC(2024, 6, 11, 4, 0));
+    expect(digest.pages.map((p) => p.listed.map((s) => s.id))).toEqual([['night-4', 'night-3', 'night-2', 'night-1', 'night-0']]);
+    expect(cards.calls).toEqual(['night-4']);
   });
 
   it('a 429 on the digest waits exactly retry_after, then the digest goes out once with every signal', async () => {
