@@ -14,13 +14,11 @@ import { escapeHtml, truncate } from '../format/html.ts';
 import { formatScore } from '../format/numbers.ts';
 import { formatDateTime } from '../format/time.ts';
 import { translate } from '../i18n/index.ts';
-import { telegramLength, truncateHtml } from '../render/telegram-text.ts';
+import { TEXT_LIMIT, telegramLength, truncateHtml } from '../render/telegram-text.ts';
 import type { Language } from '../services.ts';
 import { REF_PATTERN } from './refs.ts';
 
 const OPEN = new RegExp(`^dg:(${REF_PATTERN})$`);
-/** Telegram's limit for a message text. */
-const TEXT_LIMIT = 4096;
 const BUTTONS_PER_ROW = 5;
 
 /** Shows a signal's card in a chat (the same message a signal gets when it is delivered on its own). */

@@ -48,11 +48,7 @@ export async function pendingItems(db: JournalDb, limit: number): Promise<Outbox
 }
 
 export async function markSent(db: JournalDb, item: OutboxItem, messageId: number, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('outbox').set({ status: 'sent', message_id: messageId, sent_at: now, attempts: item.attempts + 1, last_error: null }).where('id', '=', item.id).execute();
-    // The first delivery of a signal is its push time (decision latency is measured from it).
-    await trx.updateTable('signals').set({ pushed: 1, pushed_at: now }).where('id', '=', item.signalId).where('pushed', '=', 0).execute();
-  });
+  await markSentTogether(db, [item], messageId, now);
 }
 
 /**
@@ -85,6 +81,7 @@ export async function markSentTogether(db: JournalDb, items: readonly OutboxItem
   await db.transaction().execute(async (trx) => {
     for (const item of items) {
       await trx.updateTable('outbox').set({ status: 'sent', message_id: messageId, sent_at: now, attempts: item.attempts + 1, last_error: null }).where('id', '=', item.id).execute();
+      // The first delivery of a signal is its push time (decision latency is measured from it).
       await trx.updateTable('signals').set({ pushed: 1, pushed_at: now }).where('id', '=', item.signalId).where('pushed', '=', 0).execute();
     }
   });

@@ -1,7 +1,8 @@
 /**
  * How a burst of signals for one chat is announced: every signal listed in a digest, best first (score, then the
- * close's own rank), and the best `cards` of them also sent as their cards right after. A page lists at most PAGE_SIZE signals so that its text and
- * its buttons stay well inside one Telegram message (4,096 characters, a keyboard of a few dozen buttons).
+ * close's own rank), and the best `cards` of them also sent as their cards right after. A page lists at most PAGE_SIZE
+ * signals so that its text and its buttons stay well inside one Telegram message (4,096 characters, a keyboard of a
+ * few dozen buttons).
  */
 import type { OutboxItem } from '../journal/outbox.ts';
 import type { Signal } from '../types.ts';
@@ -25,7 +26,7 @@ export interface BurstPlan {
   cards: Signal[];
 }
 
-export function bestFirst(a: Signal, b: Signal): number {
+function bestFirst(a: Signal, b: Signal): number {
   return b.score - a.score || a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

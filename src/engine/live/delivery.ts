@@ -137,33 +137,39 @@ export class DeliveryWorker {
         await this.sleep(Math.min(wait, 86_400_000), wake).catch(() => undefined);
         continue;
       }
-      const digest = this.options.digest;
-      if (digest && head!.kind === 'signal' && head!.attempts === 0 && !this.digestRefused.has(head!.chatId) && head!.signal.validUntil > this.now()) {
-        // Counted in kicks and waits, not read off the clock: a replay's or a test's clock need not move meanwhile.
-        const gatherMs = digest.gatherMs ?? 150;
-        if (this.kicks !== this.settledKicks && this.gatherRounds < MAX_GATHER_MS / gatherMs) {
-          this.settledKicks = this.kicks;
-          this.gatherRounds++;
-          await this.sleep(gatherMs, wake).catch(() => undefined);
-          continue;
-        }
-        this.gatherRounds = 0;
-        // An expired item stays out of the digest; it is dropped and told when it heads the queue.
-        const burst = (await queuedWith(this.options.db, head!, BURST_WINDOW_MS, this.now())).filter((item) => item.signal.validUntil > this.now());
-        if (burst.length >= (digest.atLeast ?? 4)) {
-          await this.announce(burst, digest);
-          continue;
-        }
-      }
-      await this.attempt(head!);
+      if (!(await this.asBurst(head!, wake))) await this.attempt(head!);
     }
+  }
+
+  /**
+   * With `digest` set, a fresh head first waits for its close's other batches, then announces its burst if it is
+   * one. True when it did either (the caller reads the queue again), false when the head goes out on its own.
+   */
+  private async asBurst(head: OutboxItem, wake: AbortSignal): Promise<boolean> {
+    const digest = this.options.digest;
+    if (!digest || head.kind !== 'signal' || head.attempts > 0 || this.digestRefused.has(head.chatId) || head.signal.validUntil <= this.now()) return false;
+    // Counted in kicks and waits, not read off the clock: a replay's or a test's clock need not move meanwhile.
+    const gatherMs = digest.gatherMs ?? 150;
+    if (this.kicks !== this.settledKicks && this.gatherRounds < MAX_GATHER_MS / gatherMs) {
+      this.settledKicks = this.kicks;
+      this.gatherRounds++;
+      await this.sleep(gatherMs, wake).catch(() => undefined);
+      return true;
+    }
+    this.gatherRounds = 0;
+    // An expired item stays out of the digest; it is dropped and told when it heads the queue.
+    const burst = (await queuedWith(this.options.db, head, BURST_WINDOW_MS, this.now())).filter((item) => item.signal.validUntil > this.now());
+    if (burst.length < (digest.atLeast ?? 4)) return false;
+    await this.announce(burst, digest);
+    return true;
   }
 
   /**
    * The digest pages of a burst, then the best signals' cards. Each page marks the signals it lists sent in one
    * transaction, so a crash re-sends a page whole or not at all. A failed page is retried like a failed card: the
-   * oldest item not announced yet takes the retry and holds the queue; the next round plans again from what is still pending. The
-   * cards after the digest are a convenience (each digest line opens its card): a failed one is reported, not retried.
+   * oldest item not announced yet takes the retry and holds the queue; the next round plans again from what is still
+   * pending. The cards after the digest are a convenience (each line opens its card): a failed one is reported, not
+   * retried.
    */
   private async announce(burst: OutboxItem[], digest: DigestOptions): Promise<void> {
     const { db } = this.options;
@@ -177,11 +183,11 @@ export class DeliveryWorker {
         // A digest the chat refuses outright (400) must not cost the burst: its signals go out one by one.
         if (isPermanent(error) && !isChatUnreachable(error)) {
           this.digestRefused.add(chatId);
-          return void (await this.attempt(items[0]));
+          return this.attempt(items[0]);
         }
         // The oldest item not announced yet heads the queue: its retry holds back the rest of the burst.
         const unsent = plan.pages.slice(p).flatMap((rest) => rest.items);
-        return void (await this.failed(unsent.reduce((a, b) => (b.id < a.id ? b : a)), error));
+        return this.failed(unsent.reduce((a, b) => (b.id < a.id ? b : a)), error);
       }
       const at = this.now();
       await markSentTogether(db, items, messageId, at);
@@ -200,8 +206,7 @@ export class DeliveryWorker {
     }
   }
 
-  /** Delivers one item; returns when it is due again if it failed and will be retried. */
-  private async attempt(item: OutboxItem): Promise<number | undefined> {
+  private async attempt(item: OutboxItem): Promise<void> {
     const { db } = this.options;
     const attempts = item.attempts + 1;
     // Past its validity it is no advice any more, however it was held: by a chat that refused us, by quiet hours or
@@ -224,13 +229,12 @@ export class DeliveryWorker {
       if (this.unreachable.delete(item.chatId)) this.recoveredAt.set(item.chatId, at);
       await this.tellDropped(item.chatId);
     } catch (error) {
-      return this.failed(item, error);
+      await this.failed(item, error);
     }
-    return undefined;
   }
 
-  /** Records a failed delivery: dropped for good (and told), or retried; returns when it is due again. */
-  private async failed(item: OutboxItem, error: unknown): Promise<number | undefined> {
+  /** Records a failed delivery: dropped for good (and told), or retried with backoff (a 429: its retry_after). */
+  private async failed(item: OutboxItem, error: unknown): Promise<void> {
     const { db } = this.options;
     const attempts = item.attempts + 1;
     const description = (error as { description?: unknown })?.description;
@@ -243,12 +247,11 @@ export class DeliveryWorker {
       this.remember(item, message, expired);
       // A refused message (400) means the chat itself is reachable: tell at once. A blocked chat is told later.
       if (!expired) await this.tellDropped(item.chatId);
-      return undefined;
+      return;
     }
     const retryAt = this.now() + (retryAfterMs(error) ?? Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (attempts - 1)));
     await markRetry(db, item, message, retryAt);
     this.events.emit({ type: 'delivery-failed', signalId: item.signalId, chatId: item.chatId, error: message, attempts, final: false, retryAt });
-    return retryAt;
   }
 
   private remember(item: OutboxItem, error: string, expired: boolean, held = false): void {

@@ -45,7 +45,7 @@ export function evaluateIntent(
     if (outcome.maxUnits !== undefined) caps.push({ rule: rule.id, maxUnits: outcome.maxUnits, limitNote: outcome.limitNote });
   }
 
-  const raw = Math.min(...caps.map((c) => c.maxUnits));
+  const raw = caps.reduce((min, c) => Math.min(min, c.maxUnits), Infinity);
   const binding = caps.filter((c) => c.maxUnits === raw && c.rule !== 'risk-per-trade');
   for (const c of binding) if (c.limitNote) adjustments.push({ rule: c.rule, reason: `size reduced to ${num(raw)} units: ${c.limitNote}` });
 
